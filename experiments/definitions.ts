@@ -1,0 +1,93 @@
+// The study's definitions (dead filters, sparsity, selectivity): the single source of truth
+// for the pipeline, the aggregation and the site. Pure: no TensorFlow.js here.
+
+/** Thresholds that decide when a filter counts as dead. Recorded in every run and dataset. */
+export interface Thresholds {
+  /** A filter is dead by gamma when |gamma| < this. */
+  gamma: number;
+  /** A filter is dead by activation when max |a| over every position and image < this. */
+  activation: number;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = { gamma: 1e-3, activation: 1e-12 };
+
+/** Bumped whenever a definition below changes meaning; stored in every dataset. */
+export const DEFINITIONS_VERSION = 1;
+
+export function isDeadByGamma(gamma: number, t: Thresholds = DEFAULT_THRESHOLDS): boolean {
+  return Math.abs(gamma) < t.gamma;
+}
+
+/** `peak` is the largest |activation| of the channel over all positions of all images. */
+export function isDeadByActivation(peak: number, t: Thresholds = DEFAULT_THRESHOLDS): boolean {
+  return peak < t.activation;
+}
+
+/** A feature is active on an image when its output is positive at some position. */
+export function isActive(maxOverPositions: number): boolean {
+  return maxOverPositions > 0;
+}
+
+/** Fraction of images on which the feature is active, from the per-image count. */
+export function selectivity(activeImages: number, images: number): number {
+  if (images <= 0) throw new Error(`selectivity needs at least one image (got ${images})`);
+  return activeImages / images;
+}
+
+/** Dead filters / filters, of one layer or summed over the conv layers of a network. */
+export function sparsity(dead: number, filters: number): number {
+  if (filters <= 0) throw new Error(`sparsity needs at least one filter (got ${filters})`);
+  return dead / filters;
+}
+
+/** Per-layer counts summed into the network's sparsity, as the paper reports it. */
+export function networkSparsity(layers: ReadonlyArray<{ dead: number; filters: number }>): number {
+  let dead = 0;
+  let filters = 0;
+  for (const l of layers) {
+    dead += l.dead;
+    filters += l.filters;
+  }
+  return sparsity(dead, filters);
+}
+
+/** The definitions as prose, shown on the site's methods page next to the values above. */
+export const GLOSSARY: ReadonlyArray<{ term: string; definition: string }> = [
+  {
+    term: 'Filter (feature)',
+    definition: 'One output channel of a Conv-BN-activation block.',
+  },
+  {
+    term: 'Dead by gamma',
+    definition: 'The batch-norm scale of the filter is negligible: |γ| < the gamma threshold.',
+  },
+  {
+    term: 'Dead by activation',
+    definition:
+      'After the activation, the channel is zero (max |a| < the activation threshold) at every spatial position for every training image, measured in inference mode.',
+  },
+  {
+    term: 'Sparsity',
+    definition:
+      'Dead filters divided by filters, for one layer or summed over all conv layers of the network. Reported for both criteria.',
+  },
+  {
+    term: 'Selectivity',
+    definition:
+      'The fraction of images for which the feature is active (its maximum over positions is > 0). Low selectivity means the feature fires for few images.',
+  },
+  {
+    term: 'Emergence',
+    definition: 'Sparsity and selectivity measured at checkpoints during training, on a fixed probe subset of the training set.',
+  },
+  {
+    term: 'Mechanism',
+    definition:
+      'At checkpoints, the norm of the data-loss gradient and of the regularization gradient reaching each feature (its γ and its kernel), against the feature’s selectivity.',
+  },
+  {
+    term: 'Speed-up',
+    definition:
+      'The dead-by-activation filters (and the matching input channels of the next layer) are removed; the slim network is checked to give the same test accuracy, and parameters, FLOPs and measured inference images/s are compared.',
+  },
+];
