@@ -1,0 +1,253 @@
+// The run configuration: plain data with every default in one place. A run is fully
+// described by its resolved configuration, and identified by the hash of it.
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { DEFAULT_THRESHOLDS } from './definitions.js';
+
+export const DATASETS = ['fashion-mnist', 'cifar10', 'cifar100'] as const;
+export const ARCHITECTURES = ['basicnet'] as const;
+export const ACTIVATIONS = ['relu', 'leaky-relu'] as const;
+export const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'adamw', 'adamax', 'adagrad', 'adadelta', 'rmsprop'] as const;
+export const REGULARIZATIONS = ['none', 'l2', 'decoupled'] as const;
+export const PARAMETER_GROUPS = ['conv', 'gamma', 'beta', 'head'] as const;
+export const SCHEDULES = ['constant', 'step'] as const;
+
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+export type ParameterGroup = (typeof PARAMETER_GROUPS)[number];
+
+/**
+ * Each optimizer's own defaults (PyTorch's, which the paper's values follow). Only the
+ * hyperparameters an optimizer uses are kept in its resolved configuration.
+ */
+export const OPTIMIZER_DEFAULTS: Record<OptimizerName, Record<string, number>> = {
+  sgd: { lr: 0.01 },
+  momentum: { lr: 0.01, momentum: 0.9 },
+  adam: { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+  adamw: { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+  adamax: { lr: 2e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+  adagrad: { lr: 0.01, initialAccumulator: 0, epsilon: 1e-10 },
+  adadelta: { lr: 1.0, rho: 0.9, epsilon: 1e-6 },
+  rmsprop: { lr: 0.01, rho: 0.99, epsilon: 1e-8, momentum: 0 },
+};
+
+const positive = z.number().positive();
+const nonNegative = z.number().nonnegative();
+const count = z.number().int().positive();
+
+const optimizerSchema = z
+  .object({
+    name: z.enum(OPTIMIZERS),
+    lr: positive.optional(),
+    momentum: nonNegative.max(1).optional(),
+    beta1: nonNegative.lt(1).optional(),
+    beta2: nonNegative.lt(1).optional(),
+    epsilon: positive.optional(),
+    rho: nonNegative.lt(1).optional(),
+    initialAccumulator: nonNegative.optional(),
+  })
+  .strict();
+
+/** What a user may write (every field but a few has a default). */
+export const runConfigInputSchema = z
+  .object({
+    data: z
+      .object({
+        dataset: z.enum(DATASETS).default('fashion-mnist'),
+        classes: count.max(100).nullable().default(null).describe('keep the first k classes (null: all)'),
+        trainSubset: count.nullable().default(null).describe('number of training images (null: all)'),
+        probeSize: count.default(2048).describe('training images in the fixed probe subset used at checkpoints'),
+      })
+      .strict()
+      .default({ dataset: 'fashion-mnist', classes: null, trainSubset: null, probeSize: 2048 }),
+    model: z
+      .object({
+        arch: z.enum(ARCHITECTURES).default('basicnet'),
+        width: count.default(16).describe('filters of the first block (BasicNet: w, 2w, 2w, 4w, 4w, 8w, 8w)'),
+        activation: z.enum(ACTIVATIONS).default('relu'),
+        leakySlope: positive.lt(1).default(0.01),
+        bnMomentum: positive.lt(1).default(0.1).describe('PyTorch convention: running = (1-m) running + m batch'),
+        bnEpsilon: positive.default(1e-5),
+      })
+      .strict()
+      .default({ arch: 'basicnet', width: 16, activation: 'relu', leakySlope: 0.01, bnMomentum: 0.1, bnEpsilon: 1e-5 }),
+    optimizer: optimizerSchema.default({ name: 'adam' }),
+    regularization: z
+      .object({
+        kind: z.enum(REGULARIZATIONS).default('l2'),
+        strength: nonNegative.default(5e-4).describe('L2: adds strength*w to each gradient (loss strength/2 ||w||^2); decoupled: w -= lr*strength*w'),
+        appliesTo: z.array(z.enum(PARAMETER_GROUPS)).min(1).default([...PARAMETER_GROUPS]),
+      })
+      .strict()
+      .default({ kind: 'l2', strength: 5e-4, appliesTo: [...PARAMETER_GROUPS] }),
+    schedule: z
+      .object({
+        kind: z.enum(SCHEDULES).default('constant'),
+        milestones: z.array(count).default([]).describe('iterations at which a step schedule multiplies the rate by factor'),
+        factor: positive.default(0.1),
+      })
+      .strict()
+      .default({ kind: 'constant', milestones: [], factor: 0.1 }),
+    training: z
+      .object({
+        iterations: count.default(2000),
+        batchSize: count.default(64),
+        seed: z.number().int().nonnegative().default(0),
+      })
+      .strict()
+      .default({ iterations: 2000, batchSize: 64, seed: 0 }),
+    measure: z
+      .object({
+        checkpointEvery: count.default(500).describe('iterations between checkpoints (also at 0 and at the end)'),
+        logEvery: count.default(50).describe('iterations between training-curve points'),
+        mechanism: z.boolean().default(false).describe('measure data-loss vs regularization gradients per feature at checkpoints'),
+        mechanismBatch: count.default(256),
+        testAtCheckpoints: z.boolean().default(true),
+        prune: z.boolean().default(true).describe('remove dead filters at the end and measure the speed-up'),
+      })
+      .strict()
+      .default({ checkpointEvery: 500, logEvery: 50, mechanism: false, mechanismBatch: 256, testAtCheckpoints: true, prune: true }),
+    thresholds: z
+      .object({
+        gamma: positive.default(DEFAULT_THRESHOLDS.gamma),
+        activation: positive.default(DEFAULT_THRESHOLDS.activation),
+      })
+      .strict()
+      .default({ ...DEFAULT_THRESHOLDS }),
+  })
+  .strict();
+
+export type RunConfigInput = z.input<typeof runConfigInputSchema>;
+type ParsedConfig = z.output<typeof runConfigInputSchema>;
+
+export interface ResolvedOptimizer {
+  name: OptimizerName;
+  lr: number;
+  momentum?: number;
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+  rho?: number;
+  initialAccumulator?: number;
+}
+
+export type RunConfig = Omit<ParsedConfig, 'optimizer'> & { optimizer: ResolvedOptimizer };
+
+/** The resolved configuration as stored in run records (validated again when read back). */
+export const runConfigSchema = runConfigInputSchema.extend({
+  optimizer: optimizerSchema.extend({ lr: positive }),
+});
+
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly issues: ReadonlyArray<{ path: string; message: string }> = [],
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Turns zod issues into lines that name the field and what is allowed. */
+export function describeIssues(error: z.ZodError, where: string): ConfigError {
+  const issues = error.issues.map((issue) => {
+    const path = issue.path.join('.') || '(root)';
+    let message = issue.message;
+    if (issue.code === 'invalid_value' && 'values' in issue) {
+      message = `must be one of ${(issue.values as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    } else if (issue.code === 'unrecognized_keys') {
+      message = `unknown field(s) ${issue.keys.join(', ')}`;
+    }
+    return { path, message };
+  });
+  const lines = issues.map((i) => `  ${i.path}: ${i.message}`).join('\n');
+  return new ConfigError(`invalid configuration in ${where}:\n${lines}`, issues);
+}
+
+/** Validates a user's configuration, fills every default and keeps only the hyperparameters the optimizer uses. */
+export function resolveConfig(input: unknown, where = 'configuration'): RunConfig {
+  const parsed = runConfigInputSchema.safeParse(input);
+  if (!parsed.success) throw describeIssues(parsed.error, where);
+  const cfg = parsed.data;
+  const defaults = OPTIMIZER_DEFAULTS[cfg.optimizer.name];
+  const given = cfg.optimizer as Record<string, unknown>;
+  const unused = Object.keys(given).filter((k) => k !== 'name' && given[k] !== undefined && !(k in defaults));
+  if (unused.length > 0) {
+    throw new ConfigError(
+      `invalid configuration in ${where}:\n  optimizer: ${cfg.optimizer.name} does not use ${unused.join(', ')} (it uses ${Object.keys(defaults).join(', ')})`,
+      unused.map((k) => ({ path: `optimizer.${k}`, message: `not used by ${cfg.optimizer.name}` })),
+    );
+  }
+  const optimizer: ResolvedOptimizer = { name: cfg.optimizer.name, lr: defaults.lr };
+  for (const key of Object.keys(defaults)) {
+    (optimizer as unknown as Record<string, number>)[key] = (given[key] as number | undefined) ?? defaults[key];
+  }
+  if (cfg.schedule.kind === 'step' && cfg.schedule.milestones.length === 0) {
+    throw new ConfigError(`invalid configuration in ${where}:\n  schedule.milestones: a step schedule needs at least one milestone`, [
+      { path: 'schedule.milestones', message: 'needs at least one milestone' },
+    ]);
+  }
+  return { ...cfg, optimizer };
+}
+
+/** JSON with object keys sorted, so equal configurations serialise identically. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      const sorted: Record<string, unknown> = {};
+      for (const k of Object.keys(v as Record<string, unknown>).sort()) sorted[k] = (v as Record<string, unknown>)[k];
+      return sorted;
+    }
+    return v;
+  });
+}
+
+/** The run's identity: 16 hex digits of the SHA-256 of the canonical resolved configuration. */
+export function configHash(config: RunConfig): string {
+  return createHash('sha256').update(canonicalJson(config)).digest('hex').slice(0, 16);
+}
+
+/** Learning rate at an iteration under the configured schedule. */
+export function learningRateAt(config: RunConfig, iteration: number): number {
+  if (config.schedule.kind === 'constant') return config.optimizer.lr;
+  const passed = config.schedule.milestones.filter((m) => iteration >= m).length;
+  return config.optimizer.lr * config.schedule.factor ** passed;
+}
+
+/** Dotted paths of every leaf field, for the CLI's flags and error messages. */
+export const CONFIG_FIELDS: ReadonlyArray<{ path: string; kind: 'number' | 'boolean' | 'string' | 'list' | 'enum'; values?: readonly string[]; description?: string }> = [
+  { path: 'data.dataset', kind: 'enum', values: DATASETS },
+  { path: 'data.classes', kind: 'number', description: 'keep the first k classes' },
+  { path: 'data.trainSubset', kind: 'number', description: 'number of training images' },
+  { path: 'data.probeSize', kind: 'number', description: 'probe subset size for checkpoint measurements' },
+  { path: 'model.arch', kind: 'enum', values: ARCHITECTURES },
+  { path: 'model.width', kind: 'number', description: 'filters of the first block' },
+  { path: 'model.activation', kind: 'enum', values: ACTIVATIONS },
+  { path: 'model.leakySlope', kind: 'number' },
+  { path: 'model.bnMomentum', kind: 'number' },
+  { path: 'model.bnEpsilon', kind: 'number' },
+  { path: 'optimizer.name', kind: 'enum', values: OPTIMIZERS },
+  { path: 'optimizer.lr', kind: 'number', description: 'learning rate' },
+  { path: 'optimizer.momentum', kind: 'number' },
+  { path: 'optimizer.beta1', kind: 'number' },
+  { path: 'optimizer.beta2', kind: 'number' },
+  { path: 'optimizer.epsilon', kind: 'number' },
+  { path: 'optimizer.rho', kind: 'number' },
+  { path: 'optimizer.initialAccumulator', kind: 'number' },
+  { path: 'regularization.kind', kind: 'enum', values: REGULARIZATIONS },
+  { path: 'regularization.strength', kind: 'number' },
+  { path: 'regularization.appliesTo', kind: 'list', values: PARAMETER_GROUPS },
+  { path: 'schedule.kind', kind: 'enum', values: SCHEDULES },
+  { path: 'schedule.milestones', kind: 'list', description: 'comma-separated iterations' },
+  { path: 'schedule.factor', kind: 'number' },
+  { path: 'training.iterations', kind: 'number' },
+  { path: 'training.batchSize', kind: 'number' },
+  { path: 'training.seed', kind: 'number' },
+  { path: 'measure.checkpointEvery', kind: 'number' },
+  { path: 'measure.logEvery', kind: 'number' },
+  { path: 'measure.mechanism', kind: 'boolean' },
+  { path: 'measure.mechanismBatch', kind: 'number' },
+  { path: 'measure.testAtCheckpoints', kind: 'boolean' },
+  { path: 'measure.prune', kind: 'boolean' },
+  { path: 'thresholds.gamma', kind: 'number' },
+  { path: 'thresholds.activation', kind: 'number' },
+];
