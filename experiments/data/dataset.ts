@@ -1,0 +1,254 @@
+// The one entry point to the image datasets: reads Fashion-MNIST (IDX) or CIFAR-10/100 (binary),
+// keeps the first k classes and a class-stratified training subset, and normalises every pixel
+// per channel with the mean and std of the training images that remain.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { createRandom, type Random } from '../random.js';
+import { cifarHint, loadCifarRaw } from './cifar.js';
+import { FASHION_MNIST_DEFAULT_DIR, loadFashionMnistRaw, type RawDataset, type RawSplit } from './idx.js';
+
+export { DatasetFileError } from './idx.js';
+
+export const DATASET_NAMES = ['fashion-mnist', 'cifar10', 'cifar100'] as const;
+export type DatasetName = (typeof DATASET_NAMES)[number];
+
+export interface ImageSplit {
+  /** count*H*W*C values, NHWC, already normalised. */
+  images: Float32Array;
+  labels: Int32Array;
+  count: number;
+}
+
+export interface ImageDataset {
+  name: DatasetName;
+  height: number;
+  width: number;
+  channels: number;
+  /** After the class subset (k). */
+  numClasses: number;
+  train: ImageSplit;
+  test: ImageSplit;
+  /** Per channel, from the (subset) training images, in [0,1] pixel units. */
+  normalization: { mean: number[]; std: number[] };
+  /** Absolute paths read. */
+  source: { dir: string; files: string[] };
+}
+
+export interface DatasetOptions {
+  name: DatasetName;
+  /** Default: /usr/share/datasets/fashion-mnist for fashion-mnist; required for CIFAR. */
+  dir?: string;
+  /** Keep only labels < classes (the first k classes), in train and test. Default (or null): all. */
+  classes?: number | null;
+  /** Keep this many training images, class-stratified, chosen from `seed`. Default (or null): all. */
+  trainSubset?: number | null;
+  seed: number;
+}
+
+const optionsSchema = z
+  .object({
+    name: z.enum(DATASET_NAMES),
+    dir: z.string().min(1).optional(),
+    classes: z.number().int().min(2).nullable().optional(),
+    trainSubset: z.number().int().positive().nullable().optional(),
+    seed: z.number().int(),
+  })
+  .strict();
+
+/** The folder a dataset is read from when none is given (CIFAR has none). */
+export function defaultDataDir(name: DatasetName): string | undefined {
+  return name === 'fashion-mnist' ? FASHION_MNIST_DEFAULT_DIR : undefined;
+}
+
+/**
+ * Chooses `size` of the positions 0..labels.length-1, as evenly over the classes as their
+ * sizes allow (counts differ by at most one, except for classes that have too few images, which
+ * are taken whole). Which classes get the remainder and which images of each class are kept
+ * come from `random`. Returns the positions in ascending order, so the file order is kept.
+ */
+export function stratifiedSubset(labels: ArrayLike<number>, numClasses: number, size: number, random: Random): Uint32Array {
+  if (!Number.isInteger(size) || size < 0) throw new Error(`subset size must be a non-negative integer (got ${size})`);
+  if (size > labels.length) throw new Error(`cannot choose ${size} images out of ${labels.length}`);
+  const members: number[][] = Array.from({ length: numClasses }, () => []);
+  for (let i = 0; i < labels.length; i++) members[labels[i]].push(i);
+
+  // Which classes take the remainder when `size` does not divide evenly: a seeded class order.
+  const order = Array.from({ length: numClasses }, (_, c) => c);
+  for (let i = numClasses - 1; i > 0; i--) {
+    const j = random.int(i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const take = new Array<number>(numClasses).fill(0);
+  let left = size;
+  let open = order.filter((c) => members[c].length > 0);
+  while (left > 0 && open.length > 0) {
+    const share = Math.floor(left / open.length);
+    if (share === 0) {
+      for (let i = 0; i < left; i++) take[open[i]]++;
+      break;
+    }
+    const stillOpen: number[] = [];
+    for (const c of open) {
+      const give = Math.min(share, members[c].length - take[c]);
+      take[c] += give;
+      left -= give;
+      if (take[c] < members[c].length) stillOpen.push(c);
+    }
+    open = stillOpen;
+  }
+
+  const chosen = new Uint8Array(labels.length);
+  for (let c = 0; c < numClasses; c++) {
+    const m = members[c];
+    const k = take[c];
+    if (k === m.length) {
+      for (const i of m) chosen[i] = 1;
+      continue;
+    }
+    // Partial Fisher-Yates: the first k entries become a uniform sample without replacement.
+    for (let i = 0; i < k; i++) {
+      const j = i + random.int(m.length - i);
+      const t = m[i];
+      m[i] = m[j];
+      m[j] = t;
+      chosen[m[i]] = 1;
+    }
+  }
+  const out = new Uint32Array(size);
+  let n = 0;
+  for (let i = 0; i < chosen.length; i++) if (chosen[i]) out[n++] = i;
+  return out;
+}
+
+/** Positions (ascending) of the images whose label is < classes. */
+function classFilter(labels: Int32Array, classes: number): Uint32Array {
+  let n = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i] < classes) n++;
+  const out = new Uint32Array(n);
+  n = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i] < classes) out[n++] = i;
+  return out;
+}
+
+/** Per-channel mean and std (population) in [0,1] units over the given images, via byte histograms. */
+export function channelStats(
+  pixels: Uint8Array,
+  imageSize: number,
+  channels: number,
+  which: Uint32Array,
+): { mean: number[]; std: number[] } {
+  const hist = new Float64Array(channels * 256);
+  for (let k = 0; k < which.length; k++) {
+    const base = which[k] * imageSize;
+    if (channels === 1) {
+      for (let p = 0; p < imageSize; p++) hist[pixels[base + p]]++;
+    } else {
+      for (let p = 0; p < imageSize; p += channels) {
+        for (let c = 0; c < channels; c++) hist[c * 256 + pixels[base + p + c]]++;
+      }
+    }
+  }
+  const mean: number[] = [];
+  const std: number[] = [];
+  for (let c = 0; c < channels; c++) {
+    let n = 0;
+    let sum = 0;
+    for (let v = 0; v < 256; v++) {
+      n += hist[c * 256 + v];
+      sum += hist[c * 256 + v] * v;
+    }
+    if (n === 0) throw new Error('cannot compute normalisation statistics from zero training images');
+    const m = sum / n / 255;
+    let sq = 0;
+    for (let v = 0; v < 256; v++) {
+      const d = v / 255 - m;
+      sq += hist[c * 256 + v] * d * d;
+    }
+    mean.push(m);
+    std.push(Math.sqrt(sq / n));
+  }
+  return { mean, std };
+}
+
+/** Copies the chosen images into one Float32Array, (pixel/255 - mean)/std through a per-channel table. */
+function normalise(
+  raw: RawSplit,
+  which: Uint32Array,
+  imageSize: number,
+  channels: number,
+  stats: { mean: number[]; std: number[] },
+): ImageSplit {
+  const table = new Float32Array(channels * 256);
+  for (let c = 0; c < channels; c++) {
+    for (let v = 0; v < 256; v++) table[c * 256 + v] = (v / 255 - stats.mean[c]) / stats.std[c];
+  }
+  const images = new Float32Array(which.length * imageSize);
+  const labels = new Int32Array(which.length);
+  const src = raw.pixels;
+  for (let k = 0; k < which.length; k++) {
+    const from = which[k] * imageSize;
+    const to = k * imageSize;
+    labels[k] = raw.labels[which[k]];
+    if (channels === 1) {
+      for (let p = 0; p < imageSize; p++) images[to + p] = table[src[from + p]];
+    } else {
+      for (let p = 0; p < imageSize; p += channels) {
+        for (let c = 0; c < channels; c++) images[to + p + c] = table[c * 256 + src[from + p + c]];
+      }
+    }
+  }
+  return { images, labels, count: which.length };
+}
+
+function describe(error: z.ZodError): string {
+  return error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n');
+}
+
+/** Reads, subsets and normalises a dataset. See DatasetOptions for the choices. */
+export async function loadDataset(opts: DatasetOptions): Promise<ImageDataset> {
+  const parsed = optionsSchema.safeParse(opts);
+  if (!parsed.success) throw new Error(`invalid dataset options:\n${describe(parsed.error)}`);
+  const { name, classes, trainSubset, seed } = parsed.data;
+  const given = parsed.data.dir ?? defaultDataDir(name);
+  if (given === undefined) {
+    throw new Error(`${name} has no default data folder: ${cifarHint(name === 'cifar100' ? 'cifar100' : 'cifar10')}`);
+  }
+  const dir = resolve(given);
+
+  const raw: RawDataset = name === 'fashion-mnist' ? await loadFashionMnistRaw(dir) : await loadCifarRaw(name, dir);
+
+  const k = classes ?? raw.numClasses;
+  if (k > raw.numClasses) throw new Error(`classes must be at most ${raw.numClasses} for ${name} (got ${k})`);
+  const imageSize = raw.height * raw.width * raw.channels;
+
+  let trainWhich = classFilter(raw.train.labels, k);
+  if (trainSubset !== null && trainSubset !== undefined) {
+    if (trainSubset > trainWhich.length) {
+      throw new Error(
+        `trainSubset ${trainSubset} is larger than the ${trainWhich.length} training images of ${name} with ${k} classes`,
+      );
+    }
+    const labels = new Int32Array(trainWhich.length);
+    for (let i = 0; i < trainWhich.length; i++) labels[i] = raw.train.labels[trainWhich[i]];
+    const picked = stratifiedSubset(labels, k, trainSubset, createRandom(seed, 'train-subset'));
+    trainWhich = picked.map((i) => trainWhich[i]);
+  }
+  const testWhich = classFilter(raw.test.labels, k);
+  if (trainWhich.length === 0) throw new Error(`${name} with ${k} classes has no training images in ${dir}`);
+
+  const stats = channelStats(raw.train.pixels, imageSize, raw.channels, trainWhich);
+  // A constant channel (possible only in tiny or degenerate data) would divide by zero: use 1.
+  const used = { mean: stats.mean, std: stats.std.map((s) => (s > 0 ? s : 1)) };
+
+  return {
+    name,
+    height: raw.height,
+    width: raw.width,
+    channels: raw.channels,
+    numClasses: k,
+    train: normalise(raw.train, trainWhich, imageSize, raw.channels, used),
+    test: normalise(raw.test, testWhich, imageSize, raw.channels, used),
+    normalization: used,
+    source: { dir, files: raw.files },
+  };
+}
