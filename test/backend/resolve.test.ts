@@ -1,0 +1,56 @@
+// Backend resolution: the order of 'auto', forced choices, and the message when one is missing.
+import * as tf from '@tensorflow/tfjs-core';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { initBackend, BackendUnavailableError } from '../../experiments/backend/resolve.js';
+import { WASM_KERNELS } from '../../experiments/backend/wasm-kernels.js';
+
+function installed(pkg: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(`${pkg}/package.json`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const hasTensorflow = installed('@tensorflow/tfjs-node') || installed('@tensorflow/tfjs-node-gpu');
+
+describe('initBackend', () => {
+  it.skipIf(hasTensorflow)('a forced tensorflow backend that is not installed fails saying what to install', async () => {
+    const failure = initBackend('tensorflow');
+    await expect(failure).rejects.toBeInstanceOf(BackendUnavailableError);
+    await expect(initBackend('tensorflow')).rejects.toThrow(/@tensorflow\/tfjs-node.*npm/);
+  });
+
+  it.skipIf(hasTensorflow)('auto falls back to wasm (SIMD, with the project kernels) without tfjs-node', async () => {
+    const info = await initBackend('auto');
+    expect(info.name).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    expect(info.simd).toBe(true);
+    expect(info.kernels).toEqual([...WASM_KERNELS]);
+    expect(info.detail).toMatch(/skipped: backend 'tensorflow' is unavailable/);
+    expect(info.tfjsVersion).toBe(tf.version_core);
+  });
+
+  it.runIf(hasTensorflow)('auto picks tensorflow when tfjs-node is installed', async () => {
+    expect((await initBackend('auto')).name).toBe('tensorflow');
+  });
+
+  it('forced cpu and wasm work and can be switched', async () => {
+    expect((await initBackend('cpu')).name).toBe('cpu');
+    expect(tf.getBackend()).toBe('cpu');
+    expect((await initBackend('wasm')).name).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+  });
+
+  it('gradients are registered (tfjs-core alone has none in Node)', async () => {
+    await initBackend('wasm');
+    const g = tf.grad((x: tf.Tensor) => tf.sum(tf.relu(x)))(tf.tensor1d([-1, 2]));
+    expect(Array.from(g.dataSync())).toEqual([0, 1]);
+  });
+
+  it('an unknown choice is rejected with the valid ones', async () => {
+    await expect(initBackend('gpu' as never)).rejects.toThrow(/auto, tensorflow, wasm, cpu/);
+  });
+});
