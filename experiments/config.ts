@@ -181,6 +181,15 @@ export function resolveConfig(input: unknown, where = 'configuration'): RunConfi
   for (const key of Object.keys(defaults)) {
     (optimizer as unknown as Record<string, number>)[key] = (given[key] as number | undefined) ?? defaults[key];
   }
+  // AdamW *is* Adam with decoupled weight decay: one name per update rule, so no run is trained twice.
+  const reg = cfg.regularization.kind;
+  if ((cfg.optimizer.name === 'adamw') !== (cfg.optimizer.name.startsWith('adam') && cfg.optimizer.name !== 'adamax' && reg === 'decoupled')) {
+    const message =
+      cfg.optimizer.name === 'adamw'
+        ? `adamw is Adam with decoupled weight decay: use regularization.kind "decoupled" with it (or optimizer "adam" for ${reg === 'l2' ? 'L2' : 'no regularization'})`
+        : 'Adam with decoupled weight decay is AdamW: use optimizer.name "adamw"';
+    throw new ConfigError(`invalid configuration in ${where}:\n  optimizer.name: ${message}`, [{ path: 'optimizer.name', message }]);
+  }
   if (cfg.schedule.kind === 'step' && cfg.schedule.milestones.length === 0) {
     throw new ConfigError(`invalid configuration in ${where}:\n  schedule.milestones: a step schedule needs at least one milestone`, [
       { path: 'schedule.milestones', message: 'needs at least one milestone' },

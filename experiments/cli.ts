@@ -1,0 +1,169 @@
+// `npm run experiment`: trains one configuration and writes its run record.
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import cliProgress from 'cli-progress';
+import { CONFIG_FIELDS, ConfigError, configHash, resolveConfig, type RunConfigInput } from './config.js';
+import { runExperiment, type ProgressEvent } from './run.js';
+import { writeJsonAtomic } from './record-file.js';
+import type { BackendChoice } from './backend/resolve.js';
+
+const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+const PROGRESS = ['bar', 'jsonl', 'none'] as const;
+
+/** The kebab-case flag of a config path: optimizer.lr -> --optimizer-lr. */
+function flagOf(path: string): string {
+  return `--${path.replace(/\./g, '-').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+function parseValue(field: (typeof CONFIG_FIELDS)[number], raw: string): unknown {
+  switch (field.kind) {
+    case 'number': {
+      if (raw === 'null') return null;
+      const n = Number(raw);
+      if (raw.trim() === '' || Number.isNaN(n)) throw new ConfigError(`${flagOf(field.path)}: "${raw}" is not a number`);
+      return n;
+    }
+    case 'boolean':
+      if (raw !== 'true' && raw !== 'false') throw new ConfigError(`${flagOf(field.path)}: "${raw}" must be true or false`);
+      return raw === 'true';
+    case 'list':
+      return raw === '' ? [] : raw.split(',').map((s) => (field.values ? s.trim() : Number(s)));
+    default:
+      return raw;
+  }
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]] = value;
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read the configuration file ${file}: ${(error as Error).message}`);
+  }
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('the top level must be an object');
+    return value as Record<string, unknown>;
+  } catch (error) {
+    throw new ConfigError(`the configuration file ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command('experiment')
+    .description('Train one Conv-BN-activation network, measure filter sparsity and selectivity, and write its run record (JSON).')
+    .option('--config <file>', 'run configuration (JSON); flags below override its fields')
+    .option('--out <file>', 'where to write the run record (default: data/adhoc/runs/<config hash>.json)')
+    .option('--data-dir <dir>', 'dataset folder (default for fashion-mnist: /usr/share/datasets/fashion-mnist)')
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKENDS).default('auto'))
+    .addOption(new Option('--progress <kind>', 'progress display: a bar on stderr, JSON lines on stdout, or none').choices(PROGRESS).default('bar'))
+    .option('--print-config', 'print the resolved configuration and its hash, and exit without training')
+    .addHelpText(
+      'after',
+      '\nEvery configuration field also has a flag, e.g. --optimizer-name adam --optimizer-lr 0.001 --training-iterations 500.\n' +
+        'Exit codes: 0 the run completed or diverged (recorded), 1 it failed or the input was invalid, 2 usage error.',
+    );
+  for (const field of CONFIG_FIELDS) {
+    const option = new Option(`${flagOf(field.path)} <value>`, `${field.path}${field.description ? `: ${field.description}` : ''}`);
+    if (field.kind === 'enum' && field.values) option.choices(field.values as string[]);
+    if (field.kind === 'list') option.description += ` (comma-separated${field.values ? `: ${field.values.join(', ')}` : ''})`;
+    if (field.kind === 'boolean') option.description += ' (true|false)';
+    program.addOption(option);
+  }
+  return program;
+}
+
+function progressReporter(kind: (typeof PROGRESS)[number]): (event: ProgressEvent) => void {
+  if (kind === 'jsonl') return (event) => process.stdout.write(`${JSON.stringify(event)}\n`);
+  if (kind === 'none') return () => {};
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: process.stderr,
+      format: '{bar} {value}/{total} it | loss {loss} | acc {acc} | {rate} img/s | ETA {eta_formatted} | {phase}',
+      hideCursor: true,
+      etaBuffer: 50,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return (event) => {
+    if (event.type === 'progress') {
+      if (!started) {
+        bar.start(event.iterations, 0, { loss: '-', acc: '-', rate: '-', phase: 'train' });
+        started = true;
+      }
+      bar.update(event.iteration, {
+        loss: event.loss.toFixed(4),
+        acc: event.accuracy.toFixed(3),
+        rate: Math.round(event.imagesPerSecond),
+        phase: 'train',
+      });
+    } else if (event.type === 'phase' && started) {
+      bar.update({ phase: event.phase });
+    } else if (event.type === 'done' && started) {
+      bar.stop();
+    }
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram().exitOverride();
+  try {
+    program.parse(argv);
+  } catch (error) {
+    const code = (error as { exitCode?: number }).exitCode ?? 2;
+    return code === 0 ? 0 : 2;
+  }
+  const opts = program.opts<Record<string, string | boolean | undefined>>();
+  const where = typeof opts.config === 'string' ? opts.config : 'command-line flags';
+  let config;
+  try {
+    const input: Record<string, unknown> = typeof opts.config === 'string' ? readConfigFile(opts.config) : {};
+    for (const field of CONFIG_FIELDS) {
+      const attr = new Option(flagOf(field.path)).attributeName();
+      const raw = opts[attr];
+      if (typeof raw === 'string') setPath(input, field.path, parseValue(field, raw));
+    }
+    config = resolveConfig(input as RunConfigInput, where);
+  } catch (error) {
+    process.stderr.write(`error: ${(error as Error).message}\n`);
+    return 1;
+  }
+  const id = configHash(config);
+  if (opts.printConfig) {
+    process.stdout.write(`${JSON.stringify({ id, config }, null, 2)}\n`);
+    return 0;
+  }
+  const out = typeof opts.out === 'string' ? opts.out : `data/adhoc/runs/${id}.json`;
+  try {
+    const record = await runExperiment(config, {
+      dataDir: typeof opts.dataDir === 'string' ? opts.dataDir : undefined,
+      backend: opts.backend as BackendChoice,
+      onProgress: progressReporter(opts.progress as (typeof PROGRESS)[number]),
+    });
+    writeJsonAtomic(out, record);
+    const summary =
+      record.status === 'complete' && record.final
+        ? `test accuracy ${record.final.testAccuracy}, dead filters (activation) ${record.final.layers.reduce((s, l) => s + l.deadByActivation.length, 0)}/${record.model.filters.reduce((a, b) => a + b, 0)}`
+        : `${record.failure?.reason}`;
+    process.stderr.write(`${record.status}: ${summary} (${record.provenance.wallSeconds.toFixed(1)} s, ${Math.round(record.provenance.imagesPerSecond)} img/s on ${record.provenance.backend})\nrecord: ${out}\n`);
+    return record.status === 'failed' ? 1 : 0;
+  } catch (error) {
+    process.stderr.write(`error: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('experiments/cli.ts')) {
+  main(process.argv).then((code) => process.exit(code));
+}

@@ -1,0 +1,127 @@
+// The measurements taken at checkpoints and at the end: loss and accuracy, and per filter its
+// gamma, beta, selectivity, peak activation, whether it is dead, and the mechanism gradients.
+import * as tf from '@tensorflow/tfjs-core';
+import { forward, type Network } from './model.js';
+import { gatherBatch, type ImageBatchSource } from './train.js';
+import { isDeadByActivation, isDeadByGamma, type Thresholds } from './definitions.js';
+import type { LayerMeasurement } from '../data/schemas/run-record.js';
+
+export interface Evaluation {
+  loss: number;
+  accuracy: number;
+  images: number;
+  /** Per layer and filter: images on which the filter was active, and its largest |activation|. */
+  activeImages: number[][];
+  peaks: number[][];
+}
+
+/**
+ * Runs the network in inference mode over `count` images of `source` (the first ones), in
+ * batches, and accumulates loss, accuracy and, when `filters` is set, the per-filter activity.
+ */
+export function evaluate(
+  net: Network,
+  source: ImageBatchSource,
+  options: { filters: boolean; batchSize?: number; count?: number },
+): Evaluation {
+  const { spec } = net;
+  const count = Math.min(options.count ?? source.count, source.count);
+  if (count <= 0) throw new Error('evaluate needs at least one image');
+  const batchSize = options.batchSize ?? 500;
+  const activeImages = spec.filters.map((f) => new Array<number>(f).fill(0));
+  const peaks = spec.filters.map((f) => new Array<number>(f).fill(0));
+  let lossSum = 0;
+  let correct = 0;
+  const indices = new Uint32Array(batchSize);
+  for (let start = 0; start < count; start += batchSize) {
+    const n = Math.min(batchSize, count - start);
+    for (let i = 0; i < n; i++) indices[i] = start + i;
+    const { x, y } = gatherBatch(source, indices.subarray(0, n), spec.inputShape, spec.classes);
+    const outs = tf.tidy(() => {
+      const out = forward(net, x, 'infer', options.filters);
+      const loss = tf.losses.softmaxCrossEntropy(y, out.logits, undefined, undefined, tf.Reduction.SUM);
+      const hits = tf.sum(tf.equal(tf.argMax(out.logits, 1), tf.argMax(y, 1)));
+      const perLayer = out.activations.flatMap((a) => {
+        // Active on an image: its maximum over positions is > 0 (definitions.isActive).
+        const perImage = tf.max(a, [1, 2]);
+        const active = tf.sum(tf.cast(tf.greater(perImage, 0), 'float32'), 0);
+        const peak = spec.activation === 'relu' ? tf.max(perImage, 0) : tf.max(tf.abs(a), [0, 1, 2]);
+        return [active, peak];
+      });
+      return [loss, hits, ...perLayer];
+    });
+    lossSum += outs[0].dataSync()[0];
+    correct += outs[1].dataSync()[0];
+    for (let l = 0; l < activeImages.length && options.filters; l++) {
+      const active = outs[2 + 2 * l].dataSync();
+      const peak = outs[3 + 2 * l].dataSync();
+      for (let f = 0; f < active.length; f++) {
+        activeImages[l][f] += active[f];
+        if (peak[f] > peaks[l][f]) peaks[l][f] = peak[f];
+      }
+    }
+    tf.dispose([x, y, ...outs]);
+  }
+  return { loss: lossSum / count, accuracy: correct / count, images: count, activeImages, peaks };
+}
+
+/** Rounds to 6 significant digits: the records' precision (float32 carries about 7). */
+export function round6(x: number): number {
+  return x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(6));
+}
+
+/** Per-layer measurements from an evaluation with filters and the network's BN parameters. */
+export function layerMeasurements(net: Network, evaluation: Evaluation, thresholds: Thresholds): LayerMeasurement[] {
+  return net.blocks.map((block, layer) => {
+    const gamma = Array.from(block.gamma.dataSync(), round6);
+    const beta = Array.from(block.beta.dataSync(), round6);
+    const peak = evaluation.peaks[layer].map(round6);
+    const selectivity = evaluation.activeImages[layer].map((a) => round6(a / evaluation.images));
+    const indices = (pred: (i: number) => boolean) => gamma.map((_, i) => i).filter(pred);
+    return {
+      layer,
+      filters: gamma.length,
+      gamma,
+      beta,
+      selectivity,
+      peak,
+      deadByGamma: indices((i) => isDeadByGamma(gamma[i], thresholds)),
+      deadByActivation: indices((i) => isDeadByActivation(evaluation.peaks[layer][i], thresholds)),
+    };
+  });
+}
+
+export interface MechanismMeasurement {
+  dataGradGamma: number[];
+  regGradGamma: number[];
+  dataGradKernel: number[];
+  regGradKernel: number[];
+}
+
+/**
+ * The paper's mechanism: per feature, the norm of the data-loss gradient reaching its gamma and
+ * its kernel (on one batch, training mode) and of the regularization gradient (scale * w).
+ */
+export function measureMechanism(
+  net: Network,
+  x: tf.Tensor4D,
+  y: tf.Tensor2D,
+  regScale: { conv: number; gamma: number },
+): MechanismMeasurement[] {
+  return tf.tidy(() => {
+    const vars = net.blocks.flatMap((b) => [b.kernel, b.gamma]);
+    const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, forward(net, x, 'train').logits) as tf.Scalar, vars);
+    return net.blocks.map((b) => {
+      const gk = grads[b.kernel.name];
+      const gg = grads[b.gamma.name];
+      const kernelNorm = (k: tf.Tensor) => tf.sqrt(tf.sum(tf.square(k), [0, 1, 2])).dataSync();
+      const wNorm = kernelNorm(b.kernel);
+      return {
+        dataGradGamma: Array.from(tf.abs(gg).dataSync(), round6),
+        regGradGamma: Array.from(b.gamma.dataSync(), (g) => round6(Math.abs(g) * regScale.gamma)),
+        dataGradKernel: Array.from(kernelNorm(gk), round6),
+        regGradKernel: Array.from(wNorm, (n) => round6(n * regScale.conv)),
+      };
+    });
+  });
+}

@@ -1,0 +1,145 @@
+// The optimizers and the regularization, written out as their update rules (PyTorch's
+// conventions, which the paper's hyperparameters follow), so that coupled L2 and decoupled
+// weight decay are explicit and each step can be checked against its closed form.
+import * as tf from '@tensorflow/tfjs-core';
+import type { RunConfig, ResolvedOptimizer } from './config.js';
+import type { Trainable } from './model.js';
+
+interface Slots {
+  [slot: string]: tf.Variable;
+}
+
+interface Rule {
+  slots: string[];
+  /** Returns the parameter after the update; updates the slots in place (inside a tidy). */
+  update(w: tf.Tensor, g: tf.Tensor, s: Slots, lr: number, t: number, h: ResolvedOptimizer): tf.Tensor;
+}
+
+const RULES: Record<ResolvedOptimizer['name'], Rule> = {
+  sgd: { slots: [], update: (w, g, _s, lr) => tf.sub(w, tf.mul(g, lr)) },
+  momentum: {
+    slots: ['velocity'],
+    update(w, g, s, lr, _t, h) {
+      // PyTorch: v = mu v + g with v starting at 0 (so the first step is plain SGD).
+      const v = tf.add(tf.mul(s.velocity, h.momentum!), g);
+      s.velocity.assign(v);
+      return tf.sub(w, tf.mul(v, lr));
+    },
+  },
+  adam: { slots: ['m', 'v'], update: adamUpdate },
+  adamw: { slots: ['m', 'v'], update: adamUpdate },
+  adamax: {
+    slots: ['m', 'u'],
+    update(w, g, s, lr, t, h) {
+      const m = tf.add(tf.mul(s.m, h.beta1!), tf.mul(g, 1 - h.beta1!));
+      const u = tf.maximum(tf.mul(s.u, h.beta2!), tf.add(tf.abs(g), h.epsilon!));
+      s.m.assign(m);
+      s.u.assign(u);
+      return tf.sub(w, tf.mul(tf.div(m, u), lr / (1 - h.beta1! ** t)));
+    },
+  },
+  adagrad: {
+    slots: ['sum'],
+    update(w, g, s, lr, _t, h) {
+      const sum = tf.add(s.sum, tf.square(g));
+      s.sum.assign(sum);
+      return tf.sub(w, tf.mul(tf.div(g, tf.add(tf.sqrt(sum), h.epsilon!)), lr));
+    },
+  },
+  adadelta: {
+    slots: ['square', 'delta'],
+    update(w, g, s, lr, _t, h) {
+      const rho = h.rho!;
+      const eps = h.epsilon!;
+      const square = tf.add(tf.mul(s.square, rho), tf.mul(tf.square(g), 1 - rho));
+      const d = tf.mul(tf.div(tf.sqrt(tf.add(s.delta, eps)), tf.sqrt(tf.add(square, eps))), g);
+      s.square.assign(square);
+      s.delta.assign(tf.add(tf.mul(s.delta, rho), tf.mul(tf.square(d), 1 - rho)));
+      return tf.sub(w, tf.mul(d, lr));
+    },
+  },
+  rmsprop: {
+    slots: ['square', 'velocity'],
+    update(w, g, s, lr, _t, h) {
+      const square = tf.add(tf.mul(s.square, h.rho!), tf.mul(tf.square(g), 1 - h.rho!));
+      s.square.assign(square);
+      const step = tf.div(g, tf.add(tf.sqrt(square), h.epsilon!));
+      if (!h.momentum) return tf.sub(w, tf.mul(step, lr));
+      const v = tf.add(tf.mul(s.velocity, h.momentum), step);
+      s.velocity.assign(v);
+      return tf.sub(w, tf.mul(v, lr));
+    },
+  },
+};
+
+function adamUpdate(w: tf.Tensor, g: tf.Tensor, s: Slots, lr: number, t: number, h: ResolvedOptimizer): tf.Tensor {
+  const b1 = h.beta1!;
+  const b2 = h.beta2!;
+  const m = tf.add(tf.mul(s.m, b1), tf.mul(g, 1 - b1));
+  const v = tf.add(tf.mul(s.v, b2), tf.mul(tf.square(g), 1 - b2));
+  s.m.assign(m);
+  s.v.assign(v);
+  // PyTorch: w -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps)
+  const denom = tf.add(tf.div(tf.sqrt(v), Math.sqrt(1 - b2 ** t)), h.epsilon!);
+  return tf.sub(w, tf.mul(tf.div(m, denom), lr / (1 - b1 ** t)));
+}
+
+export interface Optimizer {
+  /** Applies one update from the data-loss gradients (regularization is added here). */
+  apply(grads: tf.NamedTensorMap, lr: number): void;
+  /** Number of updates applied so far. */
+  readonly iterations: number;
+  dispose(): void;
+}
+
+/**
+ * The configured optimizer over the network's trainables. L2 adds strength * w to the gradient
+ * (the loss term strength/2 ||w||^2); decoupled weight decay shrinks w by (1 - lr * strength)
+ * before the update, as AdamW does; both only on the configured parameter groups.
+ */
+export function createOptimizer(config: RunConfig, params: Trainable[]): Optimizer {
+  const h = config.optimizer;
+  const rule = RULES[h.name];
+  const { kind, strength, appliesTo } = config.regularization;
+  const slots = params.map((p) => {
+    const s: Slots = {};
+    for (const name of rule.slots) {
+      const init = name === 'sum' ? (h.initialAccumulator ?? 0) : 0;
+      s[name] = tf.variable(tf.fill(p.variable.shape, init), false);
+    }
+    return s;
+  });
+  let t = 0;
+  return {
+    get iterations() {
+      return t;
+    },
+    apply(grads, lr) {
+      t += 1;
+      tf.tidy(() => {
+        params.forEach((p, i) => {
+          const w = p.variable;
+          let g = grads[w.name];
+          if (!g) throw new Error(`no gradient for ${w.name}`);
+          const regularized = strength > 0 && appliesTo.includes(p.group);
+          let current: tf.Tensor = w;
+          if (regularized && kind === 'l2') g = tf.add(g, tf.mul(w, strength));
+          if (regularized && kind === 'decoupled') current = tf.mul(w, 1 - lr * strength);
+          w.assign(rule.update(current, g, slots[i], lr, t, h));
+        });
+      });
+    },
+    dispose() {
+      for (const s of slots) tf.dispose(Object.values(s));
+    },
+  };
+}
+
+/**
+ * The regularization gradient reaching a parameter (the paper's mechanism): strength * w for
+ * both L2 and decoupled decay (for decoupled decay it is the decay per unit learning rate), 0 without.
+ */
+export function regularizationScale(config: RunConfig, group: Trainable['group']): number {
+  const { kind, strength, appliesTo } = config.regularization;
+  return kind !== 'none' && appliesTo.includes(group) ? strength : 0;
+}

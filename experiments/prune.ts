@@ -1,0 +1,96 @@
+// Pruning: removes the dead filters (and the matching input channels of the next layer),
+// rebuilds a slim network, and measures what it saves.
+import * as tf from '@tensorflow/tfjs-core';
+import { buildNetwork, forward, readWeights, type Network, type NetworkWeights } from './model.js';
+import { gatherBatch, type ImageBatchSource } from './train.js';
+
+/** Filters each layer keeps: all but the dead ones, and at least one (a layer cannot be empty). */
+export function keptFilters(filters: number[], dead: number[][]): number[][] {
+  return filters.map((n, layer) => {
+    const gone = new Set(dead[layer]);
+    const keep = Array.from({ length: n }, (_, i) => i).filter((i) => !gone.has(i));
+    return keep.length > 0 ? keep : [0];
+  });
+}
+
+function pick(values: Float32Array, keep: number[]): Float32Array {
+  return Float32Array.from(keep, (i) => values[i]);
+}
+
+/** Slices a [3,3,in,out] kernel to the kept input and output channels. */
+function pickKernel(kernel: Float32Array, inChannels: number, outChannels: number, keepIn: number[], keepOut: number[]): Float32Array {
+  const out = new Float32Array(9 * keepIn.length * keepOut.length);
+  let o = 0;
+  for (let k = 0; k < 9; k++) {
+    for (const ci of keepIn) {
+      const base = (k * inChannels + ci) * outChannels;
+      for (const co of keepOut) out[o++] = kernel[base + co];
+    }
+  }
+  return out;
+}
+
+/** The network without the given filters; the original is left untouched. */
+export function pruneNetwork(net: Network, dead: number[][]): { slim: Network; keep: number[][] } {
+  const { spec } = net;
+  const keep = keptFilters(spec.filters, dead);
+  const w = readWeights(net);
+  let inChannels = spec.inputShape[2];
+  let keepIn = Array.from({ length: inChannels }, (_, i) => i);
+  const slimWeights: NetworkWeights = {
+    kernels: [],
+    gammas: [],
+    betas: [],
+    runningMeans: [],
+    runningVariances: [],
+    headWeight: new Float32Array(0),
+    headBias: w.headBias,
+  };
+  spec.filters.forEach((outChannels, layer) => {
+    const keepOut = keep[layer];
+    slimWeights.kernels.push(pickKernel(w.kernels[layer], inChannels, outChannels, keepIn, keepOut));
+    slimWeights.gammas.push(pick(w.gammas[layer], keepOut));
+    slimWeights.betas.push(pick(w.betas[layer], keepOut));
+    slimWeights.runningMeans.push(pick(w.runningMeans[layer], keepOut));
+    slimWeights.runningVariances.push(pick(w.runningVariances[layer], keepOut));
+    inChannels = outChannels;
+    keepIn = keepOut;
+  });
+  const head = new Float32Array(keepIn.length * spec.classes);
+  keepIn.forEach((ci, r) => head.set(w.headWeight.subarray(ci * spec.classes, (ci + 1) * spec.classes), r * spec.classes));
+  slimWeights.headWeight = head;
+  const slim = buildNetwork({ ...spec, filters: keep.map((k) => k.length) }, slimWeights);
+  return { slim, keep };
+}
+
+/** Largest |logit difference| between two networks over the first `count` images (inference mode). */
+export function maxLogitDifference(a: Network, b: Network, source: ImageBatchSource, count: number, batchSize = 500): number {
+  let worst = 0;
+  const n = Math.min(count, source.count);
+  for (let start = 0; start < n; start += batchSize) {
+    const size = Math.min(batchSize, n - start);
+    const idx = Uint32Array.from({ length: size }, (_, i) => start + i);
+    const { x, y } = gatherBatch(source, idx, a.spec.inputShape, a.spec.classes);
+    const d = tf.tidy(() => tf.max(tf.abs(tf.sub(forward(a, x, 'infer').logits, forward(b, x, 'infer').logits))).dataSync()[0]);
+    tf.dispose([x, y]);
+    worst = Math.max(worst, d);
+  }
+  return worst;
+}
+
+/** Measured inference images/s of a network on one batch size, after a warm-up, for at least `seconds`. */
+export function inferenceThroughput(net: Network, source: ImageBatchSource, batchSize: number, seconds = 1.5): number {
+  const idx = Uint32Array.from({ length: Math.min(batchSize, source.count) }, (_, i) => i);
+  const { x, y } = gatherBatch(source, idx, net.spec.inputShape, net.spec.classes);
+  const run = () => tf.tidy(() => forward(net, x, 'infer').logits.dataSync());
+  run();
+  let images = 0;
+  const start = performance.now();
+  while (performance.now() - start < seconds * 1000) {
+    run();
+    images += idx.length;
+  }
+  const rate = images / ((performance.now() - start) / 1000);
+  tf.dispose([x, y]);
+  return rate;
+}

@@ -1,0 +1,277 @@
+// One run from configuration to record: load the data, build the network, train with
+// checkpoint measurements, measure on the full training set, prune, and assemble the record.
+import * as tf from '@tensorflow/tfjs-core';
+import { execFileSync } from 'node:child_process';
+import { hostname } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { configHash, learningRateAt, type RunConfig } from './config.js';
+import { loadDataset, type ImageDataset } from './data/dataset.js';
+import { initBackend, type BackendChoice, type BackendInfo } from './backend/resolve.js';
+import { basicNetSpec, buildNetwork, disposeNetwork, flopCount, initialWeights, INITIALIZERS, parameterCount, trainables, type Network } from './model.js';
+import { createOptimizer, regularizationScale } from './optimizers.js';
+import { BatchSampler, gatherBatch, regularizationLoss, trainStep, type ImageBatchSource } from './train.js';
+import { evaluate, layerMeasurements, measureMechanism, round6 } from './measure.js';
+import { inferenceThroughput, maxLogitDifference, pruneNetwork } from './prune.js';
+import { createRandom, permutation } from './random.js';
+import { RUN_RECORD_VERSION, type Checkpoint, type CurvePoint, type PruningResult, type RunRecord } from '../data/schemas/run-record.js';
+
+export type ProgressEvent =
+  | { type: 'progress'; iteration: number; iterations: number; loss: number; accuracy: number; imagesPerSecond: number }
+  | { type: 'phase'; phase: 'data' | 'measure' | 'final' | 'prune' }
+  | { type: 'done'; status: RunRecord['status']; id: string; wallSeconds: number };
+
+export interface RunOptions {
+  dataDir?: string;
+  backend?: BackendChoice;
+  onProgress?: (event: ProgressEvent) => void;
+  /** Iterations between progress events. */
+  progressEvery?: number;
+}
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The commit of the code that ran, with "-dirty" when tracked code differs from it. */
+export function codeVersion(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const commit = git('rev-parse', 'HEAD');
+    const dirty = git('status', '--porcelain', '--untracked-files=no', '--', 'experiments', 'pipeline', 'package.json', 'package-lock.json');
+    return dirty ? `${commit}-dirty` : commit;
+  } catch {
+    return process.env.CODE_VERSION ?? 'unknown';
+  }
+}
+
+/** A fixed subset of the training set for checkpoint measurements, chosen by the seed. */
+function probeSubset(train: ImageBatchSource, size: number, seed: number, imageSize: number): ImageBatchSource {
+  const count = Math.min(size, train.count);
+  const order = permutation(train.count, createRandom(seed, 'probe')).subarray(0, count);
+  const images = new Float32Array(count * imageSize);
+  const labels = new Int32Array(count);
+  order.forEach((j, i) => {
+    images.set(train.images.subarray(j * imageSize, (j + 1) * imageSize), i * imageSize);
+    labels[i] = train.labels[j];
+  });
+  return { images, labels, count };
+}
+
+class Divergence extends Error {
+  constructor(readonly iteration: number, loss: number) {
+    super(`the training loss became ${loss} at iteration ${iteration}`);
+  }
+}
+
+/** Trains and measures one configuration and returns its record; never throws for a diverging or failing run once the data is loaded. */
+export async function runExperiment(config: RunConfig, options: RunOptions = {}): Promise<RunRecord> {
+  const started = new Date();
+  const t0 = performance.now();
+  const emit = options.onProgress ?? (() => {});
+  const backend: BackendInfo = await initBackend(options.backend ?? 'auto');
+  emit({ type: 'phase', phase: 'data' });
+  const data: ImageDataset = await loadDataset({
+    name: config.data.dataset,
+    dir: options.dataDir,
+    classes: config.data.classes ?? undefined,
+    trainSubset: config.data.trainSubset,
+    seed: config.training.seed,
+  });
+  const shape: [number, number, number] = [data.height, data.width, data.channels];
+  const imageSize = shape[0] * shape[1] * shape[2];
+  const spec = basicNetSpec(config, shape, data.numClasses);
+  const net = buildNetwork(spec, initialWeights(spec, createRandom(config.training.seed, 'init')));
+  const optimizer = createOptimizer(config, trainables(net));
+  const sampler = new BatchSampler(data.train, config.training.batchSize, shape, data.numClasses, config.training.seed);
+  const probe = probeSubset(data.train, config.data.probeSize, config.training.seed, imageSize);
+  const testProbe: ImageBatchSource = { ...data.test, count: Math.min(config.data.probeSize, data.test.count) };
+  const mechanismBatch = config.measure.mechanism
+    ? gatherBatch(probe, Uint32Array.from({ length: Math.min(config.measure.mechanismBatch, probe.count) }, (_, i) => i), shape, data.numClasses)
+    : null;
+  const regScale = { conv: regularizationScale(config, 'conv'), gamma: regularizationScale(config, 'gamma') };
+
+  const curve: CurvePoint[] = [];
+  const checkpoints: Checkpoint[] = [];
+  let status: RunRecord['status'] = 'complete';
+  let failure: RunRecord['failure'] = null;
+  let trainMs = 0;
+  let measureMs = 0;
+  let iteration = 0;
+
+  const checkpoint = (windowLoss: number | null, windowAccuracy: number | null) => {
+    const m0 = performance.now();
+    emit({ type: 'phase', phase: 'measure' });
+    const onProbe = evaluate(net, probe, { filters: true });
+    const layers = layerMeasurements(net, onProbe, config.thresholds);
+    if (mechanismBatch) {
+      measureMechanism(net, mechanismBatch.x, mechanismBatch.y, regScale).forEach((m, l) => {
+        layers[l].mechanism = m;
+      });
+    }
+    const test = config.measure.testAtCheckpoints ? evaluate(net, testProbe, { filters: false }) : null;
+    checkpoints.push({
+      iteration,
+      trainLoss: windowLoss === null ? null : round6(windowLoss),
+      trainAccuracy: windowAccuracy === null ? null : round6(windowAccuracy),
+      testAccuracy: test ? round6(test.accuracy) : null,
+      images: onProbe.images,
+      layers,
+    });
+    measureMs += performance.now() - m0;
+  };
+
+  let final: RunRecord['final'] = null;
+  let pruning: PruningResult | null = null;
+  try {
+    checkpoint(null, null);
+    const { iterations, batchSize } = config.training;
+    const progressEvery = options.progressEvery ?? 10;
+    let windowLoss = 0;
+    let windowCorrect = 0;
+    let windowSteps = 0;
+    let logLoss = 0;
+    let logCorrect = 0;
+    let logSteps = 0;
+    let rateStart = performance.now();
+    let rateImages = 0;
+    while (iteration < iterations) {
+      const s0 = performance.now();
+      const lr = learningRateAt(config, iteration);
+      const { x, y } = sampler.next();
+      const step = trainStep(net, optimizer, x, y, lr);
+      tf.dispose([x, y]);
+      iteration += 1;
+      trainMs += performance.now() - s0;
+      rateImages += batchSize;
+      if (!Number.isFinite(step.loss)) throw new Divergence(iteration, step.loss);
+      windowLoss += step.loss;
+      windowCorrect += step.correct;
+      windowSteps += 1;
+      logLoss += step.loss;
+      logCorrect += step.correct;
+      logSteps += 1;
+      if (iteration % config.measure.logEvery === 0 || iteration === iterations) {
+        curve.push({
+          iteration,
+          loss: round6(logLoss / logSteps),
+          regLoss: round6(regularizationLoss(net, config)),
+          accuracy: round6(logCorrect / (logSteps * batchSize)),
+          lr,
+        });
+        logLoss = logCorrect = logSteps = 0;
+      }
+      if (iteration % progressEvery === 0 || iteration === iterations) {
+        const seconds = (performance.now() - rateStart) / 1000;
+        emit({ type: 'progress', iteration, iterations, loss: step.loss, accuracy: step.correct / batchSize, imagesPerSecond: rateImages / seconds });
+        rateStart = performance.now();
+        rateImages = 0;
+      }
+      if (iteration % config.measure.checkpointEvery === 0 || iteration === iterations) {
+        checkpoint(windowLoss / windowSteps, windowCorrect / (windowSteps * batchSize));
+        windowLoss = windowCorrect = windowSteps = 0;
+        rateStart = performance.now();
+      }
+    }
+
+    const f0 = performance.now();
+    emit({ type: 'phase', phase: 'final' });
+    const onTrain = evaluate(net, data.train, { filters: true });
+    const onTest = evaluate(net, data.test, { filters: false });
+    const finalLayers = layerMeasurements(net, onTrain, config.thresholds);
+    final = {
+      iteration,
+      trainLoss: round6(onTrain.loss),
+      trainAccuracy: round6(onTrain.accuracy),
+      testLoss: round6(onTest.loss),
+      testAccuracy: round6(onTest.accuracy),
+      images: onTrain.images,
+      layers: finalLayers,
+    };
+    if (config.measure.prune) {
+      emit({ type: 'phase', phase: 'prune' });
+      pruning = measurePruning(net, finalLayers.map((l) => l.deadByActivation), data, onTest.accuracy);
+    }
+    measureMs += performance.now() - f0;
+  } catch (error) {
+    if (error instanceof Divergence) {
+      status = 'diverged';
+      failure = { reason: error.message, iteration: error.iteration };
+    } else {
+      status = 'failed';
+      failure = { reason: error instanceof Error ? error.message : String(error), iteration };
+    }
+  } finally {
+    optimizer.dispose();
+    disposeNetwork(net);
+    if (mechanismBatch) tf.dispose([mechanismBatch.x, mechanismBatch.y]);
+  }
+
+  const wallSeconds = (performance.now() - t0) / 1000;
+  const record: RunRecord = {
+    schemaVersion: RUN_RECORD_VERSION,
+    kind: 'run-record',
+    id: configHash(config),
+    config,
+    status,
+    failure,
+    provenance: {
+      codeVersion: codeVersion(),
+      tfjsVersion: backend.tfjsVersion,
+      backend: backend.name,
+      backendDetail: backend.detail,
+      node: process.version,
+      platform: `${process.platform}-${process.arch} ${hostname()}`,
+      startedAt: started.toISOString(),
+      endedAt: new Date().toISOString(),
+      wallSeconds: round6(wallSeconds),
+      trainSeconds: round6(trainMs / 1000),
+      measureSeconds: round6(measureMs / 1000),
+      imagesPerSecond: round6(trainMs > 0 ? (iteration * config.training.batchSize) / (trainMs / 1000) : 0),
+    },
+    dataset: {
+      name: data.name,
+      trainImages: data.train.count,
+      testImages: data.test.count,
+      classes: data.numClasses,
+      probeImages: probe.count,
+      normalization: { mean: data.normalization.mean.map(round6), std: data.normalization.std.map(round6) },
+      files: data.source.files,
+    },
+    model: {
+      arch: spec.arch,
+      filters: spec.filters,
+      params: parameterCount(spec),
+      flops: flopCount(spec),
+      initializers: { ...INITIALIZERS },
+    },
+    curve,
+    checkpoints,
+    final,
+    pruning,
+  };
+  emit({ type: 'done', status, id: record.id, wallSeconds: record.provenance.wallSeconds });
+  return record;
+}
+
+/** Removes the dead-by-activation filters and compares the slim network with the original. */
+function measurePruning(net: Network, dead: number[][], data: ImageDataset, accuracyBefore: number): PruningResult {
+  const { slim, keep } = pruneNetwork(net, dead);
+  try {
+    const accuracyAfter = evaluate(slim, data.test, { filters: false }).accuracy;
+    const batchSize = 256;
+    const before = inferenceThroughput(net, data.test, batchSize);
+    const after = inferenceThroughput(slim, data.test, batchSize);
+    return {
+      removed: net.spec.filters.map((n, l) => n - keep[l].length),
+      filtersBefore: net.spec.filters,
+      filtersAfter: slim.spec.filters,
+      params: { before: parameterCount(net.spec), after: parameterCount(slim.spec) },
+      flops: { before: flopCount(net.spec), after: flopCount(slim.spec) },
+      imagesPerSecond: { before: round6(before), after: round6(after) },
+      testAccuracy: { before: round6(accuracyBefore), after: round6(accuracyAfter) },
+      maxLogitDifference: round6(maxLogitDifference(net, slim, data.test, data.test.count)),
+      batchSize,
+    };
+  } finally {
+    disposeNetwork(slim);
+  }
+}

@@ -1,0 +1,110 @@
+// The training step and the batches it eats: forward in training mode, data loss, gradients,
+// running statistics, optimizer update. Regularization lives in the optimizer.
+import * as tf from '@tensorflow/tfjs-core';
+import './gradients.js';
+import { forward, trainables, updateRunningStatistics, type Network } from './model.js';
+import type { Optimizer } from './optimizers.js';
+import type { RunConfig } from './config.js';
+import { createRandom, permutation, type Random } from './random.js';
+
+export interface ImageBatchSource {
+  images: Float32Array;
+  labels: Int32Array;
+  count: number;
+}
+
+/** Copies the images at `indices` into one NHWC tensor and their one-hot labels. */
+export function gatherBatch(
+  source: ImageBatchSource,
+  indices: ArrayLike<number>,
+  shape: [number, number, number],
+  classes: number,
+  buffer?: Float32Array,
+): { x: tf.Tensor4D; y: tf.Tensor2D } {
+  const size = shape[0] * shape[1] * shape[2];
+  const n = indices.length;
+  const data = buffer && buffer.length === n * size ? buffer : new Float32Array(n * size);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const j = indices[i];
+    data.set(source.images.subarray(j * size, (j + 1) * size), i * size);
+    labels[i] = source.labels[j];
+  }
+  const x = tf.tensor4d(data, [n, ...shape]);
+  const y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), classes), 'float32') as tf.Tensor2D);
+  return { x, y };
+}
+
+/** Endless mini-batches in a fresh seeded order every epoch; a partial last batch is dropped. */
+export class BatchSampler {
+  private readonly random: Random;
+  private order: Uint32Array;
+  private position = 0;
+  private readonly buffer: Float32Array;
+  epoch = 0;
+
+  constructor(
+    private readonly source: ImageBatchSource,
+    private readonly batchSize: number,
+    private readonly shape: [number, number, number],
+    private readonly classes: number,
+    seed: number,
+  ) {
+    if (source.count < batchSize) {
+      throw new Error(`the training set has ${source.count} images, fewer than one batch of ${batchSize}: lower training.batchSize or raise data.trainSubset`);
+    }
+    this.random = createRandom(seed, 'batches');
+    this.order = permutation(source.count, this.random);
+    this.buffer = new Float32Array(batchSize * shape[0] * shape[1] * shape[2]);
+  }
+
+  next(): { x: tf.Tensor4D; y: tf.Tensor2D } {
+    if (this.position + this.batchSize > this.source.count) {
+      this.order = permutation(this.source.count, this.random);
+      this.position = 0;
+      this.epoch += 1;
+    }
+    const indices = this.order.subarray(this.position, this.position + this.batchSize);
+    this.position += this.batchSize;
+    return gatherBatch(this.source, indices, this.shape, this.classes, this.buffer);
+  }
+}
+
+export interface StepResult {
+  /** Mean cross-entropy of the batch (the data loss, without regularization). */
+  loss: number;
+  /** Correctly classified images of the batch. */
+  correct: number;
+}
+
+/** One training iteration on a batch. Disposes nothing it did not create. */
+export function trainStep(net: Network, optimizer: Optimizer, x: tf.Tensor4D, y: tf.Tensor2D, lr: number): StepResult {
+  const vars = trainables(net).map((t) => t.variable);
+  let stats: ReturnType<typeof forward>['batchStatistics'] = [];
+  let logits: tf.Tensor2D | null = null;
+  const { value, grads } = tf.variableGrads(() => {
+    const out = forward(net, x, 'train');
+    stats = out.batchStatistics.map((s) => ({ mean: tf.keep(s.mean), variance: tf.keep(s.variance) }));
+    logits = tf.keep(out.logits);
+    return tf.losses.softmaxCrossEntropy(y, out.logits) as tf.Scalar;
+  }, vars);
+  updateRunningStatistics(net, stats, x.shape[0]);
+  optimizer.apply(grads, lr);
+  const correctT = tf.tidy(() => tf.sum(tf.equal(tf.argMax(logits!, 1), tf.argMax(y, 1))));
+  const loss = value.dataSync()[0];
+  const correct = correctT.dataSync()[0];
+  tf.dispose([value, correctT, logits!, ...Object.values(grads), ...stats.flatMap((s) => [s.mean, s.variance])]);
+  return { loss, correct };
+}
+
+/** The regularization term strength/2 * ||w||^2 over the regularized parameters (for the training curve). */
+export function regularizationLoss(net: Network, config: RunConfig): number {
+  const { kind, strength, appliesTo } = config.regularization;
+  if (kind === 'none' || strength === 0) return 0;
+  return tf.tidy(() => {
+    const terms = trainables(net)
+      .filter((t) => appliesTo.includes(t.group))
+      .map((t) => tf.sum(tf.square(t.variable)));
+    return tf.mul(tf.addN(terms), strength / 2).dataSync()[0];
+  });
+}
