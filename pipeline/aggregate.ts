@@ -1,0 +1,433 @@
+// Run records -> the datasets the site reads. Pure functions build each dataset from the valid
+// records of one scale; the output is deterministic (sorted keys and rows, no timestamps, derived
+// numbers rounded to 12 significant digits), so aggregating twice gives byte-identical files.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { canonicalJson } from '../experiments/config.js';
+import { DEFAULT_THRESHOLDS, DEFINITIONS_VERSION, isDeadByActivation, isDeadByGamma, sparsity, type Thresholds } from '../experiments/definitions.js';
+import { readRunRecord, writeFileAtomic } from '../experiments/record-file.js';
+import type { Study, StudyContext } from '../experiments/studies/index.js';
+import {
+  DATASET_NAMES,
+  DATASET_VERSION,
+  datasetPath,
+  datasetSchemas,
+  type CurveRow,
+  type DatasetName,
+  type EmergenceRow,
+  type FilterRow,
+  type LayerRow,
+  type MechanismRow,
+  type PruningRow,
+  type RunRow,
+  type Scale,
+  type StudyRow,
+} from '../data/schemas/datasets.js';
+import type { Checkpoint, LayerMeasurement, RunRecord } from '../data/schemas/run-record.js';
+import { planStudies, type Plan } from './plan.js';
+import { identityProblem, recordFiles } from './records.js';
+
+/** Derived numbers are rounded so that summation order or platform cannot change a digit. */
+export function stable(x: number): number {
+  if (!Number.isFinite(x)) throw new Error(`cannot write ${x} to a dataset`);
+  const r = Number(x.toPrecision(12));
+  return r === 0 ? 0 : r; // no -0
+}
+
+/** Linear interpolation between the closest ranks (numpy's default) of already sorted values. */
+export function quantile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) throw new Error('quantile of no values');
+  const h = (sorted.length - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(sorted.length - 1, lo + 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (h - lo);
+}
+
+export interface LoadedRecords {
+  /** Valid records, sorted by id. */
+  records: RunRecord[];
+  /** One message per file that was skipped, naming it and what is wrong. */
+  invalid: string[];
+}
+
+/** Reads and validates every record of a scale; invalid ones are reported and left out. */
+export function loadRecords(root: string, scale: Scale): LoadedRecords {
+  const records: RunRecord[] = [];
+  const invalid: string[] = [];
+  for (const file of recordFiles(root, scale)) {
+    try {
+      const record = readRunRecord(file);
+      const hash = file.slice(-21, -5);
+      const problem = identityProblem(record, hash);
+      if (problem) invalid.push(`${file}: ${problem}`);
+      else records.push(record);
+    } catch (error) {
+      invalid.push((error as Error).message);
+    }
+  }
+  records.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { records, invalid };
+}
+
+/** The thresholds every record shares; records that disagree make the datasets meaningless. */
+export function sharedThresholds(records: readonly RunRecord[]): Thresholds {
+  const groups = new Map<string, string[]>();
+  for (const r of records) {
+    const key = canonicalJson(r.config.thresholds);
+    groups.set(key, [...(groups.get(key) ?? []), r.id]);
+  }
+  if (groups.size > 1) {
+    const lines = [...groups].map(([t, ids]) => `  ${t}: ${ids.length} run(s), e.g. ${ids.slice(0, 3).join(', ')}`);
+    throw new Error(
+      `the run records of this scale use different dead-filter thresholds, so their counts cannot be compared:\n${lines.join('\n')}\n` +
+        'move the records with the odd thresholds out of the runs folder (or to another scale) and aggregate again',
+    );
+  }
+  const [only] = records;
+  return only ? { gamma: only.config.thresholds.gamma, activation: only.config.thresholds.activation } : { ...DEFAULT_THRESHOLDS };
+}
+
+const byLayer = (layers: readonly LayerMeasurement[]) => new Map(layers.map((l) => [l.layer, l]));
+const count = <T>(xs: readonly T[], pred: (x: T) => boolean) => xs.reduce((n, x) => n + (pred(x) ? 1 : 0), 0);
+
+function deadCounts(layers: readonly LayerMeasurement[], t: Thresholds) {
+  let gamma = 0;
+  let activation = 0;
+  for (const l of layers) {
+    gamma += count(l.gamma, (g) => isDeadByGamma(g, t));
+    activation += count(l.peak, (p) => isDeadByActivation(p, t));
+  }
+  return { gamma, activation };
+}
+
+function runRows(records: readonly RunRecord[], plan: Plan, t: Thresholds): RunRow[] {
+  const studiesOf = new Map(plan.runs.map((r) => [r.hash, [...r.studies].sort()]));
+  return records.map((r) => {
+    const filters = r.model.filters.reduce((a, b) => a + b, 0);
+    const dead = r.final ? deadCounts(r.final.layers, t) : null;
+    const c = r.config;
+    return {
+      run: r.id,
+      studies: studiesOf.get(r.id) ?? [],
+      status: r.status,
+      failureReason: r.failure?.reason ?? null,
+      failureIteration: r.failure?.iteration ?? null,
+      dataset: c.data.dataset,
+      classes: r.dataset.classes,
+      trainImages: r.dataset.trainImages,
+      arch: c.model.arch,
+      width: c.model.width,
+      activation: c.model.activation,
+      optimizer: c.optimizer.name,
+      lr: c.optimizer.lr,
+      batchSize: c.training.batchSize,
+      regularization: c.regularization.kind,
+      // With no regularization the configured strength is unused: report the strength applied.
+      strength: c.regularization.kind === 'none' ? 0 : c.regularization.strength,
+      iterations: c.training.iterations,
+      seed: c.training.seed,
+      filters,
+      deadByGamma: dead?.gamma ?? null,
+      deadByActivation: dead?.activation ?? null,
+      sparsityGamma: dead ? stable(sparsity(dead.gamma, filters)) : null,
+      sparsityActivation: dead ? stable(sparsity(dead.activation, filters)) : null,
+      trainAccuracy: r.final?.trainAccuracy ?? null,
+      testAccuracy: r.final?.testAccuracy ?? null,
+      trainLoss: r.final?.trainLoss ?? null,
+      backend: r.provenance.backend,
+      codeVersion: r.provenance.codeVersion,
+      wallSeconds: r.provenance.wallSeconds,
+      imagesPerSecond: r.provenance.imagesPerSecond,
+      startedAt: r.provenance.startedAt,
+    };
+  });
+}
+
+function layerRows(records: readonly RunRecord[], t: Thresholds): LayerRow[] {
+  const rows: LayerRow[] = [];
+  for (const r of records) {
+    for (const l of r.final?.layers ?? []) {
+      const deadG = l.gamma.map((g) => isDeadByGamma(g, t));
+      const deadA = l.peak.map((p) => isDeadByActivation(p, t));
+      const byGamma = count(deadG, Boolean);
+      const byActivation = count(deadA, Boolean);
+      rows.push({
+        run: r.id,
+        layer: l.layer,
+        filters: l.filters,
+        deadByGamma: byGamma,
+        deadByActivation: byActivation,
+        deadByBoth: deadG.filter((d, i) => d && deadA[i]).length,
+        sparsityGamma: stable(sparsity(byGamma, l.filters)),
+        sparsityActivation: stable(sparsity(byActivation, l.filters)),
+      });
+    }
+  }
+  return rows;
+}
+
+function emergenceRows(records: readonly RunRecord[], t: Thresholds): EmergenceRow[] {
+  const rows: EmergenceRow[] = [];
+  for (const r of records) {
+    for (const c of r.checkpoints) {
+      for (const l of c.layers) {
+        const s = [...l.selectivity].sort((a, b) => a - b);
+        rows.push({
+          run: r.id,
+          iteration: c.iteration,
+          layer: l.layer,
+          filters: l.filters,
+          deadByGamma: count(l.gamma, (g) => isDeadByGamma(g, t)),
+          deadByActivation: count(l.peak, (p) => isDeadByActivation(p, t)),
+          selectivityMean: stable(s.reduce((a, b) => a + b, 0) / s.length),
+          selectivityQ10: stable(quantile(s, 0.1)),
+          selectivityMedian: stable(quantile(s, 0.5)),
+          selectivityQ90: stable(quantile(s, 0.9)),
+          trainLoss: c.trainLoss,
+          trainAccuracy: c.trainAccuracy,
+          testAccuracy: c.testAccuracy,
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+/**
+ * When a filter died: the first checkpoint from which it is dead by activation (on the probe) at
+ * every later checkpoint, for a filter dead at the end (on the full training set); the final
+ * iteration when no checkpoint shows it (the probe missed the images it still fired on).
+ */
+export function diedAt(checkpoints: readonly Checkpoint[], layer: number, filter: number, finalIteration: number, t: Thresholds): number {
+  let from: number | null = null;
+  for (const c of checkpoints) {
+    const l = c.layers.find((x) => x.layer === layer);
+    const dead = l !== undefined && isDeadByActivation(l.peak[filter], t);
+    if (dead && from === null) from = c.iteration;
+    if (!dead) from = null;
+  }
+  return from ?? finalIteration;
+}
+
+/** Per filter at the end, with when it died and its selectivity before (see filterRow in datasets.ts). */
+export function filterRows(record: RunRecord, t: Thresholds): FilterRow[] {
+  const final = record.final;
+  if (!final) return [];
+  const checkpoints = [...record.checkpoints].sort((a, b) => a.iteration - b.iteration);
+  const layersAt = checkpoints.map((c) => byLayer(c.layers));
+  const rows: FilterRow[] = [];
+  for (const l of final.layers) {
+    for (let f = 0; f < l.filters; f++) {
+      const deadA = isDeadByActivation(l.peak[f], t);
+      rows.push({
+        run: record.id,
+        layer: l.layer,
+        filter: f,
+        gamma: l.gamma[f],
+        beta: l.beta[f],
+        selectivity: l.selectivity[f],
+        peak: l.peak[f],
+        deadByGamma: isDeadByGamma(l.gamma[f], t),
+        deadByActivation: deadA,
+        diedAt: deadA ? diedAt(checkpoints, l.layer, f, final.iteration, t) : null,
+        selectivityBefore: null,
+        selectivityBeforeAt: null,
+      });
+    }
+  }
+  const deaths = rows.filter((r) => r.diedAt !== null).map((r) => r.diedAt as number).sort((a, b) => a - b);
+  // Survivors are compared at the checkpoint before the run's (lower) median death, or at the
+  // first checkpoint after 0 when nothing died.
+  const medianDeath = deaths.length ? deaths[Math.floor((deaths.length - 1) / 2)] : null;
+  const survivorIndex =
+    medianDeath === null ? checkpoints.findIndex((c) => c.iteration > 0) : lastIndexBefore(checkpoints, medianDeath);
+  for (const row of rows) {
+    const k = row.diedAt === null ? survivorIndex : lastIndexBefore(checkpoints, row.diedAt);
+    if (k < 0) continue;
+    const l = layersAt[k].get(row.layer);
+    if (!l) continue;
+    row.selectivityBefore = l.selectivity[row.filter];
+    row.selectivityBeforeAt = checkpoints[k].iteration;
+  }
+  return rows;
+}
+
+function lastIndexBefore(checkpoints: readonly Checkpoint[], iteration: number): number {
+  let k = -1;
+  checkpoints.forEach((c, i) => {
+    if (c.iteration < iteration) k = i;
+  });
+  return k;
+}
+
+function mechanismRows(records: readonly RunRecord[], t: Thresholds): MechanismRow[] {
+  const rows: MechanismRow[] = [];
+  for (const r of records) {
+    for (const c of r.checkpoints) {
+      for (const l of c.layers) {
+        const m = l.mechanism;
+        if (!m) continue;
+        for (let f = 0; f < l.filters; f++) {
+          rows.push({
+            run: r.id,
+            iteration: c.iteration,
+            layer: l.layer,
+            filter: f,
+            selectivity: l.selectivity[f],
+            gamma: l.gamma[f],
+            dataGradGamma: m.dataGradGamma[f],
+            regGradGamma: m.regGradGamma[f],
+            dataGradKernel: m.dataGradKernel[f],
+            regGradKernel: m.regGradKernel[f],
+            deadByActivation: isDeadByActivation(l.peak[f], t),
+          });
+        }
+      }
+    }
+  }
+  return rows;
+}
+
+function pruningRows(records: readonly RunRecord[]): PruningRow[] {
+  const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+  return records
+    .filter((r) => r.pruning !== null)
+    .map((r) => {
+      const p = r.pruning!;
+      return {
+        run: r.id,
+        removedFilters: sum(p.removed),
+        filtersBefore: sum(p.filtersBefore),
+        filtersAfter: sum(p.filtersAfter),
+        paramsBefore: p.params.before,
+        paramsAfter: p.params.after,
+        flopsBefore: p.flops.before,
+        flopsAfter: p.flops.after,
+        imagesPerSecondBefore: p.imagesPerSecond.before,
+        imagesPerSecondAfter: p.imagesPerSecond.after,
+        testAccuracyBefore: p.testAccuracy.before,
+        testAccuracyAfter: p.testAccuracy.after,
+        maxLogitDifference: p.maxLogitDifference,
+      };
+    });
+}
+
+function curveRows(records: readonly RunRecord[]): CurveRow[] {
+  return records.flatMap((r) => r.curve.map((p) => ({ run: r.id, iteration: p.iteration, loss: p.loss, regLoss: p.regLoss, accuracy: p.accuracy, lr: p.lr })));
+}
+
+/**
+ * Members of each study are its configurations that have a record (any status); `pending`
+ * counts those with no record or a failed one. A diverged run is a result, not pending.
+ */
+function studyRows(plan: Plan, byId: ReadonlyMap<string, RunRecord>): StudyRow[] {
+  return plan.studies
+    .map(({ study, members }) => ({
+      study: study.name,
+      title: study.title,
+      question: study.question,
+      hypotheses: [...study.hypotheses].sort((a, b) => a - b),
+      factors: [...study.factors],
+      members: members.filter((m) => byId.has(m.hash)).map((m) => ({ run: m.hash, seed: m.seed, factors: m.factors })),
+      pending: members.filter((m) => {
+        const r = byId.get(m.hash);
+        return !r || r.status === 'failed';
+      }).length,
+    }))
+    .sort((a, b) => (a.study < b.study ? -1 : 1));
+}
+
+type Row = Record<string, unknown>;
+const compareRows = (keys: string[]) => (a: Row, b: Row) => {
+  for (const k of keys) {
+    const x = a[k] as string | number;
+    const y = b[k] as string | number;
+    if (x < y) return -1;
+    if (x > y) return 1;
+  }
+  return 0;
+};
+
+/** Every dataset of a scale from its valid records; `studies` decides membership and pending counts. */
+export function buildDatasets(scale: Scale, records: readonly RunRecord[], studies: readonly Study[]): Record<DatasetName, string> {
+  const thresholds = sharedThresholds(records);
+  const context: StudyContext = { cifar: records.some((r) => r.config.data.dataset !== 'fashion-mnist') };
+  const plan = planStudies(studies, scale, context);
+  const sorted = [...records].sort((a, b) => (a.id < b.id ? -1 : 1));
+  const byId = new Map(sorted.map((r) => [r.id, r]));
+  const tables: Record<DatasetName, Row[]> = {
+    runs: runRows(sorted, plan, thresholds),
+    layers: layerRows(sorted, thresholds),
+    emergence: emergenceRows(sorted, thresholds),
+    filters: sorted.flatMap((r) => filterRows(r, thresholds)),
+    mechanism: mechanismRows(sorted, thresholds),
+    pruning: pruningRows(sorted),
+    curves: curveRows(sorted),
+    studies: studyRows(plan, byId),
+  };
+  const order: Record<DatasetName, string[]> = {
+    runs: ['run'],
+    layers: ['run', 'layer'],
+    emergence: ['run', 'iteration', 'layer'],
+    filters: ['run', 'layer', 'filter'],
+    mechanism: ['run', 'iteration', 'layer', 'filter'],
+    pruning: ['run'],
+    curves: ['run', 'iteration'],
+    studies: ['study'],
+  };
+  const out = {} as Record<DatasetName, string>;
+  for (const name of DATASET_NAMES) {
+    const rows = [...tables[name]].sort(compareRows(order[name]));
+    const runs =
+      name === 'studies'
+        ? [...new Set(rows.flatMap((r) => (r.members as Array<{ run: string }>).map((m) => m.run)))].sort()
+        : name === 'runs'
+          ? sorted.map((r) => r.id)
+          : [...new Set(rows.map((r) => r.run as string))].sort();
+    const dataset = { schemaVersion: DATASET_VERSION, dataset: name, scale, thresholds, definitionsVersion: DEFINITIONS_VERSION, runs, rows };
+    const parsed = datasetSchemas[name].safeParse(dataset);
+    if (!parsed.success) {
+      const first = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      throw new Error(`the ${name} dataset built for scale ${scale} does not match its schema (${first}); this is a bug in pipeline/aggregate.ts`);
+    }
+    out[name] = serializeDataset(dataset);
+  }
+  return out;
+}
+
+/** Sorted keys, one row per line: small diffs when runs are added, and the same bytes every time. */
+export function serializeDataset(dataset: Record<string, unknown>): string {
+  const keys = Object.keys(dataset).sort();
+  const fields = keys.map((k) => {
+    const v = dataset[k];
+    if (k !== 'rows' || !Array.isArray(v)) return ` ${JSON.stringify(k)}: ${canonicalJson(v)}`;
+    if (v.length === 0) return ` "rows": []`;
+    return ` "rows": [\n${v.map((row) => `  ${canonicalJson(row)}`).join(',\n')}\n ]`;
+  });
+  return `{\n${fields.join(',\n')}\n}\n`;
+}
+
+export interface AggregateReport {
+  records: number;
+  invalid: string[];
+  /** Datasets whose file changed. */
+  written: DatasetName[];
+  /** Records that belong to no study of the scale (e.g. left from an earlier protocol). */
+  orphans: string[];
+}
+
+/** Reads a scale's records and (re)writes its datasets under `<root>/<scale>/datasets/`. */
+export function aggregate(root: string, scale: Scale, studies: readonly Study[]): AggregateReport {
+  const { records, invalid } = loadRecords(root, scale);
+  const files = buildDatasets(scale, records, studies);
+  const written: DatasetName[] = [];
+  for (const name of DATASET_NAMES) {
+    const path = join(root, datasetPath(scale, name));
+    if (existsSync(path) && readFileSync(path, 'utf8') === files[name]) continue;
+    writeFileAtomic(path, files[name]);
+    written.push(name);
+  }
+  const runsDataset = JSON.parse(files.runs) as { rows: Array<{ run: string; studies: string[] }> };
+  const orphans = runsDataset.rows.filter((r) => r.studies.length === 0).map((r) => r.run);
+  return { records: records.length, invalid, written, orphans };
+}

@@ -1,0 +1,91 @@
+// How long runs take: a cost model of one run in reference-model images, and the speed a worker
+// reaches on them (assumed until records of the scale say otherwise).
+import type { RunConfig } from '../experiments/config.js';
+import type { RunRecord } from '../data/schemas/run-record.js';
+
+/**
+ * Training images per second of one worker on the reference model (BasicNet width 16, 28x28x1,
+ * batch 32). An assumption until runs have completed: `calibratedSpeed` replaces it with the
+ * speed the records show.
+ */
+export const ASSUMED_IMAGES_PER_SECOND = 250;
+/** A forward pass (measurement, inference) costs about a third of a training step per image. */
+export const FORWARD_COST = 1 / 3;
+/** Process start, data loading and pruning benchmarks per run, in seconds. */
+export const RUN_OVERHEAD_SECONDS = 10;
+
+const TRAIN_IMAGES: Record<string, number> = { 'fashion-mnist': 60_000, cifar10: 50_000, cifar100: 50_000 };
+const TEST_IMAGES: Record<string, number> = { 'fashion-mnist': 10_000, cifar10: 10_000, cifar100: 10_000 };
+const ALL_CLASSES: Record<string, number> = { 'fashion-mnist': 10, cifar10: 10, cifar100: 100 };
+const INPUT: Record<string, { side: number; channels: number }> = {
+  'fashion-mnist': { side: 28, channels: 1 },
+  cifar10: { side: 32, channels: 3 },
+  cifar100: { side: 32, channels: 3 },
+};
+
+/** Multiply-accumulates of one BasicNet forward pass (3x3 convs, w-2w-2w-4w-4w-8w-8w, pooling after blocks 2, 4 and 6). */
+export function basicNetMacs(width: number, side: number, channels: number): number {
+  const filters = [1, 2, 2, 4, 4, 8, 8].map((m) => m * width);
+  let macs = 0;
+  let h = side;
+  let cin = channels;
+  filters.forEach((cout, i) => {
+    macs += h * h * 9 * cin * cout;
+    cin = cout;
+    if (i === 1 || i === 3 || i === 5) h = Math.floor(h / 2);
+  });
+  return macs;
+}
+
+const REFERENCE_MACS = basicNetMacs(16, 28, 1);
+
+/** Cost of one image through the configuration's network, relative to the reference model. */
+export function relativeCost(config: RunConfig): number {
+  const input = INPUT[config.data.dataset];
+  return basicNetMacs(config.model.width, input.side, input.channels) / REFERENCE_MACS;
+}
+
+/** A run's work in reference training images (training, checkpoint and final measurements, pruning). */
+export function runWork(config: RunConfig): number {
+  const dataset = config.data.dataset;
+  const classFraction = (config.data.classes ?? ALL_CLASSES[dataset]) / ALL_CLASSES[dataset];
+  const trainImages = config.data.trainSubset ?? Math.round(TRAIN_IMAGES[dataset] * classFraction);
+  const testImages = Math.round(TEST_IMAGES[dataset] * classFraction);
+  const { iterations, batchSize } = config.training;
+  const m = config.measure;
+  const checkpoints = Math.floor(iterations / m.checkpointEvery) + 2;
+  const perCheckpoint = Math.min(config.data.probeSize, trainImages) + (m.testAtCheckpoints ? testImages : 0);
+  const forward = checkpoints * perCheckpoint + trainImages + testImages + (m.prune ? 2 * testImages : 0);
+  const mechanism = m.mechanism ? checkpoints * m.mechanismBatch * 2 : 0;
+  return (iterations * batchSize + mechanism + forward * FORWARD_COST) * relativeCost(config);
+}
+
+/** Seconds one worker needs for a run at `speed` reference images per second. */
+export function runSeconds(config: RunConfig, speed: number): number {
+  return runWork(config) / speed + RUN_OVERHEAD_SECONDS;
+}
+
+/**
+ * The speed the records show (median over finished runs of work / wall time), or the assumed
+ * speed when none has finished. Failed runs and runs shorter than a minute are left out, since
+ * start-up dominates them.
+ */
+export function calibratedSpeed(records: readonly RunRecord[]): { speed: number; from: number } {
+  const speeds = records
+    .filter((r) => r.status !== 'failed' && r.provenance.wallSeconds > 60)
+    .map((r) => runWork(r.config as RunConfig) / Math.max(1, r.provenance.wallSeconds - RUN_OVERHEAD_SECONDS))
+    .sort((a, b) => a - b);
+  if (speeds.length === 0) return { speed: ASSUMED_IMAGES_PER_SECOND, from: 0 };
+  return { speed: speeds[Math.floor((speeds.length - 1) / 2)], from: speeds.length };
+}
+
+/** "3h 05m", "12m 30s", "45s". */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m`;
+  if (m > 0) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${s}s`;
+}

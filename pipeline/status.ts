@@ -1,0 +1,82 @@
+// `npm run pipeline -- status`: per study, how many runs are complete, diverged, failed, running
+// (locked by a live process) or pending, and the compute the scale needs in total and still.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunRecord } from '../data/schemas/run-record.js';
+import type { Plan } from './plan.js';
+import { locksDir, runState, type RunState } from './records.js';
+import { staleness } from './lock.js';
+import { calibratedSpeed, formatDuration, runSeconds, ASSUMED_IMAGES_PER_SECOND } from './estimate.js';
+
+export type RunStatus = 'complete' | 'diverged' | 'failed' | 'running' | 'pending';
+
+export interface StatusReport {
+  text: string;
+  counts: Record<RunStatus, number>;
+  /** Per study name: counts of its runs. */
+  studies: Record<string, Record<RunStatus, number>>;
+  remainingSeconds: number;
+  totalSeconds: number;
+  speed: number;
+}
+
+function classify(root: string, plan: Plan, hash: string, state: RunState): RunStatus {
+  if (state.kind === 'complete' || state.kind === 'diverged' || state.kind === 'failed') return state.kind;
+  const lock = join(locksDir(root, plan.scale), `${hash}.lock`);
+  return existsSync(lock) && !staleness(lock) ? 'running' : 'pending';
+}
+
+const STATUSES: RunStatus[] = ['complete', 'diverged', 'failed', 'running', 'pending'];
+const zero = (): Record<RunStatus, number> => ({ complete: 0, diverged: 0, failed: 0, running: 0, pending: 0 });
+
+/** `workers` only scales the wall-time estimate. */
+export function statusReport(root: string, plan: Plan, workers: number): StatusReport {
+  const states = new Map(plan.runs.map((r) => [r.hash, runState(root, plan.scale, r.hash)]));
+  const records = [...states.values()].flatMap((s) => ('record' in s ? [s.record as RunRecord] : []));
+  const { speed, from } = calibratedSpeed(records);
+  const status = new Map(plan.runs.map((r) => [r.hash, classify(root, plan, r.hash, states.get(r.hash)!)]));
+  const seconds = new Map(plan.runs.map((r) => [r.hash, runSeconds(r.config, speed)]));
+  const remainingOf = (hashes: string[]) =>
+    hashes.reduce((s, h) => s + (status.get(h) === 'pending' || status.get(h) === 'running' ? seconds.get(h)! : 0), 0);
+
+  const lines: string[] = [];
+  const header = `${'study'.padEnd(15)}${'runs'.padStart(6)}${STATUSES.map((s) => s.padStart(10)).join('')}${'remaining'.padStart(12)}`;
+  lines.push(`scale ${plan.scale}: ${plan.runs.length} distinct runs in ${plan.studies.length} studies (runs shared by studies are trained once)`, '', header);
+  const studies: Record<string, Record<RunStatus, number>> = {};
+  for (const { study, members } of plan.studies) {
+    const c = zero();
+    for (const m of members) c[status.get(m.hash)!]++;
+    studies[study.name] = c;
+    const remaining = remainingOf(members.map((m) => m.hash));
+    lines.push(`${study.name.padEnd(15)}${String(members.length).padStart(6)}${STATUSES.map((s) => String(c[s]).padStart(10)).join('')}${formatDuration(remaining).padStart(12)}`);
+  }
+  const counts = zero();
+  for (const s of status.values()) counts[s]++;
+  const hashes = plan.runs.map((r) => r.hash);
+  const remainingSeconds = remainingOf(hashes);
+  const totalSeconds = hashes.reduce((s, h) => s + seconds.get(h)!, 0);
+  lines.push(
+    `${'all (distinct)'.padEnd(15)}${String(plan.runs.length).padStart(6)}${STATUSES.map((s) => String(counts[s]).padStart(10)).join('')}${formatDuration(remainingSeconds).padStart(12)}`,
+    '',
+    `speed: ${Math.round(speed)} reference img/s per worker (BasicNet width 16, batch 32, 28x28) ${
+      from ? `measured: median of ${from} finished run(s)` : `assumed (pipeline/estimate.ts; no run of this scale has finished yet)`
+    }`,
+    `compute of the whole scale: ${formatDuration(totalSeconds)} of worker time, ${formatDuration(totalSeconds / workers)} on ${workers} worker(s)`,
+    `remaining: ${formatDuration(remainingSeconds)} of worker time, ${formatDuration(remainingSeconds / workers)} on ${workers} worker(s)`,
+  );
+  if (!plan.context.cifar) lines.push('CIFAR-10 vs CIFAR-100 (task study) are left out: pass --cifar-dir DIR to include them.');
+  const failed = plan.runs.filter((r) => status.get(r.hash) === 'failed');
+  if (failed.length) {
+    lines.push('', 'failed runs (kept; retrain them with --retry-failed):');
+    for (const r of failed) {
+      const s = states.get(r.hash)!;
+      lines.push(`  ${r.hash} ${r.label}: ${'record' in s ? s.record.failure?.reason : ''}`);
+    }
+  }
+  const corrupt = plan.runs.filter((r) => states.get(r.hash)!.kind === 'corrupt');
+  if (corrupt.length) {
+    lines.push('', 'corrupt records (counted as pending; the next sweep redoes them):');
+    for (const r of corrupt) lines.push(`  ${(states.get(r.hash) as { reason: string }).reason}`);
+  }
+  return { text: lines.join('\n'), counts, studies, remainingSeconds, totalSeconds, speed: speed ?? ASSUMED_IMAGES_PER_SECOND };
+}
