@@ -1,0 +1,73 @@
+// Sparsity and selectivity measured on a hand-built network whose dead filters are known.
+import { describe, expect, it, beforeAll } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { evaluate, layerMeasurements, measureMechanism } from '../../experiments/measure.js';
+import { DEFAULT_THRESHOLDS, networkSparsity } from '../../experiments/definitions.js';
+import { disposeNetwork } from '../../experiments/model.js';
+import { gatherBatch } from '../../experiments/train.js';
+import { handBuiltNetwork, probeImages } from './hand-built-network.js';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('measurements on a hand-built network', () => {
+  it('finds the dead filters by both criteria and the selectivity of each', () => {
+    const net = handBuiltNetwork();
+    const layers = layerMeasurements(net, evaluate(net, probeImages(), { filters: true, batchSize: 3 }), DEFAULT_THRESHOLDS);
+    expect(layers[0].deadByGamma).toEqual([1, 2]);
+    expect(layers[0].deadByActivation).toEqual([2]);
+    expect(layers[1].deadByGamma).toEqual([]);
+    expect(layers[1].deadByActivation).toEqual([1]);
+    expect(layers[0].selectivity).toEqual([0.5, 1, 0]);
+    expect(layers[1].selectivity).toEqual([0.5, 0]);
+    // Peak of filter (0,0) is the +2 pixel; filter (0,1) is 0.5 + 5e-4 * 2 / sqrt(1 + 1e-5) at most.
+    expect(layers[0].peak[0]).toBeCloseTo(2 / Math.sqrt(1 + 1e-5), 5);
+    expect(layers[0].peak[1]).toBeCloseTo(0.5 + 1e-3 / Math.sqrt(1 + 1e-5), 5);
+    const byActivation = networkSparsity(layers.map((l) => ({ dead: l.deadByActivation.length, filters: l.filters })));
+    const byGamma = networkSparsity(layers.map((l) => ({ dead: l.deadByGamma.length, filters: l.filters })));
+    expect(byActivation).toBeCloseTo(2 / 5, 10);
+    expect(byGamma).toBeCloseTo(2 / 5, 10);
+    disposeNetwork(net);
+  });
+
+  it('leaky ReLU leaves no filter dead by activation where ReLU kills it', () => {
+    const net = handBuiltNetwork('leaky-relu');
+    const layers = layerMeasurements(net, evaluate(net, probeImages(), { filters: true }), DEFAULT_THRESHOLDS);
+    // Negative outputs are not zero under leaky ReLU: only the zero-kernel filters whose BN output is 0 stay dead.
+    expect(layers[0].deadByActivation).toEqual([]);
+    expect(layers[1].deadByActivation).toEqual([]);
+    expect(layers[0].selectivity).toEqual([0.5, 1, 0]);
+    disposeNetwork(net);
+  });
+
+  it('gives the loss and accuracy worked out by hand from the weights', () => {
+    const net = handBuiltNetwork();
+    const ev = evaluate(net, probeImages(), { filters: false, batchSize: 3 });
+    // Pooled features: [1/s^2, 0], [0, 0], [0.5/s^2, 0], [0, 0] with s = sqrt(1 + 1e-5);
+    // logits = f0 * [1, -1] + [0.1, -0.1], so every image is put in class 0 (labels 0, 1, 0, 1).
+    const s2 = 1 + 1e-5;
+    const ce = (a: number, label: number) => Math.log(1 + Math.exp(label === 0 ? -2 * a : 2 * a));
+    const want = (ce(1 / s2 + 0.1, 0) + ce(0.1, 1) + ce(0.5 / s2 + 0.1, 0) + ce(0.1, 1)) / 4;
+    expect(ev.images).toBe(4);
+    expect(ev.accuracy).toBe(0.5);
+    expect(ev.loss).toBeCloseTo(want, 5);
+    disposeNetwork(net);
+  });
+
+  it('mechanism: regularization gradient is strength * |w| and a dead filter gets no data gradient', () => {
+    const net = handBuiltNetwork();
+    const { x, y } = gatherBatch(probeImages(), [0, 1, 2, 3], [4, 4, 1], 2);
+    const m = measureMechanism(net, x, y, { conv: 0.01, gamma: 0.02 });
+    expect(m[0].regGradGamma).toEqual([0.02, 1e-5, 0]);
+    expect(m[0].regGradKernel[0]).toBeCloseTo(0.01, 8);
+    expect(m[1].regGradKernel[1]).toBe(0);
+    // Layer-1 filter 1 outputs zero before the ReLU only in inference mode; in training mode its
+    // BN input is constant zero, so its normalised value is 0 and relu(beta=-0.1) = 0: no gradient.
+    expect(m[1].dataGradGamma[1]).toBe(0);
+    expect(m[1].dataGradKernel[1]).toBe(0);
+    tf.dispose([x, y]);
+    disposeNetwork(net);
+  });
+});
