@@ -1,5 +1,5 @@
 // Batch normalisation in training mode (batch statistics), the op every Conv-BN block uses,
-// with its gradient written out (tf.customGrad) so that it costs two passes over the data.
+// with its gradient written out (tf.customGrad): a handful of fast ops instead of autodiff's dozens.
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNormGrad, channelAffine, channelMoments } from './channel-ops.js';
 
@@ -34,7 +34,7 @@ export function batchNormTraining(
       value: channelAffine(xs, scale, shift),
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
         const [sx, sg, smean, sinvstd] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
-        return batchNormGrad(dy as tf.Tensor, sx, sg, smean, sinvstd);
+        return batchNormGrad(dy as tf.Tensor4D, sx, sg, smean, sinvstd);
       },
     };
   });

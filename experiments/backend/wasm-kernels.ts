@@ -4,7 +4,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
 import { asWasm, f32 } from './heap.js';
-import { registerChannelKernels, unregisterChannelKernels, CHANNEL_KERNELS } from './channel-ops.js';
 
 type Conv2DInfo = backend_util.Conv2DInfo;
 
@@ -140,6 +139,10 @@ function maxPoolGrad(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; at
   const { batchSize, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = info;
   const { strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
   const { top, left } = info.padInfo;
+  if (sh === fh && sw === fw && top === 0 && left === 0 && OH * fh <= H && OW * fw <= W) {
+    nonOverlappingMaxPoolGrad(x, g, dx, batchSize, H, W, C, OH, OW, fh, fw);
+    return out;
+  }
   const maxValue = new Float32Array(C);
   const maxIndex = new Int32Array(C);
   for (let b = 0; b < batchSize; b++) {
@@ -176,8 +179,48 @@ function maxPoolGrad(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; at
   return out;
 }
 
+/** Windows that tile the input (stride = window, no padding): no per-window bookkeeping. */
+function nonOverlappingMaxPoolGrad(
+  x: Float32Array,
+  g: Float32Array,
+  dx: Float32Array,
+  batchSize: number,
+  H: number,
+  W: number,
+  C: number,
+  OH: number,
+  OW: number,
+  fh: number,
+  fw: number,
+): void {
+  const rowStride = W * C;
+  for (let b = 0; b < batchSize; b++) {
+    for (let yr = 0; yr < OH; yr++) {
+      for (let yc = 0; yc < OW; yc++) {
+        const corner = ((b * H + yr * fh) * W + yc * fw) * C;
+        const gBase = ((b * OH + yr) * OW + yc) * C;
+        for (let d = 0; d < C; d++) {
+          let best = Number.NEGATIVE_INFINITY;
+          let at = -1;
+          for (let r = 0; r < fh; r++) {
+            const rowBase = corner + r * rowStride + d;
+            for (let c = 0; c < fw; c++) {
+              const v = x[rowBase + c * C];
+              if (v > best) {
+                best = v;
+                at = rowBase + c * C;
+              }
+            }
+          }
+          if (at >= 0) dx[at] = g[gBase + d];
+        }
+      }
+    }
+  }
+}
+
 /** Kernels this module registers for the wasm backend, in registration order. */
-export const WASM_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', ...CHANNEL_KERNELS] as const;
+export const WASM_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad'] as const;
 
 type KernelFunc = tf.KernelConfig['kernelFunc'];
 const ours: Array<[string, KernelFunc]> = [
@@ -200,7 +243,6 @@ export function registerWasmKernels(): string[] {
     }
     tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
   }
-  registerChannelKernels();
   return [...WASM_KERNELS];
 }
 
@@ -223,14 +265,18 @@ const conv3dFilterStandIn = (({ inputs, attrs }: { inputs: tf.NamedTensorInfoMap
 
 /**
  * Puts the stock wasm kernels back (for comparison only), with the Conv3D stand-in for the
- * filter gradient that stock wasm lacks, and plain tf ops for batch normalisation.
+ * filter gradient that stock wasm lacks.
  */
 export function useStockWasmKernels(): void {
   for (const [kernelName] of ours) {
     if (tf.getKernel(kernelName, 'wasm')) tf.unregisterKernel(kernelName, 'wasm');
     const original = stock.get(kernelName);
-    if (original) tf.registerKernel(original);
+    if (original) {
+      tf.registerKernel(original);
+      // Ours replaced it before the backend started, so its setup (binding the C++ function) never ran.
+      const backend = tf.findBackend('wasm');
+      if (backend && original.setupFunc) original.setupFunc(backend);
+    }
   }
   tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv3dFilterStandIn });
-  unregisterChannelKernels();
 }
