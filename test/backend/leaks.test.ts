@@ -3,6 +3,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { batchNormTraining } from '../../experiments/backend/batch-norm.js';
 import { setup } from './helpers.js';
+import { resolveConfig } from '../../experiments/config.js';
+import { basicNetSpec, buildNetwork, disposeNetwork, initialWeights, trainables } from '../../experiments/model.js';
+import { createOptimizer } from '../../experiments/optimizers.js';
+import { trainStep } from '../../experiments/train.js';
+import { createRandom } from '../../experiments/random.js';
 
 vi.setConfig({ testTimeout: 60_000 });
 beforeAll(setup);
@@ -56,5 +61,24 @@ describe('no leaks on wasm', () => {
     expect(tf.memory().numTensors).toBe(tensors);
     expect(wasmBuffers()).toBe(buffers);
     trainer.dispose();
+  });
+
+  it('tensor and buffer counts stay flat across the project training step (BasicNet, Adam + L2)', () => {
+    tf.setBackend('wasm');
+    const config = resolveConfig({ model: { width: 4 }, optimizer: { name: 'adam' }, regularization: { kind: 'l2', strength: 5e-4 }, training: { batchSize: 8 } });
+    const spec = basicNetSpec(config, [28, 28, 1], 10);
+    const net = buildNetwork(spec, initialWeights(spec, createRandom(0, 'leak')));
+    const optimizer = createOptimizer(config, trainables(net));
+    const x = tf.randomNormal([8, 28, 28, 1]) as tf.Tensor4D;
+    const y = tf.cast(tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], 'int32'), 10), 'float32') as tf.Tensor2D;
+    for (let i = 0; i < 2; i++) trainStep(net, optimizer, x, y, 1e-3);
+    const tensors = tf.memory().numTensors;
+    const buffers = wasmBuffers();
+    for (let i = 0; i < 10; i++) trainStep(net, optimizer, x, y, 1e-3);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(wasmBuffers()).toBe(buffers);
+    optimizer.dispose();
+    disposeNetwork(net);
+    tf.dispose([x, y]);
   });
 });

@@ -1,20 +1,18 @@
 // Backend resolution: the order of 'auto', forced choices, and the message when one is missing.
 import * as tf from '@tensorflow/tfjs-core';
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { initBackend, BackendUnavailableError } from '../../experiments/backend/resolve.js';
 import { WASM_KERNELS } from '../../experiments/backend/wasm-kernels.js';
 
-function installed(pkg: string): boolean {
-  try {
-    createRequire(import.meta.url).resolve(`${pkg}/package.json`);
-    return true;
-  } catch {
-    return false;
-  }
+async function loads(pkg: string): Promise<boolean> {
+  return import(pkg).then(
+    () => true,
+    () => false,
+  );
 }
 
-const hasTensorflow = installed('@tensorflow/tfjs-node') || installed('@tensorflow/tfjs-node-gpu');
+// Installed and working (npm ci drops them where their libtensorflow download fails).
+const hasTensorflow = (await loads('@tensorflow/tfjs-node-gpu')) || (await loads('@tensorflow/tfjs-node'));
 
 describe('initBackend', () => {
   it.skipIf(hasTensorflow)('a forced tensorflow backend that is not installed fails saying what to install', async () => {
