@@ -84,7 +84,10 @@ TASK="\${SLURM_ARRAY_TASK_ID:?submit this script with sbatch, or set SLURM_ARRAY
 
 LINE="$(sed -n "$((TASK + 1))p" "$MANIFEST")"
 if [ -z "$LINE" ]; then echo "no task $TASK in $MANIFEST" >&2; exit 2; fi
-IFS=$'\\t' read -r HASH DATA_DIR LABEL <<< "$LINE"
+# (cut, not read: tab is whitespace to read, which would merge an empty data folder away)
+HASH="$(cut -f1 <<< "$LINE")"
+DATA_DIR="$(cut -f2 <<< "$LINE")"
+LABEL="$(cut -f3 <<< "$LINE")"
 OUT="$RUNS/$HASH.json"
 # A record written since the job was emitted (by another task or a local pipeline) is kept.
 if [ -s "$OUT" ]; then echo "task $TASK: $OUT exists, nothing to do"; exit 0; fi

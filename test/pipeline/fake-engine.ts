@@ -3,7 +3,7 @@
 //   optimizer.lr >= 100: diverged; training.seed 666: failed; seed 667: exits 1 without a record.
 //   FAKE_ENGINE_LOG=file: appends "<hash>\n" when training starts (to count trainings).
 //   FAKE_ENGINE_MS_PER_ITERATION=n: sleeps n ms per iteration (to be killed mid-run).
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { configHash, resolveConfig } from '../../experiments/config.js';
 import { writeJsonAtomic } from '../../experiments/record-file.js';
 import { fakeEngineRecord } from './fixtures.js';
@@ -18,6 +18,11 @@ const out = flag('--out');
 if (!configFile || !out) {
   process.stderr.write('usage: fake-engine --config FILE --out FILE [--progress jsonl|none]\n');
   process.exit(2);
+}
+const dataDir = flag('--data-dir');
+if (dataDir !== undefined && !existsSync(dataDir)) {
+  process.stderr.write(`error: the data folder ${dataDir} does not exist\n`);
+  process.exit(1);
 }
 const jsonl = flag('--progress') === 'jsonl';
 const emit = (event: object) => {
