@@ -9,10 +9,10 @@ import type { RunRecord } from '../data/schemas/run-record.js';
  * speed the records show.
  */
 export const ASSUMED_IMAGES_PER_SECOND = 250;
-/** A forward pass (measurement, inference) costs about a third of a training step per image. */
-export const FORWARD_COST = 1 / 3;
+/** A forward pass (measurement, inference) costs about a fifth of a training step per image (wasm, measured). */
+export const FORWARD_COST = 0.22;
 /** Process start, data loading and pruning benchmarks per run, in seconds. */
-export const RUN_OVERHEAD_SECONDS = 10;
+export const RUN_OVERHEAD_SECONDS = 3;
 
 const TRAIN_IMAGES: Record<string, number> = { 'fashion-mnist': 60_000, cifar10: 50_000, cifar100: 50_000 };
 const TEST_IMAGES: Record<string, number> = { 'fashion-mnist': 10_000, cifar10: 10_000, cifar100: 10_000 };
