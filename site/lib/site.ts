@@ -1,0 +1,324 @@
+// The site's model, built once per build from the datasets: studies with their figures and
+// tables, runs with theirs, the verdicts, and the values the narrative may bind to.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CurveRow, EmergenceRow, FilterRow, LayerRow, PruningRow, RunRow, Scale, StudyRow } from '../../data/schemas/datasets.js';
+import { DEFAULT_THRESHOLDS, DEFINITIONS_VERSION, type Thresholds } from '../../experiments/definitions.js';
+import { locateData, PRODUCE_COMMAND, type Datasets } from './data.js';
+import { studyFigureId } from './figure-ids.js';
+import * as F from './figures.js';
+import { duration, percent, percentSpread, points, ratio, seedList } from './format.js';
+import { renderNarrative, type Segment } from './narrative.js';
+import { mean, sd } from './stats.js';
+import { cellLabel, cellsOf, factorLabel, factorOf, formatLevel, measured, membersOf, seedsOf, sortLevels, valueOf, type Member } from './studies.js';
+import { computeVerdicts, type Verdict } from './verdicts.js';
+
+export interface CellSummary {
+  label: string;
+  levels: string[];
+  seeds: number[];
+  runs: number;
+  failed: number;
+  activation: string;
+  gamma: string;
+  accuracy: string;
+}
+
+export interface StudyPage {
+  row: StudyRow;
+  members: Member[];
+  runs: RunRow[];
+  figures: F.Figure[];
+  verdicts: Verdict[];
+  cells: CellSummary[];
+  /** For two-factor studies: the main table, levels of the first factor by the second. */
+  pivot: { rowFactor: string; colFactor: string; rows: string[]; cols: string[]; cells: Record<string, Record<string, string>> } | null;
+}
+
+export interface RunPage {
+  run: RunRow;
+  figures: F.Figure[];
+  layers: LayerRow[];
+  pruning: PruningRow | null;
+  studies: Array<{ study: StudyRow; factors: Record<string, string> }>;
+}
+
+export interface Site {
+  loaded: boolean;
+  scale: Scale | null;
+  /** Folder the datasets came from, or why there are none. */
+  folder: string;
+  missingReason: string | null;
+  thresholds: Thresholds;
+  definitionsVersion: number;
+  runs: RunRow[];
+  studies: StudyPage[];
+  runPages: RunPage[];
+  verdicts: Verdict[];
+  headline: F.Figure | null;
+  /** Every figure of the site, study and run figures alike. */
+  figures: F.Figure[];
+  figureAt(route: string, id: string): F.Figure | undefined;
+  narrative(name: string): Segment[] | null;
+}
+
+const EMPTY: Datasets = {
+  runs: { schemaVersion: 1, dataset: 'runs', scale: 'quick', thresholds: DEFAULT_THRESHOLDS, definitionsVersion: DEFINITIONS_VERSION, runs: [], rows: [] },
+  layers: { schemaVersion: 1, dataset: 'layers', scale: 'quick', thresholds: DEFAULT_THRESHOLDS, definitionsVersion: DEFINITIONS_VERSION, runs: [], rows: [] },
+  emergence: { schemaVersion: 1, dataset: 'emergence', scale: 'quick', thresholds: DEFAULT_THRESHOLDS, definitionsVersion: DEFINITIONS_VERSION, runs: [], rows: [] },
+  filters: { schemaVersion: 1, dataset: 'filters', scale: 'quick', thresholds: DEFAULT_THRESHOLDS, definitionsVersion: DEFINITIONS_VERSION, runs: [], rows: [] },
+  mechanism: { schemaVersion: 1, dataset: 'mechanism', scale: 'quick', thresholds: DEFAULT_THRESHOLDS, definitionsVersion: DEFINITIONS_VERSION, runs: [], rows: [] },
+  pruning: { schemaVersion: 1, dataset: 'pruning', scale: 'quick', thresholds: DEFAULT_THRESHOLDS, definitionsVersion: DEFINITIONS_VERSION, runs: [], rows: [] },
+  curves: { schemaVersion: 1, dataset: 'curves', scale: 'quick', thresholds: DEFAULT_THRESHOLDS, definitionsVersion: DEFINITIONS_VERSION, runs: [], rows: [] },
+  studies: { schemaVersion: 1, dataset: 'studies', scale: 'quick', thresholds: DEFAULT_THRESHOLDS, definitionsVersion: DEFINITIONS_VERSION, runs: [], rows: [] },
+};
+
+/** Rows of one dataset grouped by run, so per-run pages do not scan everything. */
+function byRun<T extends { run: string }>(rows: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const list = out.get(r.run);
+    if (list) list.push(r);
+    else out.set(r.run, [r]);
+  }
+  return out;
+}
+
+function summary(members: readonly Member[], which: 'activation' | 'gamma' | 'accuracy'): string {
+  const xs = measured(members, which).map((m) => valueOf(m, which));
+  if (xs.length === 0) return 'n/a';
+  return xs.length === 1 ? percent(xs[0]) : percentSpread(mean(xs), sd(xs));
+}
+
+function cellSummaries(study: StudyRow, members: readonly Member[]): CellSummary[] {
+  return cellsOf(members, study.factors).map((c) => ({
+    label: cellLabel(c.factors, study.factors),
+    levels: study.factors.map((f) => formatLevel(c.factors[f] ?? null)),
+    seeds: seedsOf(c.members.filter((m) => m.run.status === 'complete')),
+    runs: c.members.length,
+    failed: c.members.filter((m) => m.run.status !== 'complete').length,
+    activation: summary(c.members, 'activation'),
+    gamma: summary(c.members, 'gamma'),
+    accuracy: summary(c.members, 'accuracy'),
+  }));
+}
+
+function pivotOf(study: StudyRow, members: readonly Member[]): StudyPage['pivot'] {
+  const varying = F.varyingFactors(study, members);
+  if (varying.length !== 2) return null;
+  const [rowFactor, colFactor] = varying;
+  const rows = sortLevels(members.map((m) => factorOf(m, rowFactor)));
+  const cols = sortLevels(members.map((m) => factorOf(m, colFactor)));
+  const cells: Record<string, Record<string, string>> = {};
+  for (const r of rows) {
+    cells[formatLevel(r)] = {};
+    for (const c of cols) {
+      const ms = members.filter((m) => factorOf(m, rowFactor) === r && factorOf(m, colFactor) === c);
+      const xs = measured(ms, 'activation').map((m) => valueOf(m, 'activation'));
+      cells[formatLevel(r)][formatLevel(c)] = xs.length ? `${xs.length > 1 ? percentSpread(mean(xs), sd(xs)) : percent(xs[0])} (n = ${xs.length})` : '—';
+    }
+  }
+  return { rowFactor, colFactor, rows: rows.map(formatLevel), cols: cols.map(formatLevel), cells };
+}
+
+function studyFigures(study: StudyRow, members: Member[], d: Datasets): F.Figure[] {
+  const figures: Array<F.Figure | null> = [];
+  const axes = F.studyAxes(study, members.filter((m) => m.run.status === 'complete'));
+  if (axes.x && axes.levels.length >= 2) {
+    figures.push(F.studyEffectFigure(study, members), F.studyLayersFigure(study, members, d.layers.rows), F.studyAccuracyFigure(study, members));
+  }
+  const emergenceStudy = study.hypotheses.includes(6) || study.hypotheses.includes(7);
+  if (emergenceStudy) {
+    figures.push(
+      F.sparsityOverTimeFigure(study, members, d.emergence.rows),
+      F.selectivityOverTimeFigure(study, members, d.emergence.rows),
+      F.selectivityBeforeFigure(study, members, d.filters.rows),
+    );
+  }
+  const ids = new Set(members.map((m) => m.run.run));
+  const mech = d.mechanism.rows.filter((r) => ids.has(r.run));
+  if (mech.length > 0) figures.push(F.mechanismFigure(study, members, mech, d.filters.rows.filter((r) => ids.has(r.run))));
+  if (study.hypotheses.includes(9)) figures.push(F.pruningFigure(study, members, d.pruning.rows));
+  return figures.filter((f): f is F.Figure => f !== null);
+}
+
+function runFigures(run: RunRow, rows: { layers: LayerRow[]; emergence: EmergenceRow[]; filters: FilterRow[]; curves: CurveRow[] }, thresholds: Thresholds): F.Figure[] {
+  return [
+    F.runLayersFigure(run, rows.layers),
+    F.runEmergenceFigure(run, rows.emergence),
+    F.runSelectivityFigure(run, rows.filters),
+    F.runGammaFigure(run, rows.filters, thresholds.gamma),
+    F.runCurvesFigure(run, rows.curves, rows.emergence),
+  ].filter((f): f is F.Figure => f !== null);
+}
+
+export const NARRATIVE_DIR = (): string => process.env.SITE_NARRATIVE_DIR ?? join(process.cwd(), 'site', 'narrative');
+
+/** Builds the model from datasets (exported for tests; pages call getSite()). */
+export function buildSite(datasets: Datasets | null, info: { scale: Scale | null; folder: string; missingReason: string | null }, narrativeDir = NARRATIVE_DIR()): Site {
+  const d = datasets ?? EMPTY;
+  const runs = [...d.runs.rows].sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.run.localeCompare(b.run));
+  const runsById = new Map(runs.map((r) => [r.run, r]));
+  const verdicts = computeVerdicts({ runs, studies: d.studies.rows, filters: d.filters.rows, emergence: d.emergence.rows, pruning: d.pruning.rows });
+  const studies: StudyPage[] = d.studies.rows.map((row) => {
+    const members = membersOf(row, runsById);
+    const runIds = [...new Set(members.map((m) => m.run.run))];
+    return {
+      row,
+      members,
+      runs: runIds.map((id) => runsById.get(id)!),
+      figures: studyFigures(row, members, d),
+      verdicts: verdicts.filter((v) => v.studies.includes(row.study)),
+      cells: cellSummaries(row, members),
+      pivot: pivotOf(row, members),
+    };
+  });
+  const layers = byRun(d.layers.rows);
+  const emergence = byRun(d.emergence.rows);
+  const filters = byRun(d.filters.rows);
+  const curves = byRun(d.curves.rows);
+  const pruning = new Map(d.pruning.rows.map((p) => [p.run, p]));
+  const runPages: RunPage[] = runs.map((run) => {
+    const rows = { layers: layers.get(run.run) ?? [], emergence: emergence.get(run.run) ?? [], filters: filters.get(run.run) ?? [], curves: curves.get(run.run) ?? [] };
+    return {
+      run,
+      figures: runFigures(run, rows, d.runs.thresholds),
+      layers: [...rows.layers].sort((a, b) => a.layer - b.layer),
+      pruning: pruning.get(run.run) ?? null,
+      studies: d.studies.rows
+        .filter((s) => s.members.some((m) => m.run === run.run))
+        .map((s) => {
+          const m = s.members.find((x) => x.run === run.run)!;
+          return { study: s, factors: Object.fromEntries(s.factors.map((f) => [factorLabel(f), formatLevel(m.factors[f] ?? null)])) };
+        }),
+    };
+  });
+  const figures = [...studies.flatMap((s) => s.figures), ...runPages.flatMap((r) => r.figures)];
+  const index = new Map(figures.map((f) => [`${f.route}#${f.id}`, f]));
+  const optimizer = studies.find((s) => s.row.study === 'optimizer');
+  const headline = optimizer?.figures.find((f) => f.id === studyFigureId.sparsity('optimizer')) ?? studies.flatMap((s) => s.figures)[0] ?? null;
+
+  const site: Site = {
+    loaded: datasets !== null,
+    scale: info.scale,
+    folder: info.folder,
+    missingReason: info.missingReason,
+    thresholds: d.runs.thresholds,
+    definitionsVersion: d.runs.definitionsVersion,
+    runs,
+    studies,
+    runPages,
+    verdicts,
+    headline,
+    figures,
+    figureAt: (route, id) => index.get(`${route}#${id}`),
+    narrative: (name) => {
+      const file = join(narrativeDir, `${name}.md`);
+      if (!existsSync(file)) return null;
+      return renderNarrative(readFileSync(file, 'utf8'), { file, value: (of, attrs) => boundValue(site, of, attrs) });
+    },
+  };
+  return site;
+}
+
+/** The values a narrative may bind to with :value{of="..."}. */
+export function boundValue(site: Site, of: string, attrs: Readonly<Record<string, string>>): string {
+  const complete = site.runs.filter((r) => r.status === 'complete');
+  const h = (prefix: string) => {
+    const n = Number(of.slice(prefix.length));
+    const v = site.verdicts.find((x) => x.hypothesis === n);
+    if (!v) throw new Error(`no hypothesis ${of.slice(prefix.length)} (use 1..9)`);
+    return v;
+  };
+  switch (true) {
+    case of === 'scale':
+      return site.scale ?? 'none';
+    case of === 'runs.total':
+      return String(site.runs.length);
+    case of === 'runs.complete':
+      return String(complete.length);
+    case of === 'runs.failed':
+      return String(site.runs.length - complete.length);
+    case of === 'runs.seeds':
+      return seedList(site.runs.map((r) => r.seed));
+    case of === 'runs.wallTime':
+      return duration(site.runs.reduce((s, r) => s + r.wallSeconds, 0));
+    case of === 'runs.backends':
+      return [...new Set(site.runs.map((r) => r.backend))].join(', ') || 'none';
+    case of === 'studies.total':
+      return String(site.studies.length);
+    case of.startsWith('verdict.'):
+      return h('verdict.').outcome;
+    case of.startsWith('effect.'):
+      return h('effect.').effect.text;
+    case of.startsWith('seeds.'):
+      return String(h('seeds.').seeds.length);
+    case of === 'sparsity' || of === 'sparsity.gamma' || of === 'accuracy': {
+      const measure = of === 'accuracy' ? 'accuracy' : of === 'sparsity.gamma' ? 'gamma' : 'activation';
+      const xs = cellValues(site, attrs.study, attrs.where, measure);
+      if (xs === null) return 'n/a (no such study in the data)';
+      if (xs.length === 0) return 'n/a (no complete run)';
+      return `${xs.length > 1 ? percentSpread(mean(xs), sd(xs)) : percent(xs[0])} (n = ${xs.length})`;
+    }
+    case of === 'difference': {
+      const a = cellValues(site, attrs.study, attrs.a, 'activation');
+      const b = cellValues(site, attrs.study, attrs.b, 'activation');
+      return a?.length && b?.length ? points(mean(a) - mean(b)) : 'n/a';
+    }
+    case of === 'pruning.speedup': {
+      const ps = verdictRuns(site, 9);
+      const xs = ps.map((p) => p.imagesPerSecondAfter / p.imagesPerSecondBefore);
+      return xs.length ? `${ratio(mean(xs))} ± ${sd(xs).toFixed(2)}` : 'n/a';
+    }
+    case of === 'pruning.flops': {
+      const xs = verdictRuns(site, 9).map((p) => p.flopsAfter / p.flopsBefore);
+      return xs.length ? percent(1 - mean(xs)) : 'n/a';
+    }
+    default:
+      throw new Error(`unknown value "${of}" (known: scale, runs.total, runs.complete, runs.failed, runs.seeds, runs.wallTime, runs.backends, studies.total, verdict.N, effect.N, seeds.N, sparsity, sparsity.gamma, accuracy, difference, pruning.speedup, pruning.flops)`);
+  }
+}
+
+/**
+ * Values of a measure over the complete runs of a study that match `where`, written as
+ * "path=value;path=value" with values as the site prints them (e.g. "optimizer.name=adam").
+ */
+function cellValues(site: Site, study: string | undefined, where: string | undefined, measure: 'activation' | 'gamma' | 'accuracy'): number[] | null {
+  const page = site.studies.find((s) => s.row.study === study);
+  if (!page) return null;
+  const conditions = (where ?? '')
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => {
+      const [path, value] = p.split('=').map((x) => x.trim());
+      if (!path || value === undefined) throw new Error(`bad condition "${p}" in where (use path=value;path=value)`);
+      return [path, value] as const;
+    });
+  const members = page.members.filter((m) => conditions.every(([path, value]) => formatLevel(factorOf(m, path)) === value || String(factorOf(m, path)) === value));
+  return measured(members, measure).map((m) => valueOf(m, measure));
+}
+
+function verdictRuns(site: Site, h: number): PruningRow[] {
+  const v = site.verdicts.find((x) => x.hypothesis === h);
+  if (!v) return [];
+  const ids = new Set(v.runs);
+  return site.runPages.filter((r) => ids.has(r.run.run) && r.pruning).map((r) => r.pruning as PruningRow);
+}
+
+let cached: { key: string; site: Site } | null = null;
+
+/** The site of this build (memoised; the environment decides which datasets). */
+export function getSite(): Site {
+  const key = `${process.env.SITE_DATA_DIR ?? ''}|${process.env.SITE_SCALE ?? ''}`;
+  if (cached?.key === key) return cached.site;
+  const source = locateData();
+  const site =
+    source.kind === 'loaded'
+      ? buildSite(source.data.datasets, { scale: source.data.scale, folder: source.data.folder, missingReason: null })
+      : buildSite(null, { scale: source.missing.scale, folder: source.missing.root, missingReason: source.missing.reason });
+  cached = { key, site };
+  return site;
+}
+
+export { PRODUCE_COMMAND };
