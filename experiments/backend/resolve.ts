@@ -117,6 +117,9 @@ async function initCpu(): Promise<BackendInfo> {
  * that works of tensorflow, wasm and cpu.
  */
 export async function initBackend(choice: BackendChoice = 'auto'): Promise<BackendInfo> {
+  // The cpu backend's "install tfjs-node" greeting would interrupt progress bars; the backend
+  // resolution below already says which backend runs and what to install for a faster one.
+  tf.env().set('PROD', true);
   let info: BackendInfo;
   switch (choice) {
     case 'tensorflow':
