@@ -168,7 +168,7 @@ async function runCommand(opts: RunOptions): Promise<number> {
       workers: opts.workers,
       engine,
       retryFailed: opts.retryFailed,
-      reporter: createReporter(opts.progress, 0),
+      reporter: createReporter(opts.progress),
       speed,
       pollMs: opts.pollMs,
       signal: controller.signal,

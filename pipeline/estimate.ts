@@ -67,12 +67,12 @@ export function runSeconds(config: RunConfig, speed: number): number {
 
 /**
  * The speed the records show (median over finished runs of work / wall time), or the assumed
- * speed when none has finished. Failed runs and runs shorter than a minute are left out, since
+ * speed when none has finished. Failed runs and runs shorter than 20 s are left out, since
  * start-up dominates them.
  */
 export function calibratedSpeed(records: readonly RunRecord[]): { speed: number; from: number } {
   const speeds = records
-    .filter((r) => r.status !== 'failed' && r.provenance.wallSeconds > 60)
+    .filter((r) => r.status !== 'failed' && r.provenance.wallSeconds > 20)
     .map((r) => runWork(r.config as RunConfig) / Math.max(1, r.provenance.wallSeconds - RUN_OVERHEAD_SECONDS))
     .sort((a, b) => a - b);
   if (speeds.length === 0) return { speed: ASSUMED_IMAGES_PER_SECOND, from: 0 };

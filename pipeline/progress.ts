@@ -24,6 +24,8 @@ export interface SweepSnapshot {
 }
 
 export interface Reporter {
+  /** `total` runs to train; `alreadyDone` had a record. */
+  begin(total: number, alreadyDone: number): void;
   runStarted(worker: number, label: string, hash: string, iterations: number): void;
   runProgress(worker: number, progress: RunProgress, sweep: SweepSnapshot): void;
   /** `ok`: the run has a complete or diverged record. */
@@ -35,23 +37,27 @@ export interface Reporter {
 
 const fmt = (x: number | null, digits: number) => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(digits));
 
-export function createReporter(kind: ProgressKind, total: number, stream: NodeJS.WriteStream = process.stderr): Reporter {
-  if (kind === 'bar' && stream.isTTY) return new BarReporter(total, stream);
+export function createReporter(kind: ProgressKind, stream: NodeJS.WriteStream = process.stderr): Reporter {
+  if (kind === 'bar' && stream.isTTY) return new BarReporter(stream);
   if (kind === 'none') return new QuietReporter(stream);
   return new LineReporter(stream);
 }
 
 class BarReporter implements Reporter {
   private multibar: cliProgress.MultiBar;
-  private sweep: cliProgress.SingleBar;
+  private sweep: cliProgress.SingleBar | null = null;
   private workers = new Map<number, cliProgress.SingleBar>();
 
-  constructor(total: number, stream: NodeJS.WriteStream) {
+  constructor(stream: NodeJS.WriteStream) {
     this.multibar = new cliProgress.MultiBar(
       { stream, hideCursor: true, clearOnComplete: false, format: '{label} {bar} {value}/{total} {unit} | {detail}', barsize: 24 },
       cliProgress.Presets.shades_classic,
     );
-    this.sweep = this.multibar.create(total, 0, { label: 'sweep           ', unit: 'runs', detail: 'starting' });
+  }
+
+  begin(total: number, alreadyDone: number): void {
+    this.multibar.log(`${total} run(s) to train, ${alreadyDone} already done\n`);
+    this.sweep = this.multibar.create(total, 0, { label: 'sweep'.padEnd(16), unit: 'runs', detail: 'starting' });
   }
 
   runStarted(worker: number, label: string, hash: string, iterations: number): void {
@@ -83,7 +89,7 @@ class BarReporter implements Reporter {
   }
 
   private updateSweep(s: SweepSnapshot): void {
-    this.sweep.update(s.done, { detail: `${fmt(s.imagesPerSecond, 0)} img/s | ETA ${formatDuration(s.etaSeconds)}` });
+    this.sweep?.update(s.done, { detail: `${fmt(s.imagesPerSecond, 0)} img/s | ETA ${formatDuration(s.etaSeconds)}` });
   }
 
   stop(): void {
@@ -98,6 +104,10 @@ class LineReporter implements Reporter {
 
   private line(text: string): void {
     this.stream.write(`${text}\n`);
+  }
+
+  begin(total: number, alreadyDone: number): void {
+    this.line(`${total} run(s) to train, ${alreadyDone} already done`);
   }
 
   runStarted(worker: number, label: string, hash: string, iterations: number): void {
@@ -129,6 +139,7 @@ class LineReporter implements Reporter {
 /** Only what went wrong and the notes. */
 class QuietReporter implements Reporter {
   constructor(private stream: NodeJS.WriteStream) {}
+  begin(): void {}
   runStarted(): void {}
   runProgress(): void {}
   runFinished(_worker: number, message: string, ok: boolean): void {

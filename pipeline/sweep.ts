@@ -92,6 +92,7 @@ export async function runSweep(plan: Plan, options: SweepOptions): Promise<Sweep
     else queue.push(run);
   }
   const total = queue.length;
+  reporter.begin(total, summary.alreadyDone);
   const waiting: PlannedRun[] = [];
   const active = new Map<number, Active>();
   const children = new Set<{ kill(signal?: NodeJS.Signals): Promise<void> }>();
