@@ -241,7 +241,7 @@ export function studyLayersFigure(study: StudyRow, members: readonly Member[], l
   const color = { field: 'config', type: 'nominal', title: [axes.x, ...axes.group].filter((f): f is string => f !== null).map(factorLabel).join(' · ') || 'configuration', sort: configs };
   const y = pct('layer sparsity (dead by activation)');
   const spec = topLevel(rows, {
-    width: 420,
+    width: 560,
     height: 240,
     layer: [
       { mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y: { aggregate: 'mean', field: 'sparsity', ...y }, color, opacity: pick.opacity(1, 0.08) } },

@@ -6,7 +6,7 @@
 //   ::verdict{h="2"}                  the verdict card of one hypothesis
 //   ::verdicts                        the table of all verdicts
 import type { Root, RootContent } from 'mdast';
-import rehypeSanitize, { defaultSchema } from 'rehype-sanitize';
+import rehypeSanitize, { defaultSchema, type Options as SanitizeSchema } from 'rehype-sanitize';
 import rehypeStringify from 'rehype-stringify';
 import remarkDirective from 'remark-directive';
 import remarkParse from 'remark-parse';
@@ -34,7 +34,8 @@ export class NarrativeError extends Error {
   }
 }
 
-const schema = {
+/** GitHub's schema, plus the class and title of the spans that carry bound values. */
+const schema: SanitizeSchema = {
   ...defaultSchema,
   attributes: { ...defaultSchema.attributes, span: [...(defaultSchema.attributes?.span ?? []), ['className', 'bound'], 'title'] },
 };

@@ -68,7 +68,7 @@ export function inlineSvg(svg: string, prefix: string, label: string): string {
   return out.replace(/^<svg /, `<svg role="img" aria-label="${escapeAttr(label)}" focusable="false" `);
 }
 
-export async function renderPng(svg: string): Promise<Uint8Array> {
+export async function renderPng(svg: string): Promise<Uint8Array<ArrayBuffer>> {
   const { default: sharp } = await import('sharp');
   return new Uint8Array(await sharp(Buffer.from(svg), { density: 144 }).png({ compressionLevel: 9 }).toBuffer());
 }
@@ -106,7 +106,7 @@ export function jsonForScript(value: unknown): string {
 export const FIGURE_FILES = ['svg', 'png', 'csv', 'json', 'vl.json'] as const;
 export type FigureFile = (typeof FIGURE_FILES)[number];
 
-export async function figureFile(figure: Figure, ext: FigureFile): Promise<{ body: string | Uint8Array; type: string }> {
+export async function figureFile(figure: Figure, ext: FigureFile): Promise<{ body: string | Uint8Array<ArrayBuffer>; type: string }> {
   switch (ext) {
     case 'svg':
       return { body: (await renderFigure(figure)).svg, type: 'image/svg+xml' };

@@ -288,7 +288,7 @@ function h2(ctx: Context): Verdict {
   const informative = adaptive.filter((c) => c.members.length >= MIN_SEEDS);
   const diffs = ref.length >= MIN_SEEDS ? informative.map((c) => mean(values(c.members)) - mean(ref)) : [];
   const effect = {
-    label: 'adaptive minus SGD sparsity under L2 (mean over adaptive optimizers)',
+    label: 'adaptive minus SGD sparsity under L2, mean over adaptive optimizers',
     value: diffs.length ? mean(diffs) : null,
     text: diffs.length ? points(mean(diffs)) : 'n/a',
   };

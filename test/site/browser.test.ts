@@ -1,0 +1,293 @@
+// The built site in a real browser (Debian's Chromium through playwright-core): built on
+// synthetic datasets under a base path, served on 127.0.0.1, crawled page by page, and
+// opened from disk. Every page loads without console errors or failed requests, nothing is
+// requested outside the site, every figure draws marks, every internal link resolves, and
+// the run table sorts and filters.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeSyntheticDatasets } from '../fixtures/synthetic-datasets.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+const BASE = '/sparsity/';
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css',
+  '.js': 'text/javascript',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.csv': 'text/csv',
+  '.json': 'application/json',
+};
+
+let work: string;
+let out: string;
+let server: Server;
+let origin: string;
+let browser: Browser;
+let buildSeconds = 0;
+
+function build(env: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(process.cwd(), 'node_modules', 'astro', 'astro.js'), 'build'], {
+      cwd: process.cwd(),
+      env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let log = '';
+    child.stdout.on('data', (d) => (log += d));
+    child.stderr.on('data', (d) => (log += d));
+    child.on('close', (code) => (code === 0 ? resolve(log) : reject(new Error(`astro build exited ${code}:\n${log.slice(-4000)}`))));
+  });
+}
+
+/** A tiny static server for the built site under BASE, on the loopback address only. */
+function serve(root: string): Promise<Server> {
+  const s = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const path = decodeURIComponent(url.pathname);
+    if (!path.startsWith(BASE)) {
+      res.writeHead(404).end('outside the base path');
+      return;
+    }
+    const file = normalize(join(root, path.slice(BASE.length) || 'index.html'));
+    if (!file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  return new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve(s)));
+}
+
+interface Problems {
+  console: string[];
+  failed: string[];
+  external: string[];
+  dialogs: string[];
+}
+
+async function watchedPage(problems: Problems, viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const context = await browser.newContext({ viewport });
+  // Nothing may leave the site: any request to another origin is refused and recorded.
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(origin) || url.startsWith('file:') || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+    problems.external.push(url);
+    return route.abort();
+  });
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.console.push(`${page.url()}: ${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.console.push(`${page.url()}: ${e.message}`));
+  page.on('requestfailed', (r) => problems.failed.push(`${r.url()} (${r.failure()?.errorText})`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.failed.push(`${r.url()} (${r.status()})`);
+  });
+  page.on('dialog', (d) => {
+    problems.dialogs.push(d.message());
+    void d.dismiss();
+  });
+  return page;
+}
+
+/** Waits until every figure of the page has been made interactive (or given up on). */
+async function figuresSettled(page: Page): Promise<void> {
+  await page.waitForFunction(() => Array.from(document.querySelectorAll('figure[data-figure]')).every((f) => (f as HTMLElement).dataset.live), undefined, { timeout: 20_000 });
+}
+
+/** Figures of the page with no drawn marks, and figures that failed to become interactive. */
+async function figureProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll<HTMLElement>('figure[data-figure]')).flatMap((f) => {
+      const marks = f.querySelectorAll('.fig-canvas svg .role-mark path, .fig-canvas svg .role-mark line').length;
+      const out: string[] = [];
+      if (marks === 0) out.push(`${f.id}: no marks drawn`);
+      if (f.dataset.live !== 'true') out.push(`${f.id}: not interactive (${f.dataset.live})`);
+      return out;
+    }),
+  );
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'site-browser-'));
+  out = join(work, 'dist');
+  // H7 comes out contradicted: the site must show that as plainly as a support.
+  writeSyntheticDatasets(join(work, 'data'), { scale: 'quick', contradict: [7] });
+  const started = Date.now();
+  await build({ SITE_DATA_DIR: join(work, 'data'), SITE_OUT_DIR: out, SITE_BASE: BASE, SITE_CACHE_DIR: join(work, 'cache') });
+  buildSeconds = (Date.now() - started) / 1000;
+  server = await serve(out);
+  const address = server.address();
+  origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => (server ? server.close(() => r(null)) : r(null)));
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('the built site', () => {
+  it('builds on synthetic data within the time budget', () => {
+    console.log(`site build: ${buildSeconds.toFixed(1)} s`);
+    expect(existsSync(join(out, 'index.html'))).toBe(true);
+    expect(buildSeconds).toBeLessThan(150);
+  });
+
+  it('loads every page cleanly, draws every figure and resolves every internal link', async () => {
+    const problems: Problems = { console: [], failed: [], external: [], dialogs: [] };
+    const page = await watchedPage(problems);
+    const start = `${origin}${BASE}index.html`;
+    const queue = [start];
+    const seen = new Set(queue);
+    const files = new Set<string>();
+    const anchors: Array<{ from: string; page: string; id: string }> = [];
+    const ids = new Map<string, Set<string>>();
+    const figureIssues: string[] = [];
+    let figures = 0;
+    while (queue.length > 0) {
+      const url = queue.shift()!;
+      const response = await page.goto(url);
+      expect(response?.status(), url).toBe(200);
+      await figuresSettled(page);
+      figureIssues.push(...(await figureProblems(page)).map((p) => `${url}: ${p}`));
+      figures += await page.locator('figure[data-figure]').count();
+      ids.set(url, new Set(await page.evaluate(() => Array.from(document.querySelectorAll('[id]')).map((e) => e.id))));
+      const links = await page.evaluate(() => Array.from(document.querySelectorAll<HTMLAnchorElement>('a[href]')).map((a) => a.href));
+      for (const link of links) {
+        const target = new URL(link);
+        if (target.origin !== origin) continue;
+        const bare = `${target.origin}${target.pathname}`;
+        if (target.hash) anchors.push({ from: url, page: bare, id: decodeURIComponent(target.hash.slice(1)) });
+        if (bare.endsWith('.html')) {
+          if (!seen.has(bare)) {
+            seen.add(bare);
+            queue.push(bare);
+          }
+        } else files.add(bare);
+      }
+    }
+    for (const file of files) {
+      const res = await fetch(file);
+      expect(res.status, file).toBe(200);
+      expect((await res.arrayBuffer()).byteLength, file).toBeGreaterThan(0);
+    }
+    const brokenAnchors = anchors.filter((a) => !(ids.get(a.page)?.has(a.id) ?? false)).map((a) => `${a.from} -> ${a.page}#${a.id}`);
+    console.log(`crawled ${seen.size} pages, ${figures} figures, ${files.size} files, ${anchors.length} anchors`);
+    expect(seen.size).toBeGreaterThan(60);
+    expect(figures).toBeGreaterThan(200);
+    expect(problems.console).toEqual([]);
+    expect(problems.failed).toEqual([]);
+    expect(problems.external).toEqual([]);
+    expect(problems.dialogs).toEqual([]);
+    expect(figureIssues).toEqual([]);
+    expect([...new Set(brokenAnchors)]).toEqual([]);
+    await page.context().close();
+  }, 180_000);
+
+  it('shows the verdicts, the contradicted one plainly, and escapes text from run records', async () => {
+    const problems: Problems = { console: [], failed: [], external: [], dialogs: [] };
+    const page = await watchedPage(problems);
+    await page.goto(`${origin}${BASE}index.html`);
+    const rows = page.locator('table.verdicts tbody tr');
+    expect(await rows.count()).toBe(9);
+    expect(await rows.nth(6).locator('.badge').innerText()).toMatch(/contradicted/);
+    expect(await rows.nth(1).locator('.badge').innerText()).toMatch(/supported/);
+    await page.goto(`${origin}${BASE}runs.html`);
+    await page.selectOption('#runs-status', 'failed');
+    await page.locator('table[data-runs-table] tbody tr:not([hidden]) a').first().click();
+    await page.waitForLoadState('load');
+    expect(await page.locator('.failure').innerText()).toContain('<script>alert("not escaped")</script>');
+    expect(problems.dialogs).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
+  it('sorts and filters the run table', async () => {
+    const problems: Problems = { console: [], failed: [], external: [], dialogs: [] };
+    const page = await watchedPage(problems);
+    await page.goto(`${origin}${BASE}runs.html`);
+    const table = page.locator('table[data-runs-table]');
+    const column = async (index: number) =>
+      table.evaluate((t, i) => Array.from((t as HTMLTableElement).tBodies[0].rows).filter((r) => !r.hidden).map((r) => r.cells[i].dataset.value ?? r.cells[i].textContent ?? ''), index);
+    const headers = await table.locator('thead th').allInnerTexts();
+    const sparsity = headers.findIndex((h) => h.startsWith('sparsity (act.)'));
+    const header = table.locator('thead th').nth(sparsity);
+    await header.locator('button').click();
+    expect(await header.getAttribute('aria-sort')).toBe('ascending');
+    const up = (await column(sparsity)).filter((v) => v !== '').map(Number);
+    expect(up.length).toBeGreaterThan(10);
+    expect(up).toEqual([...up].sort((a, b) => a - b));
+    await header.locator('button').click();
+    expect(await header.getAttribute('aria-sort')).toBe('descending');
+    const down = (await column(sparsity)).filter((v) => v !== '').map(Number);
+    expect(down).toEqual([...up].sort((a, b) => b - a));
+
+    const total = await table.locator('tbody tr').count();
+    await page.fill('#runs-filter', 'rmsprop');
+    const optimizer = headers.indexOf('optimizer');
+    const shown = await column(optimizer);
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.length).toBeLessThan(total);
+    expect(new Set(shown)).toEqual(new Set(['rmsprop']));
+    expect(await page.locator('#runs-count').innerText()).toBe(`Showing ${shown.length} of ${total} runs`);
+    await page.fill('#runs-filter', '');
+    await page.selectOption('#runs-study', 'emergence');
+    expect(await column(optimizer)).toHaveLength(3);
+    await page.selectOption('#runs-study', '');
+    await page.selectOption('#runs-status', 'diverged');
+    const status = headers.indexOf('status');
+    expect(new Set(await column(status))).toEqual(new Set(['diverged']));
+    expect(problems.console).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
+  it('works opened from disk, on a phone, by keyboard, and in both themes', async () => {
+    const problems: Problems = { console: [], failed: [], external: [], dialogs: [] };
+    const page = await watchedPage(problems, { width: 390, height: 844 });
+    for (const path of ['index.html', 'studies/optimizer.html', 'runs.html']) {
+      await page.goto(pathToFileURL(join(out, path)).href);
+      await figuresSettled(page);
+      expect(await figureProblems(page), path).toEqual([]);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, `${path} scrolls sideways on a phone`).toBeLessThanOrEqual(0);
+    }
+    const runLink = await page.locator('table[data-runs-table] tbody a').first().getAttribute('href');
+    await page.click(`a[href="${runLink}"]`);
+    await figuresSettled(page);
+    expect(await figureProblems(page)).toEqual([]);
+
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const light = await bg();
+    await page.click('[data-theme-toggle]');
+    expect(await page.getAttribute('html', 'data-theme')).toBe('dark');
+    expect(await bg()).not.toBe(light);
+    expect(problems.console).toEqual([]);
+    expect(problems.failed).toEqual([]);
+    expect(problems.external).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
+  it('takes screenshots of the home page and an effect page', async () => {
+    const problems: Problems = { console: [], failed: [], external: [], dialogs: [] };
+    const page = await watchedPage(problems, { width: 1280, height: 900 });
+    await page.goto(`${origin}${BASE}index.html`);
+    await figuresSettled(page);
+    await page.screenshot({ path: '/tmp/site-home.png', fullPage: true });
+    await page.goto(`${origin}${BASE}studies/optimizer.html`);
+    await figuresSettled(page);
+    await page.screenshot({ path: '/tmp/site-effect.png', fullPage: true });
+    expect(problems.console).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+});

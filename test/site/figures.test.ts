@@ -1,0 +1,137 @@
+// Data-to-figure transforms: rows, axes, sampling, and every figure of a synthetic site
+// compiling without Vega-Lite warnings and drawing marks.
+import { describe, expect, it } from 'vitest';
+import type { RunRow, StudyRow } from '../../data/schemas/datasets.js';
+import * as F from '../../site/lib/figures.js';
+import { compile, inlineSvg, jsonForScript, renderSvg, toCsv } from '../../site/lib/render.js';
+import { buildSite } from '../../site/lib/site.js';
+import { membersOf } from '../../site/lib/studies.js';
+import { syntheticDatasets } from '../fixtures/synthetic-datasets.js';
+
+const data = syntheticDatasets();
+const runsById = new Map(data.runs.rows.map((r) => [r.run, r]));
+
+function run(id: string, patch: Partial<RunRow>): RunRow {
+  return { ...data.runs.rows.find((r) => r.status === 'complete')!, run: id, ...patch };
+}
+
+describe('study effect rows', () => {
+  const study: StudyRow = {
+    study: 's',
+    title: 't',
+    question: 'q',
+    hypotheses: [],
+    factors: ['optimizer.name', 'data.dataset'],
+    members: [
+      { run: 'a'.repeat(16), seed: 0, factors: { 'optimizer.name': 'adam', 'data.dataset': 'fashion-mnist' } },
+      { run: 'b'.repeat(16), seed: 1, factors: { 'optimizer.name': 'sgd', 'data.dataset': 'fashion-mnist' } },
+      { run: 'c'.repeat(16), seed: 0, factors: { 'optimizer.name': 'sgd', 'data.dataset': 'fashion-mnist' } },
+    ],
+    pending: 0,
+  };
+  const runs = new Map([
+    ['a'.repeat(16), run('a'.repeat(16), { sparsityActivation: 0.4, sparsityGamma: 0.35 })],
+    ['b'.repeat(16), run('b'.repeat(16), { sparsityActivation: 0.05, sparsityGamma: null })],
+    ['c'.repeat(16), run('c'.repeat(16), { status: 'diverged', sparsityActivation: null, sparsityGamma: null })],
+  ]);
+  const members = membersOf(study, runs);
+
+  it('has one row per complete run and criterion, leaving out failed runs and missing values', () => {
+    expect(F.effectRows(study, members)).toEqual([
+      { run: 'a'.repeat(16), seed: 0, level: 'adam', group: '', criterion: 'dead by activation', sparsity: 0.4 },
+      { run: 'a'.repeat(16), seed: 0, level: 'adam', group: '', criterion: 'dead by |γ|', sparsity: 0.35 },
+      { run: 'b'.repeat(16), seed: 1, level: 'sgd', group: '', criterion: 'dead by activation', sparsity: 0.05 },
+    ]);
+  });
+
+  it('puts the first varying factor on x and drops constant factors', () => {
+    expect(F.studyAxes(study, members)).toEqual({ x: 'optimizer.name', group: [], levels: ['adam', 'sgd'] });
+  });
+
+  it('orders numeric levels by value', () => {
+    const s = data.studies.rows.find((x) => x.study === 'strength')!;
+    expect(F.studyAxes(s, membersOf(s, runsById)).levels).toEqual(['1e−4', '5e−4', '2e−3']);
+  });
+});
+
+describe('emergence, mechanism and pruning rows', () => {
+  const emergence = data.studies.rows.find((s) => s.study === 'emergence')!;
+  const members = membersOf(emergence, runsById);
+
+  it('sums layers into network sparsity per checkpoint', () => {
+    const rows = F.sparsityOverTimeRows(emergence, members, data.emergence.rows);
+    const first = members[0].run;
+    const last = rows.filter((r) => r.run === first.run && r.criterion === 'dead by activation').at(-1)!;
+    expect(last.iteration).toBe(first.iterations);
+    expect(last.sparsity).toBeCloseTo(first.sparsityActivation!, 10);
+  });
+
+  it('samples at most MECHANISM_POINTS live feature-checkpoints, deterministically', () => {
+    const { rows, total } = F.mechanismRows(members, data.mechanism.rows, data.filters.rows);
+    expect(total).toBeGreaterThan(F.MECHANISM_POINTS);
+    expect(rows.length).toBeLessThanOrEqual(F.MECHANISM_POINTS);
+    expect(F.mechanismRows(members, data.mechanism.rows, data.filters.rows).rows).toEqual(rows);
+    expect(new Set(rows.map((r) => r.fate))).toEqual(new Set(['dies later', 'survives']));
+  });
+
+  it('gives after / before ratios of pruning', () => {
+    const pruning = data.studies.rows.find((s) => s.study === 'pruning')!;
+    const rows = F.pruningRows(membersOf(pruning, runsById), data.pruning.rows);
+    const p = data.pruning.rows.find((x) => x.run === rows[0].run)!;
+    expect(rows.find((r) => r.metric === 'FLOPs')!.ratio).toBeCloseTo(p.flopsAfter / p.flopsBefore, 12);
+    expect(rows.find((r) => r.metric === 'test accuracy')!.ratio).toBe(1);
+  });
+});
+
+describe('figure files', () => {
+  it('writes CSV with quoting where needed', () => {
+    expect(toCsv([{ a: 1, b: 'x,y' }, { a: null, c: 'say "hi"' }])).toBe('a,b,c\n1,"x,y",\n,,"say ""hi"""\n');
+  });
+
+  it('makes JSON safe inside a script element', () => {
+    const s = jsonForScript({ t: '</script><script>alert(1)</script>' });
+    expect(s).not.toContain('</script>');
+    expect(JSON.parse(s)).toEqual({ t: '</script><script>alert(1)</script>' });
+  });
+
+  it('prefixes the ids of an inlined SVG so that figures on one page do not clash', () => {
+    const svg = '<svg width="10" height="10"><clipPath id="clip1"></clipPath><g clip-path="url(#clip1)"></g></svg>';
+    const out = inlineSvg(svg, 'fig-a', 'a "chart"');
+    expect(out).toContain('id="fig-a-clip1"');
+    expect(out).toContain('url(#fig-a-clip1)');
+    expect(out).toContain('aria-label="a &quot;chart&quot;"');
+  });
+});
+
+describe('every figure of a synthetic site', () => {
+  const site = buildSite(data, { scale: 'quick', folder: '/tmp/x', missingReason: null });
+
+  it('has the figures each study needs', () => {
+    const ids = (study: string) => site.studies.find((s) => s.row.study === study)!.figures.map((f) => f.id);
+    expect(ids('optimizer')).toEqual(['optimizer-sparsity', 'optimizer-layers', 'optimizer-accuracy']);
+    expect(ids('emergence')).toEqual(['emergence-sparsity-over-time', 'emergence-selectivity-over-time', 'emergence-selectivity-before-death', 'emergence-mechanism']);
+    expect(ids('pruning')).toEqual(['pruning-pruning']);
+    const complete = site.runPages.find((r) => r.run.status === 'complete')!;
+    expect(complete.figures.map((f) => f.id)).toEqual(['layers', 'emergence', 'selectivity', 'gamma', 'training-curves']);
+    expect(site.headline?.id).toBe('optimizer-sparsity');
+  });
+
+  it('gives every figure a caption, alt text and the runs behind it', () => {
+    for (const f of site.figures) {
+      expect(f.caption.length, f.id).toBeGreaterThan(40);
+      expect(f.alt.length, f.id).toBeGreaterThan(30);
+      expect(f.runs.length, f.id).toBeGreaterThan(0);
+      expect(f.rows.length, f.id).toBeGreaterThan(0);
+    }
+  });
+
+  it('compiles every study figure and one run of figures without warnings, drawing marks', async () => {
+    const runFigures = site.runPages.find((r) => r.run.status === 'complete' && (r.run.sparsityActivation ?? 0) > 0.1)!.figures;
+    for (const f of [...site.studies.flatMap((s) => s.figures), ...runFigures]) {
+      const { vega, warnings } = compile(f.spec);
+      expect(warnings, `${f.route}/${f.id}`).toEqual([]);
+      const svg = await renderSvg(vega);
+      expect(svg, `${f.route}/${f.id}`).toMatch(/class="mark-(symbol|rect|line|rule|area)[^"]*role-mark/);
+    }
+  }, 60_000);
+});
