@@ -97,6 +97,7 @@ export async function runSweep(plan: Plan, options: SweepOptions): Promise<Sweep
   const active = new Map<number, Active>();
   const children = new Set<{ kill(signal?: NodeJS.Signals): Promise<void> }>();
   const noted = new Set<string>();
+  const finishedSpeeds: number[] = [];
   let finished = 0;
   const configDir = mkdtempSync(join(tmpdir(), 'ifs-sweep-'));
 
@@ -111,7 +112,13 @@ export async function runSweep(plan: Plan, options: SweepOptions): Promise<Sweep
         speeds.push(a.progress.imagesPerSecond * relativeCost(a.run.config));
       }
     }
-    const perWorker = speeds.length ? speeds.reduce((a, b) => a + b, 0) / speeds.length : options.speed;
+    // Runs finished in this sweep know their whole cost (measurements, start-up); until one has,
+    // the engines' training speed is the best guess.
+    const perWorker = finishedSpeeds.length
+      ? finishedSpeeds[Math.floor((finishedSpeeds.length - 1) / 2)]
+      : speeds.length
+        ? speeds.reduce((a, b) => a + b, 0) / speeds.length
+        : options.speed;
     const parallel = Math.max(1, Math.min(options.workers, queue.length + waiting.length + active.size));
     return { done: finished, total, imagesPerSecond, etaSeconds: remaining / (perWorker * parallel) };
   };
@@ -167,6 +174,10 @@ export async function runSweep(plan: Plan, options: SweepOptions): Promise<Sweep
     if (state.kind === 'complete' || state.kind === 'diverged' || state.kind === 'failed') {
       summary.trained[state.kind]++;
       const p = state.record.provenance;
+      if (state.kind !== 'failed') {
+        finishedSpeeds.push(runWork(run.config) / Math.max(1, p.wallSeconds));
+        finishedSpeeds.sort((a, b) => a - b);
+      }
       const why = state.record.failure ? `: ${state.record.failure.reason}` : '';
       message = `${state.kind} ${run.hash} ${run.label} (${p.wallSeconds.toFixed(0)} s, ${p.imagesPerSecond.toFixed(0)} img/s)${why}`;
       ok = state.kind !== 'failed';
