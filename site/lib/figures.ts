@@ -67,13 +67,15 @@ export interface StudyAxes {
 }
 
 /**
- * The x axis is the first of the study's factors that takes two or more values among its
- * runs; the other varying factors are combined into one colour. Constant factors (e.g. the
+ * The x axis is the study's varying factor with the most values (the earlier one on a tie);
+ * the other varying factors are combined into one colour. Constant factors (e.g. the
  * dataset when every run uses Fashion-MNIST) are left out.
  */
 export function studyAxes(study: StudyRow, members: readonly Member[]): StudyAxes {
   const varying = varyingFactors(study, members);
-  const [x = null, ...group] = varying;
+  const count = (f: string) => sortLevels(members.map((m) => factorOf(m, f))).length;
+  const x = varying.reduce<string | null>((best, f) => (best === null || count(f) > count(best) ? f : best), null);
+  const group = varying.filter((f) => f !== x);
   const levels = x ? sortLevels(members.map((m) => factorOf(m, x))).map(formatLevel) : [];
   return { x, group, levels };
 }
@@ -135,7 +137,22 @@ function dotPlotEncodings(axes: StudyAxes, hasGroup: boolean) {
 }
 
 /** Seeds as open dots, mean as a tick, mean ± sd as an error bar. */
-function seedSpreadLayers(valueField: string, y: VlSpec, axes: StudyAxes, hasGroup: boolean, tooltip: VlSpec[]): VlSpec[] {
+/** Whether some cell (rows sharing the values of `keys`) has two or more seeds: only then is there a spread to draw. */
+export function hasSpread(rows: readonly Row[], keys: readonly string[]): boolean {
+  const counts = new Map<string, number>();
+  for (const r of rows) {
+    const k = JSON.stringify(keys.map((key) => r[key]));
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  return [...counts.values()].some((n) => n >= 2);
+}
+
+/** Error bars (mean ± sd) only over cells with two or more seeds: one seed has no spread. */
+function spreadOnly(groupby: string[]): VlSpec[] {
+  return [{ joinaggregate: [{ op: 'count', as: 'seedCount' }], groupby }, { filter: 'datum.seedCount >= 2' }];
+}
+
+function seedSpreadLayers(rows: readonly Row[], valueField: string, y: VlSpec, axes: StudyAxes, hasGroup: boolean, tooltip: VlSpec[]): VlSpec[] {
   const { x, color, offset } = dotPlotEncodings(axes, hasGroup);
   const pick = hasGroup ? legendPick('group') : null;
   const opacity = (on: number) => (pick ? { opacity: pick.opacity(on) } : {});
@@ -145,10 +162,15 @@ function seedSpreadLayers(valueField: string, y: VlSpec, axes: StudyAxes, hasGro
       mark: { type: 'point', size: 42, strokeWidth: 1.3, filled: false },
       encoding: { x, ...offset, y: { field: valueField, ...y }, color, ...opacity(0.9), tooltip },
     },
-    {
-      mark: { type: 'errorbar', extent: 'stdev', ticks: false, thickness: 1.5 },
-      encoding: { x, ...offset, y: { field: valueField, ...y }, color, ...opacity(1) },
-    },
+    ...(hasSpread(rows, ['level', 'group', 'criterion'])
+      ? [
+          {
+            transform: spreadOnly(['level', 'group', 'criterion'].filter((k) => rows.some((r) => k in r))),
+            mark: { type: 'errorbar', extent: 'stdev', ticks: false, thickness: 1.5 },
+            encoding: { x, ...offset, y: { field: valueField, ...y }, color, ...opacity(1) },
+          },
+        ]
+      : []),
     {
       mark: { type: 'tick', thickness: 3, size: 16 },
       encoding: {
@@ -178,7 +200,7 @@ export function studyEffectFigure(study: StudyRow, members: readonly Member[]): 
   const width = Math.max(220, Math.min(420, axes.levels.length * (hasGroup ? 70 : 55)));
   const spec = topLevel(rows, {
     facet: { column: { field: 'criterion', type: 'nominal', title: null, sort: [...CRITERIA] } },
-    spec: { width, height: 240, layer: seedSpreadLayers('sparsity', pct('network sparsity'), axes, hasGroup, tooltip) },
+    spec: { width, height: 240, layer: seedSpreadLayers(rows, 'sparsity', pct('network sparsity'), axes, hasGroup, tooltip) },
   });
   const ext = extremes(rows.filter((r) => r.criterion === CRITERIA[0]), 'sparsity', (r) => [r.level, r.group].filter(Boolean).join(' · '));
   const varied = [axes.x, ...axes.group].filter((f): f is string => f !== null).map(factorLabel).join(' and ') || 'configuration';
@@ -207,7 +229,7 @@ export function studyAccuracyFigure(study: StudyRow, members: readonly Member[])
   const hasGroup = axes.group.length > 0;
   const tooltip = [{ field: 'level', title: axes.x ? factorLabel(axes.x) : 'runs' }, ...(hasGroup ? [{ field: 'group' }] : []), { field: 'seed' }, { field: 'testAccuracy', title: 'test accuracy', format: '.2%' }, { field: 'run' }];
   const width = Math.max(220, Math.min(480, axes.levels.length * (hasGroup ? 70 : 55)));
-  const spec = topLevel(rows, { width, height: 220, layer: seedSpreadLayers('testAccuracy', pct('test accuracy', { scale: { zero: false } }), axes, hasGroup, tooltip) });
+  const spec = topLevel(rows, { width, height: 220, layer: seedSpreadLayers(rows, 'testAccuracy', pct('test accuracy', { scale: { zero: false } }), axes, hasGroup, tooltip) });
   const varied = [axes.x, ...axes.group].filter((f): f is string => f !== null).map(factorLabel).join(' and ') || 'configuration';
   const ext = extremes(rows, 'testAccuracy', (r) => [r.level, r.group].filter(Boolean).join(' · '));
   return {
@@ -533,7 +555,7 @@ export function pruningFigure(study: StudyRow, members: readonly Member[], pruni
     layer: [
       { data: { values: [{ one: 1 }] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { y: { field: 'one', type: 'quantitative' } } },
       { mark: { type: 'bar', opacity: 0.25, color: '#1f6fb2', width: { band: 0.6 } }, encoding: { x, y: { aggregate: 'mean', field: 'ratio', ...y } } },
-      { mark: { type: 'errorbar', extent: 'stdev', color: '#1f6fb2' }, encoding: { x, y: { field: 'ratio', ...y } } },
+      ...(hasSpread(rows, ['metric']) ? [{ mark: { type: 'errorbar', extent: 'stdev', color: '#1f6fb2' }, encoding: { x, y: { field: 'ratio', ...y } } }] : []),
       {
         mark: { type: 'circle', size: 40, color: '#1f6fb2' },
         encoding: { x, y: { field: 'ratio', ...y }, tooltip: [{ field: 'metric' }, { field: 'seed' }, { field: 'before', format: ',.4~g' }, { field: 'after', format: ',.4~g' }, { field: 'ratio', format: '.3f' }, { field: 'removed', title: 'filters removed' }, { field: 'run' }] },

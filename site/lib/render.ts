@@ -8,7 +8,7 @@ export interface RenderedFigure {
   /** The compiled Vega spec the browser makes interactive. */
   vega: object;
   svg: string;
-  /** Vega-Lite warnings: a figure that compiles with warnings is a bug to fix. */
+  /** Vega-Lite and vega warnings: a figure that draws with warnings is a bug to fix. */
   warnings: string[];
 }
 
@@ -31,8 +31,27 @@ export function compile(spec: object): { vega: object; warnings: string[] } {
   return { vega: out.spec, warnings };
 }
 
-export async function renderSvg(vegaSpec: object): Promise<string> {
-  const view = new vega.View(vega.parse(vegaSpec as vega.Spec), { renderer: 'none', logLevel: vega.Error });
+/** A vega logger that keeps warnings (the browser would print them to the console). */
+function collectingLogger(warnings: string[]) {
+  const logger = {
+    level: (_?: number) => logger as never,
+    error: (...args: unknown[]) => {
+      warnings.push(`error: ${args.map(String).join(' ')}`);
+      return logger as never;
+    },
+    warn: (...args: unknown[]) => {
+      warnings.push(args.map(String).join(' '));
+      return logger as never;
+    },
+    info: () => logger as never,
+    debug: () => logger as never,
+  };
+  return logger;
+}
+
+export async function renderSvg(vegaSpec: object, warnings: string[] = []): Promise<string> {
+  const view = new vega.View(vega.parse(vegaSpec as vega.Spec), { renderer: 'none', logger: collectingLogger(warnings) as never });
+  view.logLevel(vega.Warn);
   try {
     return await view.toSVG();
   } finally {
@@ -49,7 +68,9 @@ export function renderFigure(figure: Figure): Promise<RenderedFigure> {
   if (!hit) {
     hit = (async () => {
       const { vega: compiled, warnings } = compile(figure.spec);
-      return { vega: compiled, svg: await renderSvg(compiled), warnings };
+      const svg = await renderSvg(compiled, warnings);
+      if (warnings.length > 0) console.warn(`figure ${key} draws with warnings: ${warnings.join('; ')}`);
+      return { vega: compiled, svg, warnings };
     })();
     cache.set(key, hit);
   }

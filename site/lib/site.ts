@@ -152,6 +152,17 @@ function runFigures(run: RunRow, rows: { layers: LayerRow[]; emergence: Emergenc
   ].filter((f): f is F.Figure => f !== null);
 }
 
+/** Reading order of the studies: the brief's factors, then emergence and pruning; others after. */
+export const STUDY_ORDER = ['optimizer', 'strength', 'batch-size', 'learning-rate', 'task', 'activation', 'width', 'emergence', 'pruning'];
+
+function byStudyOrder(a: StudyRow, b: StudyRow): number {
+  const rank = (s: StudyRow) => {
+    const i = STUDY_ORDER.indexOf(s.study);
+    return i < 0 ? STUDY_ORDER.length : i;
+  };
+  return rank(a) - rank(b) || a.study.localeCompare(b.study);
+}
+
 export const NARRATIVE_DIR = (): string => process.env.SITE_NARRATIVE_DIR ?? join(process.cwd(), 'site', 'narrative');
 
 /** Builds the model from datasets (exported for tests; pages call getSite()). */
@@ -160,7 +171,7 @@ export function buildSite(datasets: Datasets | null, info: { scale: Scale | null
   const runs = [...d.runs.rows].sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.run.localeCompare(b.run));
   const runsById = new Map(runs.map((r) => [r.run, r]));
   const verdicts = computeVerdicts({ runs, studies: d.studies.rows, filters: d.filters.rows, emergence: d.emergence.rows, pruning: d.pruning.rows });
-  const studies: StudyPage[] = d.studies.rows.map((row) => {
+  const studies: StudyPage[] = [...d.studies.rows].sort(byStudyOrder).map((row) => {
     const members = membersOf(row, runsById);
     const runIds = [...new Set(members.map((m) => m.run.run))];
     return {

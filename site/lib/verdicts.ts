@@ -180,6 +180,13 @@ function values(members: readonly Member[]): number[] {
   return members.map((m) => valueOf(m, 'activation'));
 }
 
+/** Mean ± sd over runs ("n/a" without runs, no "± 0" for a single run). */
+function withSpread(xs: readonly number[], fmt: (x: number) => string): string {
+  if (xs.length === 0) return 'n/a';
+  if (xs.length === 1) return `${fmt(xs[0])} (one run)`;
+  return `${fmt(mean(xs))} ± ${fmt(sd(xs))} (n = ${xs.length})`;
+}
+
 function spread(xs: readonly number[]): string {
   return xs.length === 0 ? 'no runs' : `${percentSpread(mean(xs), sd(xs))} (n = ${xs.length})`;
 }
@@ -256,7 +263,7 @@ function h1(ctx: Context): Verdict {
     return { label, outcome, detail: spread(xs) };
   });
   const outcome = byAll(units);
-  const informative = cells.filter((c) => c.members.length >= MIN_SEEDS);
+  const informative = cells.filter((c) => c.members.length > 0);
   let effect: Verdict['effect'] = { label: 'largest mean sparsity without regularization', value: null, text: 'n/a' };
   if (informative.length > 0) {
     const top = informative.map((c) => ({ c, m: mean(values(c.members)) })).sort((a, b) => b.m - a.m)[0];
@@ -285,8 +292,7 @@ function h2(ctx: Context): Verdict {
   });
   if (ref.length === 0) units.push({ label: 'SGD reference', outcome: 'insufficient', detail: 'no SGD or momentum run with L2' });
   const outcome = byMajority(units);
-  const informative = adaptive.filter((c) => c.members.length >= MIN_SEEDS);
-  const diffs = ref.length >= MIN_SEEDS ? informative.map((c) => mean(values(c.members)) - mean(ref)) : [];
+  const diffs = ref.length > 0 ? adaptive.map((c) => mean(values(c.members)) - mean(ref)) : [];
   const effect = {
     label: 'adaptive minus SGD sparsity under L2, mean over adaptive optimizers',
     value: diffs.length ? mean(diffs) : null,
@@ -331,7 +337,7 @@ function trendUnits(
     if (cmp === 'insufficient') outcome = 'insufficient';
     else if (cmp === 'above' && !wrongStep) outcome = 'supports';
     else if (cmp === 'notAbove') outcome = 'contradicts';
-    if (cmp !== 'insufficient') diffs.push(mean(hi) - mean(lo));
+    if (hi.length > 0 && lo.length > 0) diffs.push(mean(hi) - mean(lo));
     const first = levelName(levels[0]);
     const last = levelName(levels[levels.length - 1]);
     units.push({
@@ -390,7 +396,7 @@ function h4(ctx: Context): Verdict {
           const b = values(byLevel[j]);
           const c = compareChange(a, b, CLEAR_EFFECT);
           results.push(c);
-          if (c === 'insufficient') continue;
+          if (a.length === 0 || b.length === 0) continue;
           const d = mean(b) - mean(a);
           if (Math.abs(d) >= Math.abs(largest)) {
             largest = d;
@@ -475,7 +481,7 @@ function h6(ctx: Context): Verdict {
   const effect = {
     label: 'survivors minus dying features, median selectivity before death',
     value: gaps.length ? mean(gaps) : null,
-    text: gaps.length ? `${mean(gaps).toFixed(3)} ± ${sd(gaps).toFixed(3)}` : 'n/a',
+    text: withSpread(gaps, (x) => x.toFixed(3)),
   };
   const study = studies[0];
   return perRunVerdict(6, ctx, units, used, studies, { route: studyRoute(study.study), id: studyFigureId.selectivityBefore(study.study) }, effect);
@@ -531,7 +537,7 @@ function h7(ctx: Context): Verdict {
   const effect = {
     label: 'share of training before half the final sparsity is reached',
     value: halves.length ? mean(halves) : null,
-    text: halves.length ? `${percent(mean(halves), 0)} ± ${percent(sd(halves), 0)}` : 'n/a',
+    text: withSpread(halves, (x) => percent(x, 0)),
   };
   const study = studies[0];
   return perRunVerdict(7, ctx, units, used, studies, { route: studyRoute(study.study), id: studyFigureId.sparsityOverTime(study.study) }, effect);
@@ -557,7 +563,7 @@ function h8(ctx: Context): Verdict {
     if (cmp === 'insufficient') outcome = 'insufficient';
     else if (Math.min(...l) >= NEGLIGIBLE) outcome = 'contradicts';
     else if (cmp === 'above' && Math.max(...l) < NEGLIGIBLE) outcome = 'supports';
-    if (cmp !== 'insufficient') diffs.push(mean(r) - mean(l));
+    if (r.length > 0 && l.length > 0) diffs.push(mean(r) - mean(l));
     const gammaLeaky = measured(leaky, 'gamma').map((m) => valueOf(m, 'gamma'));
     units.push({
       label: g.label,
@@ -596,7 +602,7 @@ function h9(ctx: Context): Verdict {
   const effect = {
     label: 'measured inference speed-up (images/s after / before)',
     value: speedups.length ? mean(speedups) : null,
-    text: speedups.length ? `${ratio(mean(speedups))} ± ${sd(speedups).toFixed(2)}` : 'n/a',
+    text: withSpread(speedups, (x) => ratio(x)),
   };
   const study = studies[0];
   return perRunVerdict(9, ctx, units, used, studies, { route: studyRoute(study.study), id: studyFigureId.pruning(study.study) }, effect);

@@ -48,6 +48,16 @@ describe('study effect rows', () => {
     expect(F.studyAxes(study, members)).toEqual({ x: 'optimizer.name', group: [], levels: ['adam', 'sgd'] });
   });
 
+  it('puts the factor with the most values on x', () => {
+    const s2: StudyRow = {
+      ...study,
+      factors: ['optimizer.name', 'regularization.strength'],
+      members: ['a', 'b', 'c', 'd'].map((c, i) => ({ run: c.repeat(16), seed: 0, factors: { 'optimizer.name': i < 3 ? 'adam' : 'sgd', 'regularization.strength': [1e-4, 5e-4, 2e-3, 5e-4][i] } })),
+    };
+    const rs = new Map(s2.members.map((m) => [m.run, run(m.run, {})]));
+    expect(F.studyAxes(s2, membersOf(s2, rs))).toEqual({ x: 'regularization.strength', group: ['optimizer.name'], levels: ['1e−4', '5e−4', '2e−3'] });
+  });
+
   it('orders numeric levels by value', () => {
     const s = data.studies.rows.find((x) => x.study === 'strength')!;
     expect(F.studyAxes(s, membersOf(s, runsById)).levels).toEqual(['1e−4', '5e−4', '2e−3']);
@@ -81,6 +91,18 @@ describe('emergence, mechanism and pruning rows', () => {
     expect(rows.find((r) => r.metric === 'FLOPs')!.ratio).toBeCloseTo(p.flopsAfter / p.flopsBefore, 12);
     expect(rows.find((r) => r.metric === 'test accuracy')!.ratio).toBe(1);
   });
+});
+
+describe('figures with one seed per configuration', () => {
+  it('draw no error bars and no warnings', async () => {
+    const single = syntheticDatasets({ seeds: 1 });
+    const site = buildSite(single, { scale: 'quick', folder: '/tmp/x', missingReason: null });
+    for (const f of site.studies.flatMap((s) => s.figures)) {
+      const { vega, warnings } = compile(f.spec);
+      await renderSvg(vega, warnings);
+      expect(warnings, f.id).toEqual([]);
+    }
+  }, 30_000);
 });
 
 describe('figure files', () => {
@@ -130,7 +152,9 @@ describe('every figure of a synthetic site', () => {
     for (const f of [...site.studies.flatMap((s) => s.figures), ...runFigures]) {
       const { vega, warnings } = compile(f.spec);
       expect(warnings, `${f.route}/${f.id}`).toEqual([]);
-      const svg = await renderSvg(vega);
+      const drawWarnings: string[] = [];
+      const svg = await renderSvg(vega, drawWarnings);
+      expect(drawWarnings, `${f.route}/${f.id}`).toEqual([]);
       expect(svg, `${f.route}/${f.id}`).toMatch(/class="mark-(symbol|rect|line|rule|area)[^"]*role-mark/);
     }
   }, 60_000);

@@ -1,0 +1,50 @@
+// `astro build` without datasets (the site still builds and says how to produce them) and
+// with an invalid dataset (the build fails, naming the file).
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeSyntheticDatasets } from '../fixtures/synthetic-datasets.js';
+
+const work = mkdtempSync(join(tmpdir(), 'site-build-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function build(env: Record<string, string>): Promise<{ code: number | null; log: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(process.cwd(), 'node_modules', 'astro', 'astro.js'), 'build'], {
+      cwd: process.cwd(),
+      env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let log = '';
+    child.stdout.on('data', (d) => (log += d));
+    child.stderr.on('data', (d) => (log += d));
+    child.on('close', (code) => resolve({ code, log }));
+  });
+}
+
+describe('astro build', () => {
+  it('builds without any dataset and says how to produce them', async () => {
+    const data = join(work, 'empty');
+    const out = join(work, 'empty-dist');
+    mkdirSync(data);
+    const { code, log } = await build({ SITE_DATA_DIR: data, SITE_OUT_DIR: out, SITE_CACHE_DIR: join(work, 'cache-empty') });
+    expect(code, log).toBe(0);
+    const home = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(home).toContain('No datasets yet');
+    expect(home).toContain('npm run pipeline -- --scale quick');
+    for (const page of ['methods.html', 'reproduce.html', 'runs.html', 'gallery.html']) expect(readFileSync(join(out, page), 'utf8')).toContain('No datasets yet');
+  }, 120_000);
+
+  it('fails with the name of a dataset that does not match its schema', async () => {
+    const data = join(work, 'bad');
+    const d = writeSyntheticDatasets(data, { scale: 'quick' });
+    const file = join(data, 'quick', 'datasets', 'runs.json');
+    writeFileSync(file, JSON.stringify({ ...d.runs, rows: [{ ...d.runs.rows[0], status: 'finished' }] }));
+    const { code, log } = await build({ SITE_DATA_DIR: data, SITE_OUT_DIR: join(work, 'bad-dist'), SITE_CACHE_DIR: join(work, 'cache-bad') });
+    expect(code).not.toBe(0);
+    expect(log).toContain(`dataset ${file} does not match the "runs" schema`);
+    expect(log).toContain('rows.0.status');
+  }, 120_000);
+});
