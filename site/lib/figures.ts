@@ -229,7 +229,7 @@ export function studyAccuracyFigure(study: StudyRow, members: readonly Member[])
   const hasGroup = axes.group.length > 0;
   const tooltip = [{ field: 'level', title: axes.x ? factorLabel(axes.x) : 'runs' }, ...(hasGroup ? [{ field: 'group' }] : []), { field: 'seed' }, { field: 'testAccuracy', title: 'test accuracy', format: '.2%' }, { field: 'run' }];
   const width = Math.max(220, Math.min(480, axes.levels.length * (hasGroup ? 70 : 55)));
-  const spec = topLevel(rows, { width, height: 220, layer: seedSpreadLayers(rows, 'testAccuracy', pct('test accuracy', { scale: { zero: false } }), axes, hasGroup, tooltip) });
+  const spec = topLevel(rows, { width, height: 220, layer: seedSpreadLayers(rows, 'testAccuracy', pct('test accuracy', { scale: { zero: false }, axis: { format: '.1%' } }), axes, hasGroup, tooltip) });
   const varied = [axes.x, ...axes.group].filter((f): f is string => f !== null).map(factorLabel).join(' and ') || 'configuration';
   const ext = extremes(rows, 'testAccuracy', (r) => [r.level, r.group].filter(Boolean).join(' · '));
   return {

@@ -117,6 +117,7 @@ async function figureProblems(page: Page): Promise<string[]> {
 }
 
 beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: the browser tests use Debian's Chromium (apt-get install -y chromium)`);
   work = mkdtempSync(join(tmpdir(), 'site-browser-'));
   out = join(work, 'dist');
   // H7 comes out contradicted: the site must show that as plainly as a support.
