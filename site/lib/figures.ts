@@ -53,7 +53,15 @@ function legendPick(field: string) {
   };
 }
 
-const pct = (title: string, extra: VlSpec = {}) => ({ type: 'quantitative', title, axis: { format: '.0%' }, ...extra });
+const pct = (title: string, extra: VlSpec = {}) => ({ type: 'quantitative', title, axis: { format: '.1~%' }, ...extra });
+/** The same encoding without its scale: in a layered chart only one layer sets the scale. */
+function noScale(y: VlSpec): VlSpec {
+  const { scale: _scale, ...rest } = y;
+  return rest;
+}
+
+/** A sparsity axis: from 0, and at least to 5 % so that an all-zero result still has a scale. */
+const sparsityAxis = (title: string) => pct(title, { scale: { domain: { unionWith: [0, 0.05] } } });
 
 // ---------------------------------------------------------------------------------------
 // Study effect figures
@@ -167,7 +175,7 @@ function seedSpreadLayers(rows: readonly Row[], valueField: string, y: VlSpec, a
           {
             transform: spreadOnly(['level', 'group', 'criterion'].filter((k) => rows.some((r) => k in r))),
             mark: { type: 'errorbar', extent: 'stdev', ticks: false, thickness: 1.5 },
-            encoding: { x, ...offset, y: { field: valueField, ...y }, color, ...opacity(1) },
+            encoding: { x, ...offset, y: { field: valueField, ...noScale(y) }, color, ...opacity(1) },
           },
         ]
       : []),
@@ -176,7 +184,7 @@ function seedSpreadLayers(rows: readonly Row[], valueField: string, y: VlSpec, a
       encoding: {
         x,
         ...offset,
-        y: { aggregate: 'mean', field: valueField, ...y },
+        y: { aggregate: 'mean', field: valueField, ...noScale(y) },
         color,
         ...opacity(1),
         tooltip: [{ aggregate: 'mean', field: valueField, title: 'mean', format: '.1%' }, { aggregate: 'stdev', field: valueField, title: 'sd', format: '.1%' }, { aggregate: 'count', title: 'seeds' }],
@@ -200,7 +208,7 @@ export function studyEffectFigure(study: StudyRow, members: readonly Member[]): 
   const width = Math.max(220, Math.min(420, axes.levels.length * (hasGroup ? 70 : 55)));
   const spec = topLevel(rows, {
     facet: { column: { field: 'criterion', type: 'nominal', title: null, sort: [...CRITERIA] } },
-    spec: { width, height: 240, layer: seedSpreadLayers(rows, 'sparsity', pct('network sparsity'), axes, hasGroup, tooltip) },
+    spec: { width, height: 240, layer: seedSpreadLayers(rows, 'sparsity', sparsityAxis('network sparsity'), axes, hasGroup, tooltip) },
   });
   const ext = extremes(rows.filter((r) => r.criterion === CRITERIA[0]), 'sparsity', (r) => [r.level, r.group].filter(Boolean).join(' · '));
   const varied = [axes.x, ...axes.group].filter((f): f is string => f !== null).map(factorLabel).join(' and ') || 'configuration';
@@ -261,7 +269,7 @@ export function studyLayersFigure(study: StudyRow, members: readonly Member[], l
   const pick = legendPick('config');
   const x = { field: 'block', type: 'ordinal', title: 'block (conv layer)', axis: { labelAngle: 0 } };
   const color = { field: 'config', type: 'nominal', title: [axes.x, ...axes.group].filter((f): f is string => f !== null).map(factorLabel).join(' · ') || 'configuration', sort: configs };
-  const y = pct('layer sparsity (dead by activation)');
+  const y = sparsityAxis('layer sparsity (dead by activation)');
   const spec = topLevel(rows, {
     width: 560,
     height: 240,
@@ -272,7 +280,7 @@ export function studyLayersFigure(study: StudyRow, members: readonly Member[], l
         mark: { type: 'circle', size: 22 },
         encoding: {
           x,
-          y: { field: 'sparsity', ...y },
+          y: { field: 'sparsity', ...noScale(y) },
           color,
           opacity: pick.opacity(0.7, 0.05),
           tooltip: [{ field: 'config' }, { field: 'block' }, { field: 'seed' }, { field: 'deadByActivation', title: 'dead' }, { field: 'filters' }, { field: 'sparsity', format: '.1%' }],
@@ -337,14 +345,14 @@ export function sparsityOverTimeFigure(study: StudyRow, members: readonly Member
   const configs = [...new Set(rows.map((r) => r.config as string))];
   const pick = legendPick('criterion');
   const x = { field: 'iteration', type: 'quantitative', title: 'iteration' };
-  const y = pct('network sparsity');
+  const y = sparsityAxis('network sparsity');
   const color = { field: 'criterion', type: 'nominal', title: 'criterion', scale: { domain: [...CRITERIA], range: CRITERION_COLORS } };
   const layer = [
     { mark: { type: 'line', strokeWidth: 1, opacity: 0.45 }, encoding: { x, y: { field: 'sparsity', ...y }, color, detail: { field: 'run' }, opacity: pick.opacity(0.45, 0.05) } },
     {
       params: [pick.param],
       mark: { type: 'line', strokeWidth: 2.5, point: { size: 20 } },
-      encoding: { x, y: { aggregate: 'mean', field: 'sparsity', ...y }, color, opacity: pick.opacity(1, 0.1), tooltip: [{ field: 'criterion' }, { field: 'iteration' }, { aggregate: 'mean', field: 'sparsity', title: 'mean sparsity', format: '.1%' }, { aggregate: 'count', title: 'seeds' }] },
+      encoding: { x, y: { aggregate: 'mean', field: 'sparsity', ...noScale(y) }, color, opacity: pick.opacity(1, 0.1), tooltip: [{ field: 'criterion' }, { field: 'iteration' }, { aggregate: 'mean', field: 'sparsity', title: 'mean sparsity', format: '.1%' }, { aggregate: 'count', title: 'seeds' }] },
     },
   ];
   const body = configs.length > 1 ? { facet: { column: { field: 'config', type: 'nominal', title: null } }, spec: { width: 300, height: 220, layer } } : { width: 460, height: 240, layer };
@@ -593,7 +601,7 @@ export function runLayersFigure(run: RunRow, layers: readonly LayerRow[]): Figur
     encoding: {
       x: { field: 'block', type: 'ordinal', title: 'block (conv layer)', axis: { labelAngle: 0 } },
       xOffset: { field: 'criterion', sort: [...CRITERIA] },
-      y: { field: 'sparsity', ...pct('layer sparsity') },
+      y: { field: 'sparsity', ...sparsityAxis('layer sparsity') },
       color: { field: 'criterion', type: 'nominal', title: 'criterion', scale: { domain: [...CRITERIA], range: CRITERION_COLORS } },
       opacity: pick.opacity(1, 0.15),
       tooltip: [{ field: 'block' }, { field: 'criterion' }, { field: 'dead' }, { field: 'filters' }, { field: 'sparsity', format: '.1%' }],
@@ -640,10 +648,10 @@ export function runEmergenceFigure(run: RunRow, emergence: readonly EmergenceRow
       width: 260,
       height: 200,
       params: [pick.param],
-      mark: { type: 'line', point: { size: 14 } },
+      mark: { type: 'line' },
       encoding: {
         x: { field: 'iteration', type: 'quantitative' },
-        y: { field: 'sparsity', ...pct('sparsity') },
+        y: { field: 'sparsity', ...sparsityAxis('sparsity') },
         color: { field: 'series', type: 'nominal', title: null, sort: series, scale: { range: ['#111827', '#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2'] } },
         strokeWidth: { condition: { test: "datum.series === 'network'", value: 3 }, value: 1.5 },
         opacity: pick.opacity(1, 0.08),
