@@ -6,7 +6,7 @@ import type { RunRecord } from '../data/schemas/run-record.js';
 import type { Plan } from './plan.js';
 import { locksDir, runState, type RunState } from './records.js';
 import { staleness } from './lock.js';
-import { calibratedSpeed, formatDuration, runSeconds, ASSUMED_IMAGES_PER_SECOND } from './estimate.js';
+import { calibratedSpeed, formatDuration, runSeconds } from './estimate.js';
 
 export type RunStatus = 'complete' | 'diverged' | 'failed' | 'running' | 'pending';
 
@@ -78,5 +78,5 @@ export function statusReport(root: string, plan: Plan, workers: number): StatusR
     lines.push('', 'corrupt records (counted as pending; the next sweep redoes them):');
     for (const r of corrupt) lines.push(`  ${(states.get(r.hash) as { reason: string }).reason}`);
   }
-  return { text: lines.join('\n'), counts, studies, remainingSeconds, totalSeconds, speed: speed ?? ASSUMED_IMAGES_PER_SECOND };
+  return { text: lines.join('\n'), counts, studies, remainingSeconds, totalSeconds, speed };
 }

@@ -157,6 +157,23 @@ describe('pipeline with the fake engine', () => {
     expect(readdirSync(join(root, 'quick', 'locks'))).toEqual([]);
   }, 60_000);
 
+  it('stops on SIGTERM: engines stopped, locks released, and the stopped runs trained next time', async () => {
+    const env = { FAKE_ENGINE_LOG: log, FAKE_ENGINE_MS_PER_ITERATION: '300' };
+    const p = startPipeline(args, env);
+    await waitFor(() => trainings(log).length >= 2, 20_000, 'two engines');
+    process.kill(p.pid!, 'SIGTERM');
+    const stopped = await p.finished;
+    expect(stopped.code).toBe(130);
+    expect(stopped.stderr).toMatch(/SIGTERM: stopping the running engines/);
+    expect(readdirSync(join(root, 'quick', 'locks'))).toEqual([]);
+    // A surviving engine would finish its 6 x 300 ms and write a record by now.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(recordNames()).toEqual([]);
+    const r = await runPipeline(args, { FAKE_ENGINE_LOG: log });
+    expect(r.code, r.stderr).toBe(0);
+    expect(recordNames()).toHaveLength(DISTINCT_RUNS);
+  }, 60_000);
+
   it('lets two pipelines share a sweep without training any run twice', async () => {
     const env = { FAKE_ENGINE_LOG: log, FAKE_ENGINE_MS_PER_ITERATION: '60' };
     const [a, b] = await Promise.all([runPipeline(args, env), runPipeline(args, env)]);
