@@ -9,8 +9,8 @@ import type { RunRecord } from '../data/schemas/run-record.js';
  * speed the records show.
  */
 export const ASSUMED_IMAGES_PER_SECOND = 250;
-/** A forward pass (measurement, inference) costs about a fifth of a training step per image (wasm, measured). */
-export const FORWARD_COST = 0.22;
+/** A forward pass (measurement, inference) costs a fifth to a third of a training step per image (wasm, measured). */
+export const FORWARD_COST = 0.3;
 /** Process start, data loading and pruning benchmarks per run, in seconds. */
 export const RUN_OVERHEAD_SECONDS = 3;
 

@@ -54,7 +54,9 @@ export const MAIN = {
 export const PROTOCOLS: Record<Scale, ScaleProtocol> = {
   // The publication protocol (issue 6): >= 10,000 iterations on all 60,000 images, checkpoints
   // every 500, 3 seeds for the main table and 2 for everything else. This is the protocol's
-  // minimum; at 250 img/s per worker it needs about 20 hours on 2 workers (see `status`).
+  // minimum, and it does not fit 12 hours on this 2-core machine: at the ~300 img/s per worker
+  // measured with 2 engines in parallel (wasm) it needs about 17 hours (the main table, which
+  // runs first, 10.5), at 250 img/s 21 hours (`npm run pipeline -- status --scale full`).
   full: {
     iterations: 10_000,
     checkpointEvery: 500,
