@@ -8,7 +8,7 @@ import type { RunRecord } from '../data/schemas/run-record.js';
  * batch 32). An assumption until runs have completed: `calibratedSpeed` replaces it with the
  * speed the records show.
  */
-export const ASSUMED_IMAGES_PER_SECOND = 250;
+export const ASSUMED_IMAGES_PER_SECOND = 300;
 /** A forward pass (measurement, inference) costs a fifth to a third of a training step per image (wasm, measured). */
 export const FORWARD_COST = 0.3;
 /** Process start, data loading and pruning benchmarks per run, in seconds. */

@@ -11,7 +11,7 @@ export const strengthStudy: Study = {
   factors: ['optimizer.name', 'regularization.strength'],
   configs(scale) {
     const p = PROTOCOLS[scale];
-    const cells = (['adam', 'momentum'] as const).flatMap((name) =>
+    const cells = p.strengthOptimizers.flatMap((name) =>
       p.strengths.map((strength) => withPatch(withOptimizer(mainConfig(scale), { name }), { regularization: { strength } })),
     );
     return crossSeeds(cells, p.seeds);
