@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DATASET_NAMES } from '../../data/schemas/datasets.js';
 import { loadRecords } from '../../pipeline/aggregate.js';
+import { ASSUMED_IMAGES_PER_SECOND } from '../../pipeline/estimate.js';
 import { FAKE_ENGINE, runPipeline, startPipeline, TINY_STUDIES, trainings, waitFor } from './harness.js';
 
 /** alpha: adam/sgd x seeds 0,1; beta: adam l2 (shared with alpha) and adam none. */
@@ -191,7 +192,7 @@ describe('pipeline with the fake engine', () => {
     expect(s.code).toBe(0);
     expect(s.stdout).toMatch(/scale quick: 5 distinct runs in 2 studies/);
     expect(s.stdout).toMatch(/alpha\s+4\s+0\s+0\s+0\s+0\s+4/);
-    expect(s.stdout).toMatch(/speed: 250 reference img\/s per worker .* assumed/);
+    expect(s.stdout).toMatch(new RegExp(`speed: ${ASSUMED_IMAGES_PER_SECOND} reference img/s per worker .* assumed`));
     expect(s.stdout).toMatch(/compute of the whole scale: .* on 2 worker\(s\)/);
     await runPipeline([...args, '--study', 'beta'], { FAKE_ENGINE_LOG: log });
     expect(trainings(log)).toHaveLength(2);
