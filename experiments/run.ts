@@ -66,6 +66,8 @@ class Divergence extends Error {
 export async function runExperiment(config: RunConfig, options: RunOptions = {}): Promise<RunRecord> {
   const started = new Date();
   const t0 = performance.now();
+  // Taken now: the code that runs is the code at the start, whatever is committed meanwhile.
+  const version = codeVersion();
   const emit = options.onProgress ?? (() => {});
   const backend: BackendInfo = await initBackend(options.backend ?? 'auto');
   emit({ type: 'phase', phase: 'data' });
@@ -214,7 +216,7 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
     status,
     failure,
     provenance: {
-      codeVersion: codeVersion(),
+      codeVersion: version,
       tfjsVersion: backend.tfjsVersion,
       backend: backend.name,
       backendDetail: backend.detail,

@@ -107,7 +107,8 @@ function aggregateAndReport(root: string, scale: Scale, studies: readonly Study[
   if (schemas.length) say(`wrote ${schemas.length} JSON Schema file(s) to ${join(root, 'schemas')}`);
 }
 
-async function buildSite(root: string): Promise<void> {
+/** Builds the site for the scale just run (a plain `npm run build` prefers the full scale). */
+async function buildSite(root: string, scale: Scale): Promise<void> {
   const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
   if (resolve(root) !== join(REPO, 'data')) {
     say('site not built: the results are outside the repository data folder the site reads');
@@ -117,12 +118,14 @@ async function buildSite(root: string): Promise<void> {
     say('site not built: there is no site (npm run build) yet');
     return;
   }
-  say('building the site (npm run build)...');
-  const result = await $({ cwd: REPO, nothrow: true, quiet: true })`npm run build`;
+  say(`building the site for the ${scale} scale (SITE_SCALE=${scale} npm run build)...`);
+  const result = await $({ cwd: REPO, nothrow: true, quiet: true, env: { ...process.env, SITE_SCALE: scale } })`npm run build`;
   if (result.exitCode !== 0) {
     say(`the site build failed (exit ${result.exitCode}):\n${result.stderr.trim().split('\n').slice(-15).join('\n')}`);
     process.exitCode = 1;
-  } else say('site built');
+  } else {
+    say(`site built: open ${join(REPO, 'dist', 'index.html')} in a browser (it works from disk), or run \`npm run preview\` and open the address it prints`);
+  }
 }
 
 async function runCommand(opts: RunOptions): Promise<number> {
@@ -182,7 +185,7 @@ async function runCommand(opts: RunOptions): Promise<number> {
   if (summary.interrupted) return 130;
 
   aggregateAndReport(root, plan.scale, all);
-  if (opts.site) await buildSite(root);
+  if (opts.site) await buildSite(root, plan.scale);
   return summary.crashed.length > 0 || summary.trained.failed > 0 ? 1 : (process.exitCode as number | undefined) ?? 0;
 }
 
