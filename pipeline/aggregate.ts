@@ -126,6 +126,7 @@ function runRows(records: readonly RunRecord[], plan: Plan, t: Thresholds): RunR
       strength: c.regularization.kind === 'none' ? 0 : c.regularization.strength,
       iterations: c.training.iterations,
       seed: c.training.seed,
+      checkpointEvery: c.measure.checkpointEvery,
       filters,
       deadByGamma: dead?.gamma ?? null,
       deadByActivation: dead?.activation ?? null,
@@ -134,11 +135,21 @@ function runRows(records: readonly RunRecord[], plan: Plan, t: Thresholds): RunR
       trainAccuracy: r.final?.trainAccuracy ?? null,
       testAccuracy: r.final?.testAccuracy ?? null,
       trainLoss: r.final?.trainLoss ?? null,
-      backend: r.provenance.backend,
+      // The record's configuration as is (already validated against runConfigSchema); keys are
+      // sorted when the dataset is written.
+      config: structuredClone(c) as RunRow['config'],
       codeVersion: r.provenance.codeVersion,
-      wallSeconds: r.provenance.wallSeconds,
-      imagesPerSecond: r.provenance.imagesPerSecond,
+      tfjsVersion: r.provenance.tfjsVersion,
+      backend: r.provenance.backend,
+      backendDetail: r.provenance.backendDetail,
+      node: r.provenance.node,
+      platform: r.provenance.platform,
       startedAt: r.provenance.startedAt,
+      endedAt: r.provenance.endedAt,
+      wallSeconds: r.provenance.wallSeconds,
+      trainSeconds: r.provenance.trainSeconds,
+      measureSeconds: r.provenance.measureSeconds,
+      imagesPerSecond: r.provenance.imagesPerSecond,
     };
   });
 }

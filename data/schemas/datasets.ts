@@ -11,6 +11,17 @@ const runId = z.string().regex(/^[0-9a-f]{16}$/);
 const fraction = z.number().min(0).max(1);
 const int = z.number().int();
 
+/**
+ * A run's resolved configuration, copied from its record: any JSON object. The precise schema
+ * (runConfigSchema in experiments/config.ts, the `config` of run-record.schema.json) already
+ * validated it when the record was read; it is not imported here because experiments/config.ts
+ * is not pure (node:crypto), and a structural copy would have to be kept in step with it by hand.
+ * The site renders the configuration generically, so every field shows without a site change.
+ */
+const runConfig = z
+  .record(z.string(), z.json())
+  .describe('resolved run configuration as in the run record (precise schema: run-record.schema.json, property config)');
+
 /** Every dataset file is this envelope around its rows. */
 function envelope<Name extends string, Row extends z.ZodTypeAny>(name: Name, row: Row) {
   return z
@@ -27,7 +38,7 @@ function envelope<Name extends string, Row extends z.ZodTypeAny>(name: Name, row
     .strict();
 }
 
-/** One row per run: its factors, outcome and provenance (the run browser's table). */
+/** One row per run: its factors, outcome, provenance and full configuration (the run browser's table and run pages). */
 export const runRow = z
   .object({
     run: runId,
@@ -45,9 +56,12 @@ export const runRow = z
     lr: z.number(),
     batchSize: int,
     regularization: z.string(),
+    /** Regularization strength applied: 0 when regularization is none (whatever the configuration holds). */
     strength: z.number(),
     iterations: int,
     seed: int,
+    /** Iterations between checkpoints (measure.checkpointEvery; also at 0 and at the end). */
+    checkpointEvery: int,
     filters: int,
     deadByGamma: int.nullable(),
     deadByActivation: int.nullable(),
@@ -56,11 +70,20 @@ export const runRow = z
     trainAccuracy: fraction.nullable(),
     testAccuracy: fraction.nullable(),
     trainLoss: z.number().nullable(),
-    backend: z.string(),
+    /** The whole resolved configuration; the fields above are the parts the tables filter and sort by. */
+    config: runConfig,
     codeVersion: z.string(),
-    wallSeconds: z.number(),
-    imagesPerSecond: z.number(),
+    tfjsVersion: z.string(),
+    backend: z.string(),
+    backendDetail: z.string(),
+    node: z.string(),
+    platform: z.string(),
     startedAt: z.string(),
+    endedAt: z.string(),
+    wallSeconds: z.number(),
+    trainSeconds: z.number(),
+    measureSeconds: z.number(),
+    imagesPerSecond: z.number(),
   })
   .strict();
 
@@ -191,7 +214,7 @@ export const studyRow = z
         })
         .strict(),
     ),
-    /** Configurations of the study that have no complete record yet. */
+    /** Configurations of the study with no record or a failed one (a diverged run is a result, not pending). */
     pending: int,
   })
   .strict();
