@@ -1,7 +1,7 @@
 // Finds, reads and validates the datasets the site is built from (build time, Node only).
 // The site reads nothing else: no run records, no training code.
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import {
   DATASET_NAMES,
   SCALES,
@@ -131,4 +131,20 @@ export function locateData(env: Record<string, string | undefined> = process.env
       reason: `No datasets found in ${where}. Produce them with \`${forced ? `npm run pipeline -- --scale ${forced}` : PRODUCE_COMMAND}\` and build the site again.`,
     },
   };
+}
+
+/**
+ * The data folder as the site prints it: relative to the repository (the build's working
+ * directory), e.g. `data/full/datasets`; for a folder outside it (SITE_DATA_DIR elsewhere), the
+ * data root's name and the path below it, so no absolute path of the build machine is published.
+ */
+export function describeFolder(folder: string, root: string, repo: string = process.cwd()): { path: string; inRepository: boolean } {
+  if (within(repo, folder)) return { path: relative(repo, folder) || '.', inRepository: true };
+  return { path: within(root, folder) ? join(basename(root), relative(root, folder)) : basename(folder), inRepository: false };
+}
+
+/** Whether `path` is `base` or below it. */
+function within(base: string, path: string): boolean {
+  const rel = relative(base, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }

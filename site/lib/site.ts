@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CurveRow, EmergenceRow, FilterRow, LayerRow, PruningRow, RunRow, Scale, StudyRow } from '../../data/schemas/datasets.js';
 import { DEFAULT_THRESHOLDS, DEFINITIONS_VERSION, type Thresholds } from '../../experiments/definitions.js';
-import { locateData, PRODUCE_COMMAND, type Datasets } from './data.js';
+import { describeFolder, locateData, PRODUCE_COMMAND, type Datasets } from './data.js';
 import { studyFigureId } from './figure-ids.js';
 import * as F from './figures.js';
 import { duration, percent, percentSpread, points, ratio, seedList } from './format.js';
@@ -46,8 +46,10 @@ export interface RunPage {
 export interface Site {
   loaded: boolean;
   scale: Scale | null;
-  /** Folder the datasets came from, or why there are none. */
+  /** Folder the datasets came from (absolute; or the data root searched when there are none). */
   folder: string;
+  /** The folder as pages print it: relative to the repository, or named by its data root when outside it. */
+  folderShown: { path: string; inRepository: boolean };
   missingReason: string | null;
   thresholds: Thresholds;
   definitionsVersion: number;
@@ -166,7 +168,11 @@ function byStudyOrder(a: StudyRow, b: StudyRow): number {
 export const NARRATIVE_DIR = (): string => process.env.SITE_NARRATIVE_DIR ?? join(process.cwd(), 'site', 'narrative');
 
 /** Builds the model from datasets (exported for tests; pages call getSite()). */
-export function buildSite(datasets: Datasets | null, info: { scale: Scale | null; folder: string; missingReason: string | null }, narrativeDir = NARRATIVE_DIR()): Site {
+export function buildSite(
+  datasets: Datasets | null,
+  info: { scale: Scale | null; folder: string; missingReason: string | null; /** Data root the folder was found under (default: the folder). */ root?: string },
+  narrativeDir = NARRATIVE_DIR(),
+): Site {
   const d = datasets ?? EMPTY;
   const runs = [...d.runs.rows].sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.run.localeCompare(b.run));
   const runsById = new Map(runs.map((r) => [r.run, r]));
@@ -213,6 +219,7 @@ export function buildSite(datasets: Datasets | null, info: { scale: Scale | null
     loaded: datasets !== null,
     scale: info.scale,
     folder: info.folder,
+    folderShown: describeFolder(info.folder, info.root ?? info.folder),
     missingReason: info.missingReason,
     thresholds: d.runs.thresholds,
     definitionsVersion: d.runs.definitionsVersion,
@@ -326,8 +333,8 @@ export function getSite(): Site {
   const source = locateData();
   const site =
     source.kind === 'loaded'
-      ? buildSite(source.data.datasets, { scale: source.data.scale, folder: source.data.folder, missingReason: null })
-      : buildSite(null, { scale: source.missing.scale, folder: source.missing.root, missingReason: source.missing.reason });
+      ? buildSite(source.data.datasets, { scale: source.data.scale, folder: source.data.folder, root: source.data.root, missingReason: null })
+      : buildSite(null, { scale: source.missing.scale, folder: source.missing.root, root: source.missing.root, missingReason: source.missing.reason });
   cached = { key, site };
   return site;
 }
