@@ -101,6 +101,53 @@ describe('aggregation, checked by hand', () => {
     ]);
   });
 
+  it('copies each run\'s resolved configuration and provenance', () => {
+    const rows = parse(files, 'runs').rows;
+    const rowA = rows.find((r) => r.run === a.id)!;
+    // tinyInput with seed 0, every default filled in by resolveConfig; Adam keeps its own hyperparameters only.
+    expect(rowA.config).toEqual({
+      data: { dataset: 'fashion-mnist', classes: 10, trainSubset: 256, probeSize: 64 },
+      model: { arch: 'basicnet', width: 2, activation: 'relu', leakySlope: 0.01, bnMomentum: 0.1, bnEpsilon: 1e-5 },
+      optimizer: { name: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+      regularization: { kind: 'l2', strength: 5e-4, appliesTo: ['conv', 'gamma', 'beta', 'head'] },
+      schedule: { kind: 'constant', milestones: [], factor: 0.1 },
+      training: { iterations: 6, batchSize: 16, seed: 0 },
+      measure: { checkpointEvery: 3, logEvery: 2, mechanism: false, mechanismBatch: 256, testAtCheckpoints: false, prune: false },
+      thresholds: { gamma: 1e-3, activation: 1e-12 },
+    });
+    // The provenance the fixture writes: wall 1.5 s, half of it training, a quarter measuring.
+    expect(rowA).toMatchObject({
+      checkpointEvery: 3,
+      codeVersion: 'test',
+      tfjsVersion: '0',
+      backend: 'fake',
+      backendDetail: 'synthetic record',
+      node: process.version,
+      platform: 'test',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      endedAt: '2026-01-01T00:00:01.500Z',
+      wallSeconds: 1.5,
+      trainSeconds: 0.75,
+      measureSeconds: 0.375,
+      imagesPerSecond: 1000,
+    });
+    // A failed run has its configuration and provenance too.
+    const rowB = rows.find((r) => r.run === b.id)!;
+    expect(rowB.config).toMatchObject({ training: { seed: 1 } });
+    expect(rowB).toMatchObject({ checkpointEvery: 3, endedAt: '2026-01-01T00:00:01.500Z' });
+    // Written with sorted keys at every depth, so the bytes do not depend on the record's key order.
+    const line = files.runs.split('\n').find((l) => l.includes(a.id) && l.includes('"config"'))!;
+    expect(line).toContain('"config":{"data":{"classes":10,"dataset":"fashion-mnist","probeSize":64,"trainSubset":256},"measure":{"checkpointEvery":3,');
+    expect(line).toContain('"optimizer":{"beta1":0.9,"beta2":0.999,"epsilon":1e-8,"lr":0.001,"name":"adam"}');
+  });
+
+  it('reports strength 0 without regularization, and keeps the configured strength in config', () => {
+    const none = syntheticRecord(tinyInput({ training: { seed: 5 }, regularization: { kind: 'none' } }), { final: [{ gamma: [1], peak: [1], selectivity: [1] }] });
+    const row = parse(buildDatasets('quick', [none], [handStudy]), 'runs').rows[0];
+    expect(row).toMatchObject({ regularization: 'none', strength: 0 });
+    expect(row.config).toMatchObject({ regularization: { kind: 'none', strength: 5e-4 } });
+  });
+
   it('summarises the selectivity distribution at each checkpoint', () => {
     const rows = parse(files, 'emergence').rows;
     expect(rows.map((r) => `${r.iteration}/${r.layer}`)).toEqual(['0/0', '0/1', '3/0', '3/1', '6/0', '6/1']);
@@ -266,7 +313,7 @@ describe('aggregation on disk', () => {
     };
     expect(runs.$schema).toMatch(/json-schema\.org/);
     expect(runs.required).toEqual(expect.arrayContaining(['thresholds', 'definitionsVersion', 'runs', 'rows']));
-    expect(runs.properties.rows.items.required).toContain('sparsityActivation');
+    expect(runs.properties.rows.items.required).toEqual(expect.arrayContaining(['sparsityActivation', 'config', 'tfjsVersion', 'endedAt', 'checkpointEvery']));
     expect(Object.keys(jsonSchemas())).toContain('run-record.schema.json');
   });
 });
