@@ -11,7 +11,8 @@ import { extname, join, normalize } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeSyntheticDatasets } from '../fixtures/synthetic-datasets.js';
+import { durationExact, number } from '../../site/lib/format.js';
+import { writeSyntheticDatasets, type SyntheticDatasets } from '../fixtures/synthetic-datasets.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
@@ -32,6 +33,7 @@ let server: Server;
 let origin: string;
 let browser: Browser;
 let buildSeconds = 0;
+let datasets: SyntheticDatasets;
 
 function build(env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -121,7 +123,7 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'site-browser-'));
   out = join(work, 'dist');
   // H7 comes out contradicted: the site must show that as plainly as a support.
-  writeSyntheticDatasets(join(work, 'data'), { scale: 'quick', contradict: [7] });
+  datasets = writeSyntheticDatasets(join(work, 'data'), { scale: 'quick', contradict: [7] });
   const started = Date.now();
   await build({ SITE_DATA_DIR: join(work, 'data'), SITE_OUT_DIR: out, SITE_BASE: BASE, SITE_CACHE_DIR: join(work, 'cache') });
   buildSeconds = (Date.now() - started) / 1000;
@@ -209,6 +211,61 @@ describe('the built site', () => {
     await page.locator('table[data-runs-table] tbody tr:not([hidden]) a').first().click();
     await page.waitForLoadState('load');
     expect(await page.locator('.failure').innerText()).toContain('<script>alert("not escaped")</script>');
+    expect(problems.dialogs).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
+  it('shows every field of a run\'s configuration and its provenance, escaped', async () => {
+    // Every leaf of the configuration as a dotted path, with its value as text.
+    const leaves = (v: unknown, path: string): Array<[string, string]> => {
+      if (v !== null && typeof v === 'object' && !Array.isArray(v)) return Object.entries(v).flatMap(([k, x]) => leaves(x, path ? `${path}.${k}` : k));
+      return [[path, Array.isArray(v) ? `[${v.join(', ')}]` : String(v)]];
+    };
+    const problems: Problems = { console: [], failed: [], external: [], dialogs: [] };
+    const page = await watchedPage(problems);
+    const complete = datasets.runs.rows.find((r) => r.status === 'complete' && r.studies.includes('emergence'))!;
+    const failed = datasets.runs.rows.find((r) => r.status === 'failed')!;
+    for (const run of [complete, failed]) {
+      const url = `${origin}${BASE}runs/${run.run}.html`;
+      await page.goto(url);
+      const fields = await page.locator('table[data-config] tr[data-config-field]').evaluateAll((rows) =>
+        rows.map((r) => [(r as HTMLElement).dataset.configField, r.querySelector('td')?.textContent ?? ''] as [string, string]),
+      );
+      const expected = leaves(run.config, '');
+      expect(expected.length, url).toBeGreaterThan(30);
+      expect(Object.fromEntries(fields), url).toEqual(Object.fromEntries(expected));
+      expect(fields, url).toHaveLength(expected.length);
+      expect(JSON.parse(await page.locator('.config-json pre').textContent() ?? ''), url).toEqual(run.config);
+
+      const provenance = Object.fromEntries(
+        await page.locator('table[data-provenance-table] tr').evaluateAll((rows) => rows.map((r) => [r.querySelector('th')?.textContent ?? '', r.querySelector('td')?.textContent ?? ''] as [string, string])),
+      );
+      expect(provenance, url).toMatchObject({
+        status: run.status,
+        'code version': run.codeVersion,
+        'TensorFlow.js': run.tfjsVersion,
+        backend: run.backend,
+        'backend detail': run.backendDetail,
+        'Node.js': run.node,
+        platform: run.platform,
+        started: run.startedAt,
+        ended: run.endedAt,
+        'wall time': durationExact(run.wallSeconds),
+        'training time': durationExact(run.trainSeconds),
+        'measurement time': durationExact(run.measureSeconds),
+        'training speed': `${number(run.imagesPerSecond)} images/s`,
+      });
+      // The markup in the backend detail is text on the page, escaped in its source.
+      expect(run.backendDetail).toContain('<simd>');
+      const html = readFileSync(join(out, 'runs', `${run.run}.html`), 'utf8');
+      expect(html).not.toContain('<simd>');
+      expect(html).toContain('&lt;simd&gt;');
+      // The footer names the data folder without the build machine's absolute path.
+      const footer = await page.locator('footer [data-provenance]').innerText();
+      expect(footer).toContain('Built from the datasets in data/quick/datasets (outside the repository)');
+      expect(footer).not.toContain(work);
+    }
+    expect(problems.console).toEqual([]);
     expect(problems.dialogs).toEqual([]);
     await page.context().close();
   }, 60_000);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DatasetError, locateData } from '../../site/lib/data.js';
+import { DatasetError, describeFolder, locateData } from '../../site/lib/data.js';
 import { writeSyntheticDatasets } from '../fixtures/synthetic-datasets.js';
 
 const dirs: string[] = [];
@@ -14,6 +14,21 @@ function tmp(): string {
 }
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('naming the data folder on the site', () => {
+  it('is relative to the repository, and never an absolute path of the build machine', () => {
+    expect(describeFolder('/work/repo/data/full/datasets', '/work/repo/data', '/work/repo')).toEqual({ path: 'data/full/datasets', inRepository: true });
+    expect(describeFolder('/work/repo/.cache/synthetic-data/quick/datasets', '/work/repo/.cache/synthetic-data', '/work/repo')).toEqual({
+      path: '.cache/synthetic-data/quick/datasets',
+      inRepository: true,
+    });
+    expect(describeFolder('/work/repo', '/work/repo', '/work/repo')).toEqual({ path: '.', inRepository: true });
+    // Outside the repository (a sibling whose name starts like it, too): named from the data root down.
+    expect(describeFolder('/tmp/site-x/data/quick/datasets', '/tmp/site-x/data', '/work/repo')).toEqual({ path: 'data/quick/datasets', inRepository: false });
+    expect(describeFolder('/work/repo-2/data/quick/datasets', '/work/repo-2/data', '/work/repo')).toEqual({ path: 'data/quick/datasets', inRepository: false });
+    expect(describeFolder('/tmp/flat', '/tmp/flat', '/work/repo')).toEqual({ path: 'flat', inRepository: false });
+  });
 });
 
 describe('locating the datasets', () => {
