@@ -262,7 +262,7 @@ describe('the built site', () => {
       expect(html).toContain('&lt;simd&gt;');
       // The footer names the data folder without the build machine's absolute path.
       const footer = await page.locator('footer [data-provenance]').innerText();
-      expect(footer).toContain('Built from the datasets in data/quick/datasets (outside the repository)');
+      expect(footer).toContain('Built from the datasets in data/quick/datasets, outside the repository');
       expect(footer).not.toContain(work);
     }
     expect(problems.console).toEqual([]);

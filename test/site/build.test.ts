@@ -36,7 +36,7 @@ describe('astro build', () => {
     expect(home).toContain('npm run pipeline -- --scale quick');
     for (const page of ['methods.html', 'reproduce.html', 'runs.html', 'gallery.html']) expect(readFileSync(join(out, page), 'utf8')).toContain('No datasets yet');
     // The data folder outside the repository is named, not given as an absolute path.
-    expect(home).toContain('Built from the datasets in <code>empty</code> (outside the repository)');
+    expect(home).toContain('Built from the datasets in <code>empty</code>, outside the repository');
   }, 120_000);
 
   it('fails with the name of a dataset that does not match its schema', async () => {
