@@ -34,6 +34,23 @@ export function selectivity(activeImages: number, images: number): number {
   return activeImages / images;
 }
 
+/**
+ * The early checkpoint of a run is its first checkpoint at or after this share of the run's
+ * iterations. A feature's selectivity there (selectivityEarly in the filters dataset) is read
+ * before the deaths are under way: a dying feature's selectivity falls towards 0 as it dies, so
+ * read just before its death it is low almost by construction. H6 is decided on this reading.
+ */
+export const EARLY_FRACTION = 0.1;
+
+/**
+ * Whether a checkpoint at `iteration` of a run of `iterations` is at or after EARLY_FRACTION of
+ * it. Compared as a quotient (correctly rounded, so 7 of 70 is exactly 0.1), never as
+ * EARLY_FRACTION * iterations (0.1 * 70 = 7.000000000000001 would skip the checkpoint at 7).
+ */
+export function isAtOrAfterEarly(iteration: number, iterations: number): boolean {
+  return iterations > 0 && iteration / iterations >= EARLY_FRACTION;
+}
+
 /** Dead filters / filters, of one layer or summed over the conv layers of a network. */
 export function sparsity(dead: number, filters: number): number {
   if (filters <= 0) throw new Error(`sparsity needs at least one filter (got ${filters})`);
@@ -75,6 +92,10 @@ export const GLOSSARY: ReadonlyArray<{ term: string; definition: string }> = [
     term: 'Selectivity',
     definition:
       'The fraction of images for which the feature is active (its maximum over positions is > 0). Low selectivity means the feature fires for few images.',
+  },
+  {
+    term: 'Early selectivity',
+    definition: `A feature's selectivity at its run's early checkpoint: the first checkpoint at or after ${EARLY_FRACTION * 100} % of the run's iterations, before the deaths are under way. Its selectivity at the last checkpoint before it died is shown too, but falls towards 0 as a feature dies, so it says little about whether the feature was selective before.`,
   },
   {
     term: 'Emergence',

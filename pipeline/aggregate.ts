@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson } from '../experiments/config.js';
-import { DEFAULT_THRESHOLDS, DEFINITIONS_VERSION, isDeadByActivation, isDeadByGamma, sparsity, type Thresholds } from '../experiments/definitions.js';
+import { DEFAULT_THRESHOLDS, DEFINITIONS_VERSION, isAtOrAfterEarly, isDeadByActivation, isDeadByGamma, sparsity, type Thresholds } from '../experiments/definitions.js';
 import { readRunRecord, writeFileAtomic } from '../experiments/record-file.js';
 import type { Study, StudyContext } from '../experiments/studies/index.js';
 import {
@@ -220,16 +220,30 @@ export function diedAt(checkpoints: readonly Checkpoint[], layer: number, filter
   return from ?? finalIteration;
 }
 
-/** Per filter at the end, with when it died and its selectivity before (see filterRow in datasets.ts). */
+/**
+ * Index (in iteration order) of the run's early checkpoint: the first at or after EARLY_FRACTION
+ * of its iterations (experiments/definitions.ts); -1 when it has none.
+ */
+export function earlyCheckpointIndex(sorted: readonly Checkpoint[], iterations: number): number {
+  return sorted.findIndex((c) => isAtOrAfterEarly(c.iteration, iterations));
+}
+
+/**
+ * Per filter at the end, with when it died, its selectivity at the early checkpoint and shortly
+ * before its death (see filterRow in datasets.ts).
+ */
 export function filterRows(record: RunRecord, t: Thresholds): FilterRow[] {
   const final = record.final;
   if (!final) return [];
   const checkpoints = [...record.checkpoints].sort((a, b) => a.iteration - b.iteration);
   const layersAt = checkpoints.map((c) => byLayer(c.layers));
+  const early = earlyCheckpointIndex(checkpoints, record.config.training.iterations);
+  const earlyLayers = early < 0 ? null : layersAt[early];
   const rows: FilterRow[] = [];
   for (const l of final.layers) {
     for (let f = 0; f < l.filters; f++) {
       const deadA = isDeadByActivation(l.peak[f], t);
+      const atEarly = earlyLayers?.get(l.layer);
       rows.push({
         run: record.id,
         layer: l.layer,
@@ -241,6 +255,8 @@ export function filterRows(record: RunRecord, t: Thresholds): FilterRow[] {
         deadByGamma: isDeadByGamma(l.gamma[f], t),
         deadByActivation: deadA,
         diedAt: deadA ? diedAt(checkpoints, l.layer, f, final.iteration, t) : null,
+        selectivityEarly: atEarly ? atEarly.selectivity[f] : null,
+        selectivityEarlyAt: atEarly ? checkpoints[early].iteration : null,
         selectivityBefore: null,
         selectivityBeforeAt: null,
       });

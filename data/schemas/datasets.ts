@@ -122,8 +122,9 @@ export const emergenceRow = z
 
 /**
  * One row per run and filter at the end of training, with its history summarised:
- * when it died (first checkpoint from which it stays dead by activation to the end)
- * and its selectivity before that.
+ * when it died (first checkpoint from which it stays dead by activation to the end),
+ * its selectivity early in training (the measure H6 is decided on) and shortly before
+ * its death (shown as a secondary view).
  */
 export const filterRow = z
   .object({
@@ -139,8 +140,19 @@ export const filterRow = z
     /** Iteration of the checkpoint from which it stays dead by activation (null: alive at the end). */
     diedAt: int.nullable(),
     /**
+     * Selectivity on the probe subset at the run's early checkpoint: the first checkpoint at or
+     * after EARLY_FRACTION of its iterations (experiments/definitions.ts), the same one for every
+     * filter of the run. Null when the run has no such checkpoint. A filter whose diedAt is at or
+     * before selectivityEarlyAt was already dead there (and reads 0).
+     */
+    selectivityEarly: fraction.nullable(),
+    /** Iteration of the early checkpoint at which selectivityEarly was measured. */
+    selectivityEarlyAt: int.nullable(),
+    /**
      * Selectivity on the probe subset at the last checkpoint before diedAt; for survivors, at
      * the checkpoint that precedes the run's median death (or the first after 0 when none died).
+     * Secondary: a dying feature's selectivity falls towards 0 as it dies, so this reading is low
+     * almost by construction and does not decide H6 (selectivityEarly does).
      */
     selectivityBefore: fraction.nullable(),
     /** Iteration at which selectivityBefore was measured. */
