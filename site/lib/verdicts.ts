@@ -22,7 +22,15 @@
 //   when a strict majority of the informative units supports and none contradicts,
 //   contradicted when a strict majority contradicts and none supports, and inconclusive
 //   otherwise (including when no unit is informative).
+//
+// Changes of method, each stated in its commit and in the rule's text on the methods page:
+// - H6 (made before any data it applies to: no full-scale data existed yet and the quick data
+//   had no deaths): decided on each feature's selectivity at its run's early checkpoint, the first
+//   at or after EARLY_FRACTION of training, instead of at the last checkpoint before it died. A
+//   dying feature's selectivity falls towards 0 as it dies, so read just before its death it is
+//   low almost by construction and the test was close to a tautology.
 import type { EmergenceRow, FilterRow, PruningRow, RunRow, StudyRow } from '../../data/schemas/datasets.js';
+import { EARLY_FRACTION } from '../../experiments/definitions.js';
 import { HYPOTHESES } from '../../experiments/hypotheses.js';
 import { studyFigureId, studyRoute } from './figure-ids.js';
 import { percent, percentSpread, points, ratio } from './format.js';
@@ -39,9 +47,9 @@ export const FAR_MORE = 0.1;
 export const CLEAR_EFFECT = 0.05;
 /** H8: activation sparsity below this share counts as removed. */
 export const NEGLIGIBLE = 0.01;
-/** H6: survivors' selectivity minus the dying features' selectivity that counts as "selective". */
+/** H6: survivors' minus the dying features' median early selectivity that counts as "selective". */
 export const SELECTIVE_GAP = 0.1;
-/** H6: a run with fewer dead features than this says nothing about them. */
+/** H6: a run with fewer features dying after its early checkpoint than this says nothing about them. */
 export const MIN_DEAD_FEATURES = 3;
 /** H7: a run whose final sparsity is below this has no emergence to time. */
 export const MIN_FINAL_SPARSITY = 0.05;
@@ -93,7 +101,7 @@ export const RULES: Readonly<Record<number, string>> = {
   3: `Units: each group of the strength study's other factors. Supports when the highest strength is clearly above the lowest by at least ${points(CLEAR_EFFECT, 0)} and no step to the next strength is clearly a decrease of that size; contradicts when the highest strength is not above the lowest by that much. Effect: mean over groups of highest minus lowest.`,
   4: `Units: for the mini-batch size and the learning rate (each study that varies one), each group of the other factors. Supports when some pair of levels differs clearly (non-overlapping seeds and means ${points(CLEAR_EFFECT, 0).slice(1)} apart), contradicts when every pair of seeds of every pair of levels differs by less than that. The claim names both factors, so it is supported only when every informative unit supports, and contradicted when any unit contradicts. Effect: the largest difference between two levels.`,
   5: `Units: each group of the task study's other factors, with tasks ordered by their number of classes. Supports when the task with the fewest classes is clearly above the one with the most by at least ${points(CLEAR_EFFECT, 0)} and no step to more classes is clearly an increase of that size; contradicts when the fewest-class task is not above the most-class task by that much. Effect: mean over groups of fewest- minus most-class sparsity.`,
-  6: `Units: runs in which at least ${MIN_DEAD_FEATURES} features died. For each, the median selectivity (before death) of the survivors minus that of the features that died. A run supports when this gap is at least ${SELECTIVE_GAP} and contradicts when it is below ${SELECTIVE_GAP / 2}. Needs at least ${MIN_SEEDS} such runs. Effect: mean gap ± sd over runs.`,
+  6: `Selectivity is read at each run's early checkpoint: its first checkpoint at or after ${percent(EARLY_FRACTION, 0)} of its iterations (EARLY_FRACTION), before the deaths are under way. It is not read at the last checkpoint before each death, because a dying feature's selectivity falls towards 0 as it dies: measured there it is low almost by construction, while the claim is that features were selective first and died afterwards. Units: runs in which at least ${MIN_DEAD_FEATURES} features died after the early checkpoint. For each, the median early selectivity of the survivors minus that of the features that died; features that had already died by the early checkpoint are left out of that run's comparison, and the unit says how many. A run supports when this gap is at least ${SELECTIVE_GAP} and contradicts when it is below ${SELECTIVE_GAP / 2}. Needs at least ${MIN_SEEDS} such runs. Effect: mean gap ± sd over runs. The same gap shortly before death is shown in each unit and in the figure but does not decide. Change of method, made before any data it applies to existed (no full-scale data yet; the quick-scale runs had no deaths): the rule first compared the selectivity at the last checkpoint before death.`,
   7: `Units: runs whose final sparsity is at least ${percent(MIN_FINAL_SPARSITY, 0)}. Network sparsity at each checkpoint: t½ is the first checkpoint where it reaches half its final value. A run supports when t½ falls within the first ${percent(EARLY, 0)} of training and the final sparsity is at least ${percent(PERSIST, 0)} of its peak; it contradicts when t½ falls after ${percent(LATE, 0)} of training or the final sparsity is below ${percent(LOST, 0)} of its peak. Needs at least ${MIN_SEEDS} such runs. Effect: mean t½ as a share of training.`,
   8: `Units: each group of the activation study's other factors, comparing ReLU with leaky ReLU. Supports when ReLU is clearly above leaky ReLU by at least ${points(CLEAR_EFFECT, 0)} and every leaky-ReLU seed is below ${percent(NEGLIGIBLE, 0)}; contradicts when every leaky-ReLU seed is at or above ${percent(NEGLIGIBLE, 0)}; when ReLU itself shows no clear sparsity the unit is unclear. Effect: ReLU minus leaky-ReLU mean.`,
   9: `Units: runs of the pruning study from which at least one filter was removed. A run supports when its test accuracy after pruning is within ${points(ACCURACY_TOLERANCE, 1).slice(1)} of before and its measured images/s rose by at least ${ratio(MIN_SPEEDUP)}; it contradicts when accuracy moved by more than that or images/s did not rise at all. Needs at least ${MIN_SEEDS} such runs. Effect: mean speed-up ± sd.`,
@@ -451,11 +459,58 @@ function perRunVerdict(h: number, ctx: Context, units: Unit[], used: Member[], s
   return v;
 }
 
-export function selectivityGap(rows: readonly FilterRow[]): { gap: number; dead: number; survivors: number } | null {
-  const died = rows.filter((r) => r.diedAt !== null && r.selectivityBefore !== null).map((r) => r.selectivityBefore as number);
-  const lived = rows.filter((r) => r.diedAt === null && r.selectivityBefore !== null).map((r) => r.selectivityBefore as number);
-  if (died.length < MIN_DEAD_FEATURES || lived.length === 0) return null;
-  return { gap: median(lived) - median(died), dead: died.length, survivors: lived.length };
+/** H6 on the filter rows of one run: who is compared, and the gaps. */
+export interface SelectivityGap {
+  /**
+   * Survivors' median minus the dying features' median early selectivity (the decisive gap);
+   * null when fewer than MIN_DEAD_FEATURES features died after the early checkpoint, or none survived.
+   */
+  gap: number | null;
+  /** Features compared that died after the early checkpoint. */
+  dead: number;
+  /** Survivors compared. */
+  survivors: number;
+  /** Features that had already died by the early checkpoint: left out of the comparison. */
+  alreadyDead: number;
+  /** Iteration of the run's early checkpoint (null: the run has none). */
+  earlyAt: number | null;
+  /** The same gap on the selectivity shortly before death, over every death (shown, never decides). */
+  gapBeforeDeath: number | null;
+}
+
+/** Died at or before the checkpoint its early selectivity was read at (so it read as dead there). */
+function deadByEarly(r: FilterRow): boolean {
+  return r.diedAt !== null && r.selectivityEarlyAt !== null && r.diedAt <= r.selectivityEarlyAt;
+}
+
+export function selectivityGap(rows: readonly FilterRow[]): SelectivityGap {
+  const early = rows.filter((r) => r.selectivityEarly !== null);
+  const alreadyDead = early.filter(deadByEarly).length;
+  const died = early.filter((r) => r.diedAt !== null && !deadByEarly(r)).map((r) => r.selectivityEarly as number);
+  const lived = early.filter((r) => r.diedAt === null).map((r) => r.selectivityEarly as number);
+  const diedBefore = rows.filter((r) => r.diedAt !== null && r.selectivityBefore !== null).map((r) => r.selectivityBefore as number);
+  const livedBefore = rows.filter((r) => r.diedAt === null && r.selectivityBefore !== null).map((r) => r.selectivityBefore as number);
+  const earlyAt = early.find((r) => r.selectivityEarlyAt !== null)?.selectivityEarlyAt ?? null;
+  return {
+    gap: died.length >= MIN_DEAD_FEATURES && lived.length > 0 ? median(lived) - median(died) : null,
+    dead: died.length,
+    survivors: lived.length,
+    alreadyDead,
+    earlyAt,
+    gapBeforeDeath: diedBefore.length >= MIN_DEAD_FEATURES && livedBefore.length > 0 ? median(livedBefore) - median(diedBefore) : null,
+  };
+}
+
+/** What a unit of H6 says about its run's comparison, decided or not. */
+function selectivityGapDetail(g: SelectivityGap): string {
+  if (g.earlyAt === null) return `no checkpoint at or after ${percent(EARLY_FRACTION, 0)} of training, so no early selectivity`;
+  const left = g.alreadyDead > 0 ? `; ${g.alreadyDead} already dead by then, left out` : '';
+  const before = `; shortly before death the gap is ${g.gapBeforeDeath === null ? 'n/a' : g.gapBeforeDeath.toFixed(3)} (not decisive)`;
+  if (g.gap === null) {
+    const why = g.dead < MIN_DEAD_FEATURES ? `fewer than ${MIN_DEAD_FEATURES} features died after` : 'no feature survived to compare with, after';
+    return `${why} the early checkpoint at iteration ${g.earlyAt} (${g.dead} died later, ${g.survivors} survived${left})`;
+  }
+  return `early gap ${g.gap.toFixed(3)} at iteration ${g.earlyAt} (${g.dead} died later, ${g.survivors} survived${left})${before}`;
 }
 
 function h6(ctx: Context): Verdict {
@@ -469,17 +524,17 @@ function h6(ctx: Context): Verdict {
   for (const m of members) {
     const g = selectivityGap(byRun.get(m.run.run) ?? []);
     const label = `run ${m.run.run.slice(0, 8)} (seed ${m.seed})`;
-    if (!g) {
-      units.push({ label, outcome: 'insufficient', detail: `fewer than ${MIN_DEAD_FEATURES} features died` });
+    if (g.gap === null) {
+      units.push({ label, outcome: 'insufficient', detail: selectivityGapDetail(g) });
       continue;
     }
     used.push(m);
     gaps.push(g.gap);
     const outcome: UnitOutcome = g.gap >= SELECTIVE_GAP ? 'supports' : g.gap < SELECTIVE_GAP / 2 ? 'contradicts' : 'unclear';
-    units.push({ label, outcome, detail: `gap ${g.gap.toFixed(3)} (${g.dead} died, ${g.survivors} survived)` });
+    units.push({ label, outcome, detail: selectivityGapDetail(g) });
   }
   const effect = {
-    label: 'survivors minus dying features, median selectivity before death',
+    label: `survivors minus dying features, median selectivity at the early checkpoint (≥ ${percent(EARLY_FRACTION, 0)} of training)`,
     value: gaps.length ? mean(gaps) : null,
     text: withSpread(gaps, (x) => x.toFixed(3)),
   };

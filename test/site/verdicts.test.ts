@@ -79,11 +79,89 @@ describe('emergence timing and selectivity gap', () => {
     const t = emergenceTiming([{ iteration: 0, sparsity: 0 }, { iteration: 50, sparsity: 0.4 }, { iteration: 100, sparsity: 0.1 }], 100);
     expect(t?.finalOverPeak).toBeCloseTo(0.25);
   });
-  it('compares the median selectivity of survivors and of the features that died', () => {
-    const f = (diedAt: number | null, selectivityBefore: number) => ({ diedAt, selectivityBefore }) as never;
-    // survivors median 0.6, died median 0.1 -> gap 0.5
-    expect(selectivityGap([f(100, 0.1), f(100, 0.05), f(200, 0.2), f(null, 0.6), f(null, 0.5), f(null, 0.7)])).toEqual({ gap: 0.5, dead: 3, survivors: 3 });
-    expect(selectivityGap([f(100, 0.1), f(null, 0.6)])).toBeNull();
+  // A filter row with what H6 reads: when it died, its early selectivity (read at earlyAt) and
+  // its selectivity shortly before death.
+  const f = (diedAt: number | null, early: number | null, before: number, earlyAt: number | null = 200) =>
+    ({ diedAt, selectivityEarly: early, selectivityEarlyAt: early === null ? null : earlyAt, selectivityBefore: before }) as never;
+
+  it('compares the median early selectivity of survivors and of the features that died later', () => {
+    const g = selectivityGap([
+      // died after the early checkpoint (200): early 0.1, 0.05, 0.2 -> median 0.1
+      f(400, 0.1, 0.02),
+      f(600, 0.05, 0.03),
+      f(800, 0.2, 0.01),
+      // already dead at the early checkpoint (died at 200, read 0 there): left out of the early
+      // comparison (with it the dying median would be 0.075), kept in the one before death
+      f(200, 0, 0.04),
+      // survivors: early 0.6, 0.5, 0.7 -> median 0.6; before 0.6, 0.5, 0.7 -> median 0.6
+      f(null, 0.6, 0.6),
+      f(null, 0.5, 0.5),
+      f(null, 0.7, 0.7),
+    ]);
+    expect(g).toMatchObject({ gap: 0.5, dead: 3, survivors: 3, alreadyDead: 1, earlyAt: 200 });
+    // before death: dying 0.01, 0.02, 0.03, 0.04 -> median 0.025; 0.6 - 0.025
+    expect(g.gapBeforeDeath).toBeCloseTo(0.575, 12);
+  });
+
+  it('needs MIN_DEAD_FEATURES deaths after the early checkpoint, and an early checkpoint', () => {
+    // Two died later, two were already dead at 200: too few to compare, however many died.
+    const few = selectivityGap([f(400, 0.1, 0.02), f(600, 0.1, 0.02), f(100, 0, 0.01), f(200, 0, 0.01), f(null, 0.6, 0.6)]);
+    expect(few).toMatchObject({ gap: null, dead: 2, alreadyDead: 2, survivors: 1, earlyAt: 200 });
+    // before death all four count: 0.01, 0.01, 0.02, 0.02 -> median 0.015; 0.6 - 0.015
+    expect(few.gapBeforeDeath).toBeCloseTo(0.585, 12);
+    // No checkpoint at or after EARLY_FRACTION of training: no early selectivity at all.
+    const none = selectivityGap([f(400, null, 0.02), f(600, null, 0.03), f(800, null, 0.01), f(null, null, 0.6)]);
+    expect(none).toMatchObject({ gap: null, dead: 0, survivors: 0, alreadyDead: 0, earlyAt: null });
+    // before death: 0.01, 0.02, 0.03 -> median 0.02; 0.6 - 0.02
+    expect(none.gapBeforeDeath).toBeCloseTo(0.58, 12);
+  });
+});
+
+describe('H6 decides on the early selectivity, not on the one shortly before death', () => {
+  const input = inputOf();
+  const emergence = new Set(input.studies.find((s) => s.study === 'emergence')!.members.map((m) => m.run));
+  const diesLater = (r: VerdictInput['filters'][number]) => r.diedAt !== null && r.selectivityEarlyAt !== null && r.diedAt > r.selectivityEarlyAt;
+
+  it('is supported on data shaped like the paper, with the features already dead early left out', () => {
+    const v = computeVerdicts(input)[5];
+    expect(v.outcome).toBe('supported');
+    expect(v.effect.label).toMatch(/early checkpoint \(≥ 10 % of training\)/);
+    expect(v.units.length).toBeGreaterThanOrEqual(2);
+    for (const u of v.units) expect(u.detail).toMatch(/^early gap \d\.\d{3} at iteration 200 \(\d+ died later, \d+ survived; \d+ already dead by then, left out\); shortly before death the gap is \d\.\d{3} \(not decisive\)$/);
+  });
+
+  it('is not supported when the dying features were not selective early but read low just before death', () => {
+    // Every feature that dies after the early checkpoint fired on 70 % of the probe there, the
+    // survivors on 50 %; just before death the dying ones read 0.01, as a dying feature does.
+    const filters = input.filters.map((r) => {
+      if (!emergence.has(r.run)) return r;
+      if (diesLater(r)) return { ...r, selectivityEarly: 0.7, selectivityBefore: 0.01 };
+      return r.diedAt === null ? { ...r, selectivityEarly: 0.5 } : r;
+    });
+    const v = computeVerdicts({ ...input, filters })[5];
+    expect(v.outcome).toBe('contradicted');
+    for (const u of v.units) {
+      expect(u.outcome).toBe('contradicts');
+      // early gap 0.5 - 0.7 = -0.2; the gap before death stays large and does not count
+      expect(u.detail).toMatch(/^early gap -0\.200 .*shortly before death the gap is 0\.\d{3} \(not decisive\)$/);
+      expect(Number(/before death the gap is (\d\.\d{3})/.exec(u.detail)![1])).toBeGreaterThan(0.3);
+    }
+  });
+
+  it('leaves out a run without an early checkpoint, saying why', () => {
+    const [first] = [...emergence].sort();
+    const filters = input.filters.map((r) => (r.run === first ? { ...r, selectivityEarly: null, selectivityEarlyAt: null } : r));
+    const v = computeVerdicts({ ...input, filters })[5];
+    const u = v.units.find((x) => x.label.startsWith(`run ${first.slice(0, 8)}`))!;
+    expect(u).toEqual({ label: u.label, outcome: 'insufficient', detail: 'no checkpoint at or after 10 % of training, so no early selectivity' });
+    expect(v.runs).not.toContain(first);
+  });
+
+  it('states in the rule which checkpoint is read, why, and that the method changed', () => {
+    expect(RULES[6]).toMatch(/first checkpoint at or after 10 % of its iterations/);
+    expect(RULES[6]).toMatch(/low almost by construction/);
+    expect(RULES[6]).toMatch(/already died by the early checkpoint are left out/);
+    expect(RULES[6]).toMatch(/Change of method, made before any data/);
   });
 });
 
