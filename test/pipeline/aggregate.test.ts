@@ -15,11 +15,13 @@ const T = { gamma: 1e-3, activation: 1e-12 };
 const g = (n: number) => Array.from({ length: n }, () => 0.5);
 
 /**
- * Run A (seed 0), two layers of 2 and 3 filters, checkpoints at 0, 3 and 6:
+ * Run A (seed 0), two layers of 2 and 3 filters, 6 iterations, checkpoints at 0, 3 and 6:
  *   layer 0 filter 1: dead (peak 0) at 3 and 6                -> diedAt 3, selectivity before 0.25 (at 0)
  *   layer 1 filter 1: dead at 0, alive at 3, dead at 6       -> diedAt 6, selectivity before 0.125 (at 3)
  *   layer 1 filter 2: |gamma| 1e-4 at the end but active     -> dead by gamma only
  * Deaths [3, 6]: lower median 3, so survivors are read at the checkpoint before it (0).
+ * Early checkpoint: the first at or after 0.1 * 6 = 0.6 iterations, i.e. 3, for every filter;
+ * layer 0 filter 1 is already dead there (reads 0), layer 1 filter 1 reads 0.125.
  */
 function recordA(): RunRecord {
   return syntheticRecord(tinyInput({ training: { seed: 0 } }), {
@@ -159,15 +161,41 @@ describe('aggregation, checked by hand', () => {
     expect(rows[1]).toMatchObject({ deadByActivation: 1, trainLoss: null });
   });
 
-  it('dates each death and reads the selectivity before it', () => {
-    const rows = parse(files, 'filters').rows.map((r) => [r.layer, r.filter, r.diedAt, r.selectivityBefore, r.selectivityBeforeAt, r.deadByGamma, r.deadByActivation]);
+  it('dates each death and reads the selectivity early and before it', () => {
+    const rows = parse(files, 'filters').rows.map((r) => [r.layer, r.filter, r.diedAt, r.selectivityEarly, r.selectivityEarlyAt, r.selectivityBefore, r.selectivityBeforeAt, r.deadByGamma, r.deadByActivation]);
     expect(rows).toEqual([
-      [0, 0, null, 0.5, 0, false, false],
-      [0, 1, 3, 0.25, 0, true, true],
-      [1, 0, null, 0.5, 0, false, false],
-      [1, 1, 6, 0.125, 3, false, true],
-      [1, 2, null, 0.75, 0, true, false],
+      [0, 0, null, 0.5, 3, 0.5, 0, false, false],
+      [0, 1, 3, 0, 3, 0.25, 0, true, true],
+      [1, 0, null, 0.5, 3, 0.5, 0, false, false],
+      [1, 1, 6, 0.125, 3, 0.125, 3, false, true],
+      [1, 2, null, 0.75, 3, 0.75, 0, true, false],
     ]);
+  });
+
+  describe('the early checkpoint', () => {
+    /** One filter whose probe selectivity at each checkpoint is iteration / 100. */
+    const early = (seed: number, iterations: number, at: number[]) => {
+      const r = syntheticRecord(tinyInput({ training: { seed, iterations }, measure: { checkpointEvery: 1 } }), {
+        checkpoints: at.map((iteration) => ({ iteration, layers: [{ gamma: g(1), peak: [1], selectivity: [iteration / 100] }] })),
+        final: [{ gamma: g(1), peak: [1], selectivity: [0.6] }],
+      });
+      const [row] = parse(buildDatasets('quick', [r], [handStudy]), 'filters').rows;
+      return [row.selectivityEarly, row.selectivityEarlyAt];
+    };
+
+    it('is the first checkpoint at or after 10 % of the iterations', () => {
+      // 20 iterations: 10 % is 2; checkpoints 0, 1 come before it, 3 is the first at or after.
+      expect(early(11, 20, [0, 1, 3, 5])).toEqual([0.03, 3]);
+      // Exactly at 10 %: 7 of 70 counts (0.1 * 70 is 7.000000000000001 in floating point, 7 / 70 is 0.1).
+      expect(early(12, 70, [0, 5, 7, 14])).toEqual([0.07, 7]);
+      // Records list checkpoints in order, but the choice does not depend on it.
+      expect(early(13, 70, [14, 0, 7, 5])).toEqual([0.07, 7]);
+    });
+
+    it('is null when the run has no checkpoint at or after 10 %', () => {
+      expect(early(14, 20, [0, 1])).toEqual([null, null]);
+      expect(early(15, 20, [])).toEqual([null, null]);
+    });
   });
 
   it('reads survivors at the first checkpoint after 0 when nothing died', () => {
