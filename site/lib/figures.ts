@@ -1,6 +1,7 @@
 // Data-to-figure transforms: each builder turns dataset rows into the rows a figure plots
 // and its Vega-Lite spec, with caption and alt text. Pure (no rendering here).
 import type { CurveRow, EmergenceRow, FilterRow, LayerRow, MechanismRow, PruningRow, RunRow, StudyRow } from '../../data/schemas/datasets.js';
+import { EARLY_FRACTION } from '../../experiments/definitions.js';
 import { runFigureId, runRoute, studyFigureId, studyRoute } from './figure-ids.js';
 import { percent, ratio, seedList } from './format.js';
 import { mean } from './stats.js';
@@ -413,13 +414,21 @@ export function selectivityOverTimeFigure(study: StudyRow, members: readonly Mem
   };
 }
 
-export function selectivityBeforeFigure(study: StudyRow, members: readonly Member[], filters: readonly FilterRow[]): Figure | null {
+/** The two readings of the "selectivity before death" figure, top row first. */
+export const SELECTIVITY_READINGS = [
+  `at the early checkpoint (≥ ${percent(EARLY_FRACTION, 0)} of training): decides H6`,
+  'shortly before death: secondary, low almost by construction for dying features',
+] as const;
+
+/** One row per feature and reading: early (left out when already dead there) and shortly before death. */
+export function selectivityBeforeRows(study: StudyRow, members: readonly Member[], filters: readonly FilterRow[]): { rows: Row[]; alreadyDead: number } {
   const byRun = new Map(members.filter((m) => m.run.status === 'complete').map((m) => [m.run.run, m]));
   const rows: Row[] = [];
+  let alreadyDead = 0;
   for (const f of filters) {
     const m = byRun.get(f.run);
-    if (!m || f.selectivityBefore === null) continue;
-    rows.push({
+    if (!m) continue;
+    const base = {
       run: f.run,
       seed: m.seed,
       runLabel: `seed ${m.seed}${study.factors.length ? ` · ${configOf(m, study)}` : ''}`,
@@ -427,44 +436,78 @@ export function selectivityBeforeFigure(study: StudyRow, members: readonly Membe
       filter: f.filter,
       fate: f.diedAt !== null ? 'died' : 'survived',
       diedAt: f.diedAt,
-      selectivityBefore: f.selectivityBefore,
-      measuredAt: f.selectivityBeforeAt,
-    });
+    };
+    if (f.selectivityEarly !== null && f.selectivityEarlyAt !== null) {
+      // As in the H6 rule: a feature dead by the early checkpoint has no early reading to compare.
+      if (f.diedAt !== null && f.diedAt <= f.selectivityEarlyAt) alreadyDead++;
+      else rows.push({ ...base, reading: SELECTIVITY_READINGS[0], selectivity: f.selectivityEarly, measuredAt: f.selectivityEarlyAt });
+    }
+    if (f.selectivityBefore !== null) rows.push({ ...base, reading: SELECTIVITY_READINGS[1], selectivity: f.selectivityBefore, measuredAt: f.selectivityBeforeAt });
   }
+  return { rows, alreadyDead };
+}
+
+export function selectivityBeforeFigure(study: StudyRow, members: readonly Member[], filters: readonly FilterRow[]): Figure | null {
+  const { rows, alreadyDead } = selectivityBeforeRows(study, members, filters);
   if (rows.length === 0) return null;
-  const x = { field: 'selectivityBefore', type: 'quantitative', title: 'selectivity before death (survivors: before the median death)', scale: { domain: [0, 1] } };
+  const x = { field: 'selectivity', type: 'quantitative', title: 'selectivity (share of probe images activating the feature)', scale: { domain: [0, 1] } };
   const y = { field: 'runLabel', type: 'nominal', title: null };
+  const yOffset = { field: 'fate', sort: ['died', 'survived'] };
   const color = { field: 'fate', type: 'nominal', title: 'feature', scale: { domain: ['died', 'survived'], range: [FATE_COLORS.died, FATE_COLORS.survived] } };
   const pick = legendPick('fate');
-  const quartiles = { aggregate: [{ op: 'q1', field: 'selectivityBefore', as: 'q1' }, { op: 'q3', field: 'selectivityBefore', as: 'q3' }, { op: 'median', field: 'selectivityBefore', as: 'median' }, { op: 'count', as: 'n' }], groupby: ['runLabel', 'fate'] };
+  const quartiles = {
+    aggregate: [{ op: 'q1', field: 'selectivity', as: 'q1' }, { op: 'q3', field: 'selectivity', as: 'q3' }, { op: 'median', field: 'selectivity', as: 'median' }, { op: 'count', as: 'n' }],
+    groupby: ['reading', 'runLabel', 'fate'],
+  };
   const spec = topLevel(rows, {
-    width: 460,
-    height: { step: 34 },
-    layer: [
-      {
-        params: [pick.param],
-        mark: { type: 'tick', thickness: 1, size: 12 },
-        encoding: { x, y, yOffset: { field: 'fate', sort: ['died', 'survived'] }, color, opacity: pick.opacity(0.35, 0.04), tooltip: [{ field: 'fate' }, { field: 'block' }, { field: 'filter' }, { field: 'selectivityBefore', format: '.2f' }, { field: 'diedAt', title: 'died at iteration' }] },
-      },
-      {
-        transform: [quartiles],
-        mark: { type: 'bar', height: 5, cornerRadius: 2 },
-        encoding: { x: { field: 'q1', type: 'quantitative' }, x2: { field: 'q3' }, y, yOffset: { field: 'fate', sort: ['died', 'survived'] }, color, opacity: pick.opacity(0.9, 0.1) },
-      },
-      {
-        transform: [quartiles],
-        mark: { type: 'point', shape: 'diamond', filled: true, size: 70, color: 'black' },
-        encoding: { x: { field: 'median', type: 'quantitative' }, y, yOffset: { field: 'fate', sort: ['died', 'survived'] }, opacity: pick.opacity(1, 0.1), tooltip: [{ field: 'fate' }, { field: 'median', format: '.2f' }, { field: 'q1', format: '.2f' }, { field: 'q3', format: '.2f' }, { field: 'n', title: 'features' }] },
-      },
-    ],
+    facet: {
+      row: { field: 'reading', type: 'nominal', title: null, sort: [...SELECTIVITY_READINGS], header: { labelAngle: 0, labelOrient: 'top', labelAnchor: 'start', labelFontWeight: 600 } },
+    },
+    spec: {
+      width: 460,
+      height: { step: 34 },
+      layer: [
+        {
+          params: [pick.param],
+          mark: { type: 'tick', thickness: 1, size: 12 },
+          encoding: {
+            x,
+            y,
+            yOffset,
+            color,
+            opacity: pick.opacity(0.35, 0.04),
+            tooltip: [{ field: 'reading' }, { field: 'fate' }, { field: 'block' }, { field: 'filter' }, { field: 'selectivity', format: '.2f' }, { field: 'measuredAt', title: 'read at iteration' }, { field: 'diedAt', title: 'died at iteration' }],
+          },
+        },
+        {
+          transform: [quartiles],
+          mark: { type: 'bar', height: 5, cornerRadius: 2 },
+          encoding: { x: { field: 'q1', type: 'quantitative' }, x2: { field: 'q3' }, y, yOffset, color, opacity: pick.opacity(0.9, 0.1) },
+        },
+        {
+          transform: [quartiles],
+          mark: { type: 'point', shape: 'diamond', filled: true, size: 70, color: 'black' },
+          encoding: { x: { field: 'median', type: 'quantitative' }, y, yOffset, opacity: pick.opacity(1, 0.1), tooltip: [{ field: 'reading' }, { field: 'fate' }, { field: 'median', format: '.2f' }, { field: 'q1', format: '.2f' }, { field: 'q3', format: '.2f' }, { field: 'n', title: 'features' }] },
+        },
+      ],
+    },
   });
-  const died = rows.filter((r) => r.fate === 'died').length;
+  const early = rows.filter((r) => r.reading === SELECTIVITY_READINGS[0]);
+  const earlyAt = [...new Set(early.map((r) => r.measuredAt as number))].sort((a, b) => a - b);
+  const at = earlyAt.length === 0 ? '' : earlyAt.length === 1 ? ` (iteration ${earlyAt[0]})` : ` (iterations ${earlyAt[0]}–${earlyAt[earlyAt.length - 1]})`;
+  const died = new Set(rows.filter((r) => r.fate === 'died').map((r) => `${r.run}:${r.block}:${r.filter}`)).size;
+  const diedLater = early.filter((r) => r.fate === 'died').length;
   return {
     id: studyFigureId.selectivityBefore(study.study),
     route: studyRoute(study.study),
     title: 'Were the dying features selective before they died?',
-    caption: `Each tick is one feature: its selectivity at the last checkpoint before it died (orange) or, for survivors (blue), at the checkpoint before the run's median death. Bars span the quartiles, black diamonds mark medians; one row per seed. ${died} features died in total. ${seedsText(rows)}.`,
-    alt: `Strip plot comparing the selectivity before death of ${died} features that died with that of the survivors, one row per seed.`,
+    caption:
+      `Each tick is one feature, orange if it died and blue if it survived; bars span the quartiles, black diamonds mark medians; one line per seed. ` +
+      `Top row, which decides H6: selectivity at the run's early checkpoint, its first at or after ${percent(EARLY_FRACTION, 0)} of training${at}, before the deaths are under way; ` +
+      `${diedLater} features that died later are compared with the survivors${alreadyDead > 0 ? `, and ${alreadyDead} already dead by then are left out` : ''}. ` +
+      `Bottom row, secondary: selectivity shortly before death, at the last checkpoint before the feature died (survivors: before the run's median death). A dying feature's selectivity falls towards 0 as it dies, so this row is low for dying features almost by construction and does not show that they were selective first. ` +
+      `${died} features died in total. ${seedsText(rows)}.`,
+    alt: `Two strip plots, one above the other, comparing the selectivity of features that died with that of the survivors, one line per seed: at the early checkpoint (${diedLater} later deaths${alreadyDead > 0 ? `, ${alreadyDead} already dead left out` : ''}) and shortly before death (${died} deaths).`,
     rows,
     spec,
     runs: [...new Set(rows.map((r) => r.run as string))].sort(),
@@ -682,7 +725,7 @@ const STATUS = { domain: ['alive', 'dead (both)', 'dead by activation only', 'de
 export function runSelectivityFigure(run: RunRow, filters: readonly FilterRow[]): Figure | null {
   const mine = filters.filter((f) => f.run === run.run);
   if (mine.length === 0) return null;
-  const rows: Row[] = mine.map((f) => ({ block: f.layer + 1, filter: f.filter, status: filterStatus(f), selectivity: f.selectivity, selectivityBefore: f.selectivityBefore, diedAt: f.diedAt }));
+  const rows: Row[] = mine.map((f) => ({ block: f.layer + 1, filter: f.filter, status: filterStatus(f), selectivity: f.selectivity, selectivityEarly: f.selectivityEarly, selectivityBefore: f.selectivityBefore, diedAt: f.diedAt }));
   const pick = legendPick('status');
   const spec = topLevel(rows, {
     width: 440,
@@ -694,7 +737,7 @@ export function runSelectivityFigure(run: RunRow, filters: readonly FilterRow[])
       y: { field: 'block', type: 'ordinal', title: 'block' },
       color: { field: 'status', type: 'nominal', title: null, scale: STATUS },
       opacity: pick.opacity(0.6, 0.04),
-      tooltip: [{ field: 'block' }, { field: 'filter' }, { field: 'status' }, { field: 'selectivity', format: '.3f' }, { field: 'selectivityBefore', title: 'selectivity before', format: '.3f' }, { field: 'diedAt', title: 'died at iteration' }],
+      tooltip: [{ field: 'block' }, { field: 'filter' }, { field: 'status' }, { field: 'selectivity', format: '.3f' }, { field: 'selectivityEarly', title: 'selectivity early', format: '.3f' }, { field: 'selectivityBefore', title: 'selectivity shortly before death', format: '.3f' }, { field: 'diedAt', title: 'died at iteration' }],
     },
   });
   const dead = mine.filter((f) => f.deadByActivation).length;

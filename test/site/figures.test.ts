@@ -84,6 +84,29 @@ describe('emergence, mechanism and pruning rows', () => {
     expect(new Set(rows.map((r) => r.fate))).toEqual(new Set(['dies later', 'survives']));
   });
 
+  it('reads selectivity twice: early (features already dead there left out) and shortly before death', async () => {
+    const { rows, alreadyDead } = F.selectivityBeforeRows(emergence, members, data.filters.rows);
+    const complete = new Set(members.filter((m) => m.run.status === 'complete').map((m) => m.run.run));
+    const features = data.filters.rows.filter((f) => complete.has(f.run));
+    const early = rows.filter((r) => r.reading === F.SELECTIVITY_READINGS[0]);
+    const before = rows.filter((r) => r.reading === F.SELECTIVITY_READINGS[1]);
+    expect(before).toHaveLength(features.length);
+    expect(alreadyDead).toBeGreaterThan(0);
+    expect(early).toHaveLength(features.length - alreadyDead);
+    // Synthetic emergence runs: 2000 iterations, a checkpoint every 100, so 10 % is iteration 200.
+    expect(new Set(early.map((r) => r.measuredAt))).toEqual(new Set([200]));
+    expect(early.every((r) => r.fate === 'survived' || (r.diedAt as number) > 200)).toBe(true);
+
+    const fig = F.selectivityBeforeFigure(emergence, members, data.filters.rows)!;
+    expect(fig.caption).toContain('Top row, which decides H6: selectivity at the run\'s early checkpoint, its first at or after 10 % of training (iteration 200)');
+    expect(fig.caption).toContain(`${alreadyDead} already dead by then are left out`);
+    expect(fig.caption).toMatch(/Bottom row, secondary: selectivity shortly before death.*almost by construction/);
+    const { vega, warnings } = compile(fig.spec);
+    const svg = await renderSvg(vega, warnings);
+    expect(warnings).toEqual([]);
+    for (const reading of F.SELECTIVITY_READINGS) expect(svg).toContain(reading);
+  }, 30_000);
+
   it('gives after / before ratios of pruning', () => {
     const pruning = data.studies.rows.find((s) => s.study === 'pruning')!;
     const rows = F.pruningRows(membersOf(pruning, runsById), data.pruning.rows);
