@@ -95,7 +95,7 @@ export const GLOSSARY: ReadonlyArray<{ term: string; definition: string }> = [
   },
   {
     term: 'Early selectivity',
-    definition: `A feature's selectivity at its run's early checkpoint: the first checkpoint at or after ${EARLY_FRACTION * 100} % of the run's iterations, before the deaths are under way. Its selectivity at the last checkpoint before it died is shown too, but falls towards 0 as a feature dies, so it says little about whether the feature was selective before.`,
+    definition: `A feature's selectivity at its run's early checkpoint: the first checkpoint at or after ${Number((EARLY_FRACTION * 100).toPrecision(12))} % of the run's iterations, before the deaths are under way. Its selectivity at the last checkpoint before it died is shown too, but falls towards 0 as a feature dies, so it says little about whether the feature was selective before.`,
   },
   {
     term: 'Emergence',
