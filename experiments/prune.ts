@@ -78,19 +78,33 @@ export function maxLogitDifference(a: Network, b: Network, source: ImageBatchSou
   return worst;
 }
 
-/** Measured inference images/s of a network on one batch size, after a warm-up, for at least `seconds`. */
-export function inferenceThroughput(net: Network, source: ImageBatchSource, batchSize: number, seconds = 1.5): number {
+/**
+ * Measured inference images/s of two networks on the same batch: rounds alternate between them
+ * so that both see the same machine load (another worker, say), and each network's median round
+ * is reported.
+ */
+export function compareThroughput(a: Network, b: Network, source: ImageBatchSource, batchSize: number, rounds = 7, roundSeconds = 0.4): [number, number] {
   const idx = Uint32Array.from({ length: Math.min(batchSize, source.count) }, (_, i) => i);
-  const { x, y } = gatherBatch(source, idx, net.spec.inputShape, net.spec.classes);
-  const run = () => tf.tidy(() => forward(net, x, 'infer').logits.dataSync());
-  run();
-  let images = 0;
-  const start = performance.now();
-  while (performance.now() - start < seconds * 1000) {
-    run();
-    images += idx.length;
+  const { x, y } = gatherBatch(source, idx, a.spec.inputShape, a.spec.classes);
+  const rate = (net: Network) => {
+    const run = () => tf.tidy(() => forward(net, x, 'infer').logits.dataSync());
+    let images = 0;
+    const start = performance.now();
+    while (images === 0 || performance.now() - start < roundSeconds * 1000) {
+      run();
+      images += idx.length;
+    }
+    return images / ((performance.now() - start) / 1000);
+  };
+  rate(a);
+  rate(b);
+  const ra: number[] = [];
+  const rb: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    ra.push(rate(a));
+    rb.push(rate(b));
   }
-  const rate = images / ((performance.now() - start) / 1000);
   tf.dispose([x, y]);
-  return rate;
+  const median = (v: number[]) => [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)];
+  return [median(ra), median(rb)];
 }

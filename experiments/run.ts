@@ -12,7 +12,7 @@ import { basicNetSpec, buildNetwork, disposeNetwork, flopCount, initialWeights, 
 import { createOptimizer, regularizationScale } from './optimizers.js';
 import { BatchSampler, gatherBatch, regularizationLoss, trainStep, type ImageBatchSource } from './train.js';
 import { evaluate, layerMeasurements, measureMechanism, round6 } from './measure.js';
-import { inferenceThroughput, maxLogitDifference, pruneNetwork } from './prune.js';
+import { compareThroughput, maxLogitDifference, pruneNetwork } from './prune.js';
 import { createRandom, permutation } from './random.js';
 import { RUN_RECORD_VERSION, type Checkpoint, type CurvePoint, type PruningResult, type RunRecord } from '../data/schemas/run-record.js';
 
@@ -260,8 +260,7 @@ function measurePruning(net: Network, dead: number[][], data: ImageDataset, accu
   try {
     const accuracyAfter = evaluate(slim, data.test, { filters: false }).accuracy;
     const batchSize = 256;
-    const before = inferenceThroughput(net, data.test, batchSize);
-    const after = inferenceThroughput(slim, data.test, batchSize);
+    const [before, after] = compareThroughput(net, slim, data.test, batchSize);
     return {
       removed: net.spec.filters.map((n, l) => n - keep[l].length),
       filtersBefore: net.spec.filters,
