@@ -2,7 +2,7 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { keptFilters, maxLogitDifference, pruneNetwork } from '../../experiments/prune.js';
+import { compareThroughput, keptFilters, maxLogitDifference, pruneNetwork } from '../../experiments/prune.js';
 import { disposeNetwork, parameterCount, flopCount, forward } from '../../experiments/model.js';
 import { handBuiltNetwork, probeImages, SPEC } from './hand-built-network.js';
 import { createRandom } from '../../experiments/random.js';
@@ -48,5 +48,15 @@ describe('pruning', () => {
     // conv0 at 4x4: 16*9*1*3 = 432 MACs; conv1 at 2x2: 4*9*3*2 = 216; head 2*2 = 4; x2.
     expect(flopCount(SPEC)).toBe(2 * (432 + 216 + 4));
     expect(parameterCount({ ...SPEC, filters: [2, 1] })).toBe(9 * 2 + 4 + 9 * 2 + 2 + 1 * 2 + 2);
+  });
+
+  it('measures the throughput of both networks in alternating rounds', () => {
+    const net = handBuiltNetwork();
+    const { slim } = pruneNetwork(net, [[2], [1]]);
+    const rates = compareThroughput(net, slim, probeImages(), 4, 3, 0.01);
+    expect(rates).toHaveLength(2);
+    for (const r of rates) expect(r).toBeGreaterThan(0);
+    disposeNetwork(net);
+    disposeNetwork(slim);
   });
 });
