@@ -73,11 +73,18 @@ export function buildProgram(): Command {
       '\nEvery configuration field also has a flag, e.g. --optimizer-name adam --optimizer-lr 0.001 --training-iterations 500.\n' +
         'Exit codes: 0 the run completed or diverged (recorded), 1 it failed or the input was invalid, 2 usage error.',
     );
+  const defaults = resolveConfig({});
   for (const field of CONFIG_FIELDS) {
     const option = new Option(`${flagOf(field.path)} <value>`, `${field.path}${field.description ? `: ${field.description}` : ''}`);
     if (field.kind === 'enum' && field.values) option.choices(field.values as string[]);
-    if (field.kind === 'list') option.description += ` (comma-separated${field.values ? `: ${field.values.join(', ')}` : ''})`;
+    if (field.kind === 'list' && field.values) option.description += ` (comma-separated: ${field.values.join(', ')})`;
     if (field.kind === 'boolean') option.description += ' (true|false)';
+    if (field.path.startsWith('optimizer.') && field.path !== 'optimizer.name') {
+      option.description += ' (default: the optimizer\'s own, PyTorch\'s)';
+    } else {
+      const value = field.path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], defaults);
+      option.description += ` (default: ${Array.isArray(value) ? value.join(',') || 'none' : value === null ? 'all' : String(value)})`;
+    }
     program.addOption(option);
   }
   return program;
