@@ -37,7 +37,7 @@ const count = z.number().int().positive();
 const optimizerSchema = z
   .object({
     name: z.enum(OPTIMIZERS),
-    lr: positive.optional(),
+    lr: positive.optional().describe('learning rate'),
     momentum: nonNegative.max(1).optional(),
     beta1: nonNegative.lt(1).optional(),
     beta2: nonNegative.lt(1).optional(),
@@ -222,41 +222,37 @@ export function learningRateAt(config: RunConfig, iteration: number): number {
   return config.optimizer.lr * config.schedule.factor ** passed;
 }
 
-/** Dotted paths of every leaf field, for the CLI's flags and error messages. */
-export const CONFIG_FIELDS: ReadonlyArray<{ path: string; kind: 'number' | 'boolean' | 'string' | 'list' | 'enum'; values?: readonly string[]; description?: string }> = [
-  { path: 'data.dataset', kind: 'enum', values: DATASETS },
-  { path: 'data.classes', kind: 'number', description: 'keep the first k classes' },
-  { path: 'data.trainSubset', kind: 'number', description: 'number of training images' },
-  { path: 'data.probeSize', kind: 'number', description: 'probe subset size for checkpoint measurements' },
-  { path: 'model.arch', kind: 'enum', values: ARCHITECTURES },
-  { path: 'model.width', kind: 'number', description: 'filters of the first block' },
-  { path: 'model.activation', kind: 'enum', values: ACTIVATIONS },
-  { path: 'model.leakySlope', kind: 'number' },
-  { path: 'model.bnMomentum', kind: 'number' },
-  { path: 'model.bnEpsilon', kind: 'number' },
-  { path: 'optimizer.name', kind: 'enum', values: OPTIMIZERS },
-  { path: 'optimizer.lr', kind: 'number', description: 'learning rate' },
-  { path: 'optimizer.momentum', kind: 'number' },
-  { path: 'optimizer.beta1', kind: 'number' },
-  { path: 'optimizer.beta2', kind: 'number' },
-  { path: 'optimizer.epsilon', kind: 'number' },
-  { path: 'optimizer.rho', kind: 'number' },
-  { path: 'optimizer.initialAccumulator', kind: 'number' },
-  { path: 'regularization.kind', kind: 'enum', values: REGULARIZATIONS },
-  { path: 'regularization.strength', kind: 'number' },
-  { path: 'regularization.appliesTo', kind: 'list', values: PARAMETER_GROUPS },
-  { path: 'schedule.kind', kind: 'enum', values: SCHEDULES },
-  { path: 'schedule.milestones', kind: 'list', description: 'comma-separated iterations' },
-  { path: 'schedule.factor', kind: 'number' },
-  { path: 'training.iterations', kind: 'number' },
-  { path: 'training.batchSize', kind: 'number' },
-  { path: 'training.seed', kind: 'number' },
-  { path: 'measure.checkpointEvery', kind: 'number' },
-  { path: 'measure.logEvery', kind: 'number' },
-  { path: 'measure.mechanism', kind: 'boolean' },
-  { path: 'measure.mechanismBatch', kind: 'number' },
-  { path: 'measure.testAtCheckpoints', kind: 'boolean' },
-  { path: 'measure.prune', kind: 'boolean' },
-  { path: 'thresholds.gamma', kind: 'number' },
-  { path: 'thresholds.activation', kind: 'number' },
-];
+export interface ConfigField {
+  path: string;
+  kind: 'number' | 'boolean' | 'string' | 'list' | 'enum';
+  values?: readonly string[];
+  description?: string;
+}
+
+/** A field's type without its default / optional / nullable wrappers, and its description. */
+function unwrapField(schema: z.ZodType): { inner: z.ZodType; description?: string } {
+  let inner = schema;
+  let description = schema.description;
+  while (inner instanceof z.ZodDefault || inner instanceof z.ZodOptional || inner instanceof z.ZodNullable) {
+    inner = (inner as unknown as { unwrap(): z.ZodType }).unwrap();
+    description ??= inner.description;
+  }
+  return { inner, description };
+}
+
+/** Every leaf field of the configuration (dotted path, kind, allowed values), read off the schema: the CLI's flags. */
+export const CONFIG_FIELDS: ReadonlyArray<ConfigField> = Object.entries(runConfigInputSchema.shape).flatMap(([section, sectionSchema]) =>
+  Object.entries((unwrapField(sectionSchema).inner as z.ZodObject).shape).map(([key, fieldSchema]): ConfigField => {
+    const { inner, description } = unwrapField(fieldSchema as z.ZodType);
+    const path = `${section}.${key}`;
+    const described = description ? { description } : {};
+    if (inner instanceof z.ZodEnum) return { path, kind: 'enum', values: inner.options as string[], ...described };
+    if (inner instanceof z.ZodNumber) return { path, kind: 'number', ...described };
+    if (inner instanceof z.ZodBoolean) return { path, kind: 'boolean', ...described };
+    if (inner instanceof z.ZodArray) {
+      const element = unwrapField(inner.element as z.ZodType).inner;
+      return { path, kind: 'list', ...(element instanceof z.ZodEnum ? { values: element.options as string[] } : {}), ...described };
+    }
+    return { path, kind: 'string', ...described };
+  }),
+);

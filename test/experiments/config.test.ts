@@ -1,6 +1,6 @@
 // Configuration: defaults, per-optimizer hyperparameters, errors that name the field, hashing.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configHash, learningRateAt, resolveConfig } from '../../experiments/config.js';
+import { CONFIG_FIELDS, ConfigError, OPTIMIZER_DEFAULTS, configHash, learningRateAt, resolveConfig } from '../../experiments/config.js';
 
 describe('run configuration', () => {
   it('fills every default and keeps only the optimizer’s own hyperparameters', () => {
@@ -45,5 +45,24 @@ describe('run configuration', () => {
     const c = resolveConfig({ optimizer: { name: 'sgd', lr: 0.1 }, schedule: { kind: 'step', milestones: [10, 20], factor: 0.5 } });
     expect([0, 9, 10, 19, 20, 100].map((i) => learningRateAt(c, i))).toEqual([0.1, 0.1, 0.05, 0.05, 0.025, 0.025]);
     expect(() => resolveConfig({ schedule: { kind: 'step' } })).toThrow(/milestone/);
+  });
+
+  it('lists every field of the configuration as a CLI field, read off the schema', () => {
+    const leaves = (node: unknown, prefix: string): string[] =>
+      node && typeof node === 'object' && !Array.isArray(node)
+        ? Object.entries(node as Record<string, unknown>).flatMap(([k, v]) => leaves(v, prefix ? `${prefix}.${k}` : k))
+        : [prefix];
+    const paths = new Set(CONFIG_FIELDS.map((f) => f.path));
+    // Every resolved field of every optimizer has a CLI field...
+    for (const name of Object.keys(OPTIMIZER_DEFAULTS)) {
+      const kind = name === 'adamw' ? 'decoupled' : 'l2';
+      for (const leaf of leaves(resolveConfig({ optimizer: { name }, regularization: { kind } }), '')) expect(paths).toContain(leaf);
+    }
+    // ...and every CLI field is a real one with the right kind.
+    const byPath = new Map(CONFIG_FIELDS.map((f) => [f.path, f]));
+    expect(byPath.get('optimizer.name')?.values).toContain('rmsprop');
+    expect(byPath.get('regularization.appliesTo')).toMatchObject({ kind: 'list', values: ['conv', 'gamma', 'beta', 'head'] });
+    expect(byPath.get('measure.prune')?.kind).toBe('boolean');
+    expect(byPath.get('training.iterations')?.kind).toBe('number');
   });
 });
