@@ -50,11 +50,11 @@ export interface LoadedRecords {
   invalid: string[];
 }
 
-/** Reads and validates every record of a scale; invalid ones are reported and left out. */
-export function loadRecords(root: string, scale: Scale): LoadedRecords {
+/** Reads and validates every record of a scale (or those `include` keeps); invalid ones are reported and left out. */
+export function loadRecords(root: string, scale: Scale, include: (file: string) => boolean = () => true): LoadedRecords {
   const records: RunRecord[] = [];
   const invalid: string[] = [];
-  for (const file of recordFiles(root, scale)) {
+  for (const file of recordFiles(root, scale).filter(include)) {
     try {
       const record = readRunRecord(file);
       const hash = file.slice(-21, -5);
@@ -457,4 +457,53 @@ export function aggregate(root: string, scale: Scale, studies: readonly Study[])
   const runsDataset = JSON.parse(files.runs) as { rows: Array<{ run: string; studies: string[] }> };
   const orphans = runsDataset.rows.filter((r) => r.studies.length === 0).map((r) => r.run);
   return { records: records.length, invalid, written, orphans };
+}
+
+export interface CheckReport {
+  records: number;
+  invalid: string[];
+  /** One line per problem: a dataset missing, not matching its schema, or not what the records rebuild. */
+  problems: string[];
+}
+
+/**
+ * Checks a scale's datasets without writing anything: each file exists, matches its schema, and is
+ * byte-identical to what its records rebuild. `include` limits the records (e.g. to the committed ones).
+ */
+export function checkDatasets(root: string, scale: Scale, studies: readonly Study[], include?: (file: string) => boolean): CheckReport {
+  const { records, invalid } = loadRecords(root, scale, include);
+  const files = buildDatasets(scale, records, studies);
+  const problems: string[] = [];
+  for (const name of DATASET_NAMES) {
+    const path = join(root, datasetPath(scale, name));
+    if (!existsSync(path)) {
+      problems.push(`${path}: missing (run: npm run pipeline -- aggregate --scale ${scale})`);
+      continue;
+    }
+    const text = readFileSync(path, 'utf8');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      problems.push(`${path}: not JSON (${(error as Error).message})`);
+      continue;
+    }
+    const valid = datasetSchemas[name].safeParse(parsed);
+    if (!valid.success) {
+      const first = valid.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      problems.push(`${path}: does not match the ${name} schema (${first})`);
+    }
+    if (text !== files[name]) problems.push(`${path}: differs from what the ${records.length} record(s) rebuild (${firstDifference(text, files[name])})`);
+  }
+  return { records: records.length, invalid, problems };
+}
+
+function firstDifference(actual: string, expected: string): string {
+  const a = actual.split('\n');
+  const e = expected.split('\n');
+  const line = a.findIndex((l, i) => l !== e[i]);
+  const at = line === -1 ? a.length : line;
+  if (at >= e.length) return `${a.length - e.length} extra line(s) from line ${e.length + 1}`;
+  if (at >= a.length) return `${e.length - a.length} line(s) missing from line ${a.length + 1}`;
+  return `first at line ${at + 1}`;
 }

@@ -13,8 +13,8 @@ import { PlanError, planStudies, selectStudies, type Plan } from './plan.js';
 import { isSettled, runState, scaleDir } from './records.js';
 import { runSweep, type EngineOptions, type SweepSummary } from './sweep.js';
 import { createReporter, type ProgressKind } from './progress.js';
-import { aggregate } from './aggregate.js';
-import { writeJsonSchemas } from './schemas.js';
+import { aggregate, checkDatasets } from './aggregate.js';
+import { staleJsonSchemas, writeJsonSchemas } from './schemas.js';
 import { emitSlurm } from './slurm.js';
 import { statusReport } from './status.js';
 import { calibratedSpeed } from './estimate.js';
@@ -105,6 +105,18 @@ function aggregateAndReport(root: string, scale: Scale, studies: readonly Study[
   say(`aggregated ${report.records} record(s) into ${join(scaleDir(root, scale), 'datasets')} (${report.written.length ? `changed: ${report.written.join(', ')}` : 'no change'})`);
   const schemas = writeJsonSchemas(join(root, 'schemas'));
   if (schemas.length) say(`wrote ${schemas.length} JSON Schema file(s) to ${join(root, 'schemas')}`);
+}
+
+function checkAndReport(root: string, scale: Scale, studies: readonly Study[]): number {
+  const report = checkDatasets(root, scale, studies);
+  for (const line of report.invalid) say(`invalid record (left out): ${line}`);
+  const problems = [...report.problems, ...staleJsonSchemas(join(root, 'schemas')).map((p) => `${p}: missing or out of date (run: npm run pipeline -- schemas)`)];
+  for (const line of problems) say(line);
+  if (problems.length === 0 && report.invalid.length === 0) {
+    say(`the ${scale} datasets match their schemas and are byte-identical to what the ${report.records} record(s) rebuild`);
+    return 0;
+  }
+  return 1;
 }
 
 /** Builds the site for the scale just run (a plain `npm run build` prefers the full scale). */
@@ -223,9 +235,11 @@ export function buildProgram(): Command {
 
   common(program.command('aggregate'))
     .description('Rebuild the datasets of a scale from its run records (and write the JSON Schemas).')
-    .action(async (opts: CommonOptions) => {
+    .option('--check', 'write nothing; exit 1 unless every dataset matches its schema and is byte-identical to what the records rebuild, and the JSON Schemas are current', false)
+    .action(async (opts: CommonOptions & { check: boolean }) => {
       const all = await loadStudies(opts.studies);
-      aggregateAndReport(resolve(opts.results), opts.scale, all);
+      if (opts.check) process.exitCode = checkAndReport(resolve(opts.results), opts.scale, all);
+      else aggregateAndReport(resolve(opts.results), opts.scale, all);
     });
 
   program

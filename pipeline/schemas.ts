@@ -30,3 +30,11 @@ export function writeJsonSchemas(dir: string): string[] {
   }
   return changed;
 }
+
+/** The schema files in `dir` that are missing or differ from the zod schemas. */
+export function staleJsonSchemas(dir: string): string[] {
+  return Object.entries(jsonSchemas())
+    .map(([file, text]) => ({ path: join(dir, file), text }))
+    .filter(({ path, text }) => !existsSync(path) || readFileSync(path, 'utf8') !== text)
+    .map(({ path }) => path);
+}

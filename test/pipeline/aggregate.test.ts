@@ -7,8 +7,8 @@ import { writeJsonAtomic } from '../../experiments/record-file.js';
 import { DATASET_NAMES, datasetSchemas } from '../../data/schemas/datasets.js';
 import type { RunRecord } from '../../data/schemas/run-record.js';
 import type { Study } from '../../experiments/studies/study.js';
-import { aggregate, buildDatasets, diedAt, loadRecords, quantile, serializeDataset, stable } from '../../pipeline/aggregate.js';
-import { jsonSchemas, writeJsonSchemas } from '../../pipeline/schemas.js';
+import { aggregate, buildDatasets, checkDatasets, diedAt, loadRecords, quantile, serializeDataset, stable } from '../../pipeline/aggregate.js';
+import { jsonSchemas, staleJsonSchemas, writeJsonSchemas } from '../../pipeline/schemas.js';
 import { syntheticRecord, tinyInput } from './fixtures.js';
 
 const T = { gamma: 1e-3, activation: 1e-12 };
@@ -327,6 +327,45 @@ describe('aggregation on disk', () => {
     rmSync(dir, { recursive: true });
     aggregate(root, 'quick', [handStudy]);
     for (const [f, bytes] of Object.entries(snapshot)) expect(readFileSync(join(dir, f)).equals(bytes), f).toBe(true);
+  });
+
+  it('checks datasets without writing: missing, stale, tampered and off-schema files are named', () => {
+    const a = recordA();
+    const b = recordB();
+    const runs = join(root, 'quick', 'runs');
+    writeJsonAtomic(join(runs, `${a.id}.json`), a);
+    const dir = join(root, 'quick', 'datasets');
+    expect(checkDatasets(root, 'quick', [handStudy]).problems).toHaveLength(DATASET_NAMES.length);
+    expect(readdirSync(root)).toEqual(['quick']);
+    expect(readdirSync(join(root, 'quick'))).toEqual(['runs']);
+
+    aggregate(root, 'quick', [handStudy]);
+    expect(checkDatasets(root, 'quick', [handStudy])).toEqual({ records: 1, invalid: [], problems: [] });
+
+    writeJsonAtomic(join(runs, `${b.id}.json`), b); // a record lands after aggregation
+    const stale = checkDatasets(root, 'quick', [handStudy]).problems.join('\n');
+    expect(stale).toMatch(/runs\.json: differs from what the 2 record\(s\) rebuild/);
+    expect(checkDatasets(root, 'quick', [handStudy], (f) => !f.endsWith(`${b.id}.json`)).problems).toEqual([]);
+    aggregate(root, 'quick', [handStudy]);
+
+    const pruning = join(dir, 'pruning.json');
+    const original = readFileSync(pruning, 'utf8');
+    writeFileSync(pruning, original.replace(/"testAccuracyAfter":([0-9.]+)/, (_m, x: string) => `"testAccuracyAfter":${Number(x) / 2}`));
+    expect(readFileSync(pruning, 'utf8')).not.toBe(original);
+    expect(checkDatasets(root, 'quick', [handStudy]).problems).toEqual([expect.stringMatching(/pruning\.json: differs from what the 2 record\(s\) rebuild \(first at line \d+\)/)]);
+    writeFileSync(pruning, original.replace('"dataset": "pruning"', '"dataset": "runs"'));
+    expect(checkDatasets(root, 'quick', [handStudy]).problems.join('\n')).toMatch(/pruning\.json: does not match the pruning schema/);
+    writeFileSync(pruning, '{');
+    expect(checkDatasets(root, 'quick', [handStudy]).problems.join('\n')).toMatch(/pruning\.json: not JSON/);
+  });
+
+  it('names missing and out-of-date JSON Schema files', () => {
+    const dir = join(root, 'schemas');
+    expect(staleJsonSchemas(dir)).toHaveLength(DATASET_NAMES.length + 1);
+    writeJsonSchemas(dir);
+    expect(staleJsonSchemas(dir)).toEqual([]);
+    writeFileSync(join(dir, 'runs.schema.json'), '{}\n');
+    expect(staleJsonSchemas(dir)).toEqual([join(dir, 'runs.schema.json')]);
   });
 
   it('writes a JSON Schema per dataset and for the run record', () => {
