@@ -345,7 +345,7 @@ function curveRows(records: readonly RunRecord[]): CurveRow[] {
 
 /**
  * Members of each study are its configurations that have a record (any status); `pending`
- * counts those with no record or a failed one. A diverged run is a result, not pending.
+ * lists the run ids of those with no record or a failed one. A diverged run is a result, not pending.
  */
 function studyRows(plan: Plan, byId: ReadonlyMap<string, RunRecord>): StudyRow[] {
   return plan.studies
@@ -356,10 +356,16 @@ function studyRows(plan: Plan, byId: ReadonlyMap<string, RunRecord>): StudyRow[]
       hypotheses: [...study.hypotheses].sort((a, b) => a - b),
       factors: [...study.factors],
       members: members.filter((m) => byId.has(m.hash)).map((m) => ({ run: m.hash, seed: m.seed, factors: m.factors })),
-      pending: members.filter((m) => {
-        const r = byId.get(m.hash);
-        return !r || r.status === 'failed';
-      }).length,
+      pending: [
+        ...new Set(
+          members
+            .filter((m) => {
+              const r = byId.get(m.hash);
+              return !r || r.status === 'failed';
+            })
+            .map((m) => m.hash),
+        ),
+      ].sort(),
     }))
     .sort((a, b) => (a.study < b.study ? -1 : 1));
 }

@@ -2,7 +2,7 @@
 // from run records and the only thing the site reads. Pure zod: safe to import at site build.
 import { z } from 'zod';
 
-export const DATASET_VERSION = 1;
+export const DATASET_VERSION = 2;
 export const SCALES = ['quick', 'full'] as const;
 export type Scale = (typeof SCALES)[number];
 
@@ -226,8 +226,11 @@ export const studyRow = z
         })
         .strict(),
     ),
-    /** Configurations of the study with no record or a failed one (a diverged run is a result, not pending). */
-    pending: int,
+    /**
+     * Run ids (configuration hashes) of the study's configurations with no record or a failed one
+     * (a diverged run is a result, not pending); a configuration shared by studies is listed by each.
+     */
+    pending: z.array(runId),
   })
   .strict();
 

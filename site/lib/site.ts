@@ -2,7 +2,7 @@
 // tables, runs with theirs, the verdicts, and the values the narrative may bind to.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CurveRow, EmergenceRow, FilterRow, LayerRow, PruningRow, RunRow, Scale, StudyRow } from '../../data/schemas/datasets.js';
+import { DATASET_VERSION, type CurveRow, type EmergenceRow, type FilterRow, type LayerRow, type PruningRow, type RunRow, type Scale, type StudyRow } from '../../data/schemas/datasets.js';
 import { DEFAULT_THRESHOLDS, DEFINITIONS_VERSION, type Thresholds } from '../../experiments/definitions.js';
 import { describeFolder, locateData, PRODUCE_COMMAND, type Datasets } from './data.js';
 import { studyFigureId } from './figure-ids.js';
@@ -57,6 +57,8 @@ export interface Site {
   studies: StudyPage[];
   runPages: RunPage[];
   verdicts: Verdict[];
+  /** How far the studies of the scale are: distinct configurations, those with a record, those pending. */
+  progress: StudyProgress;
   headline: F.Figure | null;
   /** Every figure of the site, study and run figures alike. */
   figures: F.Figure[];
@@ -64,15 +66,30 @@ export interface Site {
   narrative(name: string): Segment[] | null;
 }
 
+export interface StudyProgress {
+  configurations: number;
+  recorded: number;
+  /** Configurations with no record or a failed one (each counted once, however many studies share it). */
+  pending: number;
+}
+
+/** Distinct configurations of all studies: a configuration shared by several studies counts once. */
+export function studyProgress(studies: readonly StudyRow[]): StudyProgress {
+  const recorded = new Set(studies.flatMap((s) => s.members.map((m) => m.run)));
+  const pending = new Set(studies.flatMap((s) => s.pending));
+  for (const id of pending) recorded.delete(id); // a failed record is pending, not a result
+  return { configurations: recorded.size + pending.size, recorded: recorded.size, pending: pending.size };
+}
+
 const EMPTY: Datasets = {
-  runs: { schemaVersion: 1, dataset: 'runs', scale: 'quick', thresholds: DEFAULT_THRESHOLDS, definitionsVersion: DEFINITIONS_VERSION, runs: [], rows: [] },
-  layers: { schemaVersion: 1, dataset: 'layers', scale: 'quick', thresholds: DEFAULT_THRESHOLDS, definitionsVersion: DEFINITIONS_VERSION, runs: [], rows: [] },
-  emergence: { schemaVersion: 1, dataset: 'emergence', scale: 'quick', thresholds: DEFAULT_THRESHOLDS, definitionsVersion: DEFINITIONS_VERSION, runs: [], rows: [] },
-  filters: { schemaVersion: 1, dataset: 'filters', scale: 'quick', thresholds: DEFAULT_THRESHOLDS, definitionsVersion: DEFINITIONS_VERSION, runs: [], rows: [] },
-  mechanism: { schemaVersion: 1, dataset: 'mechanism', scale: 'quick', thresholds: DEFAULT_THRESHOLDS, definitionsVersion: DEFINITIONS_VERSION, runs: [], rows: [] },
-  pruning: { schemaVersion: 1, dataset: 'pruning', scale: 'quick', thresholds: DEFAULT_THRESHOLDS, definitionsVersion: DEFINITIONS_VERSION, runs: [], rows: [] },
-  curves: { schemaVersion: 1, dataset: 'curves', scale: 'quick', thresholds: DEFAULT_THRESHOLDS, definitionsVersion: DEFINITIONS_VERSION, runs: [], rows: [] },
-  studies: { schemaVersion: 1, dataset: 'studies', scale: 'quick', thresholds: DEFAULT_THRESHOLDS, definitionsVersion: DEFINITIONS_VERSION, runs: [], rows: [] },
+  runs: { schemaVersion: DATASET_VERSION, dataset: 'runs', scale: 'quick', thresholds: DEFAULT_THRESHOLDS, definitionsVersion: DEFINITIONS_VERSION, runs: [], rows: [] },
+  layers: { schemaVersion: DATASET_VERSION, dataset: 'layers', scale: 'quick', thresholds: DEFAULT_THRESHOLDS, definitionsVersion: DEFINITIONS_VERSION, runs: [], rows: [] },
+  emergence: { schemaVersion: DATASET_VERSION, dataset: 'emergence', scale: 'quick', thresholds: DEFAULT_THRESHOLDS, definitionsVersion: DEFINITIONS_VERSION, runs: [], rows: [] },
+  filters: { schemaVersion: DATASET_VERSION, dataset: 'filters', scale: 'quick', thresholds: DEFAULT_THRESHOLDS, definitionsVersion: DEFINITIONS_VERSION, runs: [], rows: [] },
+  mechanism: { schemaVersion: DATASET_VERSION, dataset: 'mechanism', scale: 'quick', thresholds: DEFAULT_THRESHOLDS, definitionsVersion: DEFINITIONS_VERSION, runs: [], rows: [] },
+  pruning: { schemaVersion: DATASET_VERSION, dataset: 'pruning', scale: 'quick', thresholds: DEFAULT_THRESHOLDS, definitionsVersion: DEFINITIONS_VERSION, runs: [], rows: [] },
+  curves: { schemaVersion: DATASET_VERSION, dataset: 'curves', scale: 'quick', thresholds: DEFAULT_THRESHOLDS, definitionsVersion: DEFINITIONS_VERSION, runs: [], rows: [] },
+  studies: { schemaVersion: DATASET_VERSION, dataset: 'studies', scale: 'quick', thresholds: DEFAULT_THRESHOLDS, definitionsVersion: DEFINITIONS_VERSION, runs: [], rows: [] },
 };
 
 /** Rows of one dataset grouped by run, so per-run pages do not scan everything. */
@@ -227,6 +244,7 @@ export function buildSite(
     studies,
     runPages,
     verdicts,
+    progress: studyProgress(d.studies.rows),
     headline,
     figures,
     figureAt: (route, id) => index.get(`${route}#${id}`),

@@ -206,6 +206,14 @@ describe('the built site', () => {
     expect(await rows.count()).toBe(9);
     expect(await rows.nth(6).locator('.badge').innerText()).toMatch(/contradicted/);
     expect(await rows.nth(1).locator('.badge').innerText()).toMatch(/supported/);
+    // The synthetic task study has a configuration without a record: every page says the study is unfinished.
+    const pending = new Set(datasets.studies.rows.flatMap((s) => s.pending));
+    const recorded = new Set(datasets.studies.rows.flatMap((s) => s.members.map((m) => m.run)).filter((id) => !pending.has(id)));
+    expect(pending.size).toBeGreaterThan(0);
+    for (const path of ['index.html', 'methods.html', 'studies/task.html']) {
+      await page.goto(`${origin}${BASE}${path}`);
+      expect(await page.locator('[data-progress]').innerText(), path).toContain(`${recorded.size} of ${recorded.size + pending.size} configurations have a record, ${pending.size}`);
+    }
     await page.goto(`${origin}${BASE}runs.html`);
     await page.selectOption('#runs-status', 'failed');
     await page.locator('table[data-runs-table] tbody tr:not([hidden]) a').first().click();

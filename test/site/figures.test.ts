@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunRow, StudyRow } from '../../data/schemas/datasets.js';
 import * as F from '../../site/lib/figures.js';
 import { compile, inlineSvg, jsonForScript, renderSvg, toCsv } from '../../site/lib/render.js';
-import { buildSite } from '../../site/lib/site.js';
+import { buildSite, studyProgress } from '../../site/lib/site.js';
 import { membersOf } from '../../site/lib/studies.js';
 import { syntheticDatasets } from '../fixtures/synthetic-datasets.js';
 
@@ -27,7 +27,7 @@ describe('study effect rows', () => {
       { run: 'b'.repeat(16), seed: 1, factors: { 'optimizer.name': 'sgd', 'data.dataset': 'fashion-mnist' } },
       { run: 'c'.repeat(16), seed: 0, factors: { 'optimizer.name': 'sgd', 'data.dataset': 'fashion-mnist' } },
     ],
-    pending: 0,
+    pending: [],
   };
   const runs = new Map([
     ['a'.repeat(16), run('a'.repeat(16), { sparsityActivation: 0.4, sparsityGamma: 0.35 })],
@@ -181,4 +181,27 @@ describe('every figure of a synthetic site', () => {
       expect(svg, `${f.route}/${f.id}`).toMatch(/class="mark-(symbol|rect|line|rule|area)[^"]*role-mark/);
     }
   }, 60_000);
+});
+
+describe('progress of the studies', () => {
+  const row = (study: string, members: string[], pending: string[]): StudyRow => ({
+    study,
+    title: study,
+    question: '?',
+    hypotheses: [],
+    factors: [],
+    members: members.map((run) => ({ run, seed: 0, factors: {} })),
+    pending,
+  });
+  const id = (c: string) => c.repeat(16);
+
+  it('counts a configuration shared by studies once, and a failed record as pending', () => {
+    const studies = [row('a', [id('1'), id('2'), id('3')], [id('3'), id('9')]), row('b', [id('1')], [id('9'), id('8')])];
+    expect(studyProgress(studies)).toEqual({ configurations: 5, recorded: 2, pending: 3 });
+  });
+
+  it('is complete when nothing is pending', () => {
+    expect(studyProgress([row('a', [id('1')], []), row('b', [id('1'), id('2')], [])])).toEqual({ configurations: 2, recorded: 2, pending: 0 });
+    expect(studyProgress([])).toEqual({ configurations: 0, recorded: 0, pending: 0 });
+  });
 });
