@@ -5,6 +5,7 @@ import cliProgress from 'cli-progress';
 import { CONFIG_FIELDS, ConfigError, configHash, resolveConfig, type RunConfigInput } from './config.js';
 import { runExperiment, type ProgressEvent } from './run.js';
 import { writeJsonAtomic } from './record-file.js';
+import { removeSnapshot, snapshotPath } from './snapshot.js';
 import type { BackendChoice } from './backend/resolve.js';
 
 const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -68,6 +69,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKENDS).default('auto'))
     .addOption(new Option('--progress <kind>', 'progress display: a bar on stderr, JSON lines on stdout, or none').choices(PROGRESS).default('bar'))
     .option('--print-config', 'print the resolved configuration and its hash, and exit without training')
+    .option('--no-snapshot', 'neither continue from nor write <out without .json>.snapshot.json (by default a killed run continues from its last checkpoint)')
     .addHelpText(
       'after',
       '\nEvery configuration field also has a flag, e.g. --optimizer-name adam --optimizer-lr 0.001 --training-iterations 500.\n' +
@@ -104,7 +106,11 @@ function progressReporter(kind: (typeof PROGRESS)[number]): (event: ProgressEven
   );
   let started = false;
   return (event) => {
-    if (event.type === 'progress') {
+    if (event.type === 'notice') {
+      process.stderr.write(`${event.message}\n`);
+    } else if (event.type === 'resumed') {
+      process.stderr.write(`continuing from the snapshot at iteration ${event.iteration} of ${event.iterations}\n`);
+    } else if (event.type === 'progress') {
       if (!started) {
         bar.start(event.iterations, 0, { loss: '-', acc: '-', rate: '-', phase: 'train' });
         started = true;
@@ -153,12 +159,16 @@ export async function main(argv: string[]): Promise<number> {
   }
   const out = typeof opts.out === 'string' ? opts.out : `data/adhoc/runs/${id}.json`;
   try {
+    const snapshot = opts.snapshot === false ? undefined : snapshotPath(out);
     const record = await runExperiment(config, {
       dataDir: typeof opts.dataDir === 'string' ? opts.dataDir : undefined,
       backend: opts.backend as BackendChoice,
       onProgress: progressReporter(opts.progress as (typeof PROGRESS)[number]),
+      snapshot,
     });
     writeJsonAtomic(out, record);
+    // The record holds everything now; a kill before this line leaves a snapshot that gives the same record.
+    if (snapshot) removeSnapshot(snapshot);
     const summary =
       record.status === 'complete' && record.final
         ? `test accuracy ${record.final.testAccuracy}, dead filters (activation) ${record.final.layers.reduce((s, l) => s + l.deadByActivation.length, 0)}/${record.model.filters.reduce((a, b) => a + b, 0)}`

@@ -89,6 +89,10 @@ export interface Optimizer {
   apply(grads: tf.NamedTensorMap, lr: number): void;
   /** Number of updates applied so far. */
   readonly iterations: number;
+  /** The optimizer's state tensors by name (`<parameter index>/<slot>`), for snapshots. */
+  readonly slots: ReadonlyMap<string, tf.Variable>;
+  /** Continues from `t` updates (when a run continues from its snapshot, after its slots are restored). */
+  setIterations(t: number): void;
   dispose(): void;
 }
 
@@ -110,9 +114,15 @@ export function createOptimizer(config: RunConfig, params: Trainable[]): Optimiz
     return s;
   });
   let t = 0;
+  const named = new Map(slots.flatMap((s, i) => Object.entries(s).map(([slot, v]) => [`${i}/${slot}`, v] as const)));
   return {
     get iterations() {
       return t;
+    },
+    slots: named,
+    setIterations(value) {
+      if (!Number.isInteger(value) || value < 0) throw new Error(`an optimizer cannot continue from ${value} updates`);
+      t = value;
     },
     apply(grads, lr) {
       t += 1;

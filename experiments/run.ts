@@ -2,6 +2,7 @@
 // checkpoint measurements, measure on the full training set, prune, and assemble the record.
 import * as tf from '@tensorflow/tfjs-core';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,12 +15,18 @@ import { BatchSampler, gatherBatch, regularizationLoss, trainStep, type ImageBat
 import { evaluate, layerMeasurements, measureMechanism, round6 } from './measure.js';
 import { compareThroughput, maxLogitDifference, pruneNetwork } from './prune.js';
 import { createRandom, permutation } from './random.js';
+import { encodeTensors, findSnapshot, restoreTensors, stateTensors, writeSnapshot, type RunSnapshot } from './snapshot.js';
+import { RUN_SNAPSHOT_VERSION } from '../data/schemas/run-snapshot.js';
 import { RUN_RECORD_VERSION, type Checkpoint, type CurvePoint, type PruningResult, type RunRecord } from '../data/schemas/run-record.js';
 
 export type ProgressEvent =
   | { type: 'progress'; iteration: number; iterations: number; loss: number; accuracy: number; imagesPerSecond: number }
   | { type: 'phase'; phase: 'data' | 'measure' | 'final' | 'prune' }
-  | { type: 'done'; status: RunRecord['status']; id: string; wallSeconds: number };
+  | { type: 'done'; status: RunRecord['status']; id: string; wallSeconds: number }
+  /** The run continues from its snapshot at `iteration`. */
+  | { type: 'resumed'; iteration: number; iterations: number }
+  /** Something the user should know that does not stop the run. */
+  | { type: 'notice'; message: string };
 
 export interface RunOptions {
   dataDir?: string;
@@ -27,17 +34,26 @@ export interface RunOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** Iterations between progress events. */
   progressEvery?: number;
+  /**
+   * Snapshot file: written at every checkpoint before the end, and continued from when it holds
+   * this run (same configuration, code and backend); see experiments/snapshot.ts.
+   */
+  snapshot?: string;
 }
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The commit of the code that ran, with "-dirty" when tracked code differs from it. */
+/**
+ * The commit of the code that ran; when tracked code differs from it, "-dirty-" and a digest of
+ * the difference, so that two different uncommitted states never share a version.
+ */
 export function codeVersion(): string {
   try {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 256 * 1024 * 1024 }).trim();
     const commit = git('rev-parse', 'HEAD');
-    const dirty = git('status', '--porcelain', '--untracked-files=no', '--', 'experiments', 'pipeline', 'package.json', 'package-lock.json');
-    return dirty ? `${commit}-dirty` : commit;
+    const paths = ['experiments', 'pipeline', 'data/schemas', 'package.json', 'package-lock.json'];
+    const diff = git('diff', 'HEAD', '--', ...paths);
+    return diff ? `${commit}-dirty-${createHash('sha256').update(diff).digest('hex').slice(0, 12)}` : commit;
   } catch {
     return process.env.CODE_VERSION ?? 'unknown';
   }
@@ -98,6 +114,64 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
   let trainMs = 0;
   let measureMs = 0;
   let iteration = 0;
+  // Sums over the training batches since the last checkpoint (window) and the last curve point (log).
+  const windows: RunSnapshot['windows'] = { loss: 0, correct: 0, steps: 0, logLoss: 0, logCorrect: 0, logSteps: 0 };
+  // Work kept from earlier segments of a run continued from its snapshot.
+  let startedAt = started;
+  let earlierWallSeconds = 0;
+  const resumed: Array<{ iteration: number; at: string }> = [];
+  const id = configHash(config);
+  const tensors = stateTensors(net, optimizer);
+
+  if (options.snapshot) {
+    const found = findSnapshot(options.snapshot, { id, codeVersion: version, backend: backend.name, iterations: config.training.iterations });
+    if (found.kind === 'unusable') emit({ type: 'notice', message: `not continuing from the snapshot: ${found.reason}; training from iteration 0` });
+    if (found.kind === 'usable') {
+      const s = found.snapshot;
+      restoreTensors(s.tensors, tensors);
+      optimizer.setIterations(s.optimizerStep);
+      sampler.skip(s.iteration);
+      iteration = s.iteration;
+      curve.push(...s.curve);
+      checkpoints.push(...s.checkpoints);
+      Object.assign(windows, s.windows);
+      trainMs = s.trainSeconds * 1000;
+      measureMs = s.measureSeconds * 1000;
+      earlierWallSeconds = s.wallSeconds;
+      startedAt = new Date(s.startedAt);
+      resumed.push(...s.resumed, { iteration: s.iteration, at: started.toISOString() });
+      emit({ type: 'resumed', iteration, iterations: config.training.iterations });
+    }
+  }
+  const wallSecondsNow = () => earlierWallSeconds + (performance.now() - t0) / 1000;
+
+  /** Keeps the state after a checkpoint, so that a killed run can continue from here. */
+  const saveSnapshot = (path: string) => {
+    const s0 = performance.now();
+    try {
+      writeSnapshot(path, {
+      schemaVersion: RUN_SNAPSHOT_VERSION,
+      kind: 'run-snapshot',
+      id,
+      codeVersion: version,
+      backend: backend.name,
+      iteration,
+      startedAt: startedAt.toISOString(),
+      wallSeconds: wallSecondsNow(),
+      trainSeconds: trainMs / 1000,
+      measureSeconds: measureMs / 1000,
+      resumed,
+      windows: { ...windows },
+      optimizerStep: optimizer.iterations,
+      tensors: encodeTensors(tensors),
+      curve,
+      checkpoints,
+      });
+    } catch (error) {
+      emit({ type: 'notice', message: `could not write the snapshot ${path} (${(error as Error).message}); the run goes on, but a kill would restart it` });
+    }
+    measureMs += performance.now() - s0;
+  };
 
   const checkpoint = (windowLoss: number | null, windowAccuracy: number | null) => {
     const m0 = performance.now();
@@ -124,15 +198,9 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
   let final: RunRecord['final'] = null;
   let pruning: PruningResult | null = null;
   try {
-    checkpoint(null, null);
+    if (iteration === 0) checkpoint(null, null);
     const { iterations, batchSize } = config.training;
     const progressEvery = options.progressEvery ?? 10;
-    let windowLoss = 0;
-    let windowCorrect = 0;
-    let windowSteps = 0;
-    let logLoss = 0;
-    let logCorrect = 0;
-    let logSteps = 0;
     let rateStart = performance.now();
     let rateImages = 0;
     while (iteration < iterations) {
@@ -145,21 +213,21 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
       trainMs += performance.now() - s0;
       rateImages += batchSize;
       if (!Number.isFinite(step.loss)) throw new Divergence(iteration, step.loss);
-      windowLoss += step.loss;
-      windowCorrect += step.correct;
-      windowSteps += 1;
-      logLoss += step.loss;
-      logCorrect += step.correct;
-      logSteps += 1;
+      windows.loss += step.loss;
+      windows.correct += step.correct;
+      windows.steps += 1;
+      windows.logLoss += step.loss;
+      windows.logCorrect += step.correct;
+      windows.logSteps += 1;
       if (iteration % config.measure.logEvery === 0 || iteration === iterations) {
         curve.push({
           iteration,
-          loss: round6(logLoss / logSteps),
+          loss: round6(windows.logLoss / windows.logSteps),
           regLoss: round6(regularizationLoss(net, config)),
-          accuracy: round6(logCorrect / (logSteps * batchSize)),
+          accuracy: round6(windows.logCorrect / (windows.logSteps * batchSize)),
           lr,
         });
-        logLoss = logCorrect = logSteps = 0;
+        windows.logLoss = windows.logCorrect = windows.logSteps = 0;
       }
       if (iteration % progressEvery === 0 || iteration === iterations) {
         const seconds = (performance.now() - rateStart) / 1000;
@@ -168,8 +236,9 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
         rateImages = 0;
       }
       if (iteration % config.measure.checkpointEvery === 0 || iteration === iterations) {
-        checkpoint(windowLoss / windowSteps, windowCorrect / (windowSteps * batchSize));
-        windowLoss = windowCorrect = windowSteps = 0;
+        checkpoint(windows.loss / windows.steps, windows.correct / (windows.steps * batchSize));
+        windows.loss = windows.correct = windows.steps = 0;
+        if (options.snapshot && iteration < iterations) saveSnapshot(options.snapshot);
         rateStart = performance.now();
       }
     }
@@ -207,11 +276,11 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
     if (mechanismBatch) tf.dispose([mechanismBatch.x, mechanismBatch.y]);
   }
 
-  const wallSeconds = (performance.now() - t0) / 1000;
+  const wallSeconds = wallSecondsNow();
   const record: RunRecord = {
     schemaVersion: RUN_RECORD_VERSION,
     kind: 'run-record',
-    id: configHash(config),
+    id,
     config,
     status,
     failure,
@@ -222,12 +291,13 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
       backendDetail: backend.detail,
       node: process.version,
       platform: `${process.platform}-${process.arch} ${hostname()}`,
-      startedAt: started.toISOString(),
+      startedAt: startedAt.toISOString(),
       endedAt: new Date().toISOString(),
       wallSeconds: round6(wallSeconds),
       trainSeconds: round6(trainMs / 1000),
       measureSeconds: round6(measureMs / 1000),
       imagesPerSecond: round6(trainMs > 0 ? (iteration * config.training.batchSize) / (trainMs / 1000) : 0),
+      ...(resumed.length > 0 ? { resumed } : {}),
     },
     dataset: {
       name: data.name,

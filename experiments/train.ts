@@ -59,6 +59,15 @@ export class BatchSampler {
   }
 
   next(): { x: tf.Tensor4D; y: tf.Tensor2D } {
+    return gatherBatch(this.source, this.nextIndices(), this.shape, this.classes, this.buffer);
+  }
+
+  /** Moves past `batches` batches without building them: the sampler then continues as if it had made them. */
+  skip(batches: number): void {
+    for (let i = 0; i < batches; i++) this.nextIndices();
+  }
+
+  private nextIndices(): Uint32Array {
     if (this.position + this.batchSize > this.source.count) {
       this.order = permutation(this.source.count, this.random);
       this.position = 0;
@@ -66,7 +75,7 @@ export class BatchSampler {
     }
     const indices = this.order.subarray(this.position, this.position + this.batchSize);
     this.position += this.batchSize;
-    return gatherBatch(this.source, indices, this.shape, this.classes, this.buffer);
+    return indices;
   }
 }
 

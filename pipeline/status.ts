@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunRecord } from '../data/schemas/run-record.js';
 import type { Plan } from './plan.js';
-import { locksDir, runState, type RunState } from './records.js';
+import { locksDir, recordPath, runState, type RunState } from './records.js';
+import { snapshotIteration, snapshotPath } from '../experiments/snapshot.js';
 import { staleness } from './lock.js';
 import { calibratedSpeed, formatDuration, runSeconds } from './estimate.js';
 
@@ -35,7 +36,13 @@ export function statusReport(root: string, plan: Plan, workers: number): StatusR
   const records = [...states.values()].flatMap((s) => ('record' in s ? [s.record as RunRecord] : []));
   const { speed, from } = calibratedSpeed(records);
   const status = new Map(plan.runs.map((r) => [r.hash, classify(root, plan, r.hash, states.get(r.hash)!)]));
-  const seconds = new Map(plan.runs.map((r) => [r.hash, runSeconds(r.config, speed)]));
+  // A run killed after a checkpoint continues from its snapshot: only the rest of it remains.
+  const unsettled = plan.runs.filter((r) => status.get(r.hash) === 'pending' || status.get(r.hash) === 'running');
+  const snapshots = new Map(unsettled.flatMap((r) => {
+    const at = snapshotIteration(snapshotPath(recordPath(root, plan.scale, r.hash)));
+    return at === null ? [] : [[r.hash, at] as const];
+  }));
+  const seconds = new Map(plan.runs.map((r) => [r.hash, runSeconds(r.config, speed) * (1 - (snapshots.get(r.hash) ?? 0) / r.config.training.iterations)]));
   const remainingOf = (hashes: string[]) =>
     hashes.reduce((s, h) => s + (status.get(h) === 'pending' || status.get(h) === 'running' ? seconds.get(h)! : 0), 0);
 
@@ -54,7 +61,7 @@ export function statusReport(root: string, plan: Plan, workers: number): StatusR
   for (const s of status.values()) counts[s]++;
   const hashes = plan.runs.map((r) => r.hash);
   const remainingSeconds = remainingOf(hashes);
-  const totalSeconds = hashes.reduce((s, h) => s + seconds.get(h)!, 0);
+  const totalSeconds = plan.runs.reduce((s, r) => s + runSeconds(r.config, speed), 0);
   lines.push(
     `${'all (distinct)'.padEnd(15)}${String(plan.runs.length).padStart(6)}${STATUSES.map((s) => String(counts[s]).padStart(10)).join('')}${formatDuration(remainingSeconds).padStart(12)}`,
     '',
@@ -72,6 +79,10 @@ export function statusReport(root: string, plan: Plan, workers: number): StatusR
       const s = states.get(r.hash)!;
       lines.push(`  ${r.hash} ${r.label}: ${'record' in s ? s.record.failure?.reason : ''}`);
     }
+  }
+  if (snapshots.size) {
+    lines.push('', 'runs with a snapshot (they continue from it, not from iteration 0):');
+    for (const r of unsettled.filter((x) => snapshots.has(x.hash))) lines.push(`  ${r.hash} ${r.label}: iteration ${snapshots.get(r.hash)} of ${r.config.training.iterations}`);
   }
   const corrupt = plan.runs.filter((r) => states.get(r.hash)!.kind === 'corrupt');
   if (corrupt.length) {

@@ -161,6 +161,12 @@ export async function runSweep(plan: Plan, options: SweepOptions): Promise<Sweep
         });
       } else if (event.type === 'phase') {
         entry.progress.phase = String(event.phase);
+      } else if (event.type === 'resumed') {
+        reporter.note(`[w${worker}] ${run.hash} continues from its snapshot at iteration ${Number(event.iteration)}`);
+        continue;
+      } else if (event.type === 'notice') {
+        reporter.note(`[w${worker}] ${run.hash}: ${String(event.message)}`);
+        continue;
       } else continue;
       reporter.runProgress(worker, entry.progress, snapshot());
     }

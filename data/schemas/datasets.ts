@@ -84,6 +84,8 @@ export const runRow = z
     trainSeconds: z.number(),
     measureSeconds: z.number(),
     imagesPerSecond: z.number(),
+    /** Iterations the run continued from after it was killed (its snapshots); empty if it ran in one go. */
+    resumedFrom: z.array(int),
   })
   .strict();
 

@@ -98,6 +98,11 @@ export const runRecordSchema = z
         trainSeconds: num,
         measureSeconds: num,
         imagesPerSecond: num,
+        /**
+         * When the run was killed and continued from its snapshot: the iteration it continued
+         * from and when (wallSeconds then counts the work kept, not the work lost).
+         */
+        resumed: z.array(z.object({ iteration: z.number().int().nonnegative(), at: z.string() }).strict()).optional(),
       })
       .strict(),
     dataset: z

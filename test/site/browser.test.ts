@@ -231,7 +231,7 @@ describe('the built site', () => {
     };
     const problems: Problems = { console: [], failed: [], external: [], dialogs: [] };
     const page = await watchedPage(problems);
-    const complete = datasets.runs.rows.find((r) => r.status === 'complete' && r.studies.includes('emergence'))!;
+    const complete = datasets.runs.rows.find((r) => r.status === 'complete' && r.studies.includes('emergence') && r.resumedFrom.length === 0)!;
     const failed = datasets.runs.rows.find((r) => r.status === 'failed')!;
     for (const run of [complete, failed]) {
       const url = `${origin}${BASE}runs/${run.run}.html`;
@@ -272,7 +272,13 @@ describe('the built site', () => {
       const footer = await page.locator('footer [data-provenance]').innerText();
       expect(footer).toContain('Built from the datasets in data/quick/datasets, outside the repository');
       expect(footer).not.toContain(work);
+      expect(provenance['continued after a kill'], url).toBeUndefined();
     }
+    // A run continued from its snapshot says so, and from which iteration.
+    const resumed = datasets.runs.rows.find((r) => r.resumedFrom.length > 0)!;
+    await page.goto(`${origin}${BASE}runs/${resumed.run}.html`);
+    const row = page.locator('table[data-provenance-table] tr', { hasText: 'continued after a kill' });
+    expect(await row.locator('td').innerText()).toContain(`from the snapshot at iteration ${resumed.resumedFrom[0]}`);
     expect(problems.console).toEqual([]);
     expect(problems.dialogs).toEqual([]);
     await page.context().close();

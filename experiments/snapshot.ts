@@ -1,0 +1,107 @@
+// Snapshots of unfinished runs: at every checkpoint the engine writes the network, the optimizer
+// state and what the record has gathered so far next to the record (`<hash>.snapshot.json`), so a
+// killed run continues from its last checkpoint instead of from iteration 0. Continuing gives the
+// same record, to the bit, as a run that was never stopped (test/experiments/snapshot.test.ts);
+// a snapshot from other code or another backend is not used.
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import { writeJsonAtomic } from './record-file.js';
+import type { Network } from './model.js';
+import type { Optimizer } from './optimizers.js';
+import { RUN_SNAPSHOT_VERSION, runSnapshotSchema, type RunSnapshot } from '../data/schemas/run-snapshot.js';
+
+export { RUN_SNAPSHOT_VERSION, type RunSnapshot };
+
+/** Where the snapshot of the run whose record goes to `recordPath` lives. */
+export function snapshotPath(recordPath: string): string {
+  return `${recordPath.replace(/\.json$/, '')}.snapshot.json`;
+}
+
+/** Every tensor a run's future depends on, under names that do not depend on the process. */
+export function stateTensors(net: Network, optimizer: Optimizer): Map<string, tf.Variable> {
+  const out = new Map<string, tf.Variable>();
+  net.blocks.forEach((b, i) => {
+    out.set(`conv${i}/kernel`, b.kernel);
+    out.set(`conv${i}/gamma`, b.gamma);
+    out.set(`conv${i}/beta`, b.beta);
+    out.set(`conv${i}/running_mean`, b.runningMean);
+    out.set(`conv${i}/running_variance`, b.runningVariance);
+  });
+  out.set('head/weight', net.headWeight);
+  out.set('head/bias', net.headBias);
+  for (const [name, v] of optimizer.slots) out.set(`optimizer/${name}`, v);
+  return out;
+}
+
+export function encodeTensors(tensors: ReadonlyMap<string, tf.Variable>): RunSnapshot['tensors'] {
+  const out: RunSnapshot['tensors'] = {};
+  for (const [name, v] of tensors) {
+    const values = v.dataSync() as Float32Array;
+    out[name] = { shape: [...v.shape], data: Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64') };
+  }
+  return out;
+}
+
+/** Assigns the snapshot's values to the run's tensors; names, shapes and sizes must all match. */
+export function restoreTensors(saved: RunSnapshot['tensors'], tensors: ReadonlyMap<string, tf.Variable>): void {
+  const expected = [...tensors.keys()].sort();
+  const found = Object.keys(saved).sort();
+  if (expected.join('\n') !== found.join('\n')) {
+    const missing = expected.filter((n) => !(n in saved));
+    const extra = found.filter((n) => !tensors.has(n));
+    throw new Error(`the snapshot holds other tensors than this run (missing: ${missing.join(', ') || 'none'}; unknown: ${extra.join(', ') || 'none'})`);
+  }
+  for (const [name, v] of tensors) {
+    const { shape, data } = saved[name];
+    if (shape.join('x') !== v.shape.join('x')) throw new Error(`the snapshot's ${name} has shape ${shape.join('x')}, the run's ${v.shape.join('x')}`);
+    const bytes = Buffer.from(data, 'base64');
+    if (bytes.length !== v.size * 4) throw new Error(`the snapshot's ${name} holds ${bytes.length} bytes, not ${v.size * 4}`);
+    const values = new Float32Array(v.size);
+    new Uint8Array(values.buffer).set(bytes);
+    tf.tidy(() => v.assign(tf.tensor(values, v.shape, 'float32')));
+  }
+}
+
+export function writeSnapshot(path: string, snapshot: RunSnapshot): void {
+  writeJsonAtomic(path, runSnapshotSchema.parse(snapshot));
+}
+
+export type SnapshotLookup = { kind: 'none' } | { kind: 'usable'; snapshot: RunSnapshot } | { kind: 'unusable'; reason: string };
+
+/** The snapshot at `path` if the run can continue from it: same run, code and backend, not past the end. */
+export function findSnapshot(path: string, run: { id: string; codeVersion: string; backend: string; iterations: number }): SnapshotLookup {
+  if (!existsSync(path)) return { kind: 'none' };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    return { kind: 'unusable', reason: `${path} is not readable JSON (${(error as Error).message})` };
+  }
+  const parsed = runSnapshotSchema.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    return { kind: 'unusable', reason: `${path} does not match the run-snapshot schema (${first})` };
+  }
+  const s = parsed.data;
+  if (s.id !== run.id) return { kind: 'unusable', reason: `${path} belongs to run ${s.id}, not ${run.id}` };
+  if (s.codeVersion !== run.codeVersion || s.codeVersion === 'unknown') {
+    return { kind: 'unusable', reason: `${path} was written by code ${s.codeVersion}; this is ${run.codeVersion} (a run continues only under the same code)` };
+  }
+  if (s.backend !== run.backend) return { kind: 'unusable', reason: `${path} was written on the ${s.backend} backend; this run uses ${run.backend}` };
+  if (s.iteration >= run.iterations) return { kind: 'unusable', reason: `${path} is at iteration ${s.iteration}, not before the last (${run.iterations})` };
+  return { kind: 'usable', snapshot: s };
+}
+
+/** The iteration a valid snapshot at `path` holds (null when there is none or it is unreadable). */
+export function snapshotIteration(path: string): number | null {
+  try {
+    const parsed = runSnapshotSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+    return parsed.success ? parsed.data.iteration : null;
+  } catch {
+    return null;
+  }
+}
+
+export function removeSnapshot(path: string): void {
+  rmSync(path, { force: true });
+}
