@@ -92,6 +92,11 @@ export interface Verdict {
   /** Page route and figure id of the figure that shows the evidence. */
   figure: { route: string; id: string } | null;
   units: Unit[];
+  /**
+   * Configurations of the studies that test this hypothesis without a record yet (each counted
+   * once): while there are any, the verdict is provisional. It does not change the rule's outcome.
+   */
+  pending: number;
 }
 
 /** The rules as the methods page states them, one per hypothesis. */
@@ -213,6 +218,7 @@ function emptyVerdict(h: number, reason: string): Verdict {
     studies: [],
     figure: null,
     units: [],
+    pending: 0,
   };
 }
 
@@ -679,5 +685,8 @@ const RULE_FUNCTIONS: Record<number, (ctx: Context) => Verdict> = { 1: h1, 2: h2
 /** The verdict of every hypothesis of the brief, in order. */
 export function computeVerdicts(input: VerdictInput): Verdict[] {
   const ctx: Context = { runsById: new Map(input.runs.map((r) => [r.run, r])), input };
-  return HYPOTHESES.map((h) => RULE_FUNCTIONS[h.id](ctx));
+  return HYPOTHESES.map((h) => {
+    const pending = new Set(input.studies.filter((s) => s.hypotheses.includes(h.id)).flatMap((s) => s.pending));
+    return { ...RULE_FUNCTIONS[h.id](ctx), pending: pending.size };
+  });
 }

@@ -210,6 +210,14 @@ describe('the built site', () => {
     const pending = new Set(datasets.studies.rows.flatMap((s) => s.pending));
     const recorded = new Set(datasets.studies.rows.flatMap((s) => s.members.map((m) => m.run)).filter((id) => !pending.has(id)));
     expect(pending.size).toBeGreaterThan(0);
+    // Verdicts whose studies have pending configurations say they are provisional, and how many.
+    for (let h = 1; h <= 9; h++) {
+      const n = new Set(datasets.studies.rows.filter((s) => s.hypotheses.includes(h)).flatMap((s) => s.pending)).size;
+      const marker = rows.nth(h - 1).locator('[data-provisional]');
+      if (n === 0) expect(await marker.count(), `H${h}`).toBe(0);
+      else expect(await marker.innerText(), `H${h}`).toBe(`provisional: ${n} pending`);
+    }
+    expect(new Set(datasets.studies.rows.filter((s) => s.hypotheses.includes(5)).flatMap((s) => s.pending)).size).toBeGreaterThan(0);
     for (const path of ['index.html', 'methods.html', 'studies/task.html']) {
       await page.goto(`${origin}${BASE}${path}`);
       expect(await page.locator('[data-progress]').innerText(), path).toContain(`${recorded.size} of ${recorded.size + pending.size} configurations have a record, ${pending.size}`);

@@ -223,3 +223,18 @@ describe('verdicts on synthetic datasets', () => {
     }
   });
 });
+
+describe('provisional verdicts', () => {
+  it('count the distinct configurations still pending in the studies that test each hypothesis, without changing any outcome', () => {
+    const input = inputOf();
+    const [a, b] = ['a'.repeat(16), 'b'.repeat(16)];
+    const pendingOf: Record<string, string[]> = { optimizer: [a, b], strength: [a], 'batch-size': [b], 'learning-rate': [a, b] };
+    const studies = input.studies.map((s) => ({ ...s, pending: pendingOf[s.study] ?? [] }));
+    const complete = computeVerdicts({ ...input, studies: input.studies.map((s) => ({ ...s, pending: [] })) });
+    const partial = computeVerdicts({ ...input, studies });
+    expect(complete.map((v) => v.pending)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    // H1, H2: optimizer (2); H3: strength (1); H4: batch size and learning rate share a and b (2); the rest 0.
+    expect(partial.map((v) => v.pending)).toEqual([2, 2, 1, 2, 0, 0, 0, 0, 0]);
+    expect(partial.map((v) => ({ ...v, pending: 0 }))).toEqual(complete);
+  });
+});
