@@ -47,15 +47,34 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
  * The commit of the code that ran; when tracked code differs from it, "-dirty-" and a digest of
  * the difference, so that two different uncommitted states never share a version.
  */
+const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 256 * 1024 * 1024 }).trim();
+
 export function codeVersion(): string {
   try {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 256 * 1024 * 1024 }).trim();
     const commit = git('rev-parse', 'HEAD');
     const paths = ['experiments', 'pipeline', 'data/schemas', 'package.json', 'package-lock.json'];
     const diff = git('diff', 'HEAD', '--', ...paths);
     return diff ? `${commit}-dirty-${createHash('sha256').update(diff).digest('hex').slice(0, 12)}` : commit;
   } catch {
     return process.env.CODE_VERSION ?? 'unknown';
+  }
+}
+
+/** What a run's numbers depend on: the engine, the schemas and the dependencies (not the pipeline or the site). */
+const ENGINE_PATHS = ['experiments', 'data/schemas', 'package.json', 'package-lock.json'];
+
+/**
+ * A digest of the engine's code as it is on disk: the git objects of ENGINE_PATHS at HEAD and any
+ * uncommitted difference in them. Commits that touch only data, the pipeline or the site keep it,
+ * so a run snapshotted before such a commit continues after it. "unknown" outside git.
+ */
+export function engineCode(): string {
+  try {
+    const objects = git('rev-parse', ...ENGINE_PATHS.map((p) => `HEAD:${p}`));
+    const diff = git('diff', 'HEAD', '--', ...ENGINE_PATHS);
+    return createHash('sha256').update(`${objects}\n${diff}`).digest('hex').slice(0, 16);
+  } catch {
+    return 'unknown';
   }
 }
 
@@ -83,7 +102,8 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
   const started = new Date();
   const t0 = performance.now();
   // Taken now: the code that runs is the code at the start, whatever is committed meanwhile.
-  const version = codeVersion();
+  let version = codeVersion();
+  const engine = engineCode();
   const emit = options.onProgress ?? (() => {});
   const backend: BackendInfo = await initBackend(options.backend ?? 'auto');
   emit({ type: 'phase', phase: 'data' });
@@ -119,12 +139,12 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
   // Work kept from earlier segments of a run continued from its snapshot.
   let startedAt = started;
   let earlierWallSeconds = 0;
-  const resumed: Array<{ iteration: number; at: string }> = [];
+  const resumed: Array<{ iteration: number; at: string; codeVersion: string }> = [];
   const id = configHash(config);
   const tensors = stateTensors(net, optimizer);
 
   if (options.snapshot) {
-    const found = findSnapshot(options.snapshot, { id, codeVersion: version, backend: backend.name, iterations: config.training.iterations });
+    const found = findSnapshot(options.snapshot, { id, engineCode: engine, backend: backend.name, iterations: config.training.iterations });
     if (found.kind === 'unusable') emit({ type: 'notice', message: `not continuing from the snapshot: ${found.reason}; training from iteration 0` });
     if (found.kind === 'usable') {
       const s = found.snapshot;
@@ -139,7 +159,9 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
       measureMs = s.measureSeconds * 1000;
       earlierWallSeconds = s.wallSeconds;
       startedAt = new Date(s.startedAt);
-      resumed.push(...s.resumed, { iteration: s.iteration, at: started.toISOString() });
+      // The record keeps the commit it started from (same engine code, checked above); each resume notes its own.
+      resumed.push(...s.resumed, { iteration: s.iteration, at: started.toISOString(), codeVersion: version });
+      version = s.codeVersion;
       emit({ type: 'resumed', iteration, iterations: config.training.iterations });
     }
   }
@@ -154,6 +176,7 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
       kind: 'run-snapshot',
       id,
       codeVersion: version,
+      engineCode: engine,
       backend: backend.name,
       iteration,
       startedAt: startedAt.toISOString(),

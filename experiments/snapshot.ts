@@ -68,8 +68,8 @@ export function writeSnapshot(path: string, snapshot: RunSnapshot): void {
 
 export type SnapshotLookup = { kind: 'none' } | { kind: 'usable'; snapshot: RunSnapshot } | { kind: 'unusable'; reason: string };
 
-/** The snapshot at `path` if the run can continue from it: same run, code and backend, not past the end. */
-export function findSnapshot(path: string, run: { id: string; codeVersion: string; backend: string; iterations: number }): SnapshotLookup {
+/** The snapshot at `path` if the run can continue from it: same run, engine code and backend, not past the end. */
+export function findSnapshot(path: string, run: { id: string; engineCode: string; backend: string; iterations: number }): SnapshotLookup {
   if (!existsSync(path)) return { kind: 'none' };
   let raw: unknown;
   try {
@@ -84,8 +84,8 @@ export function findSnapshot(path: string, run: { id: string; codeVersion: strin
   }
   const s = parsed.data;
   if (s.id !== run.id) return { kind: 'unusable', reason: `${path} belongs to run ${s.id}, not ${run.id}` };
-  if (s.codeVersion !== run.codeVersion || s.codeVersion === 'unknown') {
-    return { kind: 'unusable', reason: `${path} was written by code ${s.codeVersion}; this is ${run.codeVersion} (a run continues only under the same code)` };
+  if (s.engineCode !== run.engineCode || s.engineCode === 'unknown') {
+    return { kind: 'unusable', reason: `${path} was written by other engine code (${s.engineCode}, commit ${s.codeVersion}); this is ${run.engineCode} (a run continues only under the same engine code)` };
   }
   if (s.backend !== run.backend) return { kind: 'unusable', reason: `${path} was written on the ${s.backend} backend; this run uses ${run.backend}` };
   if (s.iteration >= run.iterations) return { kind: 'unusable', reason: `${path} is at iteration ${s.iteration}, not before the last (${run.iterations})` };

@@ -100,9 +100,10 @@ export const runRecordSchema = z
         imagesPerSecond: num,
         /**
          * When the run was killed and continued from its snapshot: the iteration it continued
-         * from and when (wallSeconds then counts the work kept, not the work lost).
+         * from, when, and the commit it continued under (the engine code is the same as at the
+         * start, which codeVersion names); wallSeconds then counts the work kept, not the work lost.
          */
-        resumed: z.array(z.object({ iteration: z.number().int().nonnegative(), at: z.string() }).strict()).optional(),
+        resumed: z.array(z.object({ iteration: z.number().int().nonnegative(), at: z.string(), codeVersion: z.string() }).strict()).optional(),
       })
       .strict(),
     dataset: z

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { checkpointSchema, curvePointSchema } from './run-record.js';
 
-export const RUN_SNAPSHOT_VERSION = 1;
+export const RUN_SNAPSHOT_VERSION = 2;
 
 const tensorSchema = z
   .object({
@@ -20,15 +20,20 @@ export const runSnapshotSchema = z
     kind: z.literal('run-snapshot'),
     /** Configuration hash of the run (the record's id). */
     id: z.string().regex(/^[0-9a-f]{16}$/),
-    /** The run continues only under the same code and backend, so that its record stays one computation. */
+    /** The commit the run started from (the record's codeVersion). */
     codeVersion: z.string(),
+    /**
+     * Digest of the engine's code (experiments/run.ts engineCode): the run continues only under
+     * the same engine code and backend, so that its record stays one computation.
+     */
+    engineCode: z.string(),
     backend: z.string(),
     iteration: z.number().int().positive(),
     startedAt: z.string(),
     wallSeconds: z.number().nonnegative(),
     trainSeconds: z.number().nonnegative(),
     measureSeconds: z.number().nonnegative(),
-    resumed: z.array(z.object({ iteration: z.number().int().nonnegative(), at: z.string() }).strict()),
+    resumed: z.array(z.object({ iteration: z.number().int().nonnegative(), at: z.string(), codeVersion: z.string() }).strict()),
     /** Running sums of the training-loss windows (between checkpoints and between curve points). */
     windows: z
       .object({

@@ -11,7 +11,7 @@ import { initBackend } from '../../experiments/backend/resolve.js';
 import { basicNetSpec, buildNetwork, disposeNetwork, initialWeights, trainables } from '../../experiments/model.js';
 import { createOptimizer } from '../../experiments/optimizers.js';
 import { createRandom } from '../../experiments/random.js';
-import { runExperiment, type ProgressEvent } from '../../experiments/run.js';
+import { engineCode, runExperiment, type ProgressEvent } from '../../experiments/run.js';
 import { encodeTensors, findSnapshot, restoreTensors, snapshotPath, stateTensors } from '../../experiments/snapshot.js';
 import { BatchSampler } from '../../experiments/train.js';
 import { readRunRecord } from '../../experiments/record-file.js';
@@ -125,22 +125,25 @@ describe.skipIf(!HAVE_DATA)('continuing a real run from its snapshot', () => {
     const continued = await runExperiment(config, { snapshot: path, onProgress: (e) => events.push(e) });
     expect(events).toContainEqual({ type: 'resumed', iteration: 500, iterations: 600 });
     expect(timeless(continued)).toEqual(timeless(uninterrupted));
-    expect(continued.provenance.resumed).toEqual([{ iteration: 500, at: expect.any(String) }]);
+    expect(continued.provenance.resumed).toEqual([{ iteration: 500, at: expect.any(String), codeVersion: first.provenance.codeVersion }]);
     expect(continued.provenance.startedAt).toBe(first.provenance.startedAt);
+    expect(continued.provenance.codeVersion).toBe(first.provenance.codeVersion);
+    expect(snapshot.engineCode).toBe(engineCode());
+    expect(engineCode()).toMatch(/^[0-9a-f]{16}$/);
   }, 300_000);
 
-  it('ignores, with a notice, a snapshot from other code, another run or a corrupt file', async () => {
+  it('ignores, with a notice, a snapshot from other engine code, another run or a corrupt file', async () => {
     const path = join(work, 'foreign.snapshot.json');
     await runExperiment(config, { snapshot: path });
     const good = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-    const run = { id: good.id as string, codeVersion: good.codeVersion as string, backend: good.backend as string, iterations: 600 };
+    const run = { id: good.id as string, engineCode: good.engineCode as string, backend: good.backend as string, iterations: 600 };
     expect(findSnapshot(path, run).kind).toBe('usable');
-    expect(findSnapshot(path, { ...run, codeVersion: 'f'.repeat(40) })).toMatchObject({ kind: 'unusable', reason: expect.stringMatching(/written by code .* this is f{40}/) });
+    expect(findSnapshot(path, { ...run, engineCode: 'f'.repeat(16) })).toMatchObject({ kind: 'unusable', reason: expect.stringMatching(/written by other engine code .* this is f{16}/) });
     expect(findSnapshot(path, { ...run, id: '0'.repeat(16) })).toMatchObject({ kind: 'unusable', reason: expect.stringMatching(/belongs to run/) });
     expect(findSnapshot(path, { ...run, backend: 'tensorflow' })).toMatchObject({ kind: 'unusable', reason: expect.stringMatching(/on the .* backend; this run uses tensorflow/) });
     expect(findSnapshot(join(work, 'nothing.json'), run)).toEqual({ kind: 'none' });
 
-    writeFileSync(path, JSON.stringify({ ...good, codeVersion: '0'.repeat(40) }));
+    writeFileSync(path, JSON.stringify({ ...good, engineCode: '0'.repeat(16) }));
     const events: ProgressEvent[] = [];
     const fresh = await runExperiment(config, { snapshot: path, onProgress: (e) => events.push(e) });
     expect(events.find((e) => e.type === 'notice')).toMatchObject({ message: expect.stringMatching(/not continuing from the snapshot: .* training from iteration 0/) });

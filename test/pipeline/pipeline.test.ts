@@ -217,6 +217,7 @@ describe('pipeline with the fake engine', () => {
       kind: 'run-snapshot',
       id: pending.hash,
       codeVersion: 'test',
+      engineCode: 'test',
       backend: 'cpu',
       iteration: half,
       startedAt: new Date().toISOString(),
