@@ -44,6 +44,12 @@ export interface RunOptions {
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
+ * The tracked code a run depends on or is driven by. The JSON Schema files in data/schemas are
+ * generated from the zod schemas next to them (npm run pipeline -- schemas) and read by no code.
+ */
+export const CODE_PATHS = ['experiments', 'pipeline', 'data/schemas', ':(exclude)data/schemas/*.schema.json', 'package.json', 'package-lock.json'];
+
+/**
  * The commit of the code that ran; when tracked code differs from it, "-dirty-" and a digest of
  * the difference, so that two different uncommitted states never share a version.
  */
@@ -52,8 +58,7 @@ const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, e
 export function codeVersion(): string {
   try {
     const commit = git('rev-parse', 'HEAD');
-    const paths = ['experiments', 'pipeline', 'data/schemas', 'package.json', 'package-lock.json'];
-    const diff = git('diff', 'HEAD', '--', ...paths);
+    const diff = git('diff', 'HEAD', '--', ...CODE_PATHS);
     return diff ? `${commit}-dirty-${createHash('sha256').update(diff).digest('hex').slice(0, 12)}` : commit;
   } catch {
     return process.env.CODE_VERSION ?? 'unknown';
@@ -62,6 +67,7 @@ export function codeVersion(): string {
 
 /** What a run's numbers depend on: the engine, the schemas and the dependencies (not the pipeline or the site). */
 const ENGINE_PATHS = ['experiments', 'data/schemas', 'package.json', 'package-lock.json'];
+const ENGINE_DIFF_PATHS = [...ENGINE_PATHS, ':(exclude)data/schemas/*.schema.json'];
 
 /**
  * A digest of the engine's code as it is on disk: the git objects of ENGINE_PATHS at HEAD and any
@@ -71,7 +77,7 @@ const ENGINE_PATHS = ['experiments', 'data/schemas', 'package.json', 'package-lo
 export function engineCode(): string {
   try {
     const objects = git('rev-parse', ...ENGINE_PATHS.map((p) => `HEAD:${p}`));
-    const diff = git('diff', 'HEAD', '--', ...ENGINE_PATHS);
+    const diff = git('diff', 'HEAD', '--', ...ENGINE_DIFF_PATHS);
     return createHash('sha256').update(`${objects}\n${diff}`).digest('hex').slice(0, 16);
   } catch {
     return 'unknown';
