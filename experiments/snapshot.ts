@@ -68,8 +68,8 @@ export function writeSnapshot(path: string, snapshot: RunSnapshot): void {
 
 export type SnapshotLookup = { kind: 'none' } | { kind: 'usable'; snapshot: RunSnapshot } | { kind: 'unusable'; reason: string };
 
-/** The snapshot at `path` if the run can continue from it: same run, engine code and backend, not past the end. */
-export function findSnapshot(path: string, run: { id: string; engineCode: string; backend: string; iterations: number }): SnapshotLookup {
+/** The valid snapshot at `path`, or why there is none. */
+function readSnapshot(path: string): SnapshotLookup {
   if (!existsSync(path)) return { kind: 'none' };
   let raw: unknown;
   try {
@@ -82,7 +82,14 @@ export function findSnapshot(path: string, run: { id: string; engineCode: string
     const first = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     return { kind: 'unusable', reason: `${path} does not match the run-snapshot schema (${first})` };
   }
-  const s = parsed.data;
+  return { kind: 'usable', snapshot: parsed.data };
+}
+
+/** The snapshot at `path` if the run can continue from it: same run, engine code and backend, not past the end. */
+export function findSnapshot(path: string, run: { id: string; engineCode: string; backend: string; iterations: number }): SnapshotLookup {
+  const read = readSnapshot(path);
+  if (read.kind !== 'usable') return read;
+  const s = read.snapshot;
   if (s.id !== run.id) return { kind: 'unusable', reason: `${path} belongs to run ${s.id}, not ${run.id}` };
   if (s.engineCode !== run.engineCode || s.engineCode === 'unknown') {
     return { kind: 'unusable', reason: `${path} was written by other engine code (${s.engineCode}, commit ${s.codeVersion}); this is ${run.engineCode} (a run continues only under the same engine code)` };
@@ -94,12 +101,8 @@ export function findSnapshot(path: string, run: { id: string; engineCode: string
 
 /** The iteration a valid snapshot at `path` holds (null when there is none or it is unreadable). */
 export function snapshotIteration(path: string): number | null {
-  try {
-    const parsed = runSnapshotSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-    return parsed.success ? parsed.data.iteration : null;
-  } catch {
-    return null;
-  }
+  const read = readSnapshot(path);
+  return read.kind === 'usable' ? read.snapshot.iteration : null;
 }
 
 export function removeSnapshot(path: string): void {

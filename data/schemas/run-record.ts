@@ -73,6 +73,9 @@ export const pruningSchema = z
   })
   .strict();
 
+/** A run continued from its snapshot: the iteration, when, and the commit it continued under. */
+export const resumeSchema = z.object({ iteration: z.number().int().nonnegative(), at: z.string(), codeVersion: z.string() }).strict();
+
 export const runRecordSchema = z
   .object({
     schemaVersion: z.literal(RUN_RECORD_VERSION),
@@ -103,7 +106,7 @@ export const runRecordSchema = z
          * from, when, and the commit it continued under (the engine code is the same as at the
          * start, which codeVersion names); wallSeconds then counts the work kept, not the work lost.
          */
-        resumed: z.array(z.object({ iteration: z.number().int().nonnegative(), at: z.string(), codeVersion: z.string() }).strict()).optional(),
+        resumed: z.array(resumeSchema).optional(),
       })
       .strict(),
     dataset: z

@@ -2,7 +2,7 @@
 // optimizer tensors, sampler position, what the record has gathered so far), written next to the
 // record so that a killed run continues where it was instead of starting again.
 import { z } from 'zod';
-import { checkpointSchema, curvePointSchema } from './run-record.js';
+import { checkpointSchema, curvePointSchema, resumeSchema } from './run-record.js';
 
 export const RUN_SNAPSHOT_VERSION = 2;
 
@@ -33,7 +33,7 @@ export const runSnapshotSchema = z
     wallSeconds: z.number().nonnegative(),
     trainSeconds: z.number().nonnegative(),
     measureSeconds: z.number().nonnegative(),
-    resumed: z.array(z.object({ iteration: z.number().int().nonnegative(), at: z.string(), codeVersion: z.string() }).strict()),
+    resumed: z.array(resumeSchema),
     /** Running sums of the training-loss windows (between checkpoints and between curve points). */
     windows: z
       .object({
