@@ -342,7 +342,9 @@ describe('the built site', () => {
       expect(overflow, `${path} scrolls sideways on a phone`).toBeLessThanOrEqual(0);
     }
     const runLink = await page.locator('table[data-runs-table] tbody a').first().getAttribute('href');
-    await page.click(`a[href="${runLink}"]`);
+    const from = page.url();
+    // Wait for the run page itself: checking right after the click would look at the page being left.
+    await Promise.all([page.waitForURL((u) => u.href !== from), page.click(`a[href="${runLink}"]`)]);
     await figuresSettled(page);
     expect(await figureProblems(page)).toEqual([]);
 
