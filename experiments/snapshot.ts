@@ -99,10 +99,14 @@ export function findSnapshot(path: string, run: { id: string; engineCode: string
   return { kind: 'usable', snapshot: s };
 }
 
-/** The iteration a valid snapshot at `path` holds (null when there is none or it is unreadable). */
-export function snapshotIteration(path: string): number | null {
+/**
+ * Where a valid snapshot at `path` stands, and whether an engine whose code digest is `engine`
+ * continues from it (other engine code restarts the run from 0). Null when there is none or it is unreadable.
+ */
+export function snapshotStanding(path: string, engine: string): { iteration: number; continues: boolean } | null {
   const read = readSnapshot(path);
-  return read.kind === 'usable' ? read.snapshot.iteration : null;
+  if (read.kind !== 'usable') return null;
+  return { iteration: read.snapshot.iteration, continues: read.snapshot.engineCode === engine && engine !== 'unknown' };
 }
 
 export function removeSnapshot(path: string): void {

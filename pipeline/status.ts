@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { RunRecord } from '../data/schemas/run-record.js';
 import type { Plan } from './plan.js';
 import { locksDir, recordPath, runState, type RunState } from './records.js';
-import { snapshotIteration, snapshotPath } from '../experiments/snapshot.js';
+import { snapshotStanding, snapshotPath } from '../experiments/snapshot.js';
+import { engineCode } from '../experiments/run.js';
 import { staleness } from './lock.js';
 import { calibratedSpeed, formatDuration, runSeconds } from './estimate.js';
 
@@ -38,11 +39,14 @@ export function statusReport(root: string, plan: Plan, workers: number): StatusR
   const status = new Map(plan.runs.map((r) => [r.hash, classify(root, plan, r.hash, states.get(r.hash)!)]));
   // A run killed after a checkpoint continues from its snapshot: only the rest of it remains.
   const unsettled = plan.runs.filter((r) => status.get(r.hash) === 'pending' || status.get(r.hash) === 'running');
+  // A snapshot from other engine code does not count: that run starts again from 0.
+  const engine = engineCode();
   const snapshots = new Map(unsettled.flatMap((r) => {
-    const at = snapshotIteration(snapshotPath(recordPath(root, plan.scale, r.hash)));
+    const at = snapshotStanding(snapshotPath(recordPath(root, plan.scale, r.hash)), engine);
     return at === null ? [] : [[r.hash, at] as const];
   }));
-  const seconds = new Map(plan.runs.map((r) => [r.hash, runSeconds(r.config, speed) * (1 - (snapshots.get(r.hash) ?? 0) / r.config.training.iterations)]));
+  const done = (hash: string) => (snapshots.get(hash)?.continues ? snapshots.get(hash)!.iteration : 0);
+  const seconds = new Map(plan.runs.map((r) => [r.hash, runSeconds(r.config, speed) * (1 - done(r.hash) / r.config.training.iterations)]));
   const remainingOf = (hashes: string[]) =>
     hashes.reduce((s, h) => s + (status.get(h) === 'pending' || status.get(h) === 'running' ? seconds.get(h)! : 0), 0);
 
@@ -80,9 +84,14 @@ export function statusReport(root: string, plan: Plan, workers: number): StatusR
       lines.push(`  ${r.hash} ${r.label}: ${'record' in s ? s.record.failure?.reason : ''}`);
     }
   }
-  if (snapshots.size) {
+  const withSnapshot = (continues: boolean) => unsettled.filter((x) => snapshots.get(x.hash)?.continues === continues);
+  if (withSnapshot(true).length) {
     lines.push('', 'runs with a snapshot (they continue from it, not from iteration 0):');
-    for (const r of unsettled.filter((x) => snapshots.has(x.hash))) lines.push(`  ${r.hash} ${r.label}: iteration ${snapshots.get(r.hash)} of ${r.config.training.iterations}`);
+    for (const r of withSnapshot(true)) lines.push(`  ${r.hash} ${r.label}: iteration ${snapshots.get(r.hash)!.iteration} of ${r.config.training.iterations}`);
+  }
+  if (withSnapshot(false).length) {
+    lines.push('', `snapshots written by other engine code (not ${engine}; these runs start again from iteration 0):`);
+    for (const r of withSnapshot(false)) lines.push(`  ${r.hash} ${r.label}: iteration ${snapshots.get(r.hash)!.iteration} of ${r.config.training.iterations}`);
   }
   const corrupt = plan.runs.filter((r) => states.get(r.hash)!.kind === 'corrupt');
   if (corrupt.length) {

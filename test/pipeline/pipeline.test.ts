@@ -12,6 +12,7 @@ import { planStudies } from '../../pipeline/plan.js';
 import { recordPath } from '../../pipeline/records.js';
 import { statusReport } from '../../pipeline/status.js';
 import { writeSnapshot, snapshotPath, RUN_SNAPSHOT_VERSION } from '../../experiments/snapshot.js';
+import { engineCode } from '../../experiments/run.js';
 import { STUDIES as TINY } from './tiny-studies.js';
 import { FAKE_ENGINE, runPipeline, startPipeline, TINY_STUDIES, trainings, waitFor } from './harness.js';
 
@@ -212,12 +213,12 @@ describe('pipeline with the fake engine', () => {
     const before = statusReport(root, plan, 1);
     const pending = plan.runs.find((r) => !existsSync(recordPath(root, 'quick', r.hash)))!;
     const half = pending.config.training.iterations / 2;
-    writeSnapshot(snapshotPath(recordPath(root, 'quick', pending.hash)), {
+    const snapshotBy = (engine: string) => writeSnapshot(snapshotPath(recordPath(root, 'quick', pending.hash)), {
       schemaVersion: RUN_SNAPSHOT_VERSION,
       kind: 'run-snapshot',
       id: pending.hash,
       codeVersion: 'test',
-      engineCode: 'test',
+      engineCode: engine,
       backend: 'cpu',
       iteration: half,
       startedAt: new Date().toISOString(),
@@ -231,10 +232,18 @@ describe('pipeline with the fake engine', () => {
       curve: [],
       checkpoints: [],
     });
+    snapshotBy(engineCode());
     const withSnapshot = statusReport(root, plan, 1);
     expect(withSnapshot.text).toContain(`runs with a snapshot (they continue from it, not from iteration 0):\n  ${pending.hash} ${pending.label}: iteration ${half} of ${half * 2}`);
     expect(withSnapshot.totalSeconds).toBeCloseTo(before.totalSeconds, 6);
     expect(before.remainingSeconds - withSnapshot.remainingSeconds).toBeGreaterThan(0);
     expect(withSnapshot.counts).toEqual(before.counts);
+
+    // Written by other engine code, the same snapshot is not continued from: the whole run remains.
+    snapshotBy('0123456789abcdef');
+    const foreign = statusReport(root, plan, 1);
+    expect(foreign.text).toContain(`these runs start again from iteration 0):\n  ${pending.hash} ${pending.label}: iteration ${half} of ${half * 2}`);
+    expect(foreign.text).not.toContain('runs with a snapshot (they continue');
+    expect(foreign.remainingSeconds).toBeCloseTo(before.remainingSeconds, 6);
   }, 60_000);
 });
