@@ -292,6 +292,30 @@ describe('the built site', () => {
     await page.context().close();
   }, 60_000);
 
+  it('lists every pruned run of the pruning study before and after, as the dataset has it', async () => {
+    const problems: Problems = { console: [], failed: [], external: [], dialogs: [] };
+    const page = await watchedPage(problems);
+    await page.goto(`${origin}${BASE}studies/pruning.html`);
+    const study = datasets.studies.rows.find((s) => s.study === 'pruning')!;
+    const members = new Set(study.members.map((m) => m.run));
+    const byRun = new Map(datasets.pruning.rows.map((p) => [p.run, p]));
+    const tables = page.locator('table[data-pruning-table]');
+    const rows = await tables.first().locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent ?? '')));
+    expect(rows.map((r) => r[0]).sort()).toEqual([...members].filter((m) => byRun.has(m)).sort());
+    for (const r of rows) {
+      const p = byRun.get(r[0])!;
+      expect(r[3], r[0]).toBe(`${p.removedFilters.toLocaleString('en-US')} of ${p.filtersBefore.toLocaleString('en-US')}`);
+      expect(r[4], r[0]).toBe(`${p.paramsBefore.toLocaleString('en-US')} → ${p.paramsAfter.toLocaleString('en-US')}`);
+      expect(r[7], r[0]).toBe(`${(p.imagesPerSecondAfter / p.imagesPerSecondBefore).toFixed(2)}×`);
+    }
+    // The other runs with dead filters: exactly those outside the study that removed any.
+    const others = datasets.pruning.rows.filter((p) => !members.has(p.run) && p.removedFilters > 0).map((p) => p.run).sort();
+    expect(others.length).toBeGreaterThan(0);
+    expect((await tables.nth(1).locator('tbody tr td:first-child').allTextContents()).sort()).toEqual(others);
+    expect(problems.console).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
   it('sorts and filters the run table', async () => {
     const problems: Problems = { console: [], failed: [], external: [], dialogs: [] };
     const page = await watchedPage(problems);
