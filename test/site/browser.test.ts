@@ -11,7 +11,7 @@ import { extname, join, normalize } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { durationExact, number } from '../../site/lib/format.js';
+import { duration, durationExact, number } from '../../site/lib/format.js';
 import { writeSyntheticDatasets, type SyntheticDatasets } from '../fixtures/synthetic-datasets.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -312,6 +312,17 @@ describe('the built site', () => {
     const others = datasets.pruning.rows.filter((p) => !members.has(p.run) && p.removedFilters > 0).map((p) => p.run).sort();
     expect(others.length).toBeGreaterThan(0);
     expect((await tables.nth(1).locator('tbody tr td:first-child').allTextContents()).sort()).toEqual(others);
+    expect(problems.console).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
+  it('says on the reproduce page what the shown runs cost', async () => {
+    const problems: Problems = { console: [], failed: [], external: [], dialogs: [] };
+    const page = await watchedPage(problems);
+    await page.goto(`${origin}${BASE}reproduce.html`);
+    const runs = datasets.runs.rows;
+    const text = await page.locator('[data-compute]').innerText();
+    expect(text).toContain(`The ${runs.length} runs shown here took ${duration(runs.reduce((s, r) => s + r.wallSeconds, 0))} of worker time`);
     expect(problems.console).toEqual([]);
     await page.context().close();
   }, 60_000);
