@@ -9,8 +9,8 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { duration, durationExact, number } from '../../site/lib/format.js';
 import { writeSyntheticDatasets, type SyntheticDatasets } from '../fixtures/synthetic-datasets.js';
 
@@ -75,8 +75,14 @@ interface Problems {
   dialogs: string[];
 }
 
-async function watchedPage(problems: Problems, viewport = { width: 1280, height: 900 }): Promise<Page> {
+/** Browser contexts a test opened; closed after each test, also when it fails. */
+const openContexts: BrowserContext[] = [];
+
+/** A fresh page that records every console error, failed or external request and dialog in `problems`. */
+async function watchedPage(viewport = { width: 1280, height: 900 }): Promise<{ page: Page; problems: Problems }> {
+  const problems: Problems = { console: [], failed: [], external: [], dialogs: [] };
   const context = await browser.newContext({ viewport });
+  openContexts.push(context);
   // Nothing may leave the site: any request to another origin is refused and recorded.
   await context.route('**/*', (route) => {
     const url = route.request().url();
@@ -97,7 +103,7 @@ async function watchedPage(problems: Problems, viewport = { width: 1280, height:
     problems.dialogs.push(d.message());
     void d.dismiss();
   });
-  return page;
+  return { page, problems };
 }
 
 /** Waits until every figure of the page has been made interactive (or given up on). */
@@ -133,6 +139,10 @@ beforeAll(async () => {
   browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
 }, 300_000);
 
+afterEach(async () => {
+  await Promise.all(openContexts.splice(0).map((c) => c.close()));
+});
+
 afterAll(async () => {
   await browser?.close();
   await new Promise((r) => (server ? server.close(() => r(null)) : r(null)));
@@ -148,8 +158,7 @@ describe('the built site', () => {
   });
 
   it('loads every page cleanly, draws every figure and resolves every internal link', async () => {
-    const problems: Problems = { console: [], failed: [], external: [], dialogs: [] };
-    const page = await watchedPage(problems);
+    const { page, problems } = await watchedPage();
     const start = `${origin}${BASE}index.html`;
     const queue = [start];
     const seen = new Set(queue);
@@ -195,12 +204,10 @@ describe('the built site', () => {
     expect(problems.dialogs).toEqual([]);
     expect(figureIssues).toEqual([]);
     expect([...new Set(brokenAnchors)]).toEqual([]);
-    await page.context().close();
   }, 180_000);
 
   it('shows the verdicts, the contradicted one plainly, and escapes text from run records', async () => {
-    const problems: Problems = { console: [], failed: [], external: [], dialogs: [] };
-    const page = await watchedPage(problems);
+    const { page, problems } = await watchedPage();
     await page.goto(`${origin}${BASE}index.html`);
     const rows = page.locator('table.verdicts tbody tr');
     expect(await rows.count()).toBe(9);
@@ -228,7 +235,6 @@ describe('the built site', () => {
     await page.waitForLoadState('load');
     expect(await page.locator('.failure').innerText()).toContain('<script>alert("not escaped")</script>');
     expect(problems.dialogs).toEqual([]);
-    await page.context().close();
   }, 60_000);
 
   it('shows every field of a run\'s configuration and its provenance, escaped', async () => {
@@ -237,8 +243,7 @@ describe('the built site', () => {
       if (v !== null && typeof v === 'object' && !Array.isArray(v)) return Object.entries(v).flatMap(([k, x]) => leaves(x, path ? `${path}.${k}` : k));
       return [[path, Array.isArray(v) ? `[${v.join(', ')}]` : String(v)]];
     };
-    const problems: Problems = { console: [], failed: [], external: [], dialogs: [] };
-    const page = await watchedPage(problems);
+    const { page, problems } = await watchedPage();
     const complete = datasets.runs.rows.find((r) => r.status === 'complete' && r.studies.includes('emergence') && r.resumedFrom.length === 0)!;
     const failed = datasets.runs.rows.find((r) => r.status === 'failed')!;
     for (const run of [complete, failed]) {
@@ -289,12 +294,10 @@ describe('the built site', () => {
     expect(await row.locator('td').innerText()).toContain(`from the snapshot at iteration ${resumed.resumedFrom[0]}`);
     expect(problems.console).toEqual([]);
     expect(problems.dialogs).toEqual([]);
-    await page.context().close();
   }, 60_000);
 
   it('lists every pruned run of the pruning study before and after, as the dataset has it', async () => {
-    const problems: Problems = { console: [], failed: [], external: [], dialogs: [] };
-    const page = await watchedPage(problems);
+    const { page, problems } = await watchedPage();
     await page.goto(`${origin}${BASE}studies/pruning.html`);
     const study = datasets.studies.rows.find((s) => s.study === 'pruning')!;
     const members = new Set(study.members.map((m) => m.run));
@@ -313,23 +316,19 @@ describe('the built site', () => {
     expect(others.length).toBeGreaterThan(0);
     expect((await tables.nth(1).locator('tbody tr td:first-child').allTextContents()).sort()).toEqual(others);
     expect(problems.console).toEqual([]);
-    await page.context().close();
   }, 60_000);
 
   it('says on the reproduce page what the shown runs cost', async () => {
-    const problems: Problems = { console: [], failed: [], external: [], dialogs: [] };
-    const page = await watchedPage(problems);
+    const { page, problems } = await watchedPage();
     await page.goto(`${origin}${BASE}reproduce.html`);
     const runs = datasets.runs.rows;
     const text = await page.locator('[data-compute]').innerText();
     expect(text).toContain(`The ${runs.length} runs shown here took ${duration(runs.reduce((s, r) => s + r.wallSeconds, 0))} of worker time`);
     expect(problems.console).toEqual([]);
-    await page.context().close();
   }, 60_000);
 
   it('sorts and filters the run table', async () => {
-    const problems: Problems = { console: [], failed: [], external: [], dialogs: [] };
-    const page = await watchedPage(problems);
+    const { page, problems } = await watchedPage();
     await page.goto(`${origin}${BASE}runs.html`);
     const table = page.locator('table[data-runs-table]');
     const column = async (index: number) =>
@@ -363,12 +362,10 @@ describe('the built site', () => {
     const status = headers.indexOf('status');
     expect(new Set(await column(status))).toEqual(new Set(['diverged']));
     expect(problems.console).toEqual([]);
-    await page.context().close();
   }, 60_000);
 
   it('works opened from disk, on a phone, by keyboard, and in both themes', async () => {
-    const problems: Problems = { console: [], failed: [], external: [], dialogs: [] };
-    const page = await watchedPage(problems, { width: 390, height: 844 });
+    const { page, problems } = await watchedPage({ width: 390, height: 844 });
     for (const path of ['index.html', 'studies/optimizer.html', 'runs.html']) {
       await page.goto(pathToFileURL(join(out, path)).href);
       await figuresSettled(page);
@@ -393,12 +390,10 @@ describe('the built site', () => {
     expect(problems.console).toEqual([]);
     expect(problems.failed).toEqual([]);
     expect(problems.external).toEqual([]);
-    await page.context().close();
   }, 60_000);
 
   it('takes screenshots of the home page and an effect page', async () => {
-    const problems: Problems = { console: [], failed: [], external: [], dialogs: [] };
-    const page = await watchedPage(problems, { width: 1280, height: 900 });
+    const { page, problems } = await watchedPage();
     await page.goto(`${origin}${BASE}index.html`);
     await figuresSettled(page);
     await page.screenshot({ path: '/tmp/site-home.png', fullPage: true });
@@ -406,6 +401,5 @@ describe('the built site', () => {
     await figuresSettled(page);
     await page.screenshot({ path: '/tmp/site-effect.png', fullPage: true });
     expect(problems.console).toEqual([]);
-    await page.context().close();
   }, 60_000);
 });
