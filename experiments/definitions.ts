@@ -11,8 +11,11 @@ export interface Thresholds {
 
 export const DEFAULT_THRESHOLDS: Thresholds = { gamma: 1e-3, activation: 1e-12 };
 
-/** Bumped whenever a definition below changes meaning; stored in every dataset. */
-export const DEFINITIONS_VERSION = 1;
+/**
+ * Bumped whenever a definition below changes meaning; stored in every dataset. 2: adds the
+ * lifetime sparseness (the v2 selectivity measure); the active share keeps its meaning.
+ */
+export const DEFINITIONS_VERSION = 2;
 
 export function isDeadByGamma(gamma: number, t: Thresholds = DEFAULT_THRESHOLDS): boolean {
   return Math.abs(gamma) < t.gamma;
@@ -28,10 +31,54 @@ export function isActive(maxOverPositions: number): boolean {
   return maxOverPositions > 0;
 }
 
-/** Fraction of images on which the feature is active, from the per-image count. */
+/**
+ * The active share (v1's selectivity): the fraction of images on which the feature is active,
+ * from the per-image count. It saturates: with 9 to 784 positions per image nearly every
+ * feature is positive somewhere on nearly every image, so it cannot tell selective features apart.
+ */
 export function selectivity(activeImages: number, images: number): number {
   if (images <= 0) throw new Error(`selectivity needs at least one image (got ${images})`);
   return activeImages / images;
+}
+
+/**
+ * A feature's response to one image: the spatial mean of the positive part of its
+ * post-activation output, max(a, 0). For ReLU that is the spatial mean of the output; for leaky
+ * ReLU the negative leak counts as no response (lifetime sparseness is defined on non-negative
+ * responses, and a leak below zero is the feature not firing).
+ */
+export function featureResponse(outputs: ArrayLike<number>): number {
+  if (outputs.length === 0) throw new Error('a response needs at least one position');
+  let sum = 0;
+  for (let i = 0; i < outputs.length; i++) sum += Math.max(0, outputs[i]);
+  return sum / outputs.length;
+}
+
+/**
+ * Lifetime sparseness (Treves-Rolls, normalised as in Vinje and Gallant 2000) of a feature's
+ * responses r over N images, from their sum and sum of squares:
+ * S = (1 - (mean r)^2 / mean(r^2)) / (1 - 1/N). 0 when it responds equally to every image, 1 when
+ * to a single one; null (undefined) when it responds to none (every r = 0) or N < 2. Rounding can
+ * put S a hair outside [0, 1]; it is clamped.
+ */
+export function lifetimeSparseness(sum: number, sumOfSquares: number, images: number): number | null {
+  if (images < 2 || !(sumOfSquares > 0)) return null;
+  const mean = sum / images;
+  const meanSquare = sumOfSquares / images;
+  const s = (1 - (mean * mean) / meanSquare) / (1 - 1 / images);
+  return Math.min(1, Math.max(0, s));
+}
+
+/** Lifetime sparseness of a list of responses (one per image); see lifetimeSparseness. */
+export function lifetimeSparsenessOf(responses: ArrayLike<number>): number | null {
+  let sum = 0;
+  let sumOfSquares = 0;
+  for (let i = 0; i < responses.length; i++) {
+    if (responses[i] < 0) throw new Error(`responses are non-negative (got ${responses[i]} at ${i}); see featureResponse`);
+    sum += responses[i];
+    sumOfSquares += responses[i] * responses[i];
+  }
+  return lifetimeSparseness(sum, sumOfSquares, responses.length);
 }
 
 /**
@@ -89,9 +136,14 @@ export const GLOSSARY: ReadonlyArray<{ term: string; definition: string }> = [
       'Dead filters divided by filters, for one layer or summed over all conv layers of the network. Reported for both criteria.',
   },
   {
-    term: 'Selectivity',
+    term: 'Selectivity: lifetime sparseness (v2, primary)',
     definition:
-      'The fraction of images for which the feature is active (its maximum over positions is > 0). Low selectivity means the feature fires for few images.',
+      'A feature’s response to an image is the spatial mean of its post-activation output (its positive part: a leaky ReLU’s negative leak counts as no response), in inference mode. Over the N images, S = (1 − (mean r)² / mean(r²)) / (1 − 1/N) (Treves-Rolls, normalised as in Vinje and Gallant 2000): 0 when the feature responds equally to every image, 1 when it responds to a single one; undefined for a feature that responds to none. Measured at checkpoints on the probe subset and at the end on the training set.',
+  },
+  {
+    term: 'Selectivity: active share (v1)',
+    definition:
+      'The fraction of images for which the feature is active (its maximum over positions is > 0). It saturates: with 9 to 784 positions per image nearly every feature is positive somewhere on nearly every image (in the v1 study the features that later died read ≥ 0.957, half of them 1.0), so it cannot tell selective features apart. Kept for comparison; v1’s H6 verdict was decided on it.',
   },
   {
     term: 'Early selectivity',

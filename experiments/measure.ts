@@ -1,9 +1,10 @@
 // The measurements taken at checkpoints and at the end: loss and accuracy, and per filter its
-// gamma, beta, selectivity, peak activation, whether it is dead, and the mechanism gradients.
+// gamma, beta, selectivity (active share and lifetime sparseness), peak activation, whether it
+// is dead, and the mechanism gradients.
 import * as tf from '@tensorflow/tfjs-core';
 import { forward, type Network } from './model.js';
 import { gatherBatch, type ImageBatchSource } from './train.js';
-import { isDeadByActivation, isDeadByGamma, type Thresholds } from './definitions.js';
+import { isDeadByActivation, isDeadByGamma, lifetimeSparseness, type Thresholds } from './definitions.js';
 import type { LayerMeasurement } from '../data/schemas/run-record.js';
 
 export interface Evaluation {
@@ -13,6 +14,9 @@ export interface Evaluation {
   /** Per layer and filter: images on which the filter was active, and its largest |activation|. */
   activeImages: number[][];
   peaks: number[][];
+  /** Per layer and filter: sums over the images of the response r and of r^2 (definitions.featureResponse). */
+  responseSums: number[][];
+  responseSquareSums: number[][];
 }
 
 /**
@@ -30,6 +34,8 @@ export function evaluate(
   const batchSize = options.batchSize ?? 500;
   const activeImages = spec.filters.map((f) => new Array<number>(f).fill(0));
   const peaks = spec.filters.map((f) => new Array<number>(f).fill(0));
+  const responseSums = spec.filters.map((f) => new Array<number>(f).fill(0));
+  const responseSquareSums = spec.filters.map((f) => new Array<number>(f).fill(0));
   let lossSum = 0;
   let correct = 0;
   const indices = new Uint32Array(batchSize);
@@ -46,23 +52,36 @@ export function evaluate(
         const perImage = tf.max(a, [1, 2]);
         const active = tf.sum(tf.cast(tf.greater(perImage, 0), 'float32'), 0);
         const peak = spec.activation === 'relu' ? tf.max(perImage, 0) : tf.max(tf.abs(a), [0, 1, 2]);
-        return [active, peak];
+        // The response of each image (definitions.featureResponse): spatial mean of max(a, 0).
+        // Squared and summed in float64 below: a nearly dead feature's r^2 underflows float32.
+        return [active, peak, tf.mean(spec.activation === 'relu' ? a : tf.relu(a), [1, 2])];
       });
       return [loss, hits, ...perLayer];
     });
     lossSum += outs[0].dataSync()[0];
     correct += outs[1].dataSync()[0];
     for (let l = 0; l < activeImages.length && options.filters; l++) {
-      const active = outs[2 + 2 * l].dataSync();
-      const peak = outs[3 + 2 * l].dataSync();
-      for (let f = 0; f < active.length; f++) {
+      const active = outs[2 + 3 * l].dataSync();
+      const peak = outs[3 + 3 * l].dataSync();
+      const responses = outs[4 + 3 * l].dataSync();
+      const filters = active.length;
+      for (let f = 0; f < filters; f++) {
         activeImages[l][f] += active[f];
         if (peak[f] > peaks[l][f]) peaks[l][f] = peak[f];
+      }
+      const sums = responseSums[l];
+      const squares = responseSquareSums[l];
+      for (let i = 0; i < n; i++) {
+        for (let f = 0; f < filters; f++) {
+          const r = responses[i * filters + f];
+          sums[f] += r;
+          squares[f] += r * r;
+        }
       }
     }
     tf.dispose([x, y, ...outs]);
   }
-  return { loss: lossSum / count, accuracy: correct / count, images: count, activeImages, peaks };
+  return { loss: lossSum / count, accuracy: correct / count, images: count, activeImages, peaks, responseSums, responseSquareSums };
 }
 
 /** Rounds to 6 significant digits: the records' precision (float32 carries about 7). */
@@ -77,6 +96,12 @@ export function layerMeasurements(net: Network, evaluation: Evaluation, threshol
     const beta = Array.from(block.beta.dataSync(), round6);
     const peak = evaluation.peaks[layer].map(round6);
     const selectivity = evaluation.activeImages[layer].map((a) => round6(a / evaluation.images));
+    const sums = evaluation.responseSums[layer];
+    const squares = evaluation.responseSquareSums[layer];
+    const lifetime = sums.map((sum, f) => {
+      const s = lifetimeSparseness(sum, squares[f], evaluation.images);
+      return s === null ? null : round6(s);
+    });
     const indices = (pred: (i: number) => boolean) => gamma.map((_, i) => i).filter(pred);
     return {
       layer,
@@ -84,6 +109,7 @@ export function layerMeasurements(net: Network, evaluation: Evaluation, threshol
       gamma,
       beta,
       selectivity,
+      lifetimeSparseness: lifetime,
       peak,
       deadByGamma: indices((i) => isDeadByGamma(gamma[i], thresholds)),
       deadByActivation: indices((i) => isDeadByActivation(evaluation.peaks[layer][i], thresholds)),

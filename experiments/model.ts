@@ -2,6 +2,7 @@
 // average pooling and a linear head, built from explicit TF.js variables.
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNormTraining } from './backend/batch-norm.js';
+import { flushSubnormals } from './backend/subnormals.js';
 import type { RunConfig, ParameterGroup } from './config.js';
 import type { Random } from './random.js';
 
@@ -193,15 +194,17 @@ export function forward(net: Network, x: tf.Tensor4D, mode: 'train' | 'infer', k
 }
 
 /** Moves the running statistics towards the batch statistics (PyTorch convention, unbiased variance). */
-export function updateRunningStatistics(net: Network, stats: ForwardResult['batchStatistics'], batchSize: number): void {
+export function updateRunningStatistics(net: Network, stats: ForwardResult['batchStatistics'], batchSize: number, flush = true): void {
   const m = net.spec.bnMomentum;
   const sizes = blockSizes(net.spec);
   tf.tidy(() => {
     net.blocks.forEach((block, i) => {
       const n = batchSize * sizes[i][0] * sizes[i][1];
       const unbias = n > 1 ? n / (n - 1) : 1;
-      block.runningMean.assign(tf.add(tf.mul(block.runningMean, 1 - m), tf.mul(stats[i].mean, m)));
-      block.runningVariance.assign(tf.add(tf.mul(block.runningVariance, 1 - m), tf.mul(stats[i].variance, m * unbias)));
+      const mean = tf.add(tf.mul(block.runningMean, 1 - m), tf.mul(stats[i].mean, m)) as tf.Tensor1D;
+      const variance = tf.add(tf.mul(block.runningVariance, 1 - m), tf.mul(stats[i].variance, m * unbias)) as tf.Tensor1D;
+      block.runningMean.assign(flush ? flushSubnormals(mean) : mean);
+      block.runningVariance.assign(flush ? flushSubnormals(variance) : variance);
     });
   });
 }

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { RunConfig, ResolvedOptimizer } from './config.js';
 import type { Trainable } from './model.js';
+import { flushSubnormals } from './backend/subnormals.js';
 
 interface Slots {
   [slot: string]: tf.Variable;
@@ -89,6 +90,8 @@ export interface Optimizer {
   apply(grads: tf.NamedTensorMap, lr: number): void;
   /** Number of updates applied so far. */
   readonly iterations: number;
+  /** Whether each update flushes subnormal parameters and slots to zero (see backend/subnormals.ts). */
+  readonly flushesSubnormals: boolean;
   /** The optimizer's state tensors by name (`<parameter index>/<slot>`), for snapshots. */
   readonly slots: ReadonlyMap<string, tf.Variable>;
   /** Continues from `t` updates (when a run continues from its snapshot, after its slots are restored). */
@@ -99,9 +102,13 @@ export interface Optimizer {
 /**
  * The configured optimizer over the network's trainables. L2 adds strength * w to the gradient
  * (the loss term strength/2 ||w||^2); decoupled weight decay shrinks w by (1 - lr * strength)
- * before the update, as AdamW does; both only on the configured parameter groups.
+ * before the update, as AdamW does; both only on the configured parameter groups. Unless told
+ * not to, every update then flushes subnormal values of the parameters and slots to zero (what a
+ * native framework gets from the CPU's flush-to-zero mode): they are 25 orders of magnitude below
+ * both dead thresholds, and wasm arithmetic on them is ~100x slower.
  */
-export function createOptimizer(config: RunConfig, params: Trainable[]): Optimizer {
+export function createOptimizer(config: RunConfig, params: Trainable[], options: { flushSubnormals?: boolean } = {}): Optimizer {
+  const flush = options.flushSubnormals ?? true;
   const h = config.optimizer;
   const rule = RULES[h.name];
   const { kind, strength, appliesTo } = config.regularization;
@@ -120,6 +127,7 @@ export function createOptimizer(config: RunConfig, params: Trainable[]): Optimiz
       return t;
     },
     slots: named,
+    flushesSubnormals: flush,
     setIterations(value) {
       if (!Number.isInteger(value) || value < 0) throw new Error(`an optimizer cannot continue from ${value} updates`);
       t = value;
@@ -135,7 +143,9 @@ export function createOptimizer(config: RunConfig, params: Trainable[]): Optimiz
           let current: tf.Tensor = w;
           if (regularized && kind === 'l2') g = tf.add(g, tf.mul(w, strength));
           if (regularized && kind === 'decoupled') current = tf.mul(w, 1 - lr * strength);
-          w.assign(rule.update(current, g, slots[i], lr, t, h));
+          const updated = rule.update(current, g, slots[i], lr, t, h);
+          w.assign(flush ? flushSubnormals(updated) : updated);
+          if (flush) for (const slot of Object.values(slots[i])) slot.assign(flushSubnormals(slot));
         });
       });
     },

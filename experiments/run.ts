@@ -327,6 +327,8 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
       measureSeconds: round6(measureMs / 1000),
       imagesPerSecond: round6(trainMs > 0 ? (iteration * config.training.batchSize) / (trainMs / 1000) : 0),
       ...(resumed.length > 0 ? { resumed } : {}),
+      engineCode: engine,
+      flushSubnormals: optimizer.flushesSubnormals,
     },
     dataset: {
       name: data.name,

@@ -97,7 +97,7 @@ export function trainStep(net: Network, optimizer: Optimizer, x: tf.Tensor4D, y:
     logits = tf.keep(out.logits);
     return tf.losses.softmaxCrossEntropy(y, out.logits) as tf.Scalar;
   }, vars);
-  updateRunningStatistics(net, stats, x.shape[0]);
+  updateRunningStatistics(net, stats, x.shape[0], optimizer.flushesSubnormals);
   optimizer.apply(grads, lr);
   const correctT = tf.tidy(() => tf.sum(tf.equal(tf.argMax(logits!, 1), tf.argMax(y, 1))));
   const loss = value.dataSync()[0];

@@ -17,6 +17,12 @@ export const layerMeasurementSchema = z
     beta: nums,
     /** Fraction of measured images on which the filter is active (max over positions > 0). */
     selectivity: nums,
+    /**
+     * Lifetime sparseness of each filter's responses over the measured images (the v2 selectivity,
+     * experiments/definitions.ts); null for a filter that responded to none. Absent in records
+     * written before it was measured.
+     */
+    lifetimeSparseness: z.array(z.number().min(0).max(1).nullable()).optional(),
     /** Largest |activation| over every position of every measured image. */
     peak: nums,
     /** Indices of filters dead by each criterion, under the record's thresholds. */
@@ -107,6 +113,18 @@ export const runRecordSchema = z
          * start, which codeVersion names); wallSeconds then counts the work kept, not the work lost.
          */
         resumed: z.array(resumeSchema).optional(),
+        /**
+         * A digest of the engine's code (experiments/, data/schemas/, the dependencies) the run
+         * trained with: records of one figure can be told apart by engine version. Absent in
+         * records written before it was stored.
+         */
+        engineCode: z.string().optional(),
+        /**
+         * Whether every update flushed subnormal parameters, optimizer slots and running
+         * statistics to zero (experiments/backend/subnormals.ts). Absent in records written
+         * before the flush existed, which trained without it.
+         */
+        flushSubnormals: z.boolean().optional(),
       })
       .strict(),
     dataset: z

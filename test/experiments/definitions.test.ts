@@ -1,6 +1,16 @@
 // The definitions on values worked out by hand.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_THRESHOLDS, isDeadByActivation, isDeadByGamma, networkSparsity, selectivity, sparsity } from '../../experiments/definitions.js';
+import {
+  DEFAULT_THRESHOLDS,
+  featureResponse,
+  isDeadByActivation,
+  isDeadByGamma,
+  lifetimeSparseness,
+  lifetimeSparsenessOf,
+  networkSparsity,
+  selectivity,
+  sparsity,
+} from '../../experiments/definitions.js';
 
 describe('definitions', () => {
   it('applies the thresholds strictly', () => {
@@ -18,5 +28,36 @@ describe('definitions', () => {
     expect(sparsity(0, 5)).toBe(0);
     expect(selectivity(3, 12)).toBe(0.25);
     expect(() => sparsity(0, 0)).toThrow(/at least one filter/);
+  });
+});
+
+describe('lifetime sparseness (v2 selectivity)', () => {
+  it('is 0 for a feature that responds equally to every image', () => {
+    expect(lifetimeSparsenessOf([0.3, 0.3, 0.3, 0.3, 0.3])).toBe(0);
+  });
+
+  it('is 1 for a feature that responds to a single image', () => {
+    expect(lifetimeSparsenessOf([0, 0, 2.5, 0])).toBe(1);
+  });
+
+  it('is undefined (null) for a feature that responds to no image, or for fewer than two images', () => {
+    expect(lifetimeSparsenessOf([0, 0, 0])).toBeNull();
+    expect(lifetimeSparsenessOf([4])).toBeNull();
+  });
+
+  it('gives the value worked out by hand for two of four images', () => {
+    // r = [1, 1, 0, 0]: mean 1/2, mean of squares 1/2, so 1 - (1/4)/(1/2) = 1/2; over 1 - 1/4: 2/3.
+    expect(lifetimeSparsenessOf([1, 0, 1, 0])).toBeCloseTo(2 / 3, 12);
+    // r = [3, 1]: mean 2, mean of squares 5: (1 - 4/5) / (1/2) = 0.4.
+    expect(lifetimeSparseness(4, 10, 2)).toBeCloseTo(0.4, 12);
+  });
+
+  it('does not depend on the scale of the responses', () => {
+    expect(lifetimeSparsenessOf([1e-20, 3e-20, 0, 0])).toBeCloseTo(lifetimeSparsenessOf([1, 3, 0, 0])!, 12);
+  });
+
+  it('rejects negative responses and takes the positive part of outputs as the response', () => {
+    expect(() => lifetimeSparsenessOf([1, -0.01])).toThrow(/non-negative/);
+    expect(featureResponse([-0.01, 2, 0, -5])).toBe(0.5);
   });
 });

@@ -22,6 +22,17 @@ describe('measurements on a hand-built network', () => {
     expect(layers[1].deadByActivation).toEqual([1]);
     expect(layers[0].selectivity).toEqual([0.5, 1, 0]);
     expect(layers[1].selectivity).toEqual([0.5, 0]);
+    // Lifetime sparseness, by hand. Layer 0 filter 0 responds 1/s, 0, (2/s)/16, 0 to the four
+    // images (s = sqrt(1 + 1e-5) cancels): mean^2 / mean(r^2) = (1.125^2/16) / (1.015625/4).
+    const ls = (ratio: number) => (1 - ratio) / (1 - 1 / 4);
+    expect(layers[0].lifetimeSparseness![0]).toBeCloseTo(ls(1.265625 / 16 / (1.015625 / 4)), 5);
+    // Filter 1 responds about 0.5 to every image (beta 0.5, gamma 5e-4): nearly 0.
+    expect(layers[0].lifetimeSparseness![1]).toBeLessThan(1e-5);
+    // Filter 2 never responds: undefined.
+    expect(layers[0].lifetimeSparseness![2]).toBeNull();
+    // Layer 1 filter 0 sees the pooled layer-0 filter 0: 1/s^2, 0, (2/s^2)/4, 0.
+    expect(layers[1].lifetimeSparseness![0]).toBeCloseTo(ls(1.5 ** 2 / 16 / (1.25 / 4)), 5);
+    expect(layers[1].lifetimeSparseness![1]).toBeNull();
     // Peak of filter (0,0) is the +2 pixel; filter (0,1) is 0.5 + 5e-4 * 2 / sqrt(1 + 1e-5) at most.
     expect(layers[0].peak[0]).toBeCloseTo(2 / Math.sqrt(1 + 1e-5), 5);
     expect(layers[0].peak[1]).toBeCloseTo(0.5 + 1e-3 / Math.sqrt(1 + 1e-5), 5);
@@ -39,6 +50,9 @@ describe('measurements on a hand-built network', () => {
     expect(layers[0].deadByActivation).toEqual([]);
     expect(layers[1].deadByActivation).toEqual([]);
     expect(layers[0].selectivity).toEqual([0.5, 1, 0]);
+    // The negative leak is no response: filter 0 reads as under ReLU, filter 2 (output -0.01) as none.
+    expect(layers[0].lifetimeSparseness![0]).toBeCloseTo((1 - 1.265625 / 16 / (1.015625 / 4)) / 0.75, 5);
+    expect(layers[0].lifetimeSparseness![2]).toBeNull();
     disposeNetwork(net);
   });
 
