@@ -1,0 +1,151 @@
+// H6 (v2): the features that die were selective before they died, read as the lifetime
+// sparseness at the early checkpoint, compared with the survivors of the same block.
+import { EARLY_FRACTION } from '../../experiments/definitions.js';
+import { byMajority, mean, median, sd, type Outcome, type RuleResult, type RuleUnit, type UnitOutcome } from './rule.js';
+
+/** The constants of the rule, fixed before the emergence-long runs it decides existed. */
+export const H6_V2 = {
+  /** A block of a run is compared when at least this many of its features die after the early checkpoint... */
+  minDying: 3,
+  /** ...and at least this many survive. */
+  minSurvivors: 3,
+  /** Dying minus surviving median early lifetime sparseness at or above this: the run's block supports. */
+  selectiveGap: 0.1,
+  /** Below this it contradicts (between the two: unclear). */
+  contradictBelow: 0.05,
+  /**
+   * A block in which at least saturatedShare of the compared features read within saturatedMargin
+   * of the same end of the scale (0 or 1) is saturated, as v1's active share was at 1: it does not decide.
+   */
+  saturatedShare: 0.75,
+  saturatedMargin: 0.02,
+  /** A block decides only with at least this many compared runs (seeds). */
+  minRuns: 3,
+  earlyFraction: EARLY_FRACTION,
+} as const;
+
+/** One feature of one run, as the filters dataset gives it. */
+export interface H6Feature {
+  layer: number;
+  /** Lifetime sparseness on the probe at the run's early checkpoint (null: no response, or no such checkpoint). */
+  earlyLifetime: number | null;
+  /** Iteration of the early checkpoint (null: the run has none). */
+  earlyAt: number | null;
+  /** Checkpoint from which the feature stays dead by activation; null when alive at the end. */
+  diedAt: number | null;
+}
+
+export interface H6Run {
+  run: string;
+  seed: number;
+  features: readonly H6Feature[];
+}
+
+export interface H6BlockNumbers {
+  run: string;
+  seed: number;
+  layer: number;
+  dying: number;
+  survivors: number;
+  /** Dead by the early checkpoint: left out. */
+  alreadyDead: number;
+  /** Compared features with no response at the early checkpoint (undefined lifetime sparseness): left out. */
+  noResponse: number;
+  dyingMedian: number | null;
+  survivorMedian: number | null;
+  /** dyingMedian - survivorMedian. */
+  gap: number | null;
+  /** Share of the compared features within saturatedMargin of 0, and of 1. */
+  nearZero: number | null;
+  nearOne: number | null;
+}
+
+export interface H6Block {
+  layer: number;
+  outcome: Outcome | null;
+  /** Runs whose block was compared. */
+  runs: number;
+  meanGap: number | null;
+  sdGap: number | null;
+}
+
+export interface H6Effect {
+  /** Mean of the deciding blocks' gaps over their units, and its sd. */
+  meanGap: number | null;
+  sdGap: number | null;
+  blocks: H6Block[];
+}
+
+/** The comparison in one block of one run. */
+export function h6Unit(run: H6Run, layer: number): RuleUnit<H6BlockNumbers> {
+  const rows = run.features.filter((f) => f.layer === layer);
+  const earlyAt = rows.find((f) => f.earlyAt !== null)?.earlyAt ?? null;
+  const alreadyDead = rows.filter((f) => f.diedAt !== null && earlyAt !== null && f.diedAt <= earlyAt).length;
+  const compared = rows.filter((f) => !(f.diedAt !== null && earlyAt !== null && f.diedAt <= earlyAt));
+  const defined = compared.filter((f) => f.earlyLifetime !== null);
+  const dying = defined.filter((f) => f.diedAt !== null).map((f) => f.earlyLifetime as number);
+  const survivors = defined.filter((f) => f.diedAt === null).map((f) => f.earlyLifetime as number);
+  const all = [...dying, ...survivors];
+  const share = (near: (s: number) => boolean) => (all.length > 0 ? all.filter(near).length / all.length : null);
+  const nearZero = share((s) => s <= H6_V2.saturatedMargin);
+  const nearOne = share((s) => s >= 1 - H6_V2.saturatedMargin);
+  const numbers: H6BlockNumbers = {
+    run: run.run,
+    seed: run.seed,
+    layer,
+    dying: dying.length,
+    survivors: survivors.length,
+    alreadyDead,
+    noResponse: compared.length - defined.length,
+    dyingMedian: dying.length ? median(dying) : null,
+    survivorMedian: survivors.length ? median(survivors) : null,
+    gap: null,
+    nearZero,
+    nearOne,
+  };
+  const key = `${run.run}/layer ${layer}`;
+  if (earlyAt === null) return { key, outcome: 'insufficient', note: 'no-early-checkpoint', numbers };
+  if (dying.length < H6_V2.minDying) return { key, outcome: 'insufficient', note: 'too-few-dying', numbers };
+  if (survivors.length < H6_V2.minSurvivors) return { key, outcome: 'insufficient', note: 'too-few-survivors', numbers };
+  numbers.gap = median(dying) - median(survivors);
+  if ((nearZero as number) >= H6_V2.saturatedShare || (nearOne as number) >= H6_V2.saturatedShare) return { key, outcome: 'insufficient', note: 'saturated', numbers };
+  const outcome: UnitOutcome = numbers.gap >= H6_V2.selectiveGap ? 'supports' : numbers.gap < H6_V2.contradictBelow ? 'contradicts' : 'unclear';
+  return { key, outcome, note: null, numbers };
+}
+
+/**
+ * Units: each block of each run. A block decides when at least minRuns runs compare it; its
+ * outcome is the majority of those runs. H6 is supported when every deciding block supports it,
+ * contradicted when every deciding block contradicts it, and inconclusive otherwise or when no
+ * block decides.
+ */
+export function h6(runs: readonly H6Run[]): RuleResult<H6BlockNumbers, H6Effect> {
+  const layers = [...new Set(runs.flatMap((r) => r.features.map((f) => f.layer)))].sort((a, b) => a - b);
+  const units = runs.flatMap((run) => layers.map((layer) => h6Unit(run, layer)));
+  const blocks: H6Block[] = layers.map((layer) => {
+    const informative = units.filter((u) => u.numbers.layer === layer && u.outcome !== 'insufficient');
+    const gaps = informative.map((u) => u.numbers.gap as number);
+    return {
+      layer,
+      outcome: informative.length >= H6_V2.minRuns ? byMajority(informative.map((u) => ({ label: u.key, outcome: u.outcome, detail: '' }))) : null,
+      runs: informative.length,
+      meanGap: gaps.length ? mean(gaps) : null,
+      sdGap: gaps.length > 1 ? sd(gaps) : null,
+    };
+  });
+  const deciding = blocks.filter((b) => b.outcome !== null);
+  let outcome: Outcome = 'inconclusive';
+  let note: string | null = deciding.length === 0 ? 'no-deciding-block' : null;
+  if (deciding.length > 0 && deciding.every((b) => b.outcome === 'supported')) outcome = 'supported';
+  else if (deciding.length > 0 && deciding.every((b) => b.outcome === 'contradicted')) outcome = 'contradicted';
+  const decidingGaps = units
+    .filter((u) => u.outcome !== 'insufficient' && deciding.some((b) => b.layer === u.numbers.layer))
+    .map((u) => u.numbers.gap as number);
+  if (outcome === 'inconclusive' && note === null) note = 'blocks-disagree-or-unclear';
+  return {
+    outcome,
+    note,
+    units,
+    effect: { meanGap: decidingGaps.length ? mean(decidingGaps) : null, sdGap: decidingGaps.length > 1 ? sd(decidingGaps) : null, blocks },
+  };
+}
