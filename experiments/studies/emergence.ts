@@ -14,6 +14,6 @@ export const emergenceStudy: Study = {
     const cell = withPatch(mainConfig(scale), {
       measure: { checkpointEvery: p.emergenceCheckpointEvery, mechanism: true, testAtCheckpoints: p.emergenceTestAtCheckpoints },
     });
-    return crossSeeds([cell], p.seeds);
+    return crossSeeds([cell], p.emergenceSeeds);
   },
 };

@@ -1,6 +1,11 @@
-// Every study, in the order a sweep runs them: the main table first (issue 6).
+// Every study, in the order a sweep runs them: study v2's first, in the order issue 14 asks (the
+// runs deciding H6/H7, H5, H2, then H3), then v1's (recorded at full scale but for the seeds v2 adds).
 import { activationStudy } from './activation.js';
 import { batchSizeStudy } from './batch-size.js';
+import { decoupledStrengthStudy } from './decoupled-strength.js';
+import { emergenceLongStudy } from './emergence-long.js';
+import { lrRangeStudy } from './lr-range.js';
+import { taskEqualStudy } from './task-equal.js';
 import { emergenceStudy } from './emergence.js';
 import { learningRateStudy } from './learning-rate.js';
 import { optimizerStudy } from './optimizer.js';
@@ -13,6 +18,10 @@ import { widthStudy } from './width.js';
 export type { Study, StudyContext } from './study.js';
 
 export const STUDIES: readonly Study[] = [
+  emergenceLongStudy,
+  taskEqualStudy,
+  lrRangeStudy,
+  decoupledStrengthStudy,
   optimizerStudy,
   emergenceStudy,
   pruningStudy,

@@ -44,6 +44,28 @@ export interface ScaleProtocol {
   learningRates: readonly number[];
   widths: readonly number[];
   classes: readonly number[];
+  /** The v1 emergence study's seeds (study v2's emergence-long supersedes it). */
+  emergenceSeeds: readonly number[];
+  /**
+   * Study v2 (issue 14). emergence-long: long enough to see whether sparsity levels off, with the
+   * mechanism and dense checkpoints.
+   */
+  emergenceLong: { iterations: number; checkpointEvery: number; seeds: readonly number[] };
+  /** task-equal: every task on the same number of class-stratified training images (same epochs). */
+  taskEqual: { trainImages: number | null; seeds: readonly number[] };
+  /**
+   * lr-range: each update rule's learning rates, at least 3 over a tenfold span that includes
+   * PyTorch's default (v1's) and Keras' where they differ (Adadelta: 1.0 and 1e-3, so it spans
+   * 1000x); regularization kinds in sweep order (L2 first: it decides H2).
+   */
+  lrRanges: Readonly<Record<'sgd' | 'momentum' | 'adam' | 'adamax' | 'adagrad' | 'adadelta' | 'rmsprop', readonly number[]>>;
+  lrRangeKinds: ReadonlyArray<'l2' | 'none'>;
+  lrRangeSeeds: readonly number[];
+  /**
+   * decoupled-strength: AdamW's decay strengths at lr 1e-3. PyTorch's convention, w <- w (1 - lr
+   * strength) per step: a per-step shrink of 5e-7 (v1's 5e-4) up to 5e-4.
+   */
+  decoupledStrengths: readonly number[];
 }
 
 /**
@@ -76,15 +98,31 @@ export const PROTOCOLS: Record<Scale, ScaleProtocol> = {
     emergenceTestAtCheckpoints: true,
     prune: true,
     tableDecoupled: 'adam-only',
-    strengthOptimizers: ['adam'],
+    // Study v2: SGD with momentum too, and 3 seeds for every one-factor cell that decides a verdict.
+    strengthOptimizers: ['adam', 'momentum'],
     tableSeeds: [0, 1, 2],
-    seeds: [0, 1],
+    seeds: [0, 1, 2],
     strengths: [1e-4, 5e-4, 1e-3, 2e-3],
     batchSizes: [16, 32, 64],
     learningRates: [5e-4, 1e-3, 2e-3],
     // Width 32 costs about three width-16 runs per seed and tests no hypothesis: quick scale only.
     widths: [8, 16],
     classes: [2, 5, 10],
+    emergenceSeeds: [0, 1],
+    emergenceLong: { iterations: 30_000, checkpointEvery: 500, seeds: [0, 1, 2] },
+    taskEqual: { trainImages: 12_000, seeds: [0, 1, 2] },
+    lrRanges: {
+      sgd: [0.01, 0.03, 0.1],
+      momentum: [3e-3, 0.01, 0.03],
+      adam: [3e-4, 1e-3, 3e-3],
+      adamax: [1e-3, 2e-3, 1e-2],
+      adagrad: [1e-3, 3e-3, 1e-2],
+      adadelta: [1e-3, 1e-2, 0.1, 1],
+      rmsprop: [1e-3, 3e-3, 1e-2],
+    },
+    lrRangeKinds: ['l2', 'none'],
+    lrRangeSeeds: [0, 1],
+    decoupledStrengths: [5e-4, 5e-3, 5e-2, 0.5],
   },
   // A check of the whole system on the real data in about 15 minutes on 2 cores: the same model
   // and grids (a little coarser), 250 iterations on a class-stratified subset, one seed. Issue 6's reference saw no
@@ -109,6 +147,23 @@ export const PROTOCOLS: Record<Scale, ScaleProtocol> = {
     learningRates: [5e-4, 1e-3, 2e-3],
     widths: [8, 16, 32],
     classes: [2, 5, 10],
+    emergenceSeeds: [0],
+    emergenceLong: { iterations: 500, checkpointEvery: 50, seeds: [0] },
+    // The quick scale trains every task on its 2,048-image subset already: the same runs as the task study.
+    taskEqual: { trainImages: 2048, seeds: [0] },
+    lrRanges: {
+      sgd: [0.01, 0.03, 0.1],
+      momentum: [3e-3, 0.01, 0.03],
+      adam: [3e-4, 1e-3, 3e-3],
+      adamax: [1e-3, 2e-3, 1e-2],
+      adagrad: [1e-3, 3e-3, 1e-2],
+      adadelta: [1e-3, 1e-2, 0.1, 1],
+      rmsprop: [1e-3, 3e-3, 1e-2],
+    },
+    // L2 only: the quick scale checks the system in minutes.
+    lrRangeKinds: ['l2'],
+    lrRangeSeeds: [0],
+    decoupledStrengths: [5e-4, 5e-2],
   },
 };
 

@@ -9,18 +9,33 @@ import { PlanError, planStudies, selectStudies } from '../../pipeline/plan.js';
 import { runSeconds } from '../../pipeline/estimate.js';
 import type { Study } from '../../experiments/studies/study.js';
 import { tinyInput } from './fixtures.js';
+import { cellsOf, rangeShortfall, type RangeCell } from '../../analysis/v2/lr-range.js';
 
 const noCifar = { cifar: false };
 
 describe('study definitions', () => {
   it('has one study per effect of the brief, and a study for every hypothesis', () => {
     expect(STUDIES.map((s) => s.name).sort()).toEqual(
-      ['activation', 'batch-size', 'emergence', 'learning-rate', 'optimizer', 'pruning', 'strength', 'task', 'width'].sort(),
+      [
+        'activation',
+        'batch-size',
+        'emergence',
+        'learning-rate',
+        'optimizer',
+        'pruning',
+        'strength',
+        'task',
+        'width',
+        'emergence-long',
+        'task-equal',
+        'lr-range',
+        'decoupled-strength',
+      ].sort(),
     );
     for (const h of HYPOTHESES) {
       expect(studyNamed(h.study).hypotheses).toContain(h.id);
     }
-    expect(() => studyNamed('nope')).toThrow(/known studies: optimizer/);
+    expect(() => studyNamed('nope')).toThrow(/known studies: emergence-long, task-equal/);
   });
 
   it.each(['quick', 'full'] as const)('expands at %s scale into valid configurations', (scale) => {
@@ -37,7 +52,7 @@ describe('study definitions', () => {
     const shared = plan.runs.find((r) => r.hash === main)!;
     // The main configuration (seed 0) is the Adam + L2 cell of the table, the pruning study's run,
     // and the main value of every one-factor sweep.
-    expect(shared.studies.sort()).toEqual(['activation', 'batch-size', 'learning-rate', 'optimizer', 'pruning', 'strength', 'task', 'width']);
+    expect(shared.studies.sort()).toEqual(['activation', 'batch-size', 'learning-rate', 'lr-range', 'optimizer', 'pruning', 'strength', 'task', 'width']);
     const all = plan.studies.reduce((n, s) => n + s.members.length, 0);
     expect(plan.runs.length).toBeLessThan(all);
     expect(new Set(plan.runs.map((r) => r.hash)).size).toBe(plan.runs.length);
@@ -94,12 +109,60 @@ describe('study definitions', () => {
     expect(PROTOCOLS.full.tableSeeds.length).toBeGreaterThanOrEqual(3);
   });
 
+  it('gives study v2 designs that its rules can decide (issue 14)', () => {
+    const plan = planStudies(STUDIES, 'full', noCifar);
+    const members = (name: string) => plan.runs.filter((r) => r.studies.includes(name)).map((r) => r.config);
+    // Emergence: at least 30,000 iterations, 3 seeds, the mechanism.
+    const long = members('emergence-long');
+    expect(new Set(long.map((c) => c.training.seed)).size).toBeGreaterThanOrEqual(3);
+    for (const c of long) expect(c.training.iterations).toBeGreaterThanOrEqual(30_000);
+    expect(long.every((c) => c.measure.mechanism)).toBe(true);
+    // Task at equal size: every task on the same number of training images (and so epochs), 3 seeds.
+    const equal = members('task-equal');
+    expect(new Set(equal.map((c) => c.data.trainSubset))).toEqual(new Set([12_000]));
+    expect(new Set(equal.map((c) => c.data.classes))).toEqual(new Set([2, 5, 10]));
+    for (const classes of [2, 5, 10]) expect(equal.filter((c) => c.data.classes === classes).length).toBeGreaterThanOrEqual(3);
+    // Learning-rate ranges: each update rule's range passes the rules' own check, with L2 and without,
+    // and includes PyTorch's default (v1's) and, for RMSprop, Keras' 1e-3.
+    const cells: Array<RangeCell & { kind: string; sparsities: number[] }> = [];
+    for (const c of members('lr-range')) {
+      const found = cells.find((x) => x.optimizer === c.optimizer.name && x.lr === c.optimizer.lr && x.kind === c.regularization.kind);
+      if (found) found.sparsities.push(0);
+      else cells.push({ optimizer: c.optimizer.name, lr: c.optimizer.lr, sparsities: [0], kind: c.regularization.kind });
+    }
+    for (const kind of ['l2', 'none']) {
+      for (const optimizer of ['sgd', 'momentum', 'adam', 'adamax', 'adagrad', 'adadelta', 'rmsprop']) {
+        const range = cellsOf(cells.filter((c) => c.kind === kind), optimizer);
+        expect(rangeShortfall(range), `${optimizer} ${kind}`).toBeNull();
+        expect(range.map((c) => c.lr)).toContain(resolveConfig({ optimizer: { name: optimizer } }).optimizer.lr);
+      }
+    }
+    expect(cellsOf(cells, 'rmsprop').map((c) => c.lr)).toContain(1e-3);
+    // Decoupled decay: AdamW's per-step shrink lr * strength spans 5e-7 (v1's) to 5e-4, 3 seeds.
+    const adamw = members('decoupled-strength');
+    const shrinks = adamw.map((c) => c.optimizer.lr * c.regularization.strength);
+    expect(Math.min(...shrinks)).toBeCloseTo(5e-7, 12);
+    expect(Math.max(...shrinks)).toBeCloseTo(5e-4, 12);
+    expect(adamw.filter((c) => c.regularization.strength === 0.5).length).toBeGreaterThanOrEqual(3);
+    // The strength study sweeps SGD with momentum as well as Adam, 3 seeds a cell.
+    const strength = members('strength');
+    expect(new Set(strength.map((c) => c.optimizer.name))).toEqual(new Set(['adam', 'momentum']));
+    expect(strength.filter((c) => c.optimizer.name === 'momentum' && c.regularization.strength === 2e-3).length).toBe(3);
+    // Sweep order: the runs deciding H6/H7, H5 and H2 before everything else.
+    const order = plan.runs.map((r) => r.studies[0]);
+    expect(order.indexOf('emergence-long')).toBeLessThan(order.indexOf('task-equal'));
+    expect(order.lastIndexOf('task-equal')).toBeLessThan(order.indexOf('lr-range'));
+    const firstNone = plan.runs.findIndex((r) => r.studies[0] === 'lr-range' && r.config.regularization.kind === 'none');
+    const lastL2 = plan.runs.map((r) => r.studies[0] === 'lr-range' && r.config.regularization.kind === 'l2').lastIndexOf(true);
+    expect(lastL2).toBeLessThan(firstNone);
+  });
+
   it('adds CIFAR-10 vs CIFAR-100 only when the user has them', () => {
     const without = planStudies([studyNamed('task')], 'full', { cifar: false }).runs;
     const withCifar = planStudies([studyNamed('task')], 'full', { cifar: true }).runs;
     expect(without.every((r) => r.config.data.dataset === 'fashion-mnist')).toBe(true);
-    expect(withCifar.filter((r) => r.config.data.dataset === 'cifar100').map((r) => r.config.data.classes)).toEqual([100, 100]);
-    expect(withCifar.length - without.length).toBe(4);
+    expect(withCifar.filter((r) => r.config.data.dataset === 'cifar100').map((r) => r.config.data.classes)).toEqual([100, 100, 100]);
+    expect(withCifar.length - without.length).toBe(6);
   });
 
   it('gives every full-scale run a finite compute estimate, larger for wider and larger-batch runs', () => {
