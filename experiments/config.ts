@@ -7,6 +7,13 @@ import { DEFAULT_THRESHOLDS } from './definitions.js';
 export const DATASETS = ['fashion-mnist', 'cifar10', 'cifar100'] as const;
 export const ARCHITECTURES = ['basicnet'] as const;
 export const ACTIVATIONS = ['relu', 'leaky-relu'] as const;
+/**
+ * Initial-weight schemes. Absent from a configuration means he-normal, so configurations written
+ * before the option existed keep their hash. "pytorch": kaiming-uniform conv kernels with a = sqrt(5),
+ * i.e. U(+-1/sqrt(fan in)), PyTorch's Conv2d default, for comparing like with like (npm run crosscheck).
+ */
+export const INIT_SCHEMES = ['he-normal', 'pytorch'] as const;
+
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'adamw', 'adamax', 'adagrad', 'adadelta', 'rmsprop'] as const;
 export const REGULARIZATIONS = ['none', 'l2', 'decoupled'] as const;
 export const PARAMETER_GROUPS = ['conv', 'gamma', 'beta', 'head'] as const;
@@ -67,6 +74,10 @@ export const runConfigInputSchema = z
         leakySlope: positive.lt(1).default(0.01),
         bnMomentum: positive.lt(1).default(0.1).describe('PyTorch convention: running = (1-m) running + m batch'),
         bnEpsilon: positive.default(1e-5),
+        init: z
+          .enum(INIT_SCHEMES)
+          .optional()
+          .describe('initial weights: he-normal conv kernels (absent: the default, every published run) or pytorch (PyTorch 1.x layer defaults)'),
       })
       .strict()
       .default({ arch: 'basicnet', width: 16, activation: 'relu', leakySlope: 0.01, bnMomentum: 0.1, bnEpsilon: 1e-5 }),

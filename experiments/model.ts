@@ -42,7 +42,7 @@ export interface Trainable {
 }
 
 export const INITIALIZERS = {
-  conv: 'he-normal (std sqrt(2 / (3*3*in)))',
+  conv: 'he-normal (std sqrt(2 / (3*3*in))); with model.init "pytorch": uniform(+-1/sqrt(3*3*in)) (PyTorch Conv2d default)',
   gamma: 'ones',
   beta: 'zeros',
   head: 'uniform(+-1/sqrt(in)) for weight and bias (PyTorch Linear default)',
@@ -76,14 +76,15 @@ export interface NetworkWeights {
 }
 
 /** Draws the initial weights of a spec from a seeded generator (identical on every backend). */
-export function initialWeights(spec: NetworkSpec, random: Random): NetworkWeights {
+export function initialWeights(spec: NetworkSpec, random: Random, scheme: 'he-normal' | 'pytorch' = 'he-normal'): NetworkWeights {
   const kernels: Float32Array[] = [];
   let inChannels = spec.inputShape[2];
   for (const out of spec.filters) {
     const fanIn = 9 * inChannels;
     const std = Math.sqrt(2 / fanIn);
+    const bound = 1 / Math.sqrt(fanIn);
     const k = new Float32Array(9 * inChannels * out);
-    for (let i = 0; i < k.length; i++) k[i] = random.normal() * std;
+    for (let i = 0; i < k.length; i++) k[i] = scheme === 'pytorch' ? (2 * random.next() - 1) * bound : random.normal() * std;
     kernels.push(k);
     inChannels = out;
   }
