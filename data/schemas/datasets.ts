@@ -159,6 +159,13 @@ export const filterRow = z
     selectivityBefore: fraction.nullable(),
     /** Iteration at which selectivityBefore was measured. */
     selectivityBeforeAt: int.nullable(),
+    /**
+     * Lifetime sparseness (the v2 selectivity, experiments/definitions.ts) on the full training
+     * set at the end, and on the probe at the early checkpoint (selectivityEarlyAt). Null for a
+     * feature with no response, and in records measured before it existed (absent there).
+     */
+    lifetimeSparseness: fraction.nullable().optional(),
+    lifetimeSparsenessEarly: fraction.nullable().optional(),
   })
   .strict();
 

@@ -1,0 +1,97 @@
+// The study-v2 verdicts from the datasets: each rule's input read off the rows of its deciding
+// studies (data/rule-changes.json names them), then the rule. Numbers only.
+import type { EmergenceRow, FilterRow, RunRow, StudyRow } from '../../data/schemas/datasets.js';
+import { h1 } from './h1.js';
+import { h2 } from './h2.js';
+import { h3, type H3Run } from './h3.js';
+import { h5, type H5Run } from './h5.js';
+import { h6, type H6Run } from './h6.js';
+import { h7, type H7Run } from './h7.js';
+import type { RangeCell } from './lr-range.js';
+
+export interface V2Input {
+  runs: readonly RunRow[];
+  studies: readonly StudyRow[];
+  filters: readonly FilterRow[];
+  emergence: readonly EmergenceRow[];
+}
+
+/** The studies whose records decide each v2 rule (as data/rule-changes.json lists them). */
+export const V2_STUDIES = {
+  1: ['lr-range'],
+  2: ['lr-range'],
+  3: ['strength', 'decoupled-strength'],
+  5: ['task-equal'],
+  6: ['emergence-long'],
+  7: ['emergence-long'],
+} as const;
+
+/** Complete runs of the named studies, each once. */
+export function completeRuns(input: V2Input, studies: readonly string[]): RunRow[] {
+  const ids = new Set(input.studies.filter((s) => studies.includes(s.study)).flatMap((s) => s.members.map((m) => m.run)));
+  return input.runs.filter((r) => ids.has(r.run) && r.status === 'complete' && r.sparsityActivation !== null);
+}
+
+/** Learning-rate cells of one regularization kind: one per (optimizer, lr), a sparsity per seed. */
+export function rangeCells(runs: readonly RunRow[], kind: 'l2' | 'none'): RangeCell[] {
+  const cells = new Map<string, { optimizer: string; lr: number; sparsities: number[] }>();
+  for (const r of runs.filter((x) => x.regularization === kind)) {
+    const key = `${r.optimizer} ${r.lr}`;
+    const cell = cells.get(key) ?? { optimizer: r.optimizer, lr: r.lr, sparsities: [] };
+    cell.sparsities.push(r.sparsityActivation as number);
+    cells.set(key, cell);
+  }
+  return [...cells.values()];
+}
+
+/** Network sparsity by activation at each checkpoint of a run, from its per-layer emergence rows. */
+export function sparsitySeries(rows: readonly EmergenceRow[]): Array<{ iteration: number; sparsity: number }> {
+  const byIteration = new Map<number, { dead: number; filters: number }>();
+  for (const r of rows) {
+    const at = byIteration.get(r.iteration) ?? { dead: 0, filters: 0 };
+    at.dead += r.deadByActivation;
+    at.filters += r.filters;
+    byIteration.set(r.iteration, at);
+  }
+  return [...byIteration.entries()].sort((a, b) => a[0] - b[0]).map(([iteration, s]) => ({ iteration, sparsity: s.filters > 0 ? s.dead / s.filters : 0 }));
+}
+
+export function v2Verdicts(input: V2Input) {
+  const lrRuns = completeRuns(input, V2_STUDIES[1]);
+  const strengthRuns: H3Run[] = completeRuns(input, V2_STUDIES[3])
+    .filter((r) => r.regularization === 'l2' || r.regularization === 'decoupled')
+    .map((r) => ({ run: r.run, optimizer: r.optimizer, kind: r.regularization as 'l2' | 'decoupled', lr: r.lr, strength: r.strength, sparsity: r.sparsityActivation as number }));
+  const taskRuns: H5Run[] = completeRuns(input, V2_STUDIES[5]).map((r) => ({
+    run: r.run,
+    dataset: r.dataset,
+    classes: r.classes,
+    trainImages: r.trainImages,
+    iterations: r.iterations,
+    batchSize: r.batchSize,
+    sparsity: r.sparsityActivation as number,
+  }));
+  const emergenceRuns = completeRuns(input, V2_STUDIES[6]);
+  const h6Runs: H6Run[] = emergenceRuns.map((r) => ({
+    run: r.run,
+    seed: r.seed,
+    features: input.filters
+      .filter((f) => f.run === r.run)
+      .map((f) => ({ layer: f.layer, earlyLifetime: f.lifetimeSparsenessEarly ?? null, earlyAt: f.selectivityEarlyAt, diedAt: f.diedAt })),
+  }));
+  const h7Runs: H7Run[] = emergenceRuns.map((r) => ({
+    run: r.run,
+    seed: r.seed,
+    iterations: r.iterations,
+    series: sparsitySeries(input.emergence.filter((e) => e.run === r.run)),
+  }));
+  return {
+    1: h1(rangeCells(lrRuns, 'none')),
+    2: h2(rangeCells(lrRuns, 'l2')),
+    3: h3(strengthRuns),
+    5: h5(taskRuns),
+    6: h6(h6Runs),
+    7: h7(h7Runs),
+  };
+}
+
+export type V2Verdicts = ReturnType<typeof v2Verdicts>;
