@@ -3,23 +3,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNormTraining } from './backend/batch-norm.js';
 import { flushSubnormals } from './backend/subnormals.js';
-import type { RunConfig, ParameterGroup } from './config.js';
+import type { ParameterGroup } from './config.js';
+import { blockSizes, type NetworkSpec } from './network-cost.js';
 import type { Random } from './random.js';
 
-/** The shape of a network: enough to build it, count it and rebuild it slimmer. */
-export interface NetworkSpec {
-  arch: string;
-  inputShape: [number, number, number];
-  /** Filters of each conv block. */
-  filters: number[];
-  /** Block indices followed by a 2x2 max-pool. */
-  poolAfter: number[];
-  classes: number;
-  activation: 'relu' | 'leaky-relu';
-  leakySlope: number;
-  bnEpsilon: number;
-  bnMomentum: number;
-}
+// The spec and its counts are pure and live in network-cost.ts; they are re-exported for the
+// code that builds networks from them.
+export { basicNetSpec, blockSizes, flopCount, multiplyAccumulates, parameterCount, type NetworkSpec } from './network-cost.js';
+
 
 export interface ConvBlock {
   kernel: tf.Variable<tf.Rank.R4>;
@@ -49,21 +40,6 @@ export const INITIALIZERS = {
   runningStatistics: 'mean 0, variance 1',
 } as const;
 
-/** BasicNet from the paper: widths w, 2w, 2w, 4w, 4w, 8w, 8w; pooling after blocks 1, 3 and 5. */
-export function basicNetSpec(config: RunConfig, inputShape: [number, number, number], classes: number): NetworkSpec {
-  const w = config.model.width;
-  return {
-    arch: 'basicnet',
-    inputShape,
-    filters: [w, 2 * w, 2 * w, 4 * w, 4 * w, 8 * w, 8 * w],
-    poolAfter: [0, 2, 4],
-    classes,
-    activation: config.model.activation,
-    leakySlope: config.model.leakySlope,
-    bnEpsilon: config.model.bnEpsilon,
-    bnMomentum: config.model.bnMomentum,
-  };
-}
 
 export interface NetworkWeights {
   kernels: Float32Array[];
@@ -208,41 +184,4 @@ export function updateRunningStatistics(net: Network, stats: ForwardResult['batc
       block.runningVariance.assign(flush ? flushSubnormals(variance) : variance);
     });
   });
-}
-
-/** Spatial size of each block's output (before its pooling). */
-export function blockSizes(spec: NetworkSpec): Array<[number, number]> {
-  let [h, w] = spec.inputShape;
-  return spec.filters.map((_, i) => {
-    const size: [number, number] = [h, w];
-    if (spec.poolAfter.includes(i)) {
-      h = Math.floor(h / 2);
-      w = Math.floor(w / 2);
-    }
-    return size;
-  });
-}
-
-/** Trainable parameters: conv kernels, BN scale and shift, and the head. */
-export function parameterCount(spec: NetworkSpec): number {
-  let inChannels = spec.inputShape[2];
-  let total = 0;
-  for (const out of spec.filters) {
-    total += 9 * inChannels * out + 2 * out;
-    inChannels = out;
-  }
-  return total + inChannels * spec.classes + spec.classes;
-}
-
-/** FLOPs of one image's forward pass: 2 x multiply-accumulates of the conv and linear layers. */
-export function flopCount(spec: NetworkSpec): number {
-  const sizes = blockSizes(spec);
-  let inChannels = spec.inputShape[2];
-  let macs = 0;
-  spec.filters.forEach((out, i) => {
-    macs += sizes[i][0] * sizes[i][1] * 9 * inChannels * out;
-    inChannels = out;
-  });
-  macs += inChannels * spec.classes;
-  return 2 * macs;
 }

@@ -1,6 +1,7 @@
 // How long runs take: a cost model of one run in reference-model images, and the speed a worker
 // reaches on them (assumed until records of the scale say otherwise).
 import type { RunConfig } from '../experiments/config.js';
+import { basicNetSpec, multiplyAccumulates, type NetworkSpec } from '../experiments/network-cost.js';
 import type { RunRecord } from '../data/schemas/run-record.js';
 
 /**
@@ -23,26 +24,20 @@ const INPUT: Record<string, { side: number; channels: number }> = {
   cifar100: { side: 32, channels: 3 },
 };
 
-/** Multiply-accumulates of one BasicNet forward pass (3x3 convs, w-2w-2w-4w-4w-8w-8w, pooling after blocks 2, 4 and 6). */
-export function basicNetMacs(width: number, side: number, channels: number): number {
-  const filters = [1, 2, 2, 4, 4, 8, 8].map((m) => m * width);
-  let macs = 0;
-  let h = side;
-  let cin = channels;
-  filters.forEach((cout, i) => {
-    macs += h * h * 9 * cin * cout;
-    cin = cout;
-    if (i === 1 || i === 3 || i === 5) h = Math.floor(h / 2);
-  });
-  return macs;
+/** The network a configuration builds, on its dataset's images (the model's own spec). */
+function networkOf(config: RunConfig): NetworkSpec {
+  const input = INPUT[config.data.dataset];
+  return basicNetSpec(config, [input.side, input.side, input.channels], config.data.classes ?? ALL_CLASSES[config.data.dataset]);
 }
 
-const REFERENCE_MACS = basicNetMacs(16, 28, 1);
+/** The reference model the speeds are quoted for: BasicNet width 16 on 28x28x1 images, 10 classes. */
+export function referenceNetwork(config: RunConfig): NetworkSpec {
+  return basicNetSpec({ model: { ...config.model, width: 16 } }, [28, 28, 1], 10);
+}
 
 /** Cost of one image through the configuration's network, relative to the reference model. */
 export function relativeCost(config: RunConfig): number {
-  const input = INPUT[config.data.dataset];
-  return basicNetMacs(config.model.width, input.side, input.channels) / REFERENCE_MACS;
+  return multiplyAccumulates(networkOf(config)) / multiplyAccumulates(referenceNetwork(config));
 }
 
 /** A run's work in reference training images (training, checkpoint and final measurements, pruning). */

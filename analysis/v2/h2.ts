@@ -1,6 +1,6 @@
 // H2 (v2): with L2, adaptive optimizers produce far more sparsity than SGD, compared over each
 // optimizer's learning-rate range against the SGD family's sparsest cell.
-import { compareAbove } from '../../site/lib/verdicts.js';
+import { compareAbove } from '../seeds.js';
 import { byMajority, mean, median, type RuleResult, type RuleUnit, type UnitOutcome } from './rule.js';
 import { cellsOf, rangeShortfall, type RangeCell } from './lr-range.js';
 

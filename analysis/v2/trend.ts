@@ -1,6 +1,6 @@
 // The ordered-factor rule shared by H3 (v2) and H5 (v2): along a factor's levels the sparsity is
 // expected to move one way, clearly between the end levels and with no clear step the other way.
-import { compareAbove } from '../../site/lib/verdicts.js';
+import { compareAbove } from '../seeds.js';
 import { mean, type RuleUnit, type UnitOutcome } from './rule.js';
 
 /** One level of the factor: its value and the sparsity of each seed's run. */
@@ -35,9 +35,11 @@ export function trendUnit(key: string, cells: readonly TrendCell[], expectRise: 
   if (fewest < minSeeds) return { key, outcome: 'insufficient', note: 'too-few-seeds', numbers };
   const first = sorted[0].sparsities;
   const last = sorted[sorted.length - 1].sparsities;
-  numbers.firstMean = mean(first);
-  numbers.lastMean = mean(last);
-  numbers.difference = expectRise ? numbers.lastMean - numbers.firstMean : numbers.firstMean - numbers.lastMean;
+  const firstMean = mean(first);
+  const lastMean = mean(last);
+  numbers.firstMean = firstMean;
+  numbers.lastMean = lastMean;
+  numbers.difference = expectRise ? lastMean - firstMean : firstMean - lastMean;
   const [hi, lo] = expectRise ? [last, first] : [first, last];
   for (let i = 0; i + 1 < sorted.length; i++) {
     const a = sorted[i].sparsities;

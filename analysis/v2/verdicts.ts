@@ -8,6 +8,7 @@ import { h5, type H5Run } from './h5.js';
 import { h6, type H6Run } from './h6.js';
 import { h7, type H7Run } from './h7.js';
 import type { RangeCell } from './lr-range.js';
+import { networkSparsityOverTime } from '../time-series.js';
 
 export interface V2Input {
   runs: readonly RunRow[];
@@ -44,18 +45,6 @@ export function rangeCells(runs: readonly RunRow[], kind: 'l2' | 'none'): RangeC
   return [...cells.values()];
 }
 
-/** Network sparsity by activation at each checkpoint of a run, from its per-layer emergence rows. */
-export function sparsitySeries(rows: readonly EmergenceRow[]): Array<{ iteration: number; sparsity: number }> {
-  const byIteration = new Map<number, { dead: number; filters: number }>();
-  for (const r of rows) {
-    const at = byIteration.get(r.iteration) ?? { dead: 0, filters: 0 };
-    at.dead += r.deadByActivation;
-    at.filters += r.filters;
-    byIteration.set(r.iteration, at);
-  }
-  return [...byIteration.entries()].sort((a, b) => a[0] - b[0]).map(([iteration, s]) => ({ iteration, sparsity: s.filters > 0 ? s.dead / s.filters : 0 }));
-}
-
 export function v2Verdicts(input: V2Input) {
   const lrRuns = completeRuns(input, V2_STUDIES[1]);
   const strengthRuns: H3Run[] = completeRuns(input, V2_STUDIES[3])
@@ -82,7 +71,7 @@ export function v2Verdicts(input: V2Input) {
     run: r.run,
     seed: r.seed,
     iterations: r.iterations,
-    series: sparsitySeries(input.emergence.filter((e) => e.run === r.run)),
+    series: networkSparsityOverTime(input.emergence.filter((e) => e.run === r.run)),
   }));
   return {
     1: h1(rangeCells(lrRuns, 'none')),

@@ -1,11 +1,13 @@
 // Data-to-figure transforms: each builder turns dataset rows into the rows a figure plots
 // and its Vega-Lite spec, with caption and alt text. Pure (no rendering here).
 import type { CurveRow, EmergenceRow, FilterRow, LayerRow, MechanismRow, PruningRow, RunRow, StudyRow } from '../../data/schemas/datasets.js';
-import { EARLY_FRACTION } from '../../experiments/definitions.js';
+import { EARLY_FRACTION, sparsity } from '../../experiments/definitions.js';
 import { runFigureId, runRoute, studyFigureId, studyRoute } from './figure-ids.js';
 import { percent, ratio, seedList } from './format.js';
-import { mean } from './stats.js';
-import { cellLabel, factorLabel, factorOf, formatLevel, measured, sortLevels, valueOf, type Member } from './studies.js';
+import { factorOf, groupBy, measured, sortLevels, valueOf, type Member } from '../../analysis/cells.js';
+import { deadByEarly, networkSparsityOverTime } from '../../analysis/time-series.js';
+import { mean } from '../../analysis/statistics.js';
+import { cellLabel, factorLabel, formatLevel } from './studies.js';
 
 export type Row = Record<string, string | number | boolean | null>;
 /** A Vega-Lite specification (kept loose: the compiler checks it, and tests compile every figure). */
@@ -320,22 +322,15 @@ function configOf(m: Member, study: StudyRow): string {
 /** Network sparsity per run and checkpoint, both criteria. */
 export function sparsityOverTimeRows(study: StudyRow, members: readonly Member[], emergence: readonly EmergenceRow[]): Row[] {
   const byRun = new Map(members.filter((m) => m.run.status === 'complete').map((m) => [m.run.run, m]));
-  const sums = new Map<string, { m: Member; iteration: number; filters: number; act: number; gamma: number }>();
-  for (const e of emergence) {
-    const m = byRun.get(e.run);
-    if (!m) continue;
-    const key = `${e.run}:${e.iteration}`;
-    const s = sums.get(key) ?? { m, iteration: e.iteration, filters: 0, act: 0, gamma: 0 };
-    s.filters += e.filters;
-    s.act += e.deadByActivation;
-    s.gamma += e.deadByGamma;
-    sums.set(key, s);
-  }
   const rows: Row[] = [];
-  for (const s of sums.values()) {
-    const base = { run: s.m.run.run, seed: s.m.seed, config: configOf(s.m, study), iteration: s.iteration };
-    rows.push({ ...base, criterion: CRITERIA[0], sparsity: s.act / s.filters });
-    rows.push({ ...base, criterion: CRITERIA[1], sparsity: s.gamma / s.filters });
+  for (const [run, rs] of groupBy(emergence, (e) => e.run)) {
+    const m = byRun.get(run);
+    if (!m) continue;
+    for (const p of networkSparsityOverTime(rs)) {
+      const base = { run: m.run.run, seed: m.seed, config: configOf(m, study), iteration: p.iteration };
+      rows.push({ ...base, criterion: CRITERIA[0], sparsity: p.sparsity });
+      rows.push({ ...base, criterion: CRITERIA[1], sparsity: p.sparsityGamma });
+    }
   }
   return rows.sort((a, b) => String(a.run).localeCompare(String(b.run)) || (a.iteration as number) - (b.iteration as number));
 }
@@ -439,7 +434,7 @@ export function selectivityBeforeRows(study: StudyRow, members: readonly Member[
     };
     if (f.selectivityEarly !== null && f.selectivityEarlyAt !== null) {
       // As in the H6 rule: a feature dead by the early checkpoint has no early reading to compare.
-      if (f.diedAt !== null && f.diedAt <= f.selectivityEarlyAt) alreadyDead++;
+      if (deadByEarly(f)) alreadyDead++;
       else rows.push({ ...base, reading: SELECTIVITY_READINGS[0], selectivity: f.selectivityEarly, measuredAt: f.selectivityEarlyAt });
     }
     if (f.selectivityBefore !== null) rows.push({ ...base, reading: SELECTIVITY_READINGS[1], selectivity: f.selectivityBefore, measuredAt: f.selectivityBeforeAt });
@@ -668,19 +663,14 @@ export function runEmergenceFigure(run: RunRow, emergence: readonly EmergenceRow
   const iterations = new Set(mine.map((e) => e.iteration));
   if (iterations.size < 2) return null;
   const rows: Row[] = [];
-  const network = new Map<number, { filters: number; act: number; gamma: number }>();
   for (const e of mine) {
-    rows.push({ iteration: e.iteration, series: `block ${e.layer + 1}`, criterion: CRITERIA[0], sparsity: e.deadByActivation / e.filters });
-    rows.push({ iteration: e.iteration, series: `block ${e.layer + 1}`, criterion: CRITERIA[1], sparsity: e.deadByGamma / e.filters });
-    const n = network.get(e.iteration) ?? { filters: 0, act: 0, gamma: 0 };
-    n.filters += e.filters;
-    n.act += e.deadByActivation;
-    n.gamma += e.deadByGamma;
-    network.set(e.iteration, n);
+    rows.push({ iteration: e.iteration, series: `block ${e.layer + 1}`, criterion: CRITERIA[0], sparsity: sparsity(e.deadByActivation, e.filters) });
+    rows.push({ iteration: e.iteration, series: `block ${e.layer + 1}`, criterion: CRITERIA[1], sparsity: sparsity(e.deadByGamma, e.filters) });
   }
-  for (const [iteration, n] of network) {
-    rows.push({ iteration, series: 'network', criterion: CRITERIA[0], sparsity: n.act / n.filters });
-    rows.push({ iteration, series: 'network', criterion: CRITERIA[1], sparsity: n.gamma / n.filters });
+  const network = networkSparsityOverTime(mine);
+  for (const p of network) {
+    rows.push({ iteration: p.iteration, series: 'network', criterion: CRITERIA[0], sparsity: p.sparsity });
+    rows.push({ iteration: p.iteration, series: 'network', criterion: CRITERIA[1], sparsity: p.sparsityGamma });
   }
   rows.sort((a, b) => (a.iteration as number) - (b.iteration as number));
   const series = [...new Set(rows.map((r) => r.series as string))].sort((a, b) => (a === 'network' ? -1 : b === 'network' ? 1 : a.localeCompare(b, 'en', { numeric: true })));
@@ -707,7 +697,7 @@ export function runEmergenceFigure(run: RunRow, emergence: readonly EmergenceRow
     route: runRoute(run.run),
     title: 'Emergence: sparsity at each checkpoint',
     caption: `Share of dead filters per block and for the whole network (black) at each of the ${iterations.size} checkpoints, measured on the probe subset; left by activation, right by |γ|. Click a legend entry to follow one block.`,
-    alt: `Line charts of per-block and network sparsity over ${iterations.size} checkpoints for both criteria; final network sparsity ${percent(network.get(Math.max(...iterations))!.act / network.get(Math.max(...iterations))!.filters)} by activation.`,
+    alt: `Line charts of per-block and network sparsity over ${iterations.size} checkpoints for both criteria; final network sparsity ${percent(network[network.length - 1].sparsity)} by activation.`,
     rows,
     spec,
     runs: [run.run],

@@ -9,8 +9,10 @@ import { studyFigureId } from './figure-ids.js';
 import * as F from './figures.js';
 import { duration, percent, percentSpread, points, ratio, seedList } from './format.js';
 import { renderNarrative, type Segment } from './narrative.js';
-import { mean, sd } from './stats.js';
-import { cellLabel, cellsOf, factorLabel, factorOf, formatLevel, measured, membersOf, seedsOf, sortLevels, valueOf, type Member } from './studies.js';
+import { cellsOf, factorOf, measured, membersOf, seedsOf, sortLevels, valueOf, type Member } from '../../analysis/cells.js';
+import { mean, sd } from '../../analysis/statistics.js';
+import { studyCost } from '../../analysis/study-cost.js';
+import { cellLabel, factorLabel, formatLevel } from './studies.js';
 import { computeVerdicts, type Verdict } from './verdicts.js';
 
 export interface CellSummary {
@@ -278,9 +280,9 @@ export function boundValue(site: Site, of: string, attrs: Readonly<Record<string
     case of === 'runs.seeds':
       return seedList(site.runs.map((r) => r.seed));
     case of === 'runs.wallTime':
-      return duration(site.runs.reduce((s, r) => s + r.wallSeconds, 0));
+      return duration(studyCost(site.runs).workerSeconds);
     case of === 'runs.backends':
-      return [...new Set(site.runs.map((r) => r.backend))].join(', ') || 'none';
+      return studyCost(site.runs).backends.join(', ') || 'none';
     case of === 'studies.total':
       return String(site.studies.length);
     case of.startsWith('verdict.'):

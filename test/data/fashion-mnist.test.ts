@@ -18,12 +18,7 @@ function classCounts(labels: Int32Array, k: number): number[] {
 
 describe('real Fashion-MNIST', () => {
   it.skipIf(!PRESENT)(`loads 60000 + 10000 images of 28x28x1 in 10 classes${SKIP_NOTE}`, { timeout: 30_000 }, async () => {
-    const start = performance.now();
     const ds = await loadDataset({ name: 'fashion-mnist', seed: 0 });
-    const seconds = (performance.now() - start) / 1000;
-    console.log(`real Fashion-MNIST loaded and normalised in ${seconds.toFixed(2)} s`);
-    // The target is well under 2 s; the bound is loose because test files run in parallel.
-    expect(seconds).toBeLessThan(5);
 
     expect(ds).toMatchObject({ name: 'fashion-mnist', height: 28, width: 28, channels: 1, numClasses: 10 });
     expect(ds.train.count).toBe(60000);

@@ -162,12 +162,12 @@ describe.skipIf(!HAVE_DATA)('continuing a real run from its snapshot', () => {
     const engine = () => spawn(process.execPath, ['--import', 'tsx', 'experiments/cli.ts', '--config', configFile, '--out', out, '--progress', 'jsonl'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
 
     const first = engine();
-    const killedAt = await new Promise<number>((done, fail) => {
+    await new Promise<void>((done, fail) => {
       const timer = setInterval(() => {
         if (!existsSync(snapshot)) return;
         first.kill('SIGKILL');
         clearInterval(timer);
-        done(Date.now());
+        done();
       }, 5);
       first.on('exit', () => {
         clearInterval(timer);
@@ -176,7 +176,6 @@ describe.skipIf(!HAVE_DATA)('continuing a real run from its snapshot', () => {
     });
     await new Promise((r) => (first.exitCode !== null || first.signalCode !== null ? r(null) : first.on('exit', r)));
     expect(first.signalCode).toBe('SIGKILL');
-    expect(killedAt).toBeGreaterThan(0);
     expect(existsSync(out)).toBe(false);
     const at = runSnapshotSchema.parse(JSON.parse(readFileSync(snapshot, 'utf8'))).iteration;
     expect(at).toBeLessThan(600);

@@ -2,6 +2,7 @@
 // atomic record, exit codes) in milliseconds. Behaviour for the tests:
 //   optimizer.lr >= 100: diverged; training.seed 666: failed; seed 667: exits 1 without a record.
 //   FAKE_ENGINE_LOG=file: appends "<hash>\n" when training starts (to count trainings).
+//   FAKE_ENGINE_PIDS=file: appends "<pid>\n" when it starts (to check that it was stopped).
 //   FAKE_ENGINE_MS_PER_ITERATION=n: sleeps n ms per iteration (to be killed mid-run).
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { configHash, resolveConfig } from '../../experiments/config.js';
@@ -37,6 +38,7 @@ try {
   process.exit(1);
 }
 const id = configHash(config);
+if (process.env.FAKE_ENGINE_PIDS) appendFileSync(process.env.FAKE_ENGINE_PIDS, `${process.pid}\n`);
 if (process.env.FAKE_ENGINE_LOG) appendFileSync(process.env.FAKE_ENGINE_LOG, `${id}\n`);
 const started = Date.now();
 const msPerIteration = Number(process.env.FAKE_ENGINE_MS_PER_ITERATION ?? 0);

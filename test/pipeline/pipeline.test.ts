@@ -16,6 +16,16 @@ import { engineCode } from '../../experiments/run.js';
 import { STUDIES as TINY } from './tiny-studies.js';
 import { FAKE_ENGINE, runPipeline, startPipeline, TINY_STUDIES, trainings, waitFor } from './harness.js';
 
+/** Whether a process is still running (signal 0 asks without sending anything). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** alpha: adam/sgd x seeds 0,1; beta: adam l2 (shared with alpha) and adam none. */
 const DISTINCT_RUNS = 5;
 
@@ -167,7 +177,8 @@ describe('pipeline with the fake engine', () => {
   }, 60_000);
 
   it('stops on SIGTERM: engines stopped, locks released, and the stopped runs trained next time', async () => {
-    const env = { FAKE_ENGINE_LOG: log, FAKE_ENGINE_MS_PER_ITERATION: '300' };
+    const pids = join(root, 'engine-pids');
+    const env = { FAKE_ENGINE_LOG: log, FAKE_ENGINE_PIDS: pids, FAKE_ENGINE_MS_PER_ITERATION: '300' };
     const p = startPipeline(args, env);
     await waitFor(() => trainings(log).length >= 2, 20_000, 'two engines');
     process.kill(p.pid!, 'SIGTERM');
@@ -175,8 +186,11 @@ describe('pipeline with the fake engine', () => {
     expect(stopped.code).toBe(130);
     expect(stopped.stderr).toMatch(/SIGTERM: stopping the running engines/);
     expect(readdirSync(join(root, 'quick', 'locks'))).toEqual([]);
-    // A surviving engine would finish its 6 x 300 ms and write a record by now.
-    await new Promise((r) => setTimeout(r, 2500));
+    // Every engine it started has exited by the time the pipeline has (none survives to write
+    // a record later), and none wrote a record.
+    const started = readFileSync(pids, 'utf8').split('\n').filter(Boolean).map(Number);
+    expect(started.length).toBeGreaterThanOrEqual(2);
+    expect(started.filter(isAlive)).toEqual([]);
     expect(recordNames()).toEqual([]);
     const r = await runPipeline(args, { FAKE_ENGINE_LOG: log });
     expect(r.code, r.stderr).toBe(0);

@@ -391,15 +391,4 @@ describe('the built site', () => {
     expect(problems.failed).toEqual([]);
     expect(problems.external).toEqual([]);
   }, 60_000);
-
-  it('takes screenshots of the home page and an effect page', async () => {
-    const { page, problems } = await watchedPage();
-    await page.goto(`${origin}${BASE}index.html`);
-    await figuresSettled(page);
-    await page.screenshot({ path: '/tmp/site-home.png', fullPage: true });
-    await page.goto(`${origin}${BASE}studies/optimizer.html`);
-    await figuresSettled(page);
-    await page.screenshot({ path: '/tmp/site-effect.png', fullPage: true });
-    expect(problems.console).toEqual([]);
-  }, 60_000);
 });

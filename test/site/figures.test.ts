@@ -5,7 +5,7 @@ import type { RunRow, StudyRow } from '../../data/schemas/datasets.js';
 import * as F from '../../site/lib/figures.js';
 import { compile, inlineSvg, jsonForScript, renderSvg, toCsv } from '../../site/lib/render.js';
 import { buildSite, studyProgress } from '../../site/lib/site.js';
-import { membersOf } from '../../site/lib/studies.js';
+import { membersOf } from '../../analysis/cells.js';
 import { syntheticDatasets } from '../fixtures/synthetic-datasets.js';
 
 const data = syntheticDatasets();

@@ -1,8 +1,7 @@
-// Small pure helpers: relative links, number formats, statistics.
+// Small pure helpers: relative links and number formats.
 import { describe, expect, it } from 'vitest';
 import { configSections, configValue, duration, durationExact, percent, points, seedList } from '../../site/lib/format.js';
 import { fileHref, pageHref, rootOf } from '../../site/lib/links.js';
-import { mean, median, quantile, sd } from '../../site/lib/stats.js';
 
 describe('relative links', () => {
   it('climbs back to the root from nested pages', () => {
@@ -65,14 +64,3 @@ describe('run configuration and provenance', () => {
   });
 });
 
-describe('statistics', () => {
-  it('computes mean, sample sd and quantiles on a hand-worked sample', () => {
-    // 2, 4, 4, 4, 5, 5, 7, 9: mean 5, squared deviations sum to 32, sample sd sqrt(32/7)
-    const xs = [2, 4, 4, 4, 5, 5, 7, 9];
-    expect(mean(xs)).toBe(5);
-    expect(sd(xs)).toBeCloseTo(Math.sqrt(32 / 7), 12);
-    expect(median([3, 1, 2])).toBe(2);
-    expect(quantile([0, 10], 0.25)).toBe(2.5);
-    expect(sd([1])).toBe(0);
-  });
-});

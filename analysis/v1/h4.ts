@@ -1,0 +1,81 @@
+// H4: sparsity changes with mini-batch size and learning rate. The claim names both factors, so
+// every informative unit must support it.
+import { factorOf, measured, membersOf, sortLevels, valuesOf, type FactorValue, type Member } from '../cells.js';
+import { compareChange, type Change } from '../seeds.js';
+import { mean } from '../statistics.js';
+import type { StudyRow } from '../../data/schemas/datasets.js';
+import { RULE_CONSTANTS } from './constants.js';
+import { byAll, type UnitOutcome } from './outcome.js';
+import { groupsExcept, minSeedsOf, missingVerdict, studiesFor, verdictOf, type Context, type Group, type Unit, type Verdict } from './verdict.js';
+
+const { CLEAR_EFFECT } = RULE_CONSTANTS;
+
+/** The configuration paths of the two factors H4 names. */
+export const H4_FACTORS = ['training.batchSize', 'optimizer.lr'] as const;
+
+/** One factor within one group of a study's other factors. */
+export interface H4Unit {
+  factor: string;
+  group: Omit<Group, 'members'>;
+  /** Fewer than two levels of the factor in the group. */
+  fewerThanTwoLevels: boolean;
+  /** The pair of levels whose means differ most (later minus earlier level), null without one. */
+  pair: [FactorValue, FactorValue] | null;
+  largest: number;
+}
+/** The largest difference of any unit, signed. */
+export type H4Verdict = Verdict<4, H4Unit, Record<never, never>>;
+
+export function h4(ctx: Context): H4Verdict {
+  const studies = studiesFor(4, ctx.input);
+  const candidates = studies.length ? studies : ctx.input.studies.filter((s) => s.study === 'learning-rate');
+  const units: Array<Unit<H4Unit>> = [];
+  const used: Member[] = [];
+  const cellsAll: Member[][] = [];
+  const effects: number[] = [];
+  const tested: StudyRow[] = [];
+  let figure: H4Verdict['figure'] = null;
+  for (const study of candidates) {
+    const factor = H4_FACTORS.find((f) => study.factors.includes(f));
+    if (!factor) continue;
+    tested.push(study);
+    figure ??= { study: study.study, figure: 'sparsity' };
+    const members = measured(membersOf(study, ctx.runsById), 'activation');
+    used.push(...members);
+    for (const g of groupsExcept(study, members, [factor])) {
+      const group = { paths: g.paths, factors: g.factors };
+      const levels = sortLevels(g.members.map((m) => factorOf(m, factor)));
+      const byLevel = levels.map((l) => g.members.filter((m) => factorOf(m, factor) === l));
+      cellsAll.push(...byLevel);
+      if (levels.length < 2) {
+        units.push({ outcome: 'insufficient', factor, group, fewerThanTwoLevels: true, pair: null, largest: 0 });
+        continue;
+      }
+      const results: Change[] = [];
+      let largest = 0;
+      let pair: [FactorValue, FactorValue] | null = null;
+      for (let i = 0; i < levels.length; i++) {
+        for (let j = i + 1; j < levels.length; j++) {
+          const a = valuesOf(byLevel[i], 'activation');
+          const b = valuesOf(byLevel[j], 'activation');
+          results.push(compareChange(a, b, CLEAR_EFFECT));
+          if (a.length === 0 || b.length === 0) continue;
+          const d = mean(b) - mean(a);
+          if (Math.abs(d) >= Math.abs(largest)) {
+            largest = d;
+            pair = [levels[i], levels[j]];
+          }
+        }
+      }
+      let outcome: UnitOutcome = 'unclear';
+      if (results.every((r) => r === 'insufficient')) outcome = 'insufficient';
+      else if (results.includes('changed')) outcome = 'supports';
+      else if (results.every((r) => r === 'unchanged')) outcome = 'contradicts';
+      if (pair) effects.push(largest);
+      units.push({ outcome, factor, group, fewerThanTwoLevels: false, pair, largest });
+    }
+  }
+  if (tested.length === 0) return missingVerdict(4, {});
+  const top = effects.length ? effects.reduce((a, b) => (Math.abs(b) > Math.abs(a) ? b : a)) : null;
+  return verdictOf(4, byAll(units), units, used, minSeedsOf(cellsAll), tested, figure, { value: top });
+}

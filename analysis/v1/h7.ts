@@ -1,0 +1,44 @@
+// H7: sparsity appears early in training and persists. Decided run by run on the network's
+// sparsity over the run's checkpoints.
+import { groupBy, type Member } from '../cells.js';
+import { mean } from '../statistics.js';
+import { emergenceTiming, networkSparsityOverTime, type EmergenceTiming } from '../time-series.js';
+import { RULE_CONSTANTS } from './constants.js';
+import type { UnitOutcome } from './outcome.js';
+import { completeMembers, missingVerdict, perRunVerdict, studiesFor, type Context, type RunUnit, type Unit, type Verdict } from './verdict.js';
+
+const { MIN_FINAL_SPARSITY, EARLY, LATE, PERSIST, LOST } = RULE_CONSTANTS;
+
+/** timing null: fewer than two checkpoints. */
+export type H7Unit = RunUnit & { timing: EmergenceTiming | null };
+/** Share of training before half the final sparsity is reached, per informative run (the effect is their mean). */
+export interface H7Effect {
+  halves: number[];
+}
+export type H7Verdict = Verdict<7, H7Unit, H7Effect>;
+
+export function h7(ctx: Context): H7Verdict {
+  const studies = studiesFor(7, ctx.input);
+  if (studies.length === 0) return missingVerdict(7, { halves: [] });
+  const members = completeMembers(studies, ctx);
+  const byRun = groupBy(ctx.input.emergence, (r) => r.run);
+  const units: Array<Unit<H7Unit>> = [];
+  const halves: number[] = [];
+  const used: Member[] = [];
+  for (const m of members) {
+    const t = emergenceTiming(networkSparsityOverTime(byRun.get(m.run.run) ?? []), m.run.iterations);
+    const base = { run: m.run.run, seed: m.seed, timing: t };
+    if (!t || t.final < MIN_FINAL_SPARSITY) {
+      units.push({ outcome: 'insufficient', ...base });
+      continue;
+    }
+    used.push(m);
+    halves.push(t.halfAt);
+    let outcome: UnitOutcome = 'unclear';
+    if (t.halfAt > LATE || t.finalOverPeak < LOST) outcome = 'contradicts';
+    else if (t.halfAt <= EARLY && t.finalOverPeak >= PERSIST) outcome = 'supports';
+    units.push({ outcome, ...base });
+  }
+  const effect = { value: halves.length ? mean(halves) : null, halves };
+  return perRunVerdict(7, units, used, studies, { study: studies[0].study, figure: 'sparsityOverTime' }, effect);
+}

@@ -1,0 +1,50 @@
+// H8: leaky ReLU removes activation-based sparsity.
+import { measured, membersOf, valueOf, valuesOf, type Member } from '../cells.js';
+import { compareAbove } from '../seeds.js';
+import { mean } from '../statistics.js';
+import { RULE_CONSTANTS } from './constants.js';
+import { byMajority, type UnitOutcome } from './outcome.js';
+import { groupsExcept, minSeedsOf, missingVerdict, studiesFor, verdictOf, type Context, type Group, type Unit, type Verdict } from './verdict.js';
+
+const { CLEAR_EFFECT, NEGLIGIBLE } = RULE_CONSTANTS;
+
+/** One group of the activation study's other factors: the seeds' sparsity under each activation. */
+export interface H8Unit {
+  group: Omit<Group, 'members'>;
+  relu: number[];
+  leaky: number[];
+  /** Leaky-ReLU sparsity by |γ| (shown, never decides). */
+  leakyGamma: number[];
+}
+/** ReLU minus leaky-ReLU mean, per group (the effect is their mean). */
+export interface H8Effect {
+  differences: number[];
+}
+export type H8Verdict = Verdict<8, H8Unit, H8Effect>;
+
+export function h8(ctx: Context): H8Verdict {
+  const studies = studiesFor(8, ctx.input);
+  if (studies.length === 0) return missingVerdict(8, { differences: [] });
+  const study = studies[0];
+  const members = measured(membersOf(study, ctx.runsById), 'activation');
+  const units: Array<Unit<H8Unit>> = [];
+  const diffs: number[] = [];
+  const cells: Member[][] = [];
+  for (const g of groupsExcept(study, members, ['model.activation'])) {
+    const reluMembers = g.members.filter((m) => m.run.activation === 'relu');
+    const leakyMembers = g.members.filter((m) => m.run.activation === 'leaky-relu');
+    cells.push(reluMembers, leakyMembers);
+    const relu = valuesOf(reluMembers, 'activation');
+    const leaky = valuesOf(leakyMembers, 'activation');
+    const cmp = compareAbove(relu, leaky, CLEAR_EFFECT);
+    let outcome: UnitOutcome = 'unclear';
+    if (cmp === 'insufficient') outcome = 'insufficient';
+    else if (Math.min(...leaky) >= NEGLIGIBLE) outcome = 'contradicts';
+    else if (cmp === 'above' && Math.max(...leaky) < NEGLIGIBLE) outcome = 'supports';
+    if (relu.length > 0 && leaky.length > 0) diffs.push(mean(relu) - mean(leaky));
+    const leakyGamma = measured(leakyMembers, 'gamma').map((m) => valueOf(m, 'gamma'));
+    units.push({ outcome, group: { paths: g.paths, factors: g.factors }, relu, leaky, leakyGamma });
+  }
+  const effect = { value: diffs.length ? mean(diffs) : null, differences: diffs };
+  return verdictOf(8, byMajority(units), units, members, minSeedsOf(cells), studies, { study: study.study, figure: 'sparsity' }, effect);
+}

@@ -1,0 +1,51 @@
+// H9: removing dead filters keeps accuracy and gives a measured speed-up. Decided run by run.
+import type { Member } from '../cells.js';
+import { mean } from '../statistics.js';
+import { RULE_CONSTANTS } from './constants.js';
+import type { UnitOutcome } from './outcome.js';
+import { completeMembers, missingVerdict, perRunVerdict, studiesFor, type Context, type RunUnit, type Unit, type Verdict } from './verdict.js';
+
+const { ACCURACY_TOLERANCE, MIN_SPEEDUP } = RULE_CONSTANTS;
+
+/** pruning null: the run has no pruning result; removedFilters 0: nothing was dead. */
+export type H9Unit = RunUnit & {
+  pruning: { removedFilters: number; filtersBefore: number; accuracyChange: number; speedup: number } | null;
+};
+/** Measured speed-up (images/s after / before) per informative run (the effect is their mean). */
+export interface H9Effect {
+  speedups: number[];
+}
+export type H9Verdict = Verdict<9, H9Unit, H9Effect>;
+
+export function h9(ctx: Context): H9Verdict {
+  const studies = studiesFor(9, ctx.input);
+  if (studies.length === 0) return missingVerdict(9, { speedups: [] });
+  const members = completeMembers(studies, ctx);
+  const byRun = new Map(ctx.input.pruning.map((p) => [p.run, p]));
+  const units: Array<Unit<H9Unit>> = [];
+  const speedups: number[] = [];
+  const used: Member[] = [];
+  for (const m of members) {
+    const p = byRun.get(m.run.run);
+    const base = { run: m.run.run, seed: m.seed };
+    if (!p) {
+      units.push({ outcome: 'insufficient', ...base, pruning: null });
+      continue;
+    }
+    const speedup = p.imagesPerSecondAfter / p.imagesPerSecondBefore;
+    const accuracyChange = p.testAccuracyAfter - p.testAccuracyBefore;
+    const pruning = { removedFilters: p.removedFilters, filtersBefore: p.filtersBefore, accuracyChange, speedup };
+    if (p.removedFilters === 0) {
+      units.push({ outcome: 'insufficient', ...base, pruning });
+      continue;
+    }
+    used.push(m);
+    speedups.push(speedup);
+    let outcome: UnitOutcome = 'unclear';
+    if (Math.abs(accuracyChange) > ACCURACY_TOLERANCE || speedup <= 1) outcome = 'contradicts';
+    else if (speedup >= MIN_SPEEDUP) outcome = 'supports';
+    units.push({ outcome, ...base, pruning });
+  }
+  const effect = { value: speedups.length ? mean(speedups) : null, speedups };
+  return perRunVerdict(9, units, used, studies, { study: studies[0].study, figure: 'pruning' }, effect);
+}

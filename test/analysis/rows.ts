@@ -1,0 +1,107 @@
+// Hand-built dataset rows for the analysis tests: only the fields the analysis reads are
+// meaningful; the rest are fixed placeholders so the rows have the datasets' shape.
+import type { EmergenceRow, FilterRow, PruningRow, RunRow, StudyRow } from '../../data/schemas/datasets.js';
+import type { VerdictInput } from '../../analysis/v1/verdict.js';
+
+let next = 0;
+/** A run id (16 hex digits), unique within a test file. */
+export const runId = () => (next++).toString(16).padStart(16, '0');
+
+export function run(fields: Partial<RunRow> = {}): RunRow {
+  return {
+    run: runId(),
+    studies: [],
+    status: 'complete',
+    failureReason: null,
+    failureIteration: null,
+    dataset: 'fashion-mnist',
+    classes: 10,
+    trainImages: 60000,
+    arch: 'basic',
+    width: 16,
+    activation: 'relu',
+    optimizer: 'adam',
+    lr: 1e-3,
+    batchSize: 32,
+    regularization: 'l2',
+    strength: 5e-4,
+    iterations: 1000,
+    seed: 0,
+    checkpointEvery: 100,
+    filters: 100,
+    deadByGamma: 0,
+    deadByActivation: 0,
+    sparsityGamma: 0,
+    sparsityActivation: 0,
+    trainAccuracy: 0.9,
+    testAccuracy: 0.9,
+    trainLoss: 0.3,
+    config: {} as RunRow['config'],
+    codeVersion: 'test',
+    tfjsVersion: 'test',
+    backend: 'cpu',
+    backendDetail: '',
+    node: 'v20',
+    platform: 'linux',
+    startedAt: '',
+    endedAt: '',
+    wallSeconds: 1,
+    trainSeconds: 1,
+    measureSeconds: 0,
+    imagesPerSecond: 1,
+    resumedFrom: [],
+    ...fields,
+  };
+}
+
+/** A study over the given runs, each member's factors read from its run by the factor paths. */
+export function study(name: string, hypotheses: number[], factors: string[], runs: readonly RunRow[], values: (r: RunRow) => Record<string, string | number | boolean | null>): StudyRow {
+  return { study: name, title: name, question: '', hypotheses, factors, members: runs.map((r) => ({ run: r.run, seed: r.seed, factors: values(r) })), pending: [] };
+}
+
+export function input(fields: Partial<VerdictInput>): VerdictInput {
+  return { runs: [], studies: [], filters: [], emergence: [], pruning: [], ...fields };
+}
+
+export function emergenceRow(run: string, iteration: number, layer: number, filters: number, deadByActivation: number, deadByGamma = 0): EmergenceRow {
+  return { run, iteration, layer, filters, deadByActivation, deadByGamma, selectivityMean: 0, selectivityQ10: 0, selectivityMedian: 0, selectivityQ90: 0, trainLoss: null, trainAccuracy: null, testAccuracy: null };
+}
+
+export function filterRow(run: string, fields: Partial<FilterRow>): FilterRow {
+  return {
+    run,
+    layer: 0,
+    filter: 0,
+    gamma: 1,
+    beta: 0,
+    selectivity: 0.5,
+    peak: 1,
+    deadByGamma: false,
+    deadByActivation: false,
+    diedAt: null,
+    selectivityEarly: null,
+    selectivityEarlyAt: null,
+    selectivityBefore: null,
+    selectivityBeforeAt: null,
+    ...fields,
+  };
+}
+
+export function pruningRow(run: string, fields: Partial<PruningRow>): PruningRow {
+  return {
+    run,
+    removedFilters: 10,
+    filtersBefore: 100,
+    filtersAfter: 90,
+    paramsBefore: 1000,
+    paramsAfter: 900,
+    flopsBefore: 1000,
+    flopsAfter: 900,
+    imagesPerSecondBefore: 100,
+    imagesPerSecondAfter: 110,
+    testAccuracyBefore: 0.9,
+    testAccuracyAfter: 0.9,
+    maxLogitDifference: 0,
+    ...fields,
+  };
+}

@@ -1,0 +1,47 @@
+// The site built from the committed data/full datasets shows on its home page the verdicts the
+// analysis computes from them, and the ones the README states.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeVerdicts } from '../../site/lib/verdicts.js';
+import { hasFull, readFull, readme, readmeOutcomes, REPO, verdictInput } from '../analysis/committed.js';
+
+const work = mkdtempSync(join(tmpdir(), 'site-full-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function build(out: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(REPO, 'node_modules', 'astro', 'astro.js'), 'build'], {
+      cwd: REPO,
+      env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', SITE_SCALE: 'full', SITE_DATA_DIR: join(REPO, 'data'), SITE_OUT_DIR: out, SITE_CACHE_DIR: join(work, 'cache') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let log = '';
+    child.stdout.on('data', (d) => (log += d));
+    child.stderr.on('data', (d) => (log += d));
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`astro build exited ${code}:\n${log.slice(-4000)}`))));
+  });
+}
+
+/** The home page's verdict table: hypothesis, outcome and effect text of each row. */
+function verdictTable(html: string): Array<{ hypothesis: number; outcome: string; effect: string }> {
+  const table = /<table class="verdicts">([\s\S]*?)<\/table>/.exec(html)?.[1];
+  if (!table) throw new Error('the home page has no verdict table');
+  const decode = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').trim();
+  return [...table.matchAll(/<tr>\s*<td>H(\d)<\/td>\s*<td>[\s\S]*?<\/td>\s*<td>[\s\S]*?badge-(\w+)[\s\S]*?<\/td>\s*<td>([\s\S]*?)<\/td>/g)].map((m) => ({ hypothesis: Number(m[1]), outcome: m[2], effect: decode(m[3]) }));
+}
+
+describe.skipIf(!hasFull)('the site built from the committed full study', () => {
+  const out = join(work, 'dist');
+  beforeAll(() => build(out), 600_000);
+
+  it('shows on its home page the verdicts computed from the datasets, and the README states them', () => {
+    const shown = verdictTable(readFileSync(join(out, 'index.html'), 'utf8'));
+    const computed = computeVerdicts(verdictInput(readFull()));
+    expect(shown).toEqual(computed.map((v) => ({ hypothesis: v.hypothesis, outcome: v.outcome, effect: v.effect.text })));
+    const stated = readmeOutcomes(readme());
+    expect(shown.map((v) => [v.hypothesis, v.outcome])).toEqual([...stated.entries()].sort((a, b) => a[0] - b[0]));
+  });
+});
