@@ -50,7 +50,13 @@ export async function runSlurmTask(jobFile: string, task: number, results: strin
     }
     say(taskHeader(slurmJob, task, hash, label, hostname()));
     const configFile = join(dirname(resolve(jobFile)), 'configs', `${hash}.json`);
-    const config = resolveConfig(JSON.parse(readFileSync(configFile, 'utf8')) as unknown, configFile);
+    let text: string;
+    try {
+      text = readFileSync(configFile, 'utf8');
+    } catch (error) {
+      throw new Error(`cannot read ${configFile} (${(error as Error).message}): the job's configs/ folder must sit next to ${jobFile}; emit the job again`);
+    }
+    const config = resolveConfig(JSON.parse(text) as unknown, configFile);
     if (configHash(config) !== hash) throw new Error(`${configFile} hashes to ${configHash(config)}, not ${hash}: emit the job again`);
     const command = job.engine.node ? [process.execPath, ...job.engine.command] : job.engine.command;
     const args = engineArgs({ ...job.engine, command, cwd: process.cwd() }, { hash, label, config, studies: [] }, configFile, out, 'jsonl');
