@@ -40,6 +40,7 @@ interface RunOptions extends CommonOptions {
   progress: ProgressKind;
   emit?: 'slurm';
   out?: string;
+  throttle?: number;
   engine?: string;
   pollMs: number;
 }
@@ -159,8 +160,8 @@ async function runCommand(opts: RunOptions): Promise<number> {
       return 0;
     }
     const out = opts.out ?? join(scaleDir(root, plan.scale), 'slurm', 'sweep.sh');
-    const job = emitSlurm({ root, scale: plan.scale, runs: missing, engine, out, speed });
-    say(`wrote ${job.script} (${job.tasks} array task(s)) and ${job.manifest}`);
+    const job = emitSlurm({ root, scale: plan.scale, runs: missing, engine, out, speed, throttle: opts.throttle, retryFailed: opts.retryFailed });
+    say(`wrote ${job.script} (${job.tasks} array task(s), time limit ${job.timeLimit} each) and ${job.jobFile}; task logs go to ${job.logs}`);
     say(`submit with: sbatch ${job.script}; then run: npm run pipeline -- --scale ${plan.scale}`);
     return 0;
   }
@@ -213,6 +214,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--progress <kind>', 'bars (on a terminal), lines (for logs) or none').choices(['bar', 'lines', 'none']).default('bar'))
     .addOption(new Option('--emit <target>', 'write a job for a cluster scheduler instead of training').choices(['slurm']))
     .option('--out <file>', 'with --emit slurm: the script to write (default <results>/<scale>/slurm/sweep.sh)')
+    .option('--throttle <n>', 'with --emit slurm: at most n array tasks run at once (--array=0-K%n)', positiveInt('--throttle'))
     .option('--engine <command>', 'command line of the experiment CLI (default: node --import tsx experiments/cli.ts)')
     .addOption(new Option('--poll-ms <ms>', 'how often to look again at a run another process is training').default(2000).argParser(Number).hideHelp())
     .addHelpText(

@@ -9,6 +9,7 @@ import { snapshotStanding, snapshotPath } from '../experiments/snapshot.js';
 import { engineCode } from '../experiments/run.js';
 import { staleness } from './lock.js';
 import { calibratedSpeed, formatDuration, runSeconds } from './estimate.js';
+import { taskLogs, type TaskLog } from './slurm.js';
 
 export type RunStatus = 'complete' | 'diverged' | 'failed' | 'running' | 'pending';
 
@@ -20,6 +21,8 @@ export interface StatusReport {
   remainingSeconds: number;
   totalSeconds: number;
   speed: number;
+  /** The newest Slurm task log of each failed or pending (not running) run that a task trained. */
+  slurmTasks: TaskLog[];
 }
 
 function classify(root: string, plan: Plan, hash: string, state: RunState): RunStatus {
@@ -93,10 +96,24 @@ export function statusReport(root: string, plan: Plan, workers: number): StatusR
     lines.push('', `snapshots written by other engine code (not ${engine}; these runs start again from iteration 0):`);
     for (const r of withSnapshot(false)) lines.push(`  ${r.hash} ${r.label}: iteration ${snapshots.get(r.hash)!.iteration} of ${r.config.training.iterations}`);
   }
+  // A Slurm task that failed or was cancelled leaves its run pending (or failed): its log says why.
+  const logs = taskLogs(root, plan.scale);
+  const slurmTasks = plan.runs.flatMap((r) => {
+    const log = logs.get(r.hash);
+    return log && (status.get(r.hash) === 'pending' || status.get(r.hash) === 'failed') ? [log] : [];
+  });
+  if (slurmTasks.length) {
+    lines.push('', 'Slurm tasks that left their run without a record or with a failed one (newest task per run, end of its log):');
+    for (const t of slurmTasks) {
+      const run = plan.runs.find((r) => r.hash === t.hash)!;
+      lines.push(`  ${t.hash} ${run.label}: Slurm job ${t.job} task ${t.task} (${t.job}_${t.task}), log ${t.path}`);
+      for (const l of t.tail) lines.push(`    | ${l}`);
+    }
+  }
   const corrupt = plan.runs.filter((r) => states.get(r.hash)!.kind === 'corrupt');
   if (corrupt.length) {
     lines.push('', 'corrupt records (counted as pending; the next sweep redoes them):');
     for (const r of corrupt) lines.push(`  ${(states.get(r.hash) as { reason: string }).reason}`);
   }
-  return { text: lines.join('\n'), counts, studies, remainingSeconds, totalSeconds, speed };
+  return { text: lines.join('\n'), counts, studies, remainingSeconds, totalSeconds, speed, slurmTasks };
 }
