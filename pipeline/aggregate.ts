@@ -195,6 +195,7 @@ function emergenceRows(records: readonly RunRecord[], t: Thresholds): EmergenceR
           selectivityQ10: stable(quantile(s, 0.1)),
           selectivityMedian: stable(quantile(s, 0.5)),
           selectivityQ90: stable(quantile(s, 0.9)),
+          ...(l.lifetimeSparseness ? lifetimeSummary(l.lifetimeSparseness) : {}),
           trainLoss: c.trainLoss,
           trainAccuracy: c.trainAccuracy,
           testAccuracy: c.testAccuracy,
@@ -203,6 +204,16 @@ function emergenceRows(records: readonly RunRecord[], t: Thresholds): EmergenceR
     }
   }
   return rows;
+}
+
+/**
+ * The distribution of a layer's lifetime sparseness at a checkpoint, over the filters that
+ * responded (the others have none): quartiles, deciles and how many were undefined.
+ */
+function lifetimeSummary(values: ReadonlyArray<number | null>): Pick<EmergenceRow, 'lifetimeQ10' | 'lifetimeQ25' | 'lifetimeMedian' | 'lifetimeQ75' | 'lifetimeQ90' | 'lifetimeUndefined'> {
+  const s = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
+  const q = (p: number) => (s.length ? stable(quantile(s, p)) : null);
+  return { lifetimeQ10: q(0.1), lifetimeQ25: q(0.25), lifetimeMedian: q(0.5), lifetimeQ75: q(0.75), lifetimeQ90: q(0.9), lifetimeUndefined: values.length - s.length };
 }
 
 /**
@@ -260,6 +271,9 @@ export function filterRows(record: RunRecord, t: Thresholds): FilterRow[] {
         selectivityEarlyAt: atEarly ? checkpoints[early].iteration : null,
         selectivityBefore: null,
         selectivityBeforeAt: null,
+        // Only in records that measured it (study v2 on), so v1's datasets stay as they were.
+        ...(l.lifetimeSparseness ? { lifetimeSparseness: l.lifetimeSparseness[f] } : {}),
+        ...(atEarly?.lifetimeSparseness ? { lifetimeSparsenessEarly: atEarly.lifetimeSparseness[f] } : {}),
       });
     }
   }

@@ -9,7 +9,7 @@ import { h6, type H6Verdict } from './h6.js';
 import { h7, type H7Verdict } from './h7.js';
 import { h8, type H8Verdict } from './h8.js';
 import { h9, type H9Verdict } from './h9.js';
-import { contextOf, type Context, type VerdictInput } from './verdict.js';
+import { contextOf, studiesFor, type Context, type VerdictInput } from './verdict.js';
 
 export type AnyVerdict = H1Verdict | H2Verdict | H3Verdict | H4Verdict | H5Verdict | H6Verdict | H7Verdict | H8Verdict | H9Verdict;
 
@@ -19,7 +19,7 @@ const RULES: Record<number, (ctx: Context) => AnyVerdict> = { 1: h1, 2: h2, 3: h
 export function computeVerdicts(input: VerdictInput): AnyVerdict[] {
   const ctx = contextOf(input);
   return HYPOTHESES.map((h) => {
-    const pending = new Set(input.studies.filter((s) => s.hypotheses.includes(h.id)).flatMap((s) => s.pending));
+    const pending = new Set(studiesFor(h.id, input).flatMap((s) => s.pending));
     return { ...RULES[h.id](ctx), pending: pending.size };
   });
 }

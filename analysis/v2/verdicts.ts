@@ -27,6 +27,9 @@ export const V2_STUDIES = {
   7: ['emergence-long'],
 } as const;
 
+/** Studies of study v2 alone (the v1 rules leave them out; strength is shared, with its new seeds). */
+export const V2_ONLY_STUDIES: readonly string[] = ['emergence-long', 'task-equal', 'lr-range', 'decoupled-strength'];
+
 /** Complete runs of the named studies, each once. */
 export function completeRuns(input: V2Input, studies: readonly string[]): RunRow[] {
   const ids = new Set(input.studies.filter((s) => studies.includes(s.study)).flatMap((s) => s.members.map((m) => m.run)));

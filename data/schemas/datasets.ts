@@ -116,6 +116,17 @@ export const emergenceRow = z
     selectivityQ10: fraction,
     selectivityMedian: fraction,
     selectivityQ90: fraction,
+    /**
+     * The layer's lifetime sparseness (v2 selectivity) over its filters that responded: deciles
+     * and quartiles (null when none responded), and how many had no response. Only in runs that
+     * measured it (study v2 on).
+     */
+    lifetimeQ10: fraction.nullable().optional(),
+    lifetimeQ25: fraction.nullable().optional(),
+    lifetimeMedian: fraction.nullable().optional(),
+    lifetimeQ75: fraction.nullable().optional(),
+    lifetimeQ90: fraction.nullable().optional(),
+    lifetimeUndefined: int.optional(),
     trainLoss: z.number().nullable(),
     trainAccuracy: fraction.nullable(),
     testAccuracy: fraction.nullable(),

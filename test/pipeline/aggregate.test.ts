@@ -1,4 +1,5 @@
 // Aggregation on synthetic run records written by the test, with every number worked out by hand.
+import { DEFINITIONS_VERSION } from '../../experiments/definitions.js';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,7 +83,7 @@ describe('aggregation, checked by hand', () => {
     for (const name of DATASET_NAMES) {
       const d = JSON.parse(files[name]) as unknown;
       expect(datasetSchemas[name].safeParse(d).success, name).toBe(true);
-      expect(d).toMatchObject({ scale: 'quick', thresholds: T, definitionsVersion: 1, dataset: name });
+      expect(d).toMatchObject({ scale: 'quick', thresholds: T, definitionsVersion: DEFINITIONS_VERSION, dataset: name });
     }
   });
 
@@ -171,6 +172,31 @@ describe('aggregation, checked by hand', () => {
       [1, 1, 6, 0.125, 3, 0.125, 3, false, true],
       [1, 2, null, 0.75, 3, 0.75, 0, true, false],
     ]);
+  });
+
+  it('carries the lifetime sparseness where the record measured it, and leaves it out where not', () => {
+    const withLifetime = syntheticRecord(tinyInput({ training: { seed: 21, iterations: 20 }, measure: { checkpointEvery: 1 } }), {
+      checkpoints: [0, 2, 4].map((iteration) => ({
+        iteration,
+        layers: [{ gamma: g(5), peak: [1, 1, 1, 1, 0], selectivity: [1, 1, 1, 1, 0], lifetimeSparseness: [0.1, 0.2, 0.3 + iteration / 100, 0.9, null] }],
+      })),
+      final: [{ gamma: g(5), peak: [1, 1, 1, 1, 0], selectivity: [1, 1, 1, 1, 0], lifetimeSparseness: [0.15, 0.25, 0.35, 0.95, null] }],
+    });
+    const without = syntheticRecord(tinyInput({ training: { seed: 22, iterations: 20 }, measure: { checkpointEvery: 1 } }), {
+      checkpoints: [{ iteration: 2, layers: [{ gamma: g(1), peak: [1], selectivity: [1] }] }],
+      final: [{ gamma: g(1), peak: [1], selectivity: [1] }],
+    });
+    const d = buildDatasets('quick', [withLifetime, without], [handStudy]);
+    const filters = parse(d, 'filters').rows;
+    const mine = filters.filter((r) => r.run === withLifetime.id);
+    // The early checkpoint of 20 iterations is iteration 2: lifetime 0.1, 0.2, 0.32, 0.9, none.
+    expect(mine.map((r) => [r.lifetimeSparseness, r.lifetimeSparsenessEarly])).toEqual([[0.15, 0.1], [0.25, 0.2], [0.35, 0.32], [0.95, 0.9], [null, null]]);
+    const other = filters.find((r) => r.run === without.id)!;
+    expect('lifetimeSparseness' in other || 'lifetimeSparsenessEarly' in other).toBe(false);
+    // Emergence: the distribution over the four filters that responded at iteration 4 (0.1, 0.2, 0.34, 0.9).
+    const at4 = parse(d, 'emergence').rows.find((r) => r.run === withLifetime.id && r.iteration === 4)!;
+    expect(at4).toMatchObject({ lifetimeMedian: 0.27, lifetimeUndefined: 1, lifetimeQ25: 0.175, lifetimeQ75: 0.48 });
+    expect('lifetimeMedian' in parse(d, 'emergence').rows.find((r) => r.run === without.id)!).toBe(false);
   });
 
   describe('the early checkpoint', () => {

@@ -21,6 +21,8 @@ export interface LayerSpec {
   gamma: number[];
   peak: number[];
   selectivity: number[];
+  /** The lifetime sparseness, when the record is to carry it (study v2's records do, v1's do not). */
+  lifetimeSparseness?: Array<number | null>;
   mechanism?: boolean;
 }
 
@@ -35,6 +37,7 @@ export function layer(index: number, spec: LayerSpec, config: RunConfig): LayerM
     gamma: spec.gamma,
     beta: spec.gamma.map(() => 0),
     selectivity: spec.selectivity,
+    ...(spec.lifetimeSparseness ? { lifetimeSparseness: spec.lifetimeSparseness } : {}),
     peak: spec.peak,
     deadByGamma: idx((i) => isDeadByGamma(spec.gamma[i], t)),
     deadByActivation: idx((i) => isDeadByActivation(spec.peak[i], t)),
