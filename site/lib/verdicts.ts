@@ -12,6 +12,7 @@ import { HYPOTHESES } from '../../experiments/hypotheses.js';
 import { studyFigureId, studyRoute } from './figure-ids.js';
 import { percent, percentSpread, points, ratio } from './format.js';
 import { cellLabel, factorLabel, formatLevel } from './studies.js';
+import { describeV2Verdicts } from './verdicts-v2.js';
 
 export type { Outcome, UnitOutcome, VerdictInput };
 export { RULES } from './rule-text.js';
@@ -39,11 +40,23 @@ export interface Verdict {
   figure: { route: string; id: string } | null;
   units: Unit[];
   pending: number;
+  /** The rule version that decided it (absent: v1's). */
+  version?: number;
+  /** The v1 verdict a v2 rule supersedes (it stays visible), and the change of method. */
+  superseded?: { outcome: Outcome; effect: Verdict['effect']; reason: string };
+  change?: { commit: string; supersedes: string; reason: string };
 }
 
-/** The verdict of every hypothesis, as the pages show it. */
-export function computeVerdicts(input: VerdictInput): Verdict[] {
+/** The v1 verdicts: v1's rules on v1's designs (each study v2 rule supersedes one, shown beside it). */
+export function computeV1Verdicts(input: VerdictInput): Verdict[] {
   return computeAnalysisVerdicts(input).map(describeVerdict);
+}
+
+/** The verdict of every hypothesis, as the pages show it: by its v2 rule where it has one. */
+export function computeVerdicts(input: VerdictInput): Verdict[] {
+  const v1 = computeV1Verdicts(input);
+  const v2 = describeV2Verdicts(input, v1);
+  return v1.map((v) => v2.find((x) => x.hypothesis === v.hypothesis) ?? v);
 }
 
 /** Mean ± sd of a sample of sparsities, with its size ("no runs" without any). */
