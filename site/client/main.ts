@@ -1,5 +1,7 @@
 // Browser entry: bundled by esbuild into assets/site.js (a classic script, so it also runs
 // when the site is opened from disk, where module scripts are blocked).
+import { initCompare } from './compare.js';
+import { initExplore } from './explore.js';
 import { hydrateFigures } from './figures.js';
 import { initRunsTable } from './runs-table.js';
 import { initThemeToggle } from './theme.js';
@@ -7,6 +9,8 @@ import { initThemeToggle } from './theme.js';
 function start(): void {
   initThemeToggle();
   initRunsTable();
+  initCompare();
+  initExplore();
   hydrateFigures();
 }
 

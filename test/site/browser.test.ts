@@ -13,6 +13,14 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { duration, durationExact, number } from '../../site/lib/format.js';
 import { writeSyntheticDatasets, type SyntheticDatasets } from '../fixtures/synthetic-datasets.js';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { verdictSnapshot } from '../../site/lib/changes.js';
+import { locateData } from '../../site/lib/data.js';
+import { buildSite } from '../../site/lib/site.js';
+import { dataVersion } from '../../site/lib/versions.js';
+import { LAYOUT } from '../../site/lib/parallel-coordinates.js';
+import type { VerdictSnapshot } from '../../data/schemas/verdict-snapshot.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
@@ -34,6 +42,30 @@ let origin: string;
 let browser: Browser;
 let buildSeconds = 0;
 let datasets: SyntheticDatasets;
+/** The published version the changes page compares with: the current verdicts, with H2 and one run altered. */
+let snapshot: VerdictSnapshot;
+
+/** Keeps a "v1" in the synthetic data that differs from the build in known ways: one run fewer, H2's outcome and effect moved, a rule commit after it. */
+function writeVersion(root: string): VerdictSnapshot {
+  const source = locateData({ SITE_DATA_DIR: root });
+  if (source.kind !== 'loaded') throw new Error(source.missing.reason);
+  const d = source.data;
+  const site = buildSite(d.datasets, { scale: d.scale, folder: d.folder, root: d.root, missingReason: null });
+  const v1 = verdictSnapshot(site.verdicts, site.runs.slice(1).map((r) => r.run), {
+    version: 'v1', scale: d.scale, commit: 'a8bb79b00000', committedAt: '2026-01-01T00:00:00Z', dataVersion: dataVersion(d.folder),
+  });
+  const h2 = v1.verdicts.find((v) => v.hypothesis === 2)!;
+  h2.outcome = h2.outcome === 'supported' ? 'contradicted' : 'supported';
+  h2.effect.value = (h2.effect.value ?? 0) - 0.05;
+  const folder = join(d.folder, '..', 'verdicts');
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, 'v1.json'), JSON.stringify(v1));
+  writeFileSync(join(folder, 'rule-changes.json'), JSON.stringify({ changes: [
+    { commit: 'fb7391a00000', committedAt: '2025-12-01T00:00:00Z', hypotheses: [1], subject: 'Rule H1 before v1' },
+    { commit: 'd006936abcde', committedAt: '2026-02-01T00:00:00Z', hypotheses: [7], subject: 'Study v2 rule H7 after v1' },
+  ] }));
+  return v1;
+}
 
 function build(env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -130,6 +162,7 @@ beforeAll(async () => {
   out = join(work, 'dist');
   // H7 comes out contradicted: the site must show that as plainly as a support.
   datasets = writeSyntheticDatasets(join(work, 'data'), { scale: 'quick', contradict: [7] });
+  snapshot = writeVersion(join(work, 'data'));
   const started = Date.now();
   await build({ SITE_DATA_DIR: join(work, 'data'), SITE_OUT_DIR: out, SITE_BASE: BASE, SITE_CACHE_DIR: join(work, 'cache') });
   buildSeconds = (Date.now() - started) / 1000;
@@ -180,7 +213,7 @@ describe('the built site', () => {
         const target = new URL(link);
         if (target.origin !== origin) continue;
         const bare = `${target.origin}${target.pathname}`;
-        if (target.hash) anchors.push({ from: url, page: bare, id: decodeURIComponent(target.hash.slice(1)) });
+        if (target.hash && !target.hash.includes('=')) anchors.push({ from: url, page: bare, id: decodeURIComponent(target.hash.slice(1)) });
         if (bare.endsWith('.html')) {
           if (!seen.has(bare)) {
             seen.add(bare);
@@ -391,4 +424,224 @@ describe('the built site', () => {
     expect(problems.failed).toEqual([]);
     expect(problems.external).toEqual([]);
   }, 60_000);
+});
+
+describe('the reviewer tools', () => {
+  const complete = () => datasets.runs.rows.filter((r) => r.status === 'complete');
+  /** Three complete runs of different configurations, in the order the link names them. */
+  const chosen = () => {
+    const runs = complete();
+    return [runs[0], runs.find((r) => r.optimizer !== runs[0].optimizer)!, runs[runs.length - 1]].map((r) => r.run);
+  };
+  const legend = (page: Page, chart: string) =>
+    page.locator(`[data-compare-chart="${chart}"] svg .role-legend-label text`).allTextContents();
+
+  async function openComparison(page: Page, url: string, runs: string[]): Promise<void> {
+    await page.goto(url);
+    await page.waitForFunction(() => ['ready', 'failed'].includes((document.querySelector('[data-compare]') as HTMLElement | null)?.dataset.state ?? ''), undefined, { timeout: 20_000 });
+    expect(await page.getAttribute('[data-compare]', 'data-state'), url).toBe('ready');
+    // The diff's columns are exactly the named runs, in order.
+    const heads = await page.locator('[data-compare-config] thead th[data-run]').evaluateAll((ths) => ths.map((th) => (th as HTMLElement).dataset.run));
+    expect(heads, url).toEqual(runs);
+    // Only differing fields show at first; every one of them differs, and they include the optimizer.
+    const shown = await page.locator('[data-compare-config] tbody tr:not([hidden])').evaluateAll((trs) => trs.map((tr) => [(tr as HTMLElement).dataset.field, (tr as HTMLElement).dataset.differs]));
+    expect(shown.length, url).toBeGreaterThan(0);
+    expect(shown.every(([, d]) => d === 'true'), url).toBe(true);
+    expect(shown.map(([f]) => f), url).toContain('optimizer.name');
+    const configs = runs.map((id) => datasets.runs.rows.find((r) => r.run === id)!.config as Record<string, Record<string, unknown>>);
+    // A field one run lacks (an update rule's own hyperparameter) differs too.
+    const keys = [...new Set(configs.flatMap((c) => Object.keys(c.optimizer)))];
+    const expectedDiffering = keys.filter((k) => new Set(configs.map((c) => JSON.stringify(c.optimizer[k] ?? null))).size > 1).map((k) => `optimizer.${k}`);
+    expect(shown.map(([f]) => f).filter((f) => f?.startsWith('optimizer.')).sort(), url).toEqual(expectedDiffering.sort());
+    // Overlaid curves, layers and emergence: one legend entry per named run, no other.
+    for (const chart of ['curves', 'layers', 'emergence']) expect((await legend(page, chart)).sort(), `${url} ${chart}`).toEqual(runs.map((r) => r.slice(0, 8)).sort());
+    const marks = await page.locator('[data-compare-chart="curves"] svg .role-mark path').count();
+    expect(marks, url).toBeGreaterThanOrEqual(runs.length);
+  }
+
+  it('opens a comparison link cold, from http and from disk, on a phone and in both themes', async () => {
+    const runs = chosen();
+    const cases = [
+      { url: `${origin}${BASE}compare.html#runs=${runs.join(',')}`, viewport: { width: 1280, height: 900 }, scheme: 'light' as const },
+      { url: `${pathToFileURL(join(out, 'compare.html')).href}#runs=${runs.join(',')}`, viewport: { width: 390, height: 844 }, scheme: 'dark' as const },
+    ];
+    for (const c of cases) {
+      const { page, problems } = await watchedPage(c.viewport);
+      await page.emulateMedia({ colorScheme: c.scheme });
+      await openComparison(page, c.url, runs);
+      // Every field on demand: the full configuration, differing or not.
+      await page.check('[data-compare-all-fields]');
+      const all = await page.locator('[data-compare-config] tbody tr:not([hidden])').count();
+      // Every field of any of the runs (one rule's hyperparameter is absent from another's configuration).
+      const paths = (v: unknown, at: string): string[] =>
+        v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0 ? Object.entries(v).flatMap(([k, x]) => paths(x, at ? `${at}.${k}` : k)) : [at];
+      expect(all).toBe(new Set(runs.flatMap((id) => paths(datasets.runs.rows.find((r) => r.run === id)!.config, ''))).size);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, `${c.url} scrolls sideways`).toBeLessThanOrEqual(0);
+      // Unticking a run in the picker updates the address and the comparison.
+      await page.locator('details[data-compare-picker] > summary').click();
+      await page.uncheck(`input[data-compare-pick][value="${runs[2]}"]`);
+      await page.waitForFunction((n) => (document.querySelector('[data-compare]') as HTMLElement).dataset.runs?.split(',').length === n && (document.querySelector('[data-compare]') as HTMLElement).dataset.state === 'ready', 2);
+      expect(new URL(page.url()).hash).toBe(`#runs=${runs.slice(0, 2).join(',')}`);
+      expect((await legend(page, 'curves')).sort()).toEqual(runs.slice(0, 2).map((r) => r.slice(0, 8)).sort());
+      expect(problems.console, c.url).toEqual([]);
+      expect(problems.failed, c.url).toEqual([]);
+      expect(problems.external, c.url).toEqual([]);
+    }
+  }, 90_000);
+
+  it('says which runs of a link it does not know, and compares the rest', async () => {
+    const runs = chosen().slice(0, 2);
+    const { page, problems } = await watchedPage();
+    await openComparison(page, `${origin}${BASE}compare.html#runs=${runs[0]},0000000000000000,${runs[1]}`, runs);
+    expect(await page.locator('[data-compare-message]').innerText()).toContain('No run 0000000000000000 in this site');
+    expect(problems.console).toEqual([]);
+  }, 60_000);
+
+  it('reopens the run browser from its address: filters, sort and ticked runs; and keeps changes in it', async () => {
+    const rmsprop = datasets.runs.rows.filter((r) => r.optimizer === 'rmsprop' && r.status === 'complete');
+    expect(rmsprop.length).toBeGreaterThan(1);
+    const ticked = rmsprop.slice(0, 2).map((r) => r.run);
+    for (const base of [`${origin}${BASE}runs.html`, pathToFileURL(join(out, 'runs.html')).href]) {
+      const { page, problems } = await watchedPage({ width: 390, height: 844 });
+      await page.goto(`${base}#q=rmsprop&status=complete&sort=test-acc&dir=descending&runs=${ticked.join(',')}`);
+      const table = page.locator('table[data-runs-table]');
+      const headers = await table.locator('thead th').allInnerTexts();
+      const visible = (i: number) => table.evaluate((t, i) => Array.from((t as HTMLTableElement).tBodies[0].rows).filter((r) => !r.hidden).map((r) => r.cells[i].dataset.value ?? r.cells[i].textContent ?? ''), i);
+      expect(await page.inputValue('#runs-filter')).toBe('rmsprop');
+      expect(await page.inputValue('#runs-status')).toBe('complete');
+      expect(new Set(await visible(headers.indexOf('optimizer')))).toEqual(new Set(['rmsprop']));
+      expect(new Set(await visible(headers.indexOf('status')))).toEqual(new Set(['complete']));
+      const acc = (await visible(headers.findIndex((h) => h.startsWith('test acc.')))).map(Number);
+      expect(acc).toHaveLength(rmsprop.length);
+      expect(acc).toEqual([...acc].sort((a, b) => b - a));
+      expect(await table.locator('thead th[data-key="test-acc"]').getAttribute('aria-sort')).toBe('descending');
+      const checked = await table.locator('input[data-select]:checked').evaluateAll((xs) => xs.map((x) => (x as HTMLInputElement).value));
+      expect(checked.sort()).toEqual([...ticked].sort());
+      const compareHref = await page.getAttribute('a[data-compare-link]', 'href');
+      expect(compareHref).toMatch(new RegExp(`compare\\.html#runs=${ticked.join(',')}$`));
+      // Changing the view rewrites the address, so the link to share is always the current one.
+      await page.selectOption('#runs-status', '');
+      await table.locator('thead th[data-key="lr"] button').click();
+      const hash = new URLSearchParams(new URL(page.url()).hash.slice(1));
+      expect(Object.fromEntries(hash)).toEqual({ sort: 'lr', q: 'rmsprop', runs: ticked.join(',') });
+      expect(problems.console, base).toEqual([]);
+      expect(problems.failed, base).toEqual([]);
+    }
+  }, 60_000);
+
+  it('filters the explore table by brushing an axis, and reopens the brush from the address', async () => {
+    const { page, problems } = await watchedPage();
+    await page.goto(`${origin}${BASE}explore.html`);
+    const rows = page.locator('table[data-explore-table] tbody tr');
+    const total = await rows.count();
+    expect(total).toBe(datasets.runs.rows.length);
+    // A threshold in a gap between the runs' sparsities, so half a pixel of rounding cannot move a run across it.
+    const values = [...new Set(complete().map((r) => r.sparsityActivation!))].sort((a, b) => a - b);
+    let gap = 0;
+    for (let i = 1; i < values.length; i++) if (values[i] - values[i - 1] > values[gap] - values[gap - 1 < 0 ? 0 : gap - 1] && values[i] > 0.02) gap = i;
+    const threshold = (values[gap] + values[gap - 1]) / 2;
+    const expected = complete().filter((r) => r.sparsityActivation! >= threshold).map((r) => r.run).sort();
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(total);
+    const svg = await page.locator('svg.pc').boundingBox();
+    const hit = await page.locator('g[data-axis="sparsityActivation"] rect.pc-hit').boundingBox();
+    const scale = svg!.height / LAYOUT.height;
+    const yOf = (v: number) => svg!.y + (LAYOUT.height - LAYOUT.bottom - (LAYOUT.height - LAYOUT.top - LAYOUT.bottom) * v) * scale;
+    const x = hit!.x + hit!.width / 2;
+    await page.mouse.move(x, yOf(1) - 2);
+    await page.mouse.down();
+    await page.mouse.move(x, yOf(0.5 * (threshold + values[gap - 1])), { steps: 2 });
+    await page.mouse.move(x, yOf(threshold), { steps: 4 });
+    await page.mouse.up();
+    const kept = async () => (await rows.evaluateAll((trs) => trs.filter((tr) => !(tr as HTMLElement).hidden).map((tr) => (tr as HTMLElement).dataset.run ?? ''))).sort();
+    expect(await kept()).toEqual(expected);
+    expect(await page.locator('[data-explore-count]').innerText()).toBe(`${expected.length} of ${total} runs inside every range`);
+    expect(await page.locator('path.pc-line.pc-out').count()).toBe(total - expected.length);
+    const link = page.url();
+    expect(new URL(link).hash).toMatch(/^#brush=sparsityActivation:/);
+    // The same address opened cold keeps the same runs.
+    const again = await watchedPage({ width: 390, height: 844 });
+    await again.page.goto(link);
+    expect((await again.page.locator('table[data-explore-table] tbody tr').evaluateAll((trs) => trs.filter((tr) => !(tr as HTMLElement).hidden).map((tr) => (tr as HTMLElement).dataset.run ?? ''))).sort()).toEqual(expected);
+    // A click on the axis clears its range.
+    await page.mouse.click(x, yOf(0.5));
+    expect(await kept()).toHaveLength(total);
+    expect(problems.console).toEqual([]);
+    expect(again.problems.console).toEqual([]);
+  }, 60_000);
+
+  it('shows the plan of every study: each configuration with its state and seeds, and the pending ones', async () => {
+    const { page, problems } = await watchedPage();
+    await page.goto(`${origin}${BASE}explore.html`);
+    for (const study of datasets.studies.rows) {
+      const grid = page.locator(`[data-study-grid="${study.study}"] tbody tr`);
+      const counts = await grid.evaluateAll((trs) =>
+        trs.map((tr) => Object.fromEntries(Array.from(tr.querySelectorAll<HTMLElement>('td[data-count]')).map((td) => [td.dataset.count, Number(td.textContent || 0)]))),
+      );
+      const sum = (k: string) => counts.reduce((s, c) => s + (c[k] ?? 0), 0);
+      const members = study.members.map((m) => datasets.runs.rows.find((r) => r.run === m.run)).filter((r) => r !== undefined);
+      expect(sum('complete'), study.study).toBe(members.filter((r) => r.status === 'complete').length);
+      expect(sum('diverged'), study.study).toBe(members.filter((r) => r.status === 'diverged').length);
+      expect(sum('failed'), study.study).toBe(members.filter((r) => r.status === 'failed').length);
+      expect(sum('pending'), study.study).toBe(new Set(study.pending).size);
+    }
+    expect(await page.locator('[data-study-grid] tr[data-state="pending"]').count()).toBeGreaterThan(0);
+    expect(problems.console).toEqual([]);
+  }, 60_000);
+
+  it('gives the citations with the code and data versions of the build', async () => {
+    const { page, problems } = await watchedPage();
+    await page.goto(`${origin}${BASE}cite.html`);
+    const paper = await page.locator('[data-bibtex="cite-paper"]').innerText();
+    expect(paper).toContain('author = {Mehta, Dushyant and Kim, Kwang In and Theobalt, Christian}');
+    expect(paper).toContain('eprint = {1811.12495}');
+    const own = await page.locator('[data-bibtex="cite-reproduction"]').innerText();
+    const commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { encoding: 'utf8' }).trim();
+    const code = await page.locator('[data-version="code"]').innerText();
+    expect(code.startsWith(commit)).toBe(true);
+    expect(own).toContain(`Code version ${code}; data version ${snapshot.dataVersion} (quick scale, ${datasets.runs.rows.length} runs)`);
+    expect(problems.console).toEqual([]);
+  }, 60_000);
+
+  it('lists what changed since the kept version: runs added, verdicts and effects moved, rules changed since', async () => {
+    const { page, problems } = await watchedPage();
+    await page.goto(`${origin}${BASE}changes.html`);
+    const runs = page.locator('[data-runs-added]');
+    expect(await runs.getAttribute('data-runs-added')).toBe('1');
+    expect(await runs.getAttribute('data-runs-gone')).toBe('0');
+    const changed = await page.locator('[data-verdict-changes] tr[data-outcome-changed="true"]').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.hypothesis));
+    expect(changed).toEqual(['2']);
+    const delta = Number(await page.locator('[data-verdict-changes] tr[data-hypothesis="2"] td[data-effect-delta]').getAttribute('data-effect-delta'));
+    expect(delta).toBeCloseTo(0.05, 9);
+    for (const h of [1, 3, 4, 5, 6, 7, 8, 9]) {
+      const cell = await page.locator(`[data-verdict-changes] tr[data-hypothesis="${h}"] td[data-effect-delta]`).getAttribute('data-effect-delta');
+      if (cell !== '') expect(Number(cell), `H${h}`).toBe(0);
+    }
+    expect(await page.locator('[data-rules-since]').getAttribute('data-rules-since')).toBe('1');
+    expect(await page.locator('[data-rules-since]').innerText()).toContain('d006936abcde');
+    expect(problems.console).toEqual([]);
+  }, 60_000);
+
+  it('keeps the new pages clean from disk, on a phone, in both themes; every verdict and figure has an anchor', async () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      const { page, problems } = await watchedPage({ width: 390, height: 844 });
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const path of ['explore.html', 'cite.html', 'changes.html', 'compare.html', 'studies/optimizer.html']) {
+        await page.goto(pathToFileURL(join(out, path)).href);
+        // Let the favicon and figures finish before leaving, so no request is cut off by the next page.
+        await page.waitForLoadState('networkidle');
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        expect(overflow, `${path} scrolls sideways on a phone (${scheme})`).toBeLessThanOrEqual(0);
+        const unanchored = await page.evaluate(() => [
+          ...Array.from(document.querySelectorAll('figure[data-figure]')).filter((f) => !f.id || !f.querySelector(`a[href="#${f.id}"]`)).map((f) => `figure ${f.id}`),
+          ...Array.from(document.querySelectorAll('article.verdict')).filter((v) => !v.id || !v.querySelector(`a[href="#${v.id}"]`)).map((v) => `verdict ${v.id}`),
+        ]);
+        expect(unanchored, path).toEqual([]);
+      }
+      expect(problems.console, scheme).toEqual([]);
+      expect(problems.failed, scheme).toEqual([]);
+      expect(problems.external, scheme).toEqual([]);
+    }
+  }, 90_000);
 });

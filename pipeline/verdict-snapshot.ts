@@ -1,0 +1,55 @@
+// `npm run verdicts:snapshot -- --scale full --version v1`: keeps the current verdict summary as
+// a published version (data/<scale>/verdicts/<version>.json: per hypothesis outcome, effect and
+// runs, with the commit and data version it was computed at) and lists the verdict-rule commits
+// (data/<scale>/verdicts/rule-changes.json) for the site's changes page.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { Command, Option } from 'commander';
+import { SCALES, type Scale } from '../data/schemas/datasets.js';
+import { RULE_CHANGES_FILE, ruleChangesFromLog, VERDICTS_FOLDER, verdictSnapshot } from '../site/lib/changes.js';
+import { locateData } from '../site/lib/data.js';
+import { buildSite } from '../site/lib/site.js';
+import { dataVersion } from '../site/lib/versions.js';
+
+/** Paths whose history holds the verdict rules. */
+const RULE_PATHS = ['site/lib/verdicts.ts', 'analysis'];
+
+const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
+
+const program = new Command('verdicts:snapshot')
+  .description('keep the current verdicts as a published version and list the verdict-rule commits')
+  .addOption(new Option('--scale <scale>', 'scale of the datasets').choices(SCALES).default('full'))
+  .option('--version <name>', 'name of the version (v1, v2, ...)', 'v1')
+  .option('--rules-only', 'only list the rule commits again (keeps every version file as it is)', false)
+  .action((opts: { scale: Scale; version: string; rulesOnly: boolean }) => {
+    const source = locateData({ ...process.env, SITE_SCALE: opts.scale });
+    if (source.kind !== 'loaded') throw new Error(source.missing.reason);
+    const { data } = source;
+    const folder = VERDICTS_FOLDER(data.folder);
+    mkdirSync(folder, { recursive: true });
+    const rules = ruleChangesFromLog(git('log', '--format=%H%x09%cI%x09%s', '--', ...RULE_PATHS));
+    writeFileSync(RULE_CHANGES_FILE(data.folder), `${JSON.stringify(rules, null, 1)}\n`);
+    process.stderr.write(`${relative(process.cwd(), RULE_CHANGES_FILE(data.folder))}: ${rules.changes.length} rule commits\n`);
+    if (opts.rulesOnly) return;
+    if (!/^v\d+$/.test(opts.version)) throw new Error(`--version "${opts.version}" is not a version name: use v1, v2, ...`);
+    if (git('status', '--porcelain', '--untracked-files=no', '--', 'site', 'analysis', 'experiments', 'data/schemas') !== '') {
+      throw new Error('the verdict code has uncommitted changes: commit them first, so the version names the commit its verdicts were computed at');
+    }
+    const site = buildSite(data.datasets, { scale: data.scale, folder: data.folder, root: data.root, missingReason: null });
+    const snapshot = verdictSnapshot(site.verdicts, site.runs.map((r) => r.run), {
+      version: opts.version,
+      scale: data.scale,
+      commit: git('rev-parse', '--short=12', 'HEAD'),
+      committedAt: git('log', '-1', '--format=%cI', 'HEAD'),
+      dataVersion: dataVersion(data.folder),
+    });
+    const file = join(folder, `${opts.version}.json`);
+    writeFileSync(file, `${JSON.stringify(snapshot, null, 1)}\n`);
+    process.stderr.write(`${relative(process.cwd(), file)}: ${snapshot.verdicts.length} verdicts over ${snapshot.runs.length} runs at ${snapshot.commit}\n`);
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  process.stderr.write(`verdicts:snapshot: ${(error as Error).message}\n`);
+  process.exit(1);
+});

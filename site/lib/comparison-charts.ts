@@ -1,0 +1,84 @@
+// The compare page's charts as Vega-Lite templates over a named data set "rows", compiled to
+// Vega at build time; the browser inserts the rows of the chosen runs (site/client/compare.ts).
+import { COMPARED_CURVES } from './run-comparison.js';
+import { CRITERIA, FIGURE_CONFIG, type VlSpec } from './figures.js';
+import { compile } from './render.js';
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+/** Runs are told apart by colour; more than ten share colours (and are told apart in the legend). */
+const runColor = { field: 'run', type: 'nominal', title: 'run', scale: { scheme: 'tableau10' } };
+const pct = (title: string) => ({ type: 'quantitative', title, axis: { format: '.1~%' }, scale: { domain: { unionWith: [0, 0.05] } } });
+
+const template = (body: VlSpec): VlSpec => ({ $schema: SCHEMA, data: { name: 'rows' }, config: FIGURE_CONFIG, ...body });
+
+export const COMPARISON_CHARTS = {
+  curves: {
+    title: 'Training curves, overlaid',
+    caption: 'Training loss and batch accuracy as logged, test accuracy at the checkpoints; one colour per run.',
+    spec: template({
+      facet: { column: { field: 'series', type: 'nominal', title: null, sort: [...COMPARED_CURVES] } },
+      resolve: { scale: { y: 'independent' } },
+      spec: {
+        width: 240,
+        height: 180,
+        mark: { type: 'line', strokeWidth: 1.6 },
+        encoding: {
+          x: { field: 'iteration', type: 'quantitative' },
+          y: { field: 'value', type: 'quantitative', title: null },
+          color: runColor,
+          tooltip: [{ field: 'run' }, { field: 'series' }, { field: 'iteration' }, { field: 'value', format: '.4g' }],
+        },
+      },
+    }),
+  },
+  layers: {
+    title: 'Sparsity per layer, both criteria',
+    caption: 'Share of dead filters in each conv block at the end of training; left by activation, right by |γ|; bars side by side, one colour per run.',
+    spec: template({
+      facet: { column: { field: 'criterion', type: 'nominal', title: null, sort: [...CRITERIA] } },
+      spec: {
+        width: 260,
+        height: 180,
+        mark: { type: 'bar' },
+        encoding: {
+          x: { field: 'block', type: 'ordinal', title: 'block (conv layer)', axis: { labelAngle: 0 } },
+          xOffset: { field: 'run' },
+          y: { field: 'sparsity', ...pct('layer sparsity') },
+          color: runColor,
+          tooltip: [{ field: 'run' }, { field: 'block' }, { field: 'criterion' }, { field: 'sparsity', format: '.1%' }],
+        },
+      },
+    }),
+  },
+  emergence: {
+    title: 'Emergence: network sparsity at each checkpoint',
+    caption: 'Share of the network\'s filters dead at each checkpoint (probe subset); left by activation, right by |γ|; one colour per run.',
+    spec: template({
+      facet: { column: { field: 'criterion', type: 'nominal', title: null, sort: [...CRITERIA] } },
+      spec: {
+        width: 260,
+        height: 180,
+        mark: { type: 'line', strokeWidth: 1.6 },
+        encoding: {
+          x: { field: 'iteration', type: 'quantitative' },
+          y: { field: 'sparsity', ...pct('network sparsity') },
+          color: runColor,
+          tooltip: [{ field: 'run' }, { field: 'criterion' }, { field: 'iteration' }, { field: 'sparsity', format: '.1%' }],
+        },
+      },
+    }),
+  },
+} as const;
+
+export type ComparisonChart = keyof typeof COMPARISON_CHARTS;
+
+/** The compiled Vega specs the page embeds; a warning here is a bug in the template. */
+export function compiledComparisonCharts(): Record<ComparisonChart, object> {
+  const out = {} as Record<ComparisonChart, object>;
+  for (const [name, chart] of Object.entries(COMPARISON_CHARTS) as Array<[ComparisonChart, (typeof COMPARISON_CHARTS)[ComparisonChart]]>) {
+    const { vega, warnings } = compile(chart.spec);
+    if (warnings.length > 0) throw new Error(`compare chart "${name}" (site/lib/comparison-charts.ts) compiles with warnings: ${warnings.join('; ')}`);
+    out[name] = vega;
+  }
+  return out;
+}

@@ -1,0 +1,95 @@
+// What the compare page needs of each run, taken from the run's page model (its figures' rows,
+// per-layer table and pruning result) so no quantity is computed a second time. Build time.
+import type { RunRow } from '../../data/schemas/datasets.js';
+import { runFigureId } from './figure-ids.js';
+import { CRITERIA, type Figure } from './figures.js';
+import { configSections } from './format.js';
+import type { RunPage } from './site.js';
+
+/** The run as the compare page shows it: one file per run (compare/<run>.js), loaded on demand. */
+export interface RunComparison {
+  run: string;
+  status: RunRow['status'];
+  /** Every leaf of the resolved configuration as [dotted path, value as text], in the run page's order. */
+  config: Array<[string, string]>;
+  outcome: {
+    sparsityActivation: number | null;
+    sparsityGamma: number | null;
+    testAccuracy: number | null;
+    trainLoss: number | null;
+    filters: number;
+  };
+  /** Training curves: one row per logged iteration and series (training loss, batch accuracy, test accuracy). */
+  curves: Array<{ series: string; iteration: number; value: number }>;
+  /** Network sparsity at each checkpoint by both criteria. */
+  emergence: Array<{ criterion: string; iteration: number; sparsity: number }>;
+  /** Final per-layer sparsity by both criteria (block = layer + 1). */
+  layers: Array<{ criterion: string; block: number; sparsity: number }>;
+  pruning: {
+    removedFilters: number;
+    filtersBefore: number;
+    paramsBefore: number;
+    paramsAfter: number;
+    flopsBefore: number;
+    flopsAfter: number;
+    speedup: number;
+    testAccuracyBefore: number;
+    testAccuracyAfter: number;
+  } | null;
+}
+
+/** The curves a comparison overlays: the run figure's series minus the regularization loss (one panel per series). */
+export const COMPARED_CURVES = ['training loss', 'training accuracy (batch)', 'test accuracy (checkpoint)'] as const;
+
+function figureRows(page: RunPage, id: string): Figure['rows'] {
+  return page.figures.find((f) => f.id === id)?.rows ?? [];
+}
+
+export function runComparison(page: RunPage): RunComparison {
+  const r = page.run;
+  const curves = figureRows(page, runFigureId.curves)
+    .filter((row) => (COMPARED_CURVES as readonly string[]).includes(String(row.series)))
+    .map((row) => ({ series: String(row.series), iteration: Number(row.iteration), value: Number(row.value) }));
+  const emergence = figureRows(page, runFigureId.emergence)
+    .filter((row) => row.series === 'network')
+    .map((row) => ({ criterion: String(row.criterion), iteration: Number(row.iteration), sparsity: Number(row.sparsity) }));
+  const layers = page.layers.flatMap((l) => [
+    { criterion: CRITERIA[0], block: l.layer + 1, sparsity: l.sparsityActivation },
+    { criterion: CRITERIA[1], block: l.layer + 1, sparsity: l.sparsityGamma },
+  ]);
+  const p = page.pruning;
+  return {
+    run: r.run,
+    status: r.status,
+    config: configSections(r.config).flatMap((s) => s.rows.map((row): [string, string] => [s.name ? `${s.name}.${row.key}` : row.key, row.value])),
+    outcome: { sparsityActivation: r.sparsityActivation, sparsityGamma: r.sparsityGamma, testAccuracy: r.testAccuracy, trainLoss: r.trainLoss, filters: r.filters },
+    curves,
+    emergence,
+    layers,
+    pruning: p
+      ? {
+          removedFilters: p.removedFilters,
+          filtersBefore: p.filtersBefore,
+          paramsBefore: p.paramsBefore,
+          paramsAfter: p.paramsAfter,
+          flopsBefore: p.flopsBefore,
+          flopsAfter: p.flopsAfter,
+          speedup: p.imagesPerSecondAfter / p.imagesPerSecondBefore,
+          testAccuracyBefore: p.testAccuracyBefore,
+          testAccuracyAfter: p.testAccuracyAfter,
+        }
+      : null,
+  };
+}
+
+/** Name of the global the per-run scripts register into (a <script> loads from file:// where fetch cannot). */
+export const COMPARISON_GLOBAL = '__sparsityRuns';
+
+/** The per-run file: a classic script that adds the run to the global registry. */
+export function comparisonScript(data: RunComparison): string {
+  const json = JSON.stringify(data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return `(window.${COMPARISON_GLOBAL}=window.${COMPARISON_GLOBAL}||{})[${JSON.stringify(data.run)}]=${json};\n`;
+}
+
+/** Route of a run's comparison file, relative to the site root. */
+export const comparisonFile = (run: string): string => `compare/${run}.js`;
