@@ -30,7 +30,8 @@ function verdictTable(html: string): Array<{ hypothesis: number; outcome: string
   const table = /<table class="verdicts">([\s\S]*?)<\/table>/.exec(html)?.[1];
   if (!table) throw new Error('the home page has no verdict table');
   const decode = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').trim();
-  return [...table.matchAll(/<tr>\s*<td>H(\d)<\/td>\s*<td>[\s\S]*?<\/td>\s*<td>[\s\S]*?badge-(\w+)[\s\S]*?<\/td>\s*<td>([\s\S]*?)<\/td>/g)].map((m) => ({ hypothesis: Number(m[1]), outcome: m[2], effect: decode(m[3]) }));
+  const row = /<tr[^>]*>\s*<td[^>]*>(?:<a[^>]*>)?H(\d)(?:<\/a>)?<\/td>\s*<td[^>]*>[\s\S]*?<\/td>\s*<td[^>]*>[\s\S]*?badge-(\w+)[\s\S]*?<\/td>\s*<td[^>]*>([\s\S]*?)<\/td>/g;
+  return [...table.matchAll(row)].map((m) => ({ hypothesis: Number(m[1]), outcome: m[2], effect: decode(m[3]) }));
 }
 
 describe.skipIf(!hasFull)('the site built from the committed full study', () => {
