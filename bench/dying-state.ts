@@ -1,7 +1,7 @@
 // The dying network of the benchmark: the training state (network, running statistics and
 // optimizer slots) of a real run trained WITHOUT the subnormal flush, past its first filter
 // deaths, so that its dying filters hold subnormal parameters and slots as the engine had them.
-//   npx tsx bench/dying-state.ts [--iterations N] [--every N] [--out DIR]   (writes the state every N iterations;
+//   npx tsx bench/dying-state.ts [--iterations N] [--every N] [--out DIR] [--from STATE]   (writes the state every N iterations;
 //   the committed one, bench/fixtures/, is a copy of one of them)
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -140,8 +140,9 @@ async function main(): Promise<void> {
     .option('--iterations <n>', 'iterations to train', count, 4000)
     .option('--every <n>', 'write the state every n iterations', count, 500)
     .option('--out <dir>', 'folder for state-<iteration>.bin.br', '.cache/dying-state')
+    .option('--from <file>', 'continue from a state this script wrote (its batches are skipped, so the run is the same)')
     .parse(process.argv.slice(2), { from: 'user' })
-    .opts<{ iterations: number; every: number; out: string }>();
+    .opts<{ iterations: number; every: number; out: string; from?: string }>();
   await initBackend('wasm');
   const config = dyingRunConfig();
   const data = await loadDataset({ name: config.data.dataset, classes: config.data.classes ?? undefined, trainSubset: config.data.trainSubset, seed: config.training.seed });
@@ -150,9 +151,16 @@ async function main(): Promise<void> {
   const net = buildNetwork(spec, initialWeights(spec, createRandom(config.training.seed, 'init')));
   const optimizer = createOptimizer(config, trainables(net), { flushSubnormals: false });
   const sampler = new BatchSampler(data.train, config.training.batchSize, shape, data.numClasses, config.training.seed);
+  let start = 0;
+  if (o.from) {
+    const state = readDyingState(o.from);
+    restoreDyingState(state, net, optimizer);
+    sampler.skip(state.iteration);
+    start = state.iteration;
+  }
   mkdirSync(o.out, { recursive: true });
   let t0 = performance.now();
-  for (let iteration = 1; iteration <= o.iterations; iteration++) {
+  for (let iteration = start + 1; iteration <= o.iterations; iteration++) {
     const { x, y } = sampler.next();
     trainStep(net, optimizer, x, y, learningRateAt(config, iteration - 1));
     tf.dispose([x, y]);

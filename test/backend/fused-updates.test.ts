@@ -110,7 +110,8 @@ describe('fused optimizer updates', () => {
     tf.setBackend('wasm');
     const config = configFor('adam', 'l2');
     const w = tf.variable(tf.tensor1d(values('w', 0.5)));
-    const optimizer = createOptimizer(config, [{ variable: w, group: 'conv' }]);
+    const optimizer = createOptimizer(config, [{ variable: w, group: 'conv' }], { fusedUpdates: true });
+    expect(optimizer.fusedUpdates).toBe(true);
     const g = tf.tensor1d(values('g', 0.05));
     const step = () => optimizer.apply({ [w.name]: g }, 1e-3);
     step();
