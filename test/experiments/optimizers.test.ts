@@ -69,9 +69,10 @@ function reference(cfg: RunConfig, steps: Vec[]): Vec {
   return w;
 }
 
-function runOptimizer(cfg: RunConfig, steps: Vec[]): Vec {
+function runOptimizer(cfg: RunConfig, steps: Vec[], fusedUpdates = false): Vec {
   const variable = tf.variable(tf.tensor1d(W0), true, `w-${Math.random()}`);
-  const opt = createOptimizer(cfg, [{ variable, group: 'conv' }]);
+  const opt = createOptimizer(cfg, [{ variable, group: 'conv' }], { fusedUpdates });
+  expect(opt.fusedUpdates).toBe(fusedUpdates);
   for (const g of steps) {
     const grad = tf.tensor1d(g);
     opt.apply({ [variable.name]: grad }, cfg.optimizer.lr);
@@ -98,9 +99,9 @@ describe('optimizers follow their closed-form updates', () => {
     else if (name === 'adam') cases.push([name, 'none'], [name, 'l2']);
     else cases.push([name, 'none'], [name, 'l2'], [name, 'decoupled']);
   }
-  it.each(cases)('%s with %s regularization, three steps', (name, kind) => {
+  it.each(cases.flatMap(([name, kind]) => [[name, kind, 'op by op'] as const, [name, kind, 'fused'] as const]))('%s with %s regularization, three steps, %s', (name, kind, path) => {
     const cfg = configFor(name, kind);
-    const got = runOptimizer(cfg, GRADS);
+    const got = runOptimizer(cfg, GRADS, path === 'fused');
     const want = reference(cfg, GRADS);
     got.forEach((x, i) => expect(x).toBeCloseTo(want[i], 5));
     // The parameters moved: no case is trivially equal to the start.
