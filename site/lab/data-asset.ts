@@ -7,8 +7,10 @@ import { FASHION_MNIST_FILES, IDX_UBYTE_IMAGES_MAGIC, IDX_UBYTE_LABELS_MAGIC, pa
 
 export const LAB_DATA_FORMAT = 'sparsity-lab-data/1';
 
-/** The script assigns the asset to this global (the page reads it from there). */
+/** The globals the lab's scripts assign their payload to (the page reads them from there). */
 export const LAB_DATA_GLOBAL = 'sparsityLabData';
+export const LAB_WASM_GLOBAL = 'sparsityLabWasm';
+export const LAB_WORKER_GLOBAL = 'sparsityLabWorker';
 const PREFIX = `self.${LAB_DATA_GLOBAL} = `;
 
 const fileNames = Object.values(FASHION_MNIST_FILES).map((base) => `${base}.gz`);

@@ -3,16 +3,12 @@
 import { runRecordSchema, type Checkpoint, type CurvePoint, type RunRecord } from '../../data/schemas/run-record.js';
 import { networkSparsity } from '../../experiments/definitions.js';
 import { drawLines, drawStrips } from './charts.js';
-import { labDataFiles, parseLabDataAsset, LAB_DATA_GLOBAL } from './data-asset.js';
+import { labDataFiles, parseLabDataAsset, LAB_DATA_GLOBAL, LAB_WASM_GLOBAL, LAB_WORKER_GLOBAL } from './data-asset.js';
 import { labConfigInput, LAB_PRESETS, type LabFields } from './presets.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
-declare global {
-  interface Window {
-    sparsityLabWorker?: string;
-    sparsityLabWasm?: { name: string; simd: boolean; base64: string };
-  }
-}
+/** What the lab's scripts left on the window (see site/lib/lab-assets.ts). */
+const labGlobal = (name: string): unknown => (window as unknown as Record<string, unknown>)[name];
 
 /** The smallest module with a SIMD instruction (the same test tfjs-backend-wasm makes). */
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 10, 9, 1, 7, 0, 65, 0, 253, 15, 26, 11]);
@@ -161,17 +157,17 @@ function start(root: HTMLElement): void {
   };
 
   const showMeter = (extra = '') => {
-    const death = firstDeath ? `first death at iteration ${firstDeath.iteration} (${seconds(firstDeath.seconds)} of training)` : 'no filter dead yet';
+    const death = firstDeath ? `first death at iteration ${firstDeath.iteration} (${seconds(firstDeath.seconds)} into the run)` : 'no filter dead yet';
     meter.textContent = [lastProgress, death, extra].filter(Boolean).join(' · ');
   };
 
-  const workerSource = window.sparsityLabWorker;
-  const dataValue = (window as unknown as Record<string, unknown>)[LAB_DATA_GLOBAL];
+  const workerSource = labGlobal(LAB_WORKER_GLOBAL);
+  const dataValue = labGlobal(LAB_DATA_GLOBAL);
   if (typeof WebAssembly === 'undefined' || typeof Worker === 'undefined' || typeof DecompressionStream === 'undefined') {
     setState('broken', 'This browser lacks WebAssembly, Web Workers or DecompressionStream, which the lab needs: open it in a current Chromium, Firefox or Safari.');
     return;
   }
-  if (!workerSource || dataValue === undefined) {
+  if (typeof workerSource !== 'string' || dataValue === undefined) {
     setState('broken', 'The lab’s files did not load (lab/worker.js, lab/fashion-mnist.js): rebuild the site with the Fashion-MNIST files installed.');
     return;
   }
@@ -204,6 +200,7 @@ function start(root: HTMLElement): void {
         checkpoints.push({ checkpoint: m.checkpoint, seconds: m.seconds });
         if (!firstDeath && m.checkpoint.iteration > 0 && m.checkpoint.layers.some((l) => l.deadByGamma.length + l.deadByActivation.length > 0)) {
           firstDeath = { iteration: m.checkpoint.iteration, seconds: m.seconds };
+          root.dataset.firstDeath = `${firstDeath.iteration} ${firstDeath.seconds.toFixed(1)}`;
         }
         root.dataset.checkpoints = String(checkpoints.length);
         showMeter();
@@ -266,6 +263,7 @@ function start(root: HTMLElement): void {
     curve = [];
     checkpoints = [];
     firstDeath = null;
+    delete root.dataset.firstDeath;
     lastProgress = '';
     send({ type: 'start', config: labConfigInput(fields) });
     setState('running', 'Building the network and measuring it before training…');
@@ -280,6 +278,7 @@ function start(root: HTMLElement): void {
     curve = [];
     checkpoints = [];
     firstDeath = null;
+    delete root.dataset.firstDeath;
     lastProgress = '';
     meter.textContent = '';
     changed.hidden = true;
@@ -293,8 +292,8 @@ function start(root: HTMLElement): void {
     try {
       const asset = parseLabDataAsset(dataValue, 'lab/fashion-mnist.js');
       await loadScript(simd ? root.dataset.wasmSimd! : root.dataset.wasmPlain!);
-      const wasm = window.sparsityLabWasm;
-      if (!wasm) throw new Error('the wasm script did not define the binary; rebuild the site');
+      const wasm = labGlobal(LAB_WASM_GLOBAL) as { base64?: unknown } | undefined;
+      if (typeof wasm?.base64 !== 'string') throw new Error('the wasm script did not define the binary; rebuild the site');
       const binary = Uint8Array.from(atob(wasm.base64), (c) => c.charCodeAt(0));
       const files = labDataFiles(asset);
       send({ type: 'init', wasm: binary, simd, data: files, dataName: 'lab/fashion-mnist.js' }, [binary.buffer, ...Object.values(files).map((f) => f.buffer)]);

@@ -8,7 +8,7 @@ import type { Plugin } from 'esbuild';
 import { loadFashionMnistRaw, FASHION_MNIST_DEFAULT_DIR, FASHION_MNIST_FILES } from '../../experiments/data/idx.js';
 import { stratifiedSubset } from '../../experiments/data/dataset.js';
 import { createRandom } from '../../experiments/random.js';
-import { idxImagesBytes, idxLabelsBytes, labDataScript, LAB_DATA_FORMAT, toBase64 } from '../lab/data-asset.js';
+import { idxImagesBytes, idxLabelsBytes, labDataScript, LAB_DATA_FORMAT, LAB_WASM_GLOBAL, LAB_WORKER_GLOBAL, toBase64 } from '../lab/data-asset.js';
 
 /** Images per class in the lab's subset (train, test): small enough to ship, large enough for a few epochs of distinct batches. */
 export const LAB_SUBSET = { trainPerClass: 500, testPerClass: 100 } as const;
@@ -16,9 +16,6 @@ export const LAB_SUBSET = { trainPerClass: 500, testPerClass: 100 } as const;
 /** The wasm binaries the lab ships: the SIMD build, and the plain one for browsers without SIMD. */
 export const LAB_WASM = { simd: 'tfjs-backend-wasm-simd.wasm', plain: 'tfjs-backend-wasm.wasm' } as const;
 
-/** The global each wasm script assigns its base64 binary to (see site/lab/page.ts). */
-export const LAB_WASM_GLOBAL = 'sparsityLabWasm';
-export const LAB_WORKER_GLOBAL = 'sparsityLabWorker';
 
 /** Where the lab reads Fashion-MNIST at build time. */
 export const labDataDir = (): string => process.env.LAB_DATA_DIR ?? FASHION_MNIST_DEFAULT_DIR;
