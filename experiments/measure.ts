@@ -4,8 +4,22 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { forward, type Network } from './model.js';
 import { gatherBatch, type ImageBatchSource } from './train.js';
+import { createRandom, permutation } from './random.js';
 import { isDeadByActivation, isDeadByGamma, lifetimeSparseness, type Thresholds } from './definitions.js';
 import type { LayerMeasurement } from '../data/schemas/run-record.js';
+
+/** A fixed subset of the training set for checkpoint measurements, chosen by the seed. */
+export function probeSubset(train: ImageBatchSource, size: number, seed: number, imageSize: number): ImageBatchSource {
+  const count = Math.min(size, train.count);
+  const order = permutation(train.count, createRandom(seed, 'probe')).subarray(0, count);
+  const images = new Float32Array(count * imageSize);
+  const labels = new Int32Array(count);
+  order.forEach((j, i) => {
+    images.set(train.images.subarray(j * imageSize, (j + 1) * imageSize), i * imageSize);
+    labels[i] = train.labels[j];
+  });
+  return { images, labels, count };
+}
 
 export interface Evaluation {
   loss: number;

@@ -12,9 +12,9 @@ import { initBackend, type BackendChoice, type BackendInfo } from './backend/res
 import { basicNetSpec, buildNetwork, disposeNetwork, flopCount, initialWeights, INITIALIZERS, parameterCount, trainables, type Network } from './model.js';
 import { createOptimizer, regularizationScale } from './optimizers.js';
 import { BatchSampler, gatherBatch, regularizationLoss, trainStep, type ImageBatchSource } from './train.js';
-import { evaluate, layerMeasurements, measureMechanism, round6 } from './measure.js';
+import { evaluate, layerMeasurements, measureMechanism, probeSubset, round6 } from './measure.js';
 import { compareThroughput, maxLogitDifference, pruneNetwork } from './prune.js';
-import { createRandom, permutation } from './random.js';
+import { createRandom } from './random.js';
 import { encodeTensors, findSnapshot, restoreTensors, stateTensors, writeSnapshot, type RunSnapshot } from './snapshot.js';
 import { RUN_SNAPSHOT_VERSION } from '../data/schemas/run-snapshot.js';
 import { RUN_RECORD_VERSION, type Checkpoint, type CurvePoint, type PruningResult, type RunRecord } from '../data/schemas/run-record.js';
@@ -82,19 +82,6 @@ export function engineCode(): string {
   } catch {
     return 'unknown';
   }
-}
-
-/** A fixed subset of the training set for checkpoint measurements, chosen by the seed. */
-function probeSubset(train: ImageBatchSource, size: number, seed: number, imageSize: number): ImageBatchSource {
-  const count = Math.min(size, train.count);
-  const order = permutation(train.count, createRandom(seed, 'probe')).subarray(0, count);
-  const images = new Float32Array(count * imageSize);
-  const labels = new Int32Array(count);
-  order.forEach((j, i) => {
-    images.set(train.images.subarray(j * imageSize, (j + 1) * imageSize), i * imageSize);
-    labels[i] = train.labels[j];
-  });
-  return { images, labels, count };
 }
 
 class Divergence extends Error {

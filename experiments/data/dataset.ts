@@ -216,7 +216,19 @@ export async function loadDataset(opts: DatasetOptions): Promise<ImageDataset> {
   const dir = resolve(given);
 
   const raw: RawDataset = name === 'fashion-mnist' ? await loadFashionMnistRaw(dir) : await loadCifarRaw(name, dir);
+  return prepareDataset(raw, { name, classes, trainSubset, seed }, dir);
+}
 
+/**
+ * Keeps the first k classes and the training subset of a dataset already read, and normalises it
+ * (the part of loadDataset after the files are read; the browser lab calls it on its own copy).
+ */
+export function prepareDataset(
+  raw: RawDataset,
+  opts: { name: DatasetName; classes?: number | null; trainSubset?: number | null; seed: number },
+  dir: string,
+): ImageDataset {
+  const { name, classes, trainSubset, seed } = opts;
   const k = classes ?? raw.numClasses;
   if (k > raw.numClasses) throw new Error(`classes must be at most ${raw.numClasses} for ${name} (got ${k})`);
   const imageSize = raw.height * raw.width * raw.channels;

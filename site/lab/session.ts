@@ -1,0 +1,219 @@
+// One lab run, stepped an iteration at a time so the worker can pause between steps: the
+// engine's own network, training step, optimizer and measurements, in the order and with the
+// bookkeeping of experiments/run.ts runExperiment, so that a lab run and a Node run of the same
+// configuration give the same record (test/site/lab.test.ts compares them).
+import * as tf from '@tensorflow/tfjs-core';
+import { configHash, learningRateAt, type RunConfig } from '../../experiments/config.js';
+import { prepareDataset, type ImageDataset } from '../../experiments/data/dataset.js';
+import type { RawDataset } from '../../experiments/data/idx.js';
+import { basicNetSpec, buildNetwork, disposeNetwork, flopCount, initialWeights, INITIALIZERS, parameterCount, trainables, type Network } from '../../experiments/model.js';
+import { createOptimizer, type Optimizer } from '../../experiments/optimizers.js';
+import { BatchSampler, regularizationLoss, trainStep, type ImageBatchSource } from '../../experiments/train.js';
+import { evaluate, layerMeasurements, probeSubset, round6 } from '../../experiments/measure.js';
+import { createRandom } from '../../experiments/random.js';
+import { RUN_RECORD_VERSION, runRecordSchema, type Checkpoint, type CurvePoint, type RunRecord } from '../../data/schemas/run-record.js';
+
+/** Where and with what the lab runs (the record's provenance). */
+export interface LabEnvironment {
+  codeVersion: string;
+  engineCode: string;
+  tfjsVersion: string;
+  backendDetail: string;
+  /** The browser (the record's `node` field names the JavaScript runtime). */
+  runtime: string;
+  platform: string;
+}
+
+/** What one iteration produced besides the step itself. */
+export interface StepOutcome {
+  iteration: number;
+  loss: number;
+  accuracy: number;
+  curvePoint: CurvePoint | null;
+  checkpoint: Checkpoint | null;
+}
+
+export class LabSession {
+  readonly id: string;
+  readonly data: ImageDataset;
+  readonly curve: CurvePoint[] = [];
+  readonly checkpoints: Checkpoint[] = [];
+  iteration = 0;
+  status: RunRecord['status'] = 'complete';
+  failure: RunRecord['failure'] = null;
+  final: RunRecord['final'] = null;
+  private readonly net: Network;
+  private readonly optimizer: Optimizer;
+  private readonly sampler: BatchSampler;
+  private readonly probe: ImageBatchSource;
+  private readonly testProbe: ImageBatchSource;
+  private readonly startedAt = new Date();
+  private trainMs = 0;
+  private measureMs = 0;
+  private readonly windows = { loss: 0, correct: 0, steps: 0, logLoss: 0, logCorrect: 0, logSteps: 0 };
+  private disposed = false;
+
+  constructor(
+    readonly config: RunConfig,
+    raw: RawDataset,
+    private readonly environment: LabEnvironment,
+  ) {
+    this.id = configHash(config);
+    this.data = prepareDataset(raw, { name: config.data.dataset, classes: config.data.classes, trainSubset: config.data.trainSubset, seed: config.training.seed }, 'lab');
+    const data = this.data;
+    const shape: [number, number, number] = [data.height, data.width, data.channels];
+    const spec = basicNetSpec(config, shape, data.numClasses);
+    this.net = buildNetwork(spec, initialWeights(spec, createRandom(config.training.seed, 'init')));
+    this.optimizer = createOptimizer(config, trainables(this.net));
+    this.sampler = new BatchSampler(data.train, config.training.batchSize, shape, data.numClasses, config.training.seed);
+    this.probe = probeSubset(data.train, config.data.probeSize, config.training.seed, shape[0] * shape[1] * shape[2]);
+    this.testProbe = { ...data.test, count: Math.min(config.data.probeSize, data.test.count) };
+    this.checkpoint(null, null);
+  }
+
+  get done(): boolean {
+    return this.iteration >= this.config.training.iterations || this.status !== 'complete';
+  }
+
+  get trainSeconds(): number {
+    return this.trainMs / 1000;
+  }
+
+  /** One training iteration, with the curve point and checkpoint due after it. */
+  step(): StepOutcome {
+    const { config, windows } = this;
+    const { iterations, batchSize } = config.training;
+    const s0 = performance.now();
+    const lr = learningRateAt(config, this.iteration);
+    const { x, y } = this.sampler.next();
+    const step = trainStep(this.net, this.optimizer, x, y, lr);
+    tf.dispose([x, y]);
+    this.iteration += 1;
+    this.trainMs += performance.now() - s0;
+    const outcome: StepOutcome = { iteration: this.iteration, loss: step.loss, accuracy: step.correct / batchSize, curvePoint: null, checkpoint: null };
+    if (!Number.isFinite(step.loss)) {
+      this.status = 'diverged';
+      this.failure = { reason: `the training loss became ${step.loss} at iteration ${this.iteration}`, iteration: this.iteration };
+      return outcome;
+    }
+    windows.loss += step.loss;
+    windows.correct += step.correct;
+    windows.steps += 1;
+    windows.logLoss += step.loss;
+    windows.logCorrect += step.correct;
+    windows.logSteps += 1;
+    if (this.iteration % config.measure.logEvery === 0 || this.iteration === iterations) {
+      outcome.curvePoint = {
+        iteration: this.iteration,
+        loss: round6(windows.logLoss / windows.logSteps),
+        regLoss: round6(regularizationLoss(this.net, config)),
+        accuracy: round6(windows.logCorrect / (windows.logSteps * batchSize)),
+        lr,
+      };
+      this.curve.push(outcome.curvePoint);
+      windows.logLoss = windows.logCorrect = windows.logSteps = 0;
+    }
+    if (this.iteration % config.measure.checkpointEvery === 0 || this.iteration === iterations) {
+      outcome.checkpoint = this.checkpoint(windows.loss / windows.steps, windows.correct / (windows.steps * batchSize));
+      windows.loss = windows.correct = windows.steps = 0;
+    }
+    return outcome;
+  }
+
+  /** The measurements on the whole training and test sets after the last iteration. */
+  finish(): NonNullable<RunRecord['final']> {
+    const f0 = performance.now();
+    const onTrain = evaluate(this.net, this.data.train, { filters: true });
+    const onTest = evaluate(this.net, this.data.test, { filters: false });
+    this.final = {
+      iteration: this.iteration,
+      trainLoss: round6(onTrain.loss),
+      trainAccuracy: round6(onTrain.accuracy),
+      testLoss: round6(onTest.loss),
+      testAccuracy: round6(onTest.accuracy),
+      images: onTrain.images,
+      layers: layerMeasurements(this.net, onTrain, this.config.thresholds),
+    };
+    this.measureMs += performance.now() - f0;
+    return this.final;
+  }
+
+  /**
+   * The run record so far, validated against the schema. A run stopped before its last
+   * iteration is recorded as failed, with the iteration it stopped at.
+   */
+  record(wallSeconds: number): RunRecord {
+    const { config, data, net } = this;
+    const stopped = this.status === 'complete' && this.final === null;
+    const record: RunRecord = {
+      schemaVersion: RUN_RECORD_VERSION,
+      kind: 'run-record',
+      id: this.id,
+      config,
+      status: stopped ? 'failed' : this.status,
+      failure: stopped ? { reason: `stopped in the live lab at iteration ${this.iteration} of ${config.training.iterations}`, iteration: this.iteration } : this.failure,
+      provenance: {
+        codeVersion: this.environment.codeVersion,
+        tfjsVersion: this.environment.tfjsVersion,
+        backend: 'wasm',
+        backendDetail: this.environment.backendDetail,
+        node: this.environment.runtime,
+        platform: this.environment.platform,
+        startedAt: this.startedAt.toISOString(),
+        endedAt: new Date().toISOString(),
+        wallSeconds: round6(wallSeconds),
+        trainSeconds: round6(this.trainMs / 1000),
+        measureSeconds: round6(this.measureMs / 1000),
+        imagesPerSecond: round6(this.trainMs > 0 ? (this.iteration * config.training.batchSize) / (this.trainMs / 1000) : 0),
+        engineCode: this.environment.engineCode,
+        flushSubnormals: this.optimizer.flushesSubnormals,
+      },
+      dataset: {
+        name: data.name,
+        trainImages: data.train.count,
+        testImages: data.test.count,
+        classes: data.numClasses,
+        probeImages: this.probe.count,
+        normalization: { mean: data.normalization.mean.map(round6), std: data.normalization.std.map(round6) },
+        files: data.source.files,
+      },
+      model: {
+        arch: net.spec.arch,
+        filters: net.spec.filters,
+        params: parameterCount(net.spec),
+        flops: flopCount(net.spec),
+        initializers: { ...INITIALIZERS },
+      },
+      curve: this.curve,
+      checkpoints: this.checkpoints,
+      final: this.final,
+      pruning: null,
+    };
+    return runRecordSchema.parse(record);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.optimizer.dispose();
+    disposeNetwork(this.net);
+  }
+
+  private checkpoint(windowLoss: number | null, windowAccuracy: number | null): Checkpoint {
+    const m0 = performance.now();
+    const onProbe = evaluate(this.net, this.probe, { filters: true });
+    const layers = layerMeasurements(this.net, onProbe, this.config.thresholds);
+    const test = this.config.measure.testAtCheckpoints ? evaluate(this.net, this.testProbe, { filters: false }) : null;
+    const checkpoint: Checkpoint = {
+      iteration: this.iteration,
+      trainLoss: windowLoss === null ? null : round6(windowLoss),
+      trainAccuracy: windowAccuracy === null ? null : round6(windowAccuracy),
+      testAccuracy: test ? round6(test.accuracy) : null,
+      images: onProbe.images,
+      layers,
+    };
+    this.checkpoints.push(checkpoint);
+    this.measureMs += performance.now() - m0;
+    return checkpoint;
+  }
+}

@@ -1,0 +1,236 @@
+// The live lab in a real browser (Debian's Chromium through playwright-core): the site is built
+// (without study data, so the build is quick), served under a base path and opened from disk. A
+// preset runs for a fixed number of iterations in the page's worker and its record is compared,
+// number for number, with the Node engine's record of the same configuration on the same data.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configHash, resolveConfig } from '../../experiments/config.js';
+import { runExperiment } from '../../experiments/run.js';
+import { runRecordSchema, type RunRecord } from '../../data/schemas/run-record.js';
+import { idxImagesBytes, idxLabelsBytes, labDataFiles, labDataScript, LAB_DATA_FORMAT, parseLabDataScript, rawDatasetFromIdx, toBase64 } from '../../site/lab/data-asset.js';
+import { createHash as labCreateHash } from '../../site/lab/node-crypto.js';
+import { labConfigInput, LAB_PRESETS, type LabFields } from '../../site/lab/presets.js';
+import { labAvailability } from '../../site/lib/lab-assets.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+const BASE = '/lab-base/';
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.svg': 'image/svg+xml' };
+/** Iterations of the compared run: past one checkpoint (every 50) and two training-curve points more. */
+const ITERATIONS = 60;
+
+const hasData = labAvailability().available;
+
+let work: string;
+let out: string;
+let server: Server;
+let origin: string;
+let browser: Browser;
+
+function build(env: Record<string, string>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(process.cwd(), 'node_modules', 'astro', 'astro.js'), 'build'], {
+      cwd: process.cwd(),
+      env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let log = '';
+    child.stdout.on('data', (d) => (log += d));
+    child.stderr.on('data', (d) => (log += d));
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`astro build exited ${code}:\n${log.slice(-4000)}`))));
+  });
+}
+
+function serve(root: string): Promise<Server> {
+  const s = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const file = normalize(join(root, path.slice(BASE.length) || 'index.html'));
+    if (!path.startsWith(BASE) || !file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  return new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve(s)));
+}
+
+/** A page that records console errors and warnings, failed requests and any request leaving the site. */
+async function watchedPage(viewport = { width: 1280, height: 900 }): Promise<{ page: Page; problems: string[] }> {
+  const problems: string[] = [];
+  const context = await browser.newContext({ acceptDownloads: true, viewport });
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(origin) || url.startsWith('file:') || url.startsWith('blob:') || url.startsWith('data:')) return route.continue();
+    problems.push(`outside request: ${url}`);
+    return route.abort();
+  });
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`failed: ${r.url()} (${r.failure()?.errorText})`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`failed: ${r.url()} (${r.status()})`);
+  });
+  return { page, problems };
+}
+
+const labState = (page: Page) => page.getAttribute('[data-lab]', 'data-state');
+const waitForState = (page: Page, states: string[], timeout: number) =>
+  page.waitForFunction((s) => s.includes(document.querySelector('[data-lab]')?.getAttribute('data-state') ?? ''), states, { timeout });
+
+describe('the lab\'s SHA-256 stand-in for node:crypto', () => {
+  it('hashes as node:crypto does, so a lab run has the id the pipeline would give it', () => {
+    const texts = ['', 'abc', 'x'.repeat(55), 'y'.repeat(56), 'z'.repeat(64), 'é – γ unicode', JSON.stringify(resolveConfig({}))];
+    for (const text of texts) {
+      expect(labCreateHash('sha256').update(text).digest('hex')).toBe(createHash('sha256').update(text).digest('hex'));
+    }
+  });
+});
+
+describe('the lab\'s data asset', () => {
+  it('keeps IDX files that the engine reads back as written, and refuses other scripts', () => {
+    const pixels = Uint8Array.from({ length: 3 * 2 * 2 }, (_, i) => i * 20);
+    const files = {
+      'train-images-idx3-ubyte.gz': idxImagesBytes(pixels, 3, 2, 2),
+      'train-labels-idx1-ubyte.gz': idxLabelsBytes([0, 9, 4]),
+      't10k-images-idx3-ubyte.gz': idxImagesBytes(pixels.subarray(0, 4), 1, 2, 2),
+      't10k-labels-idx1-ubyte.gz': idxLabelsBytes([7]),
+    };
+    const script = labDataScript({
+      format: LAB_DATA_FORMAT,
+      dataset: 'fashion-mnist',
+      selection: 'by hand',
+      trainImages: 3,
+      testImages: 1,
+      source: [],
+      files: Object.fromEntries(Object.entries(files).map(([k, v]) => [k, toBase64(v)])),
+    });
+    const back = labDataFiles(parseLabDataScript(script, 'test.js'));
+    expect(back).toEqual(files);
+    const raw = rawDatasetFromIdx(back, 'test.js');
+    expect([raw.height, raw.width, raw.train.count, raw.test.count]).toEqual([2, 2, 3, 1]);
+    expect(Array.from(raw.train.pixels)).toEqual(Array.from(pixels));
+    expect(Array.from(raw.train.labels)).toEqual([0, 9, 4]);
+    expect(Array.from(raw.test.labels)).toEqual([7]);
+    expect(() => parseLabDataScript('window.x = 1;', 'other.js')).toThrow(/other\.js is not a lab data script/);
+  });
+});
+
+describe('the lab without the dataset', () => {
+  it('says how to get the files', () => {
+    const saved = process.env.LAB_DATA_DIR;
+    process.env.LAB_DATA_DIR = mkdtempSync(join(tmpdir(), 'lab-nodata-'));
+    try {
+      const availability = labAvailability();
+      expect(availability.available).toBe(false);
+      if (!availability.available) expect(availability.reason).toMatch(/apt-get install -y dataset-fashion-mnist/);
+    } finally {
+      rmSync(process.env.LAB_DATA_DIR, { recursive: true, force: true });
+      if (saved === undefined) delete process.env.LAB_DATA_DIR;
+      else process.env.LAB_DATA_DIR = saved;
+    }
+  });
+});
+
+describe.skipIf(!hasData)('the live lab in Chromium', () => {
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: the browser tests use Debian's Chromium (apt-get install -y chromium)`);
+    work = mkdtempSync(join(tmpdir(), 'site-lab-'));
+    out = join(work, 'dist');
+    mkdirSync(join(work, 'no-data'));
+    await build({ SITE_DATA_DIR: join(work, 'no-data'), SITE_OUT_DIR: out, SITE_BASE: BASE, SITE_CACHE_DIR: join(work, 'cache') });
+    server = await serve(out);
+    const address = server.address();
+    origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  }, 600_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((r) => (server ? server.close(() => r(null)) : r(null)));
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('trains a preset as the Node engine does, answers input during the run, and downloads a valid record', async () => {
+    const preset = LAB_PRESETS[0];
+    const fields: LabFields = { ...preset.fields, iterations: ITERATIONS };
+    const config = resolveConfig(labConfigInput(fields));
+
+    // The Node engine on the lab's own data: the asset's IDX files written to a folder.
+    const dataDir = join(work, 'lab-data');
+    mkdirSync(dataDir);
+    const asset = parseLabDataScript(readFileSync(join(out, 'lab', 'fashion-mnist.js'), 'utf8'), 'lab/fashion-mnist.js');
+    for (const [name, bytes] of Object.entries(labDataFiles(asset))) writeFileSync(join(dataDir, name), bytes);
+    const nodeRecord = await runExperiment(config, { dataDir, backend: 'wasm' });
+    expect(nodeRecord.status).toBe('complete');
+
+    const { page, problems } = await watchedPage();
+    await page.goto(`${origin}${BASE}lab.html`);
+    await waitForState(page, ['ready', 'broken'], 120_000);
+    expect(await labState(page), (await page.textContent('[data-lab-status]')) ?? '').toBe('ready');
+    await page.selectOption('[name=preset]', preset.id);
+    await page.fill('[name=iterations]', String(ITERATIONS));
+    await page.click('[data-lab-start]');
+
+    // While it trains: an edit is noticed at once, and pause and resume take effect.
+    await page.waitForFunction(() => Number(document.querySelector('[data-lab]')?.getAttribute('data-iteration') ?? 0) >= 1, undefined, { timeout: 120_000 });
+    await page.fill('[name=seed]', '7');
+    expect(await page.isVisible('[data-lab-changed]')).toBe(true);
+    await page.click('[data-lab-pause]');
+    await waitForState(page, ['paused', 'finishing', 'finished'], 60_000);
+    const pausedAt = Number(await page.getAttribute('[data-lab]', 'data-iteration'));
+    if ((await labState(page)) === 'paused') {
+      expect(pausedAt).toBeLessThan(ITERATIONS);
+      await page.waitForTimeout(300);
+      expect(Number(await page.getAttribute('[data-lab]', 'data-iteration'))).toBe(pausedAt);
+      await page.click('[data-lab-resume]');
+    }
+    await waitForState(page, ['finished', 'broken'], 300_000);
+    expect(await page.textContent('[data-lab-status]')).toMatch(/^Finished/);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-lab-download]')]);
+    const file = join(work, 'lab-record.json');
+    await download.saveAs(file);
+    const parsed = runRecordSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    expect(parsed.success, parsed.success ? '' : JSON.stringify(parsed.error.issues.slice(0, 3))).toBe(true);
+    const labRecord = parsed.data as RunRecord;
+
+    // Same configuration, so the same id; same data, binary and kernels, so the same numbers.
+    expect(labRecord.id).toBe(configHash(config));
+    expect(labRecord.id).toBe(nodeRecord.id);
+    expect(labRecord.config).toEqual(nodeRecord.config);
+    expect(labRecord.provenance.backendDetail).toMatch(/SIMD build/);
+    expect(labRecord.dataset).toMatchObject({ trainImages: nodeRecord.dataset.trainImages, testImages: nodeRecord.dataset.testImages, normalization: nodeRecord.dataset.normalization });
+    expect(labRecord.curve).toEqual(nodeRecord.curve);
+    expect(labRecord.checkpoints.map((c) => c.iteration)).toEqual([0, 50, ITERATIONS]);
+    expect(labRecord.checkpoints).toEqual(nodeRecord.checkpoints);
+    expect(labRecord.final).toEqual(nodeRecord.final);
+    const dead = (r: RunRecord) => r.checkpoints.map((c) => c.layers.map((l) => [l.deadByGamma.length, l.deadByActivation.length]));
+    expect(dead(labRecord)).toEqual(dead(nodeRecord));
+
+    expect(await page.locator('[data-lab-dead] tbody tr').count()).toBe(7);
+    // Not asserted (other test files share the CPU); bench/lab-speed.ts measures it properly.
+    console.log(`lab training: browser ${labRecord.provenance.imagesPerSecond} images/s, Node ${nodeRecord.provenance.imagesPerSecond} images/s`);
+    expect(problems).toEqual([]);
+  }, 900_000);
+
+  it('loads from disk and starts the engine there, and fits a phone', async () => {
+    const { page, problems } = await watchedPage({ width: 390, height: 844 });
+    await page.goto(pathToFileURL(join(out, 'lab.html')).href);
+    await waitForState(page, ['ready', 'broken'], 120_000);
+    expect(await labState(page), (await page.textContent('[data-lab-status]')) ?? '').toBe('ready');
+    expect(await page.getAttribute('[data-lab]', 'data-simd')).toBe('true');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, 'lab.html scrolls sideways on a phone').toBeLessThanOrEqual(0);
+    expect(problems).toEqual([]);
+  }, 180_000);
+});
