@@ -3,7 +3,7 @@
 // numbers rounded to 12 significant digits), so aggregating twice gives byte-identical files.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalJson } from '../experiments/config.js';
+import { canonicalJson } from '../experiments/config-hash.js';
 import { DEFAULT_THRESHOLDS, DEFINITIONS_VERSION, isAtOrAfterEarly, isDeadByActivation, isDeadByGamma, sparsity, type Thresholds } from '../experiments/definitions.js';
 import { readRunRecord, writeFileAtomic } from '../experiments/record-file.js';
 import type { Study, StudyContext } from '../experiments/studies/index.js';
