@@ -38,7 +38,7 @@ export function stable(x: number): number {
 /** The p-quantile of already sorted values, interpolating linearly between ranks (numpy's default). */
 function quantile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) throw new Error('quantile of no values: a layer without filters cannot be summarised');
-  return quantileSorted(sorted, p) as number;
+  return quantileSorted(sorted as number[], p) as number;
 }
 
 export interface LoadedRecords {
