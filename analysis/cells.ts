@@ -25,28 +25,12 @@ export const MEASURES = {
 } as const;
 export type Measure = keyof typeof MEASURES;
 
-/** Run fields that mirror configuration paths, for studies whose members omit a factor. */
-const RUN_FIELDS: Record<string, keyof RunRow> = {
-  'optimizer.name': 'optimizer',
-  'optimizer.lr': 'lr',
-  'regularization.kind': 'regularization',
-  'regularization.strength': 'strength',
-  'training.batchSize': 'batchSize',
-  'training.iterations': 'iterations',
-  'training.seed': 'seed',
-  'data.classes': 'classes',
-  'data.dataset': 'dataset',
-  'data.trainSubset': 'trainImages',
-  'model.activation': 'activation',
-  'model.width': 'width',
-  'model.arch': 'arch',
-};
-
-/** The value of a factor for a member: the study's own record first, else the run's field. */
+/** The value of a factor for a member: the study's own record first, else the run's resolved configuration at that path. */
 export function factorOf(member: { run: RunRow; factors: Record<string, FactorValue> }, path: string): FactorValue {
   if (path in member.factors) return member.factors[path];
-  const field = RUN_FIELDS[path];
-  return field ? (member.run[field] as FactorValue) : null;
+  let value: unknown = member.run.config;
+  for (const key of path.split('.')) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  return value === undefined || (value !== null && typeof value === 'object') ? null : (value as FactorValue);
 }
 
 /** Levels in reading order: numbers ascending, other values in order of appearance. */

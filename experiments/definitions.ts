@@ -115,6 +115,37 @@ export function networkSparsity(layers: ReadonlyArray<{ dead: number; filters: n
   return sparsity(dead, filters);
 }
 
+/** Filters of one layer dead by gamma, by activation and by both, from its per-filter |γ| and activation peaks. */
+export function deadCounts(layer: { gamma: readonly number[]; peak: readonly number[] }, t: Thresholds = DEFAULT_THRESHOLDS): { gamma: number; activation: number; both: number } {
+  let gamma = 0;
+  let activation = 0;
+  let both = 0;
+  for (let f = 0; f < layer.peak.length; f++) {
+    const g = isDeadByGamma(layer.gamma[f], t);
+    const a = isDeadByActivation(layer.peak[f], t);
+    gamma += g ? 1 : 0;
+    activation += a ? 1 : 0;
+    both += g && a ? 1 : 0;
+  }
+  return { gamma, activation, both };
+}
+
+/**
+ * When a filter died, from its activation peak at each checkpoint in iteration order (undefined
+ * where it was not measured): the first checkpoint from which it is dead by activation at every
+ * later one; `finalIteration` when no checkpoint shows it dead (the probe missed the images it
+ * still fired on, while the final measurement on the full training set found it dead).
+ */
+export function diedAt(peaks: ReadonlyArray<{ iteration: number; peak: number | undefined }>, finalIteration: number, t: Thresholds = DEFAULT_THRESHOLDS): number {
+  let from: number | null = null;
+  for (const { iteration, peak } of peaks) {
+    const dead = peak !== undefined && isDeadByActivation(peak, t);
+    if (dead && from === null) from = iteration;
+    if (!dead) from = null;
+  }
+  return from ?? finalIteration;
+}
+
 /** The definitions as prose, shown on the site's methods page next to the values above. */
 export const GLOSSARY: ReadonlyArray<{ term: string; definition: string }> = [
   {

@@ -1,7 +1,7 @@
 // The shape of a network and what it costs: its blocks, their pooling, its parameters and
 // multiply-accumulates, from the spec the model is built from. Pure (no TF.js), so the run's
 // pruning, the pipeline's time estimate and the test fixtures count the network the model builds.
-import type { RunConfig } from './config.js';
+import type { RunConfig } from '../data/schemas/run-config.js';
 
 /** The shape of a network: enough to build it, count it and rebuild it slimmer. */
 export interface NetworkSpec {

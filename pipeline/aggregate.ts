@@ -3,8 +3,9 @@
 // numbers rounded to 12 significant digits), so aggregating twice gives byte-identical files.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalJson } from '../experiments/config.js';
-import { DEFAULT_THRESHOLDS, DEFINITIONS_VERSION, isAtOrAfterEarly, isDeadByActivation, isDeadByGamma, sparsity, type Thresholds } from '../experiments/definitions.js';
+import { canonicalJson } from '../experiments/config-hash.js';
+import { quantileSorted } from 'd3-array';
+import { DEFAULT_THRESHOLDS, DEFINITIONS_VERSION, deadCounts, diedAt, isAtOrAfterEarly, isDeadByActivation, isDeadByGamma, sparsity, type Thresholds } from '../experiments/definitions.js';
 import { readRunRecord, writeFileAtomic } from '../experiments/record-file.js';
 import type { Study, StudyContext } from '../experiments/studies/index.js';
 import {
@@ -34,13 +35,10 @@ export function stable(x: number): number {
   return r === 0 ? 0 : r; // no -0
 }
 
-/** Linear interpolation between the closest ranks (numpy's default) of already sorted values. */
-export function quantile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) throw new Error('quantile of no values');
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (h - lo);
+/** The p-quantile of already sorted values, interpolating linearly between ranks (numpy's default). */
+function quantile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) throw new Error('quantile of no values: a layer without filters cannot be summarised');
+  return quantileSorted(sorted as number[], p) as number;
 }
 
 export interface LoadedRecords {
@@ -88,14 +86,15 @@ export function sharedThresholds(records: readonly RunRecord[]): Thresholds {
 }
 
 const byLayer = (layers: readonly LayerMeasurement[]) => new Map(layers.map((l) => [l.layer, l]));
-const count = <T>(xs: readonly T[], pred: (x: T) => boolean) => xs.reduce((n, x) => n + (pred(x) ? 1 : 0), 0);
 
-function deadCounts(layers: readonly LayerMeasurement[], t: Thresholds) {
+/** Dead filters of a network, summed over its conv layers. */
+function networkDeadCounts(layers: readonly LayerMeasurement[], t: Thresholds) {
   let gamma = 0;
   let activation = 0;
   for (const l of layers) {
-    gamma += count(l.gamma, (g) => isDeadByGamma(g, t));
-    activation += count(l.peak, (p) => isDeadByActivation(p, t));
+    const d = deadCounts(l, t);
+    gamma += d.gamma;
+    activation += d.activation;
   }
   return { gamma, activation };
 }
@@ -104,7 +103,7 @@ function runRows(records: readonly RunRecord[], plan: Plan, t: Thresholds): RunR
   const studiesOf = new Map(plan.runs.map((r) => [r.hash, [...r.studies].sort()]));
   return records.map((r) => {
     const filters = r.model.filters.reduce((a, b) => a + b, 0);
-    const dead = r.final ? deadCounts(r.final.layers, t) : null;
+    const dead = r.final ? networkDeadCounts(r.final.layers, t) : null;
     const c = r.config;
     return {
       run: r.id,
@@ -159,19 +158,16 @@ function layerRows(records: readonly RunRecord[], t: Thresholds): LayerRow[] {
   const rows: LayerRow[] = [];
   for (const r of records) {
     for (const l of r.final?.layers ?? []) {
-      const deadG = l.gamma.map((g) => isDeadByGamma(g, t));
-      const deadA = l.peak.map((p) => isDeadByActivation(p, t));
-      const byGamma = count(deadG, Boolean);
-      const byActivation = count(deadA, Boolean);
+      const dead = deadCounts(l, t);
       rows.push({
         run: r.id,
         layer: l.layer,
         filters: l.filters,
-        deadByGamma: byGamma,
-        deadByActivation: byActivation,
-        deadByBoth: deadG.filter((d, i) => d && deadA[i]).length,
-        sparsityGamma: stable(sparsity(byGamma, l.filters)),
-        sparsityActivation: stable(sparsity(byActivation, l.filters)),
+        deadByGamma: dead.gamma,
+        deadByActivation: dead.activation,
+        deadByBoth: dead.both,
+        sparsityGamma: stable(sparsity(dead.gamma, l.filters)),
+        sparsityActivation: stable(sparsity(dead.activation, l.filters)),
       });
     }
   }
@@ -184,13 +180,14 @@ function emergenceRows(records: readonly RunRecord[], t: Thresholds): EmergenceR
     for (const c of r.checkpoints) {
       for (const l of c.layers) {
         const s = [...l.selectivity].sort((a, b) => a - b);
+        const dead = deadCounts(l, t);
         rows.push({
           run: r.id,
           iteration: c.iteration,
           layer: l.layer,
           filters: l.filters,
-          deadByGamma: count(l.gamma, (g) => isDeadByGamma(g, t)),
-          deadByActivation: count(l.peak, (p) => isDeadByActivation(p, t)),
+          deadByGamma: dead.gamma,
+          deadByActivation: dead.activation,
           selectivityMean: stable(s.reduce((a, b) => a + b, 0) / s.length),
           selectivityQ10: stable(quantile(s, 0.1)),
           selectivityMedian: stable(quantile(s, 0.5)),
@@ -214,22 +211,6 @@ function lifetimeSummary(values: ReadonlyArray<number | null>): Pick<EmergenceRo
   const s = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
   const q = (p: number) => (s.length ? stable(quantile(s, p)) : null);
   return { lifetimeQ10: q(0.1), lifetimeQ25: q(0.25), lifetimeMedian: q(0.5), lifetimeQ75: q(0.75), lifetimeQ90: q(0.9), lifetimeUndefined: values.length - s.length };
-}
-
-/**
- * When a filter died: the first checkpoint from which it is dead by activation (on the probe) at
- * every later checkpoint, for a filter dead at the end (on the full training set); the final
- * iteration when no checkpoint shows it (the probe missed the images it still fired on).
- */
-export function diedAt(checkpoints: readonly Checkpoint[], layer: number, filter: number, finalIteration: number, t: Thresholds): number {
-  let from: number | null = null;
-  for (const c of checkpoints) {
-    const l = c.layers.find((x) => x.layer === layer);
-    const dead = l !== undefined && isDeadByActivation(l.peak[filter], t);
-    if (dead && from === null) from = c.iteration;
-    if (!dead) from = null;
-  }
-  return from ?? finalIteration;
 }
 
 /**
@@ -266,7 +247,7 @@ export function filterRows(record: RunRecord, t: Thresholds): FilterRow[] {
         peak: l.peak[f],
         deadByGamma: isDeadByGamma(l.gamma[f], t),
         deadByActivation: deadA,
-        diedAt: deadA ? diedAt(checkpoints, l.layer, f, final.iteration, t) : null,
+        diedAt: deadA ? diedAt(checkpoints.map((c, k) => ({ iteration: c.iteration, peak: layersAt[k].get(l.layer)?.peak[f] })), final.iteration, t) : null,
         selectivityEarly: atEarly ? atEarly.selectivity[f] : null,
         selectivityEarlyAt: atEarly ? checkpoints[early].iteration : null,
         selectivityBefore: null,

@@ -1,6 +1,6 @@
 // How long runs take: a cost model of one run in reference-model images, and the speed a worker
 // reaches on them (assumed until records of the scale say otherwise).
-import type { RunConfig } from '../experiments/config.js';
+import type { RunConfig } from '../data/schemas/run-config.js';
 import { basicNetSpec, multiplyAccumulates, type NetworkSpec } from '../experiments/network-cost.js';
 import type { RunRecord } from '../data/schemas/run-record.js';
 

@@ -2,7 +2,8 @@
 // Records are written by the engine only; the pipeline reads them.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { configHash, type RunConfig } from '../experiments/config.js';
+import type { RunConfig } from '../data/schemas/run-config.js';
+import { configHash } from '../experiments/config-hash.js';
 import { readRunRecord } from '../experiments/record-file.js';
 import type { RunRecord } from '../data/schemas/run-record.js';
 import type { Scale } from '../data/schemas/datasets.js';

@@ -6,7 +6,7 @@ import type { RunRecord } from '../data/schemas/run-record.js';
 import type { Plan } from './plan.js';
 import { locksDir, recordPath, runState, type RunState } from './records.js';
 import { snapshotStanding, snapshotPath } from '../experiments/snapshot.js';
-import { engineCode } from '../experiments/run.js';
+import { engineCode } from '../experiments/provenance.js';
 import { staleness } from './lock.js';
 import { calibratedSpeed, formatDuration, runSeconds } from './estimate.js';
 import { taskLogs, type TaskLog } from './slurm.js';

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { $ } from 'zx';
-import { canonicalJson } from '../experiments/config.js';
+import { canonicalJson } from '../experiments/config-hash.js';
 import type { Plan, PlannedRun } from './plan.js';
 import { isSettled, locksDir, recordPath, runState, type RunState } from './records.js';
 import { tryLock, type Lock } from './lock.js';

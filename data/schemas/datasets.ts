@@ -1,6 +1,7 @@
 // Schemas of the aggregated datasets under data/<scale>/datasets/: what the pipeline writes
 // from run records and the only thing the site reads. Pure zod: safe to import at site build.
 import { z } from 'zod';
+import { runConfigSchema } from './run-config.js';
 
 export const DATASET_VERSION = 2;
 export const SCALES = ['quick', 'full'] as const;
@@ -11,16 +12,8 @@ const runId = z.string().regex(/^[0-9a-f]{16}$/);
 const fraction = z.number().min(0).max(1);
 const int = z.number().int();
 
-/**
- * A run's resolved configuration, copied from its record: any JSON object. The precise schema
- * (runConfigSchema in experiments/config.ts, the `config` of run-record.schema.json) already
- * validated it when the record was read; it is not imported here because experiments/config.ts
- * is not pure (node:crypto), and a structural copy would have to be kept in step with it by hand.
- * The site renders the configuration generically, so every field shows without a site change.
- */
-const runConfig = z
-  .record(z.string(), z.json())
-  .describe('resolved run configuration as in the run record (precise schema: run-record.schema.json, property config)');
+/** A run's resolved configuration, copied from its record (the schema run records are validated with). */
+const runConfig = runConfigSchema;
 
 /** Every dataset file is this envelope around its rows. */
 function envelope<Name extends string, Row extends z.ZodTypeAny>(name: Name, row: Row) {

@@ -1,7 +1,7 @@
 // Schema of a run record: one JSON document per training run, written by the experiment
 // engine and read by the aggregation. Validated whenever it crosses a process boundary.
 import { z } from 'zod';
-import { runConfigSchema } from '../../experiments/config.js';
+import { runConfigSchema } from './run-config.js';
 
 export const RUN_RECORD_VERSION = 1;
 

@@ -132,7 +132,7 @@ export function labBundle(entry: 'worker' | 'page'): Promise<string> {
   if (!bundle) {
     bundle = (async () => {
       const { build } = await import('esbuild');
-      const { codeVersion, engineCode } = await import('../../experiments/run.js');
+      const { codeVersion, engineCode } = await import('../../experiments/provenance.js');
       const result = await build({
         entryPoints: [join(process.cwd(), 'site', 'lab', `${entry}.ts`)],
         bundle: true,

@@ -25,9 +25,13 @@ describe('cells', () => {
     expect(cells.map((c) => [c.factors['optimizer.name'], c.members.length])).toEqual([['adam', 2], ['sgd', 2]]);
     expect(cellsOf(members, []).map((c) => c.members.length)).toEqual([4]);
   });
-  it("falls back to the run's field when the study's record lacks a factor", () => {
+  it("falls back to the run's resolved configuration when the study's record lacks a factor", () => {
     expect(factorOf(members[0], 'training.batchSize')).toBe(32);
+    // the configured value (all images), not the dataset's count of them
+    expect(factorOf(members[0], 'data.trainSubset')).toBeNull();
     expect(factorOf(members[0], 'no.such.path')).toBeNull();
+    // a section is not a factor value
+    expect(factorOf(members[0], 'training')).toBeNull();
   });
   it('orders numeric levels ascending, other levels as they appear, without duplicates', () => {
     expect(sortLevels([5e-4, 1e-4, 2e-3, 1e-4])).toEqual([1e-4, 5e-4, 2e-3]);

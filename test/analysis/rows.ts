@@ -8,7 +8,7 @@ let next = 0;
 export const runId = () => (next++).toString(16).padStart(16, '0');
 
 export function run(fields: Partial<RunRow> = {}): RunRow {
-  return {
+  const r: RunRow = {
     run: runId(),
     studies: [],
     status: 'complete',
@@ -36,7 +36,7 @@ export function run(fields: Partial<RunRow> = {}): RunRow {
     trainAccuracy: 0.9,
     testAccuracy: 0.9,
     trainLoss: 0.3,
-    config: {} as RunRow['config'],
+    config: {} as RunRow['config'], // replaced below
     codeVersion: 'test',
     tfjsVersion: 'test',
     backend: 'cpu',
@@ -51,6 +51,22 @@ export function run(fields: Partial<RunRow> = {}): RunRow {
     imagesPerSecond: 1,
     resumedFrom: [],
     ...fields,
+  };
+  return { ...r, config: fields.config ?? configOf(r) };
+}
+
+/** The resolved configuration a run with these fields would have recorded. */
+function configOf(r: RunRow): RunRow['config'] {
+  type C = RunRow['config'];
+  return {
+    data: { dataset: r.dataset as C['data']['dataset'], classes: r.classes === 10 ? null : r.classes, trainSubset: null, probeSize: 2048 },
+    model: { arch: 'basicnet', width: r.width, activation: r.activation as C['model']['activation'], leakySlope: 0.01, bnMomentum: 0.1, bnEpsilon: 1e-5 },
+    optimizer: { name: r.optimizer as C['optimizer']['name'], lr: r.lr },
+    regularization: { kind: r.regularization as C['regularization']['kind'], strength: r.strength, appliesTo: ['conv', 'gamma', 'beta', 'head'] },
+    schedule: { kind: 'constant', milestones: [], factor: 0.1 },
+    training: { iterations: r.iterations, batchSize: r.batchSize, seed: r.seed },
+    measure: { checkpointEvery: r.checkpointEvery, logEvery: 50, mechanism: false, mechanismBatch: 256, testAtCheckpoints: true, prune: true },
+    thresholds: { gamma: 1e-3, activation: 1e-12 },
   };
 }
 

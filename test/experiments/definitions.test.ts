@@ -1,7 +1,9 @@
 // The definitions on values worked out by hand.
 import { describe, expect, it } from 'vitest';
 import {
+  deadCounts,
   DEFAULT_THRESHOLDS,
+  diedAt,
   featureResponse,
   isDeadByActivation,
   isDeadByGamma,
@@ -59,5 +61,26 @@ describe('lifetime sparseness (v2 selectivity)', () => {
   it('rejects negative responses and takes the positive part of outputs as the response', () => {
     expect(() => lifetimeSparsenessOf([1, -0.01])).toThrow(/non-negative/);
     expect(featureResponse([-0.01, 2, 0, -5])).toBe(0.5);
+  });
+});
+
+/** A filter's activation peak at checkpoints 0, 100, 200, ... */
+const peaks = (xs: Array<number | undefined>) => xs.map((peak, i) => ({ iteration: i * 100, peak }));
+
+describe('dead counts and when a filter died', () => {
+  it('counts the filters of a layer dead by gamma, by activation and by both', () => {
+    // |γ| < 1e-3: filters 0 and 1; peak < 1e-12: filters 1 and 2 (a tie at the threshold is alive)
+    expect(deadCounts({ gamma: [0, -5e-4, 1, 1e-3], peak: [1, 0, 1e-13, 1e-12] })).toEqual({ gamma: 2, activation: 2, both: 1 });
+  });
+  it('dates a death at the first checkpoint from which the filter stays dead', () => {
+    // dead at 100, alive again at 200, dead from 300 on
+    expect(diedAt(peaks([1, 0, 1, 0, 0]), 500)).toBe(300);
+    // dead from the start
+    expect(diedAt(peaks([0, 0]), 200)).toBe(0);
+  });
+  it('dates a death the probe never saw at the final iteration, and treats an unmeasured checkpoint as alive', () => {
+    expect(diedAt(peaks([1, 1]), 600)).toBe(600);
+    expect(diedAt(peaks([0, undefined, 0]), 600)).toBe(200);
+    expect(diedAt([], 600)).toBe(600);
   });
 });

@@ -9,7 +9,7 @@ import { writeJsonAtomic } from '../../experiments/record-file.js';
 import { DATASET_NAMES, datasetSchemas } from '../../data/schemas/datasets.js';
 import type { RunRecord } from '../../data/schemas/run-record.js';
 import type { Study } from '../../experiments/studies/study.js';
-import { aggregate, buildDatasets, checkDatasets, diedAt, loadRecords, quantile, serializeDataset, stable } from '../../pipeline/aggregate.js';
+import { aggregate, buildDatasets, checkDatasets, loadRecords, serializeDataset, stable } from '../../pipeline/aggregate.js';
 import { jsonSchemas, staleJsonSchemas, writeJsonSchemas } from '../../pipeline/schemas.js';
 import { syntheticRecord, tinyInput } from './fixtures.js';
 
@@ -234,11 +234,6 @@ describe('aggregation, checked by hand', () => {
     expect(rows[0]).toMatchObject({ diedAt: null, selectivityBefore: 0.3, selectivityBeforeAt: 3 });
   });
 
-  it('dates a death the probe never saw at the final iteration', () => {
-    const checkpoints = [{ iteration: 0, trainLoss: null, trainAccuracy: null, testAccuracy: null, images: 4, layers: [] }];
-    expect(diedAt(checkpoints, 0, 0, 6, T)).toBe(6);
-  });
-
   it('lists mechanism, pruning and curve rows', () => {
     const mechanism = parse(files, 'mechanism').rows;
     expect(mechanism).toEqual([
@@ -309,12 +304,7 @@ describe('aggregation, checked by hand', () => {
   });
 });
 
-describe('quantile and rounding', () => {
-  it('interpolates between ranks', () => {
-    expect(quantile([1, 2, 3, 4], 0.5)).toBe(2.5);
-    expect(quantile([1, 2, 3, 4], 0.1)).toBeCloseTo(1.3, 12);
-    expect(quantile([7], 0.9)).toBe(7);
-  });
+describe('rounding', () => {
   it('rounds to 12 significant digits and never writes -0', () => {
     expect(stable(0.1 + 0.2)).toBe(0.3);
     expect(Object.is(stable(-0), 0)).toBe(true);

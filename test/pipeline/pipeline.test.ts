@@ -12,7 +12,7 @@ import { planStudies } from '../../pipeline/plan.js';
 import { recordPath } from '../../pipeline/records.js';
 import { statusReport } from '../../pipeline/status.js';
 import { writeSnapshot, snapshotPath, RUN_SNAPSHOT_VERSION } from '../../experiments/snapshot.js';
-import { engineCode } from '../../experiments/run.js';
+import { engineCode } from '../../experiments/provenance.js';
 import { STUDIES as TINY } from './tiny-studies.js';
 import { FAKE_ENGINE, runPipeline, startPipeline, TINY_STUDIES, trainings, waitFor } from './harness.js';
 

@@ -40,7 +40,7 @@ describe('locating the datasets', () => {
     const full = locateData({ SITE_DATA_DIR: root });
     expect(full).toMatchObject({ kind: 'loaded', data: { scale: 'full', folder: join(root, 'full', 'datasets') } });
     expect(locateData({ SITE_DATA_DIR: root, SITE_SCALE: 'quick' })).toMatchObject({ kind: 'loaded', data: { scale: 'quick' } });
-  });
+  }, 60_000);
 
   it('skips a full scale without a complete run', () => {
     const root = tmp();

@@ -1,0 +1,50 @@
+// Which code produced a run: the commit (with a digest of any uncommitted change) recorded in
+// its provenance, and the digest of the engine's code that decides whether a snapshot may be
+// continued. Both read git; outside a checkout they fall back to CODE_VERSION / "unknown".
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * The tracked code a run depends on or is driven by. The JSON Schema files in data/schemas are
+ * generated from the zod schemas next to them (npm run pipeline -- schemas) and read by no code.
+ */
+export const CODE_PATHS = ['experiments', 'pipeline', 'data/schemas', ':(exclude)data/schemas/*.schema.json', 'package.json', 'package-lock.json'];
+
+/**
+ * The commit of the code that ran; when tracked code differs from it, "-dirty-" and a digest of
+ * the difference, so that two different uncommitted states never share a version.
+ */
+const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 256 * 1024 * 1024 }).trim();
+
+export function codeVersion(): string {
+  try {
+    const commit = git('rev-parse', 'HEAD');
+    const diff = git('diff', 'HEAD', '--', ...CODE_PATHS);
+    return diff ? `${commit}-dirty-${createHash('sha256').update(diff).digest('hex').slice(0, 12)}` : commit;
+  } catch {
+    return process.env.CODE_VERSION ?? 'unknown';
+  }
+}
+
+/** What a run's numbers depend on: the engine, the schemas and the dependencies (not the pipeline or the site). */
+const ENGINE_PATHS = ['experiments', 'data/schemas', 'package.json', 'package-lock.json'];
+const ENGINE_DIFF_PATHS = [...ENGINE_PATHS, ':(exclude)data/schemas/*.schema.json'];
+
+/**
+ * A digest of the engine's code as it is on disk: the git objects of ENGINE_PATHS at HEAD and any
+ * uncommitted difference in them. Commits that touch only data, the pipeline or the site keep it,
+ * so a run snapshotted before such a commit continues after it. "unknown" outside git.
+ */
+export function engineCode(): string {
+  try {
+    const objects = git('rev-parse', ...ENGINE_PATHS.map((p) => `HEAD:${p}`));
+    const diff = git('diff', 'HEAD', '--', ...ENGINE_DIFF_PATHS);
+    return createHash('sha256').update(`${objects}\n${diff}`).digest('hex').slice(0, 16);
+  } catch {
+    return 'unknown';
+  }
+}
