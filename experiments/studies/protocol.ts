@@ -81,6 +81,17 @@ export const MAIN = {
   strength: 5e-4,
 } as const;
 
+/** Study v2's learning rates per update rule, the same at both scales (see ScaleProtocol.lrRanges). */
+const LR_RANGES: ScaleProtocol['lrRanges'] = {
+  sgd: [0.01, 0.03, 0.1],
+  momentum: [3e-3, 0.01, 0.03],
+  adam: [3e-4, 1e-3, 3e-3],
+  adamax: [1e-3, 2e-3, 1e-2],
+  adagrad: [1e-3, 3e-3, 1e-2],
+  adadelta: [1e-3, 1e-2, 0.1, 1],
+  rmsprop: [1e-3, 3e-3, 1e-2],
+};
+
 export const PROTOCOLS: Record<Scale, ScaleProtocol> = {
   // The publication protocol (issue 6): >= 10,000 iterations on all 60,000 images, checkpoints
   // every 500, 3 seeds for the main table and 2 for everything else. Sized for about 12-13 hours
@@ -111,15 +122,7 @@ export const PROTOCOLS: Record<Scale, ScaleProtocol> = {
     emergenceSeeds: [0, 1],
     emergenceLong: { iterations: 30_000, checkpointEvery: 500, seeds: [0, 1, 2] },
     taskEqual: { trainImages: 12_000, seeds: [0, 1, 2] },
-    lrRanges: {
-      sgd: [0.01, 0.03, 0.1],
-      momentum: [3e-3, 0.01, 0.03],
-      adam: [3e-4, 1e-3, 3e-3],
-      adamax: [1e-3, 2e-3, 1e-2],
-      adagrad: [1e-3, 3e-3, 1e-2],
-      adadelta: [1e-3, 1e-2, 0.1, 1],
-      rmsprop: [1e-3, 3e-3, 1e-2],
-    },
+    lrRanges: LR_RANGES,
     lrRangeKinds: ['l2', 'none'],
     lrRangeSeeds: [0, 1],
     decoupledStrengths: [5e-4, 5e-3, 5e-2, 0.5],
@@ -151,15 +154,7 @@ export const PROTOCOLS: Record<Scale, ScaleProtocol> = {
     emergenceLong: { iterations: 500, checkpointEvery: 50, seeds: [0] },
     // The quick scale trains every task on its 2,048-image subset already: the same runs as the task study.
     taskEqual: { trainImages: 2048, seeds: [0] },
-    lrRanges: {
-      sgd: [0.01, 0.03, 0.1],
-      momentum: [3e-3, 0.01, 0.03],
-      adam: [3e-4, 1e-3, 3e-3],
-      adamax: [1e-3, 2e-3, 1e-2],
-      adagrad: [1e-3, 3e-3, 1e-2],
-      adadelta: [1e-3, 1e-2, 0.1, 1],
-      rmsprop: [1e-3, 3e-3, 1e-2],
-    },
+    lrRanges: LR_RANGES,
     // L2 only: the quick scale checks the system in minutes.
     lrRangeKinds: ['l2'],
     lrRangeSeeds: [0],
