@@ -150,6 +150,7 @@ function runRows(records: readonly RunRecord[], plan: Plan, t: Thresholds): RunR
       measureSeconds: r.provenance.measureSeconds,
       imagesPerSecond: r.provenance.imagesPerSecond,
       resumedFrom: (r.provenance.resumed ?? []).map((x) => x.iteration),
+      ...(r.provenance.engineCode ? { engineCode: r.provenance.engineCode } : {}),
     };
   });
 }

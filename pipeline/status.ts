@@ -13,11 +13,26 @@ import { taskLogs, type TaskLog } from './slurm.js';
 
 export type RunStatus = 'complete' | 'diverged' | 'failed' | 'running' | 'pending';
 
+/** The label of records written before the engine code digest was stored (provenance.engineCode). */
+export const UNRECORDED_ENGINE = 'not recorded';
+
+/** How many of the records came from each engine code digest (UNRECORDED_ENGINE for older records). */
+export function engineVersions(records: ReadonlyArray<Pick<RunRecord, 'provenance'>>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const r of records) {
+    const key = r.provenance.engineCode ?? UNRECORDED_ENGINE;
+    out.set(key, (out.get(key) ?? 0) + 1);
+  }
+  return out;
+}
+
 export interface StatusReport {
   text: string;
   counts: Record<RunStatus, number>;
   /** Per study name: counts of its runs. */
   studies: Record<string, Record<RunStatus, number>>;
+  /** Per study name: its records per engine code digest (see engineVersions). */
+  engines: Record<string, Record<string, number>>;
   remainingSeconds: number;
   totalSeconds: number;
   speed: number;
@@ -115,5 +130,22 @@ export function statusReport(root: string, plan: Plan, workers: number): StatusR
     lines.push('', 'corrupt records (counted as pending; the next sweep redoes them):');
     for (const r of corrupt) lines.push(`  ${(states.get(r.hash) as { reason: string }).reason}`);
   }
-  return { text: lines.join('\n'), counts, studies, remainingSeconds, totalSeconds, speed, slurmTasks };
+  // Records of one study from different engine code are compared in one figure: say so.
+  const engines: Record<string, Record<string, number>> = {};
+  const mixed: string[] = [];
+  for (const { study, members } of plan.studies) {
+    const own = members.flatMap((m) => {
+      const s = states.get(m.hash)!;
+      return 'record' in s ? [s.record as RunRecord] : [];
+    });
+    const versions = engineVersions(own);
+    engines[study.name] = Object.fromEntries(versions);
+    if (versions.size > 1) {
+      const codes = new Set(own.filter((r) => r.provenance.engineCode === undefined).map((r) => r.provenance.codeVersion.split('-')[0]));
+      const parts = [...versions].map(([v, n]) => (v === UNRECORDED_ENGINE ? `${n} from before the digest was stored (${codes.size} code version(s))` : `${n} from engine ${v}`));
+      mixed.push(`  ${study.name}: ${parts.join(', ')}`);
+    }
+  }
+  if (mixed.length) lines.push('', 'studies whose records come from more than one engine version (provenance.engineCode; compare their figures with that in mind):', ...mixed);
+  return { text: lines.join('\n'), counts, studies, engines, remainingSeconds, totalSeconds, speed, slurmTasks };
 }

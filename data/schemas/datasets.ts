@@ -79,6 +79,8 @@ export const runRow = z
     imagesPerSecond: z.number(),
     /** Iterations the run continued from after it was killed (its snapshots); empty if it ran in one go. */
     resumedFrom: z.array(int),
+    /** The digest of the engine code the run trained with (provenance.engineCode); absent in records from before it was stored. */
+    engineCode: z.string().optional(),
   })
   .strict();
 

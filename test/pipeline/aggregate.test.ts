@@ -199,6 +199,15 @@ describe('aggregation, checked by hand', () => {
     expect('lifetimeMedian' in parse(d, 'emergence').rows.find((r) => r.run === without.id)!).toBe(false);
   });
 
+  it('copies the engine code digest into the run row where the record has one', () => {
+    const base = syntheticRecord(tinyInput({ training: { seed: 31 } }), { final: [{ gamma: g(1), peak: [1], selectivity: [1] }] });
+    const withDigest = { ...base, provenance: { ...base.provenance, engineCode: 'abcdef0123456789' } };
+    const older = syntheticRecord(tinyInput({ training: { seed: 32 } }), { final: [{ gamma: g(1), peak: [1], selectivity: [1] }] });
+    const rows = parse(buildDatasets('quick', [withDigest, older], [handStudy]), 'runs').rows;
+    expect(rows.find((r) => r.run === withDigest.id)!.engineCode).toBe('abcdef0123456789');
+    expect('engineCode' in rows.find((r) => r.run === older.id)!).toBe(false);
+  });
+
   describe('the early checkpoint', () => {
     /** One filter whose probe selectivity at each checkpoint is iteration / 100. */
     const early = (seed: number, iterations: number, at: number[]) => {
