@@ -52,10 +52,15 @@ export function computeV1Verdicts(input: VerdictInput): Verdict[] {
   return computeAnalysisVerdicts(input).map(describeVerdict);
 }
 
-/** The verdict of every hypothesis, as the pages show it: by its v2 rule where it has one. */
+/**
+ * The verdict of every hypothesis, as the pages show it: by its v2 rule where it has one and the
+ * datasets hold every study that rule reads (datasets made before study v2, or without its
+ * designs, are decided by v1's rules).
+ */
 export function computeVerdicts(input: VerdictInput): Verdict[] {
   const v1 = computeV1Verdicts(input);
-  const v2 = describeV2Verdicts(input, v1);
+  const present = new Set(input.studies.map((s) => s.study));
+  const v2 = describeV2Verdicts(input, v1).filter((v) => v.studies.every((s) => present.has(s)));
   return v1.map((v) => v2.find((x) => x.hypothesis === v.hypothesis) ?? v);
 }
 
