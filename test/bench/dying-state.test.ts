@@ -6,7 +6,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dyingRunConfig, readDyingState, restoreDyingState, subnormalCounts, writeDyingState } from '../../bench/dying-state.js';
 import { resolveConfig } from '../../experiments/config.js';
 import { basicNetSpec, buildNetwork, disposeNetwork, initialWeights, trainables } from '../../experiments/model.js';
@@ -14,6 +14,7 @@ import { createOptimizer } from '../../experiments/optimizers.js';
 import { createRandom } from '../../experiments/random.js';
 import { stateTensors } from '../../experiments/snapshot.js';
 
+vi.setConfig({ testTimeout: 60_000 });
 const dir = mkdtempSync(join(tmpdir(), 'dying-state-'));
 beforeAll(() => tf.setBackend('cpu'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
