@@ -14,7 +14,15 @@ import { runRecordSchema, type RunRecord } from '../data/schemas/run-record.js';
 import { labDataFiles, parseLabDataScript } from '../site/lab/data-asset.js';
 import { labConfigInput, LAB_PRESETS } from '../site/lab/presets.js';
 
-const { values } = parseArgs({ options: { site: { type: 'string', default: 'dist' }, iterations: { type: 'string', default: '100' }, rounds: { type: 'string', default: '2' }, deaths: { type: 'string' } } });
+const { values } = parseArgs({ options: { site: { type: 'string', default: 'dist' }, iterations: { type: 'string', default: '100' }, rounds: { type: 'string', default: '2' }, deaths: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+if (values.help) {
+  console.log(`Usage: npx tsx bench/lab-speed.ts [--site dist] [--iterations 100] [--rounds 2] [--deaths N]
+  --site DIR        a built site with the live lab (npm run build)
+  --iterations N    iterations of the main preset per timed round, in Node and in the browser
+  --rounds N        alternating Node/browser rounds
+  --deaths N        also run every preset N iterations in the browser and report its first death`);
+  process.exit(0);
+}
 const site = resolve(values.site!);
 const iterations = Number(values.iterations);
 const dataDir = mkdtempSync(join(tmpdir(), 'lab-speed-'));
