@@ -1,8 +1,6 @@
 // The study-v2 verdicts as the site shows them: analysis/v2's numbers turned into labels, details,
 // reasons and effect texts, with the superseded v1 verdict and the rule change beside each.
 // Formatting only: no rule is decided here.
-import ruleHistory from '../../data/rule-changes.json' with { type: 'json' };
-import { ruleChangesSchema, type RuleChange } from '../../data/schemas/rule-changes.js';
 import type { RunRow } from '../../data/schemas/datasets.js';
 import { H1_V2 } from '../../analysis/v2/h1.js';
 import { H2_V2 } from '../../analysis/v2/h2.js';
@@ -12,14 +10,12 @@ import { H6_V2 } from '../../analysis/v2/h6.js';
 import { H7_V2 } from '../../analysis/v2/h7.js';
 import { LR_RANGE } from '../../analysis/v2/lr-range.js';
 import { tally } from '../../analysis/v1/outcome.js';
-import { completeRuns, V2_STUDIES, v2Verdicts, type V2Input } from '../../analysis/v2/verdicts.js';
+import { completeRuns, RULE_CHANGES, V2_STUDIES, v2Verdicts, type V2Input } from '../../analysis/v2/verdicts.js';
 import { HYPOTHESES } from '../../experiments/hypotheses.js';
 import { studyFigureId, studyRoute } from './figure-ids.js';
 import { formatLevel } from './studies.js';
 import { percent, points } from './format.js';
 import type { Unit, Verdict } from './verdicts.js';
-
-export const RULE_CHANGES: readonly RuleChange[] = ruleChangesSchema.parse(ruleHistory).changes;
 
 /** Hypotheses decided by a v2 rule. */
 export const V2_HYPOTHESES = [1, 2, 3, 5, 6, 7] as const;
