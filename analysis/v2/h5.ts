@@ -2,6 +2,7 @@
 // trains on the same number of images for the same number of epochs.
 import { byMajority, mean, type Outcome, type RuleResult, type RuleUnit } from './rule.js';
 import { trendUnit, type TrendNumbers } from './trend.js';
+import { epochs } from '../training-length.js';
 
 /** The constants of the rule, fixed before the task-equal runs it decides existed. */
 export const H5_V2 = {
@@ -41,7 +42,7 @@ export function h5(runs: readonly H5Run[]): RuleResult<H5Numbers, H5Effect> {
   const units: Array<RuleUnit<H5Numbers>> = datasets.map((dataset) => {
     const members = runs.filter((r) => r.dataset === dataset);
     const images = new Set(members.map((r) => r.trainImages));
-    const epochs = new Set(members.map((r) => (r.iterations * r.batchSize) / r.trainImages));
+    const passes = new Set(members.map(epochs));
     const classes = [...new Set(members.map((r) => r.classes))];
     const unit = trendUnit(
       dataset,
@@ -50,8 +51,8 @@ export function h5(runs: readonly H5Run[]): RuleResult<H5Numbers, H5Effect> {
       H5_V2.clearEffect,
       H5_V2.minSeeds,
     );
-    const equal = images.size === 1 && epochs.size === 1;
-    const numbers: H5Numbers = { ...unit.numbers, dataset, trainImages: equal ? [...images][0] : null, epochs: equal ? [...epochs][0] : null };
+    const equal = images.size === 1 && passes.size === 1;
+    const numbers: H5Numbers = { ...unit.numbers, dataset, trainImages: equal ? [...images][0] : null, epochs: equal ? [...passes][0] : null };
     if (!equal) return { key: dataset, outcome: 'insufficient', note: 'unequal-size', numbers };
     return { ...unit, numbers };
   });

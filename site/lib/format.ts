@@ -106,3 +106,8 @@ export function durationExact(seconds: number): string {
   const short = duration(seconds);
   return seconds < 90 ? `${Number(seconds.toFixed(1))} s` : `${short} (${Number(seconds.toFixed(1)).toLocaleString('en-US')} s)`;
 }
+
+/** "60,000 training images, 5.3 epochs (10,000 iterations of batch 32)". */
+export function trainingLengthText(t: { trainImages: number; iterations: number; batchSize: number; epochs: number }): string {
+  return `${integer(t.trainImages)} training images, ${t.epochs.toLocaleString('en', { maximumFractionDigits: 1 })} epochs (${integer(t.iterations)} iterations of batch ${t.batchSize})`;
+}

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trainingLengths } from '../../analysis/training-length.js';
 import { computeVerdicts } from '../../site/lib/verdicts.js';
 import { hasFull, readFull, readme, readmeOutcomes, REPO, verdictInput } from '../analysis/committed.js';
 
@@ -44,5 +45,33 @@ describe.skipIf(!hasFull)('the site built from the committed full study', () => 
     expect(shown).toEqual(computed.map((v) => ({ hypothesis: v.hypothesis, outcome: v.outcome, effect: v.effect.text })));
     const stated = readmeOutcomes(readme());
     expect(shown.map((v) => [v.hypothesis, v.outcome])).toEqual([...stated.entries()].sort((a, b) => a[0] - b[0]));
+  });
+
+  it('states on each study page the training images and epochs, per group where its runs differ', () => {
+    const { runs, studies } = readFull();
+    let differing = 0;
+    for (const { study } of studies.rows) {
+      const lengths = trainingLengths(runs.rows.filter((r) => r.studies.includes(study)));
+      if (lengths.length === 0) continue;
+      const html = readFileSync(join(out, 'studies', `${study}.html`), 'utf8');
+      const stated = /<p[^>]*data-training-lengths[^>]*>([\s\S]*?)<\/p>/.exec(html)?.[1];
+      if (lengths.length === 1) {
+        expect(stated, study).toBeUndefined();
+        expect(html, study).toContain(`Every run: ${lengths[0].trainImages.toLocaleString('en')} training images`);
+        continue;
+      }
+      differing++;
+      expect(stated, study).toBeDefined();
+      const groups = [...stated!.matchAll(/([\d,]+) training images, ([\d.]+) epochs \(([\d,]+) iterations of batch (\d+)\) in (\d+) runs?/g)].map((m) => ({
+        trainImages: Number(m[1].replace(/,/g, '')),
+        epochs: Number(m[2]),
+        iterations: Number(m[3].replace(/,/g, '')),
+        batchSize: Number(m[4]),
+        runs: Number(m[5]),
+      }));
+      expect(groups.map((g) => ({ ...g, epochs: Math.round(g.epochs * 10) }))).toEqual(lengths.map((t) => ({ ...t, epochs: Math.round(t.epochs * 10) })));
+    }
+    // The task study trains its 2-class tasks on fewer images than its 10-class ones.
+    expect(differing).toBeGreaterThan(0);
   });
 });
