@@ -1,7 +1,7 @@
 // The compare page's charts as Vega-Lite templates over a named data set "rows", compiled to
 // Vega at build time; the browser inserts the rows of the chosen runs (site/client/compare.ts).
 import { COMPARED_CURVES } from './run-comparison.js';
-import { CRITERIA, FIGURE_CONFIG, type VlSpec } from './figures.js';
+import { CRITERIA, FIGURE_CONFIG, type VlSpec } from './figure-model.js';
 import { compile } from './render.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';

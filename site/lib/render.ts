@@ -2,7 +2,7 @@
 // from the SVG), and the CSV / JSON / spec files offered for download. Build time, Node only.
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
-import type { Figure, Row } from './figures.js';
+import type { Figure, Row } from './figure-model.js';
 
 export interface RenderedFigure {
   /** The compiled Vega spec the browser makes interactive. */

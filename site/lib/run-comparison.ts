@@ -2,7 +2,7 @@
 // per-layer table and pruning result) so no quantity is computed a second time. Build time.
 import type { RunRow } from '../../data/schemas/datasets.js';
 import { runFigureId } from './figure-ids.js';
-import { CRITERIA, type Figure } from './figures.js';
+import { CRITERIA, type Figure } from './figure-model.js';
 import { configSections } from './format.js';
 import type { RunPage } from './site.js';
 

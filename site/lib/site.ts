@@ -1,18 +1,23 @@
 // The site's model, built once per build from the datasets: studies with their figures and
-// tables, runs with theirs, the verdicts, and the values the narrative may bind to.
+// tables, runs with theirs, the verdicts, and the narrative bound to its values
+// (narrative-values.ts says which).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATASET_VERSION, type CurveRow, type EmergenceRow, type FilterRow, type LayerRow, type PruningRow, type RunRow, type Scale, type StudyRow } from '../../data/schemas/datasets.js';
 import { DEFAULT_THRESHOLDS, DEFINITIONS_VERSION, type Thresholds } from '../../experiments/definitions.js';
-import { describeFolder, locateData, PRODUCE_COMMAND, type Datasets } from './data.js';
-import { studyFigureId } from './figure-ids.js';
-import * as F from './figures.js';
-import { duration, percent, percentSpread, points, ratio, seedList } from './format.js';
-import { renderNarrative, type Segment } from './narrative.js';
 import { cellsOf, factorOf, measured, membersOf, seedsOf, sortLevels, valueOf, type Member } from '../../analysis/cells.js';
 import { mean, sd } from '../../analysis/statistics.js';
-import { studyCost } from '../../analysis/study-cost.js';
+import { describeFolder, locateData, PRODUCE_COMMAND, type Datasets } from './data.js';
+import { mechanismFigure, selectivityBeforeFigure, selectivityOverTimeFigure, sparsityOverTimeFigure } from './emergence-figures.js';
+import { studyFigureId } from './figure-ids.js';
+import type { Figure } from './figure-model.js';
+import { percent, percentSpread } from './format.js';
+import { renderNarrative, type Segment } from './narrative.js';
+import { boundValue } from './narrative-values.js';
+import { pruningFigure } from './pruning-figures.js';
+import { runCurvesFigure, runEmergenceFigure, runGammaFigure, runLayersFigure, runSelectivityFigure } from './run-figures.js';
 import { cellLabel, factorLabel, formatLevel } from './studies.js';
+import { studyAccuracyFigure, studyAxes, studyEffectFigure, studyLayersFigure, varyingFactors } from './study-figures.js';
 import { computeVerdicts, type Verdict } from './verdicts.js';
 
 export interface CellSummary {
@@ -30,7 +35,7 @@ export interface StudyPage {
   row: StudyRow;
   members: Member[];
   runs: RunRow[];
-  figures: F.Figure[];
+  figures: Figure[];
   verdicts: Verdict[];
   cells: CellSummary[];
   /** For two-factor studies: the main table, levels of the first factor by the second. */
@@ -39,7 +44,7 @@ export interface StudyPage {
 
 export interface RunPage {
   run: RunRow;
-  figures: F.Figure[];
+  figures: Figure[];
   layers: LayerRow[];
   pruning: PruningRow | null;
   studies: Array<{ study: StudyRow; factors: Record<string, string> }>;
@@ -61,10 +66,10 @@ export interface Site {
   verdicts: Verdict[];
   /** How far the studies of the scale are: distinct configurations, those with a record, those pending. */
   progress: StudyProgress;
-  headline: F.Figure | null;
+  headline: Figure | null;
   /** Every figure of the site, study and run figures alike. */
-  figures: F.Figure[];
-  figureAt(route: string, id: string): F.Figure | undefined;
+  figures: Figure[];
+  figureAt(route: string, id: string): Figure | undefined;
   narrative(name: string): Segment[] | null;
 }
 
@@ -125,7 +130,7 @@ function cellSummaries(study: StudyRow, members: readonly Member[]): CellSummary
 }
 
 function pivotOf(study: StudyRow, members: readonly Member[]): StudyPage['pivot'] {
-  const varying = F.varyingFactors(study, members);
+  const varying = varyingFactors(study, members);
   if (varying.length !== 2) return null;
   const [rowFactor, colFactor] = varying;
   const rows = sortLevels(members.map((m) => factorOf(m, rowFactor)));
@@ -142,35 +147,35 @@ function pivotOf(study: StudyRow, members: readonly Member[]): StudyPage['pivot'
   return { rowFactor, colFactor, rows: rows.map(formatLevel), cols: cols.map(formatLevel), cells };
 }
 
-function studyFigures(study: StudyRow, members: Member[], d: Datasets): F.Figure[] {
-  const figures: Array<F.Figure | null> = [];
-  const axes = F.studyAxes(study, members.filter((m) => m.run.status === 'complete'));
+function studyFigures(study: StudyRow, members: Member[], d: Datasets): Figure[] {
+  const figures: Array<Figure | null> = [];
+  const axes = studyAxes(study, members.filter((m) => m.run.status === 'complete'));
   if (axes.x && axes.levels.length >= 2) {
-    figures.push(F.studyEffectFigure(study, members), F.studyLayersFigure(study, members, d.layers.rows), F.studyAccuracyFigure(study, members));
+    figures.push(studyEffectFigure(study, members), studyLayersFigure(study, members, d.layers.rows), studyAccuracyFigure(study, members));
   }
   const emergenceStudy = study.hypotheses.includes(6) || study.hypotheses.includes(7);
   if (emergenceStudy) {
     figures.push(
-      F.sparsityOverTimeFigure(study, members, d.emergence.rows),
-      F.selectivityOverTimeFigure(study, members, d.emergence.rows),
-      F.selectivityBeforeFigure(study, members, d.filters.rows),
+      sparsityOverTimeFigure(study, members, d.emergence.rows),
+      selectivityOverTimeFigure(study, members, d.emergence.rows),
+      selectivityBeforeFigure(study, members, d.filters.rows),
     );
   }
   const ids = new Set(members.map((m) => m.run.run));
   const mech = d.mechanism.rows.filter((r) => ids.has(r.run));
-  if (mech.length > 0) figures.push(F.mechanismFigure(study, members, mech, d.filters.rows.filter((r) => ids.has(r.run))));
-  if (study.hypotheses.includes(9)) figures.push(F.pruningFigure(study, members, d.pruning.rows));
-  return figures.filter((f): f is F.Figure => f !== null);
+  if (mech.length > 0) figures.push(mechanismFigure(study, members, mech, d.filters.rows.filter((r) => ids.has(r.run))));
+  if (study.hypotheses.includes(9)) figures.push(pruningFigure(study, members, d.pruning.rows));
+  return figures.filter((f): f is Figure => f !== null);
 }
 
-function runFigures(run: RunRow, rows: { layers: LayerRow[]; emergence: EmergenceRow[]; filters: FilterRow[]; curves: CurveRow[] }, thresholds: Thresholds): F.Figure[] {
+function runFigures(run: RunRow, rows: { layers: LayerRow[]; emergence: EmergenceRow[]; filters: FilterRow[]; curves: CurveRow[] }, thresholds: Thresholds): Figure[] {
   return [
-    F.runLayersFigure(run, rows.layers),
-    F.runEmergenceFigure(run, rows.emergence),
-    F.runSelectivityFigure(run, rows.filters),
-    F.runGammaFigure(run, rows.filters, thresholds.gamma),
-    F.runCurvesFigure(run, rows.curves, rows.emergence),
-  ].filter((f): f is F.Figure => f !== null);
+    runLayersFigure(run, rows.layers),
+    runEmergenceFigure(run, rows.emergence),
+    runSelectivityFigure(run, rows.filters),
+    runGammaFigure(run, rows.filters, thresholds.gamma),
+    runCurvesFigure(run, rows.curves, rows.emergence),
+  ].filter((f): f is Figure => f !== null);
 }
 
 /** Reading order of the studies: the brief's factors, then emergence and pruning; others after. */
@@ -257,91 +262,6 @@ export function buildSite(
     },
   };
   return site;
-}
-
-/** The values a narrative may bind to with :value{of="..."}. */
-export function boundValue(site: Site, of: string, attrs: Readonly<Record<string, string>>): string {
-  const complete = site.runs.filter((r) => r.status === 'complete');
-  const h = (prefix: string) => {
-    const n = Number(of.slice(prefix.length));
-    const v = site.verdicts.find((x) => x.hypothesis === n);
-    if (!v) throw new Error(`no hypothesis ${of.slice(prefix.length)} (use 1..9)`);
-    return v;
-  };
-  switch (true) {
-    case of === 'scale':
-      return site.scale ?? 'none';
-    case of === 'runs.total':
-      return String(site.runs.length);
-    case of === 'runs.complete':
-      return String(complete.length);
-    case of === 'runs.failed':
-      return String(site.runs.length - complete.length);
-    case of === 'runs.seeds':
-      return seedList(site.runs.map((r) => r.seed));
-    case of === 'runs.wallTime':
-      return duration(studyCost(site.runs).workerSeconds);
-    case of === 'runs.backends':
-      return studyCost(site.runs).backends.join(', ') || 'none';
-    case of === 'studies.total':
-      return String(site.studies.length);
-    case of.startsWith('verdict.'):
-      return h('verdict.').outcome;
-    case of.startsWith('effect.'):
-      return h('effect.').effect.text;
-    case of.startsWith('seeds.'):
-      return String(h('seeds.').seeds.length);
-    case of === 'sparsity' || of === 'sparsity.gamma' || of === 'accuracy': {
-      const measure = of === 'accuracy' ? 'accuracy' : of === 'sparsity.gamma' ? 'gamma' : 'activation';
-      const xs = cellValues(site, attrs.study, attrs.where, measure);
-      if (xs === null) return 'n/a (no such study in the data)';
-      if (xs.length === 0) return 'n/a (no complete run)';
-      return `${xs.length > 1 ? percentSpread(mean(xs), sd(xs)) : percent(xs[0])} (n = ${xs.length})`;
-    }
-    case of === 'difference': {
-      const a = cellValues(site, attrs.study, attrs.a, 'activation');
-      const b = cellValues(site, attrs.study, attrs.b, 'activation');
-      return a?.length && b?.length ? points(mean(a) - mean(b)) : 'n/a';
-    }
-    case of === 'pruning.speedup': {
-      const ps = verdictRuns(site, 9);
-      const xs = ps.map((p) => p.imagesPerSecondAfter / p.imagesPerSecondBefore);
-      return xs.length ? `${ratio(mean(xs))} ± ${sd(xs).toFixed(2)}` : 'n/a';
-    }
-    case of === 'pruning.flops': {
-      const xs = verdictRuns(site, 9).map((p) => p.flopsAfter / p.flopsBefore);
-      return xs.length ? percent(1 - mean(xs)) : 'n/a';
-    }
-    default:
-      throw new Error(`unknown value "${of}" (known: scale, runs.total, runs.complete, runs.failed, runs.seeds, runs.wallTime, runs.backends, studies.total, verdict.N, effect.N, seeds.N, sparsity, sparsity.gamma, accuracy, difference, pruning.speedup, pruning.flops)`);
-  }
-}
-
-/**
- * Values of a measure over the complete runs of a study that match `where`, written as
- * "path=value;path=value" with values as the site prints them (e.g. "optimizer.name=adam").
- */
-function cellValues(site: Site, study: string | undefined, where: string | undefined, measure: 'activation' | 'gamma' | 'accuracy'): number[] | null {
-  const page = site.studies.find((s) => s.row.study === study);
-  if (!page) return null;
-  const conditions = (where ?? '')
-    .split(';')
-    .map((p) => p.trim())
-    .filter(Boolean)
-    .map((p) => {
-      const [path, value] = p.split('=').map((x) => x.trim());
-      if (!path || value === undefined) throw new Error(`bad condition "${p}" in where (use path=value;path=value)`);
-      return [path, value] as const;
-    });
-  const members = page.members.filter((m) => conditions.every(([path, value]) => formatLevel(factorOf(m, path)) === value || String(factorOf(m, path)) === value));
-  return measured(members, measure).map((m) => valueOf(m, measure));
-}
-
-function verdictRuns(site: Site, h: number): PruningRow[] {
-  const v = site.verdicts.find((x) => x.hypothesis === h);
-  if (!v) return [];
-  const ids = new Set(v.runs);
-  return site.runPages.filter((r) => ids.has(r.run.run) && r.pruning).map((r) => r.pruning as PruningRow);
 }
 
 let cached: { key: string; site: Site } | null = null;

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { APIRoute, GetStaticPaths } from 'astro';
 import { DATASET_NAMES } from '../../data/schemas/datasets.js';
-import type { Figure } from '../lib/figures.js';
+import type { Figure } from '../lib/figure-model.js';
 import { FIGURE_FILES, figureFile, type FigureFile } from '../lib/render.js';
 import { getSite } from '../lib/site.js';
 

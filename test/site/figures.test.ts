@@ -1,8 +1,10 @@
-// Data-to-figure transforms: rows, axes, sampling, and every figure of a synthetic site
+// Data-to-figure transforms (study, emergence, pruning and run figures): rows, axes, sampling, and every figure of a synthetic site
 // compiling without Vega-Lite warnings and drawing marks.
 import { describe, expect, it } from 'vitest';
 import type { RunRow, StudyRow } from '../../data/schemas/datasets.js';
-import * as F from '../../site/lib/figures.js';
+import { MECHANISM_POINTS, mechanismRows, SELECTIVITY_READINGS, selectivityBeforeFigure, selectivityBeforeRows, sparsityOverTimeRows } from '../../site/lib/emergence-figures.js';
+import { pruningRows } from '../../site/lib/pruning-figures.js';
+import { effectRows, studyAxes } from '../../site/lib/study-figures.js';
 import { compile, inlineSvg, jsonForScript, renderSvg, toCsv } from '../../site/lib/render.js';
 import { buildSite, studyProgress } from '../../site/lib/site.js';
 import { membersOf } from '../../analysis/cells.js';
@@ -37,7 +39,7 @@ describe('study effect rows', () => {
   const members = membersOf(study, runs);
 
   it('has one row per complete run and criterion, leaving out failed runs and missing values', () => {
-    expect(F.effectRows(study, members)).toEqual([
+    expect(effectRows(study, members)).toEqual([
       { run: 'a'.repeat(16), seed: 0, level: 'adam', group: '', criterion: 'dead by activation', sparsity: 0.4 },
       { run: 'a'.repeat(16), seed: 0, level: 'adam', group: '', criterion: 'dead by |γ|', sparsity: 0.35 },
       { run: 'b'.repeat(16), seed: 1, level: 'sgd', group: '', criterion: 'dead by activation', sparsity: 0.05 },
@@ -45,7 +47,7 @@ describe('study effect rows', () => {
   });
 
   it('puts the first varying factor on x and drops constant factors', () => {
-    expect(F.studyAxes(study, members)).toEqual({ x: 'optimizer.name', group: [], levels: ['adam', 'sgd'] });
+    expect(studyAxes(study, members)).toEqual({ x: 'optimizer.name', group: [], levels: ['adam', 'sgd'] });
   });
 
   it('puts the factor with the most values on x', () => {
@@ -55,12 +57,12 @@ describe('study effect rows', () => {
       members: ['a', 'b', 'c', 'd'].map((c, i) => ({ run: c.repeat(16), seed: 0, factors: { 'optimizer.name': i < 3 ? 'adam' : 'sgd', 'regularization.strength': [1e-4, 5e-4, 2e-3, 5e-4][i] } })),
     };
     const rs = new Map(s2.members.map((m) => [m.run, run(m.run, {})]));
-    expect(F.studyAxes(s2, membersOf(s2, rs))).toEqual({ x: 'regularization.strength', group: ['optimizer.name'], levels: ['1e−4', '5e−4', '2e−3'] });
+    expect(studyAxes(s2, membersOf(s2, rs))).toEqual({ x: 'regularization.strength', group: ['optimizer.name'], levels: ['1e−4', '5e−4', '2e−3'] });
   });
 
   it('orders numeric levels by value', () => {
     const s = data.studies.rows.find((x) => x.study === 'strength')!;
-    expect(F.studyAxes(s, membersOf(s, runsById)).levels).toEqual(['1e−4', '5e−4', '2e−3']);
+    expect(studyAxes(s, membersOf(s, runsById)).levels).toEqual(['1e−4', '5e−4', '2e−3']);
   });
 });
 
@@ -69,7 +71,7 @@ describe('emergence, mechanism and pruning rows', () => {
   const members = membersOf(emergence, runsById);
 
   it('sums layers into network sparsity per checkpoint', () => {
-    const rows = F.sparsityOverTimeRows(emergence, members, data.emergence.rows);
+    const rows = sparsityOverTimeRows(emergence, members, data.emergence.rows);
     const first = members[0].run;
     const last = rows.filter((r) => r.run === first.run && r.criterion === 'dead by activation').at(-1)!;
     expect(last.iteration).toBe(first.iterations);
@@ -77,19 +79,19 @@ describe('emergence, mechanism and pruning rows', () => {
   });
 
   it('samples at most MECHANISM_POINTS live feature-checkpoints, deterministically', () => {
-    const { rows, total } = F.mechanismRows(members, data.mechanism.rows, data.filters.rows);
-    expect(total).toBeGreaterThan(F.MECHANISM_POINTS);
-    expect(rows.length).toBeLessThanOrEqual(F.MECHANISM_POINTS);
-    expect(F.mechanismRows(members, data.mechanism.rows, data.filters.rows).rows).toEqual(rows);
+    const { rows, total } = mechanismRows(members, data.mechanism.rows, data.filters.rows);
+    expect(total).toBeGreaterThan(MECHANISM_POINTS);
+    expect(rows.length).toBeLessThanOrEqual(MECHANISM_POINTS);
+    expect(mechanismRows(members, data.mechanism.rows, data.filters.rows).rows).toEqual(rows);
     expect(new Set(rows.map((r) => r.fate))).toEqual(new Set(['dies later', 'survives']));
   });
 
   it('reads selectivity twice: early (features already dead there left out) and shortly before death', async () => {
-    const { rows, alreadyDead } = F.selectivityBeforeRows(emergence, members, data.filters.rows);
+    const { rows, alreadyDead } = selectivityBeforeRows(emergence, members, data.filters.rows);
     const complete = new Set(members.filter((m) => m.run.status === 'complete').map((m) => m.run.run));
     const features = data.filters.rows.filter((f) => complete.has(f.run));
-    const early = rows.filter((r) => r.reading === F.SELECTIVITY_READINGS[0]);
-    const before = rows.filter((r) => r.reading === F.SELECTIVITY_READINGS[1]);
+    const early = rows.filter((r) => r.reading === SELECTIVITY_READINGS[0]);
+    const before = rows.filter((r) => r.reading === SELECTIVITY_READINGS[1]);
     expect(before).toHaveLength(features.length);
     expect(alreadyDead).toBeGreaterThan(0);
     expect(early).toHaveLength(features.length - alreadyDead);
@@ -97,19 +99,19 @@ describe('emergence, mechanism and pruning rows', () => {
     expect(new Set(early.map((r) => r.measuredAt))).toEqual(new Set([200]));
     expect(early.every((r) => r.fate === 'survived' || (r.diedAt as number) > 200)).toBe(true);
 
-    const fig = F.selectivityBeforeFigure(emergence, members, data.filters.rows)!;
+    const fig = selectivityBeforeFigure(emergence, members, data.filters.rows)!;
     expect(fig.caption).toContain('Top row, which decides H6: selectivity at the run\'s early checkpoint, its first at or after 10 % of training (iteration 200)');
     expect(fig.caption).toContain(`${alreadyDead} already dead by then are left out`);
     expect(fig.caption).toMatch(/Bottom row, secondary: selectivity shortly before death.*almost by construction/);
     const { vega, warnings } = compile(fig.spec);
     const svg = await renderSvg(vega, warnings);
     expect(warnings).toEqual([]);
-    for (const reading of F.SELECTIVITY_READINGS) expect(svg).toContain(reading);
+    for (const reading of SELECTIVITY_READINGS) expect(svg).toContain(reading);
   }, 30_000);
 
   it('gives after / before ratios of pruning', () => {
     const pruning = data.studies.rows.find((s) => s.study === 'pruning')!;
-    const rows = F.pruningRows(membersOf(pruning, runsById), data.pruning.rows);
+    const rows = pruningRows(membersOf(pruning, runsById), data.pruning.rows);
     const p = data.pruning.rows.find((x) => x.run === rows[0].run)!;
     expect(rows.find((r) => r.metric === 'FLOPs')!.ratio).toBeCloseTo(p.flopsAfter / p.flopsBefore, 12);
     expect(rows.find((r) => r.metric === 'test accuracy')!.ratio).toBe(1);

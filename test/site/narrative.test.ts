@@ -2,7 +2,8 @@
 // sanitised HTML.
 import { describe, expect, it } from 'vitest';
 import { NarrativeError, renderNarrative } from '../../site/lib/narrative.js';
-import { boundValue, buildSite } from '../../site/lib/site.js';
+import { boundValue } from '../../site/lib/narrative-values.js';
+import { buildSite } from '../../site/lib/site.js';
 import { syntheticDatasets } from '../fixtures/synthetic-datasets.js';
 
 const values: Record<string, string> = { 'runs.total': '42', 'verdict.2': 'supported' };

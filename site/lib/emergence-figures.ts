@@ -1,0 +1,265 @@
+// Figures of the emergence study: sparsity and selectivity over training, the selectivity of
+// the dying features before they died (H6), and the gradient mechanism. Pure.
+import type { EmergenceRow, FilterRow, MechanismRow, StudyRow } from '../../data/schemas/datasets.js';
+import { EARLY_FRACTION } from '../../experiments/definitions.js';
+import { factorOf, groupBy, type Member } from '../../analysis/cells.js';
+import { deadByEarly, networkSparsityOverTime } from '../../analysis/time-series.js';
+import { studyFigureId, studyRoute } from './figure-ids.js';
+import { CRITERIA, CRITERION_COLORS, FATE_COLORS, legendPick, noScale, runsOf, seedsText, sparsityAxis, topLevel, type Figure, type Row } from './figure-model.js';
+import { percent } from './format.js';
+import { cellLabel } from './studies.js';
+
+function configOf(m: Member, study: StudyRow): string {
+  return study.factors.length ? cellLabel(Object.fromEntries(study.factors.map((f) => [f, factorOf(m, f)])), study.factors) : 'all runs';
+}
+
+/** Network sparsity per run and checkpoint, both criteria. */
+export function sparsityOverTimeRows(study: StudyRow, members: readonly Member[], emergence: readonly EmergenceRow[]): Row[] {
+  const byRun = new Map(members.filter((m) => m.run.status === 'complete').map((m) => [m.run.run, m]));
+  const rows: Row[] = [];
+  for (const [run, rs] of groupBy(emergence, (e) => e.run)) {
+    const m = byRun.get(run);
+    if (!m) continue;
+    for (const p of networkSparsityOverTime(rs)) {
+      const base = { run: m.run.run, seed: m.seed, config: configOf(m, study), iteration: p.iteration };
+      rows.push({ ...base, criterion: CRITERIA[0], sparsity: p.sparsity });
+      rows.push({ ...base, criterion: CRITERIA[1], sparsity: p.sparsityGamma });
+    }
+  }
+  return rows.sort((a, b) => String(a.run).localeCompare(String(b.run)) || (a.iteration as number) - (b.iteration as number));
+}
+
+export function sparsityOverTimeFigure(study: StudyRow, members: readonly Member[], emergence: readonly EmergenceRow[]): Figure | null {
+  const rows = sparsityOverTimeRows(study, members, emergence);
+  if (rows.length === 0) return null;
+  const configs = [...new Set(rows.map((r) => r.config as string))];
+  const pick = legendPick('criterion');
+  const x = { field: 'iteration', type: 'quantitative', title: 'iteration' };
+  const y = sparsityAxis('network sparsity');
+  const color = { field: 'criterion', type: 'nominal', title: 'criterion', scale: { domain: [...CRITERIA], range: CRITERION_COLORS } };
+  const layer = [
+    { mark: { type: 'line', strokeWidth: 1, opacity: 0.45 }, encoding: { x, y: { field: 'sparsity', ...y }, color, detail: { field: 'run' }, opacity: pick.opacity(0.45, 0.05) } },
+    {
+      params: [pick.param],
+      mark: { type: 'line', strokeWidth: 2.5, point: { size: 20 } },
+      encoding: { x, y: { aggregate: 'mean', field: 'sparsity', ...noScale(y) }, color, opacity: pick.opacity(1, 0.1), tooltip: [{ field: 'criterion' }, { field: 'iteration' }, { aggregate: 'mean', field: 'sparsity', title: 'mean sparsity', format: '.1%' }, { aggregate: 'count', title: 'seeds' }] },
+    },
+  ];
+  const body = configs.length > 1 ? { facet: { column: { field: 'config', type: 'nominal', title: null } }, spec: { width: 300, height: 220, layer } } : { width: 460, height: 240, layer };
+  return {
+    id: studyFigureId.sparsityOverTime(study.study),
+    route: studyRoute(study.study),
+    title: 'Emergence: network sparsity during training',
+    caption: `Share of dead filters at each checkpoint (probe subset of the training set), by both criteria. Thin lines are single seeds; thick lines their mean. ${seedsText(rows)}.`,
+    alt: `Line chart of network sparsity over training iterations for both criteria${configs.length > 1 ? `, one panel per configuration (${configs.join(', ')})` : ''}.`,
+    rows,
+    spec: topLevel(rows, body),
+    runs: runsOf(rows),
+  };
+}
+
+export function selectivityOverTimeFigure(study: StudyRow, members: readonly Member[], emergence: readonly EmergenceRow[]): Figure | null {
+  const byRun = new Map(members.filter((m) => m.run.status === 'complete').map((m) => [m.run.run, m]));
+  const rows: Row[] = emergence
+    .filter((e) => byRun.has(e.run))
+    .map((e) => ({
+      run: e.run,
+      seed: byRun.get(e.run)!.seed,
+      config: configOf(byRun.get(e.run)!, study),
+      block: e.layer + 1,
+      iteration: e.iteration,
+      q10: e.selectivityQ10,
+      median: e.selectivityMedian,
+      q90: e.selectivityQ90,
+      deadShare: e.filters > 0 ? e.deadByActivation / e.filters : 0,
+    }));
+  if (rows.length === 0) return null;
+  const x = { field: 'iteration', type: 'quantitative', title: 'iteration' };
+  const spec = topLevel(rows, {
+    facet: { field: 'block', type: 'ordinal', title: null, header: { labelExpr: "'block ' + datum.value" } },
+    columns: 4,
+    spec: {
+      width: 150,
+      height: 110,
+      layer: [
+        { mark: { type: 'area', opacity: 0.12, color: '#1f6fb2' }, encoding: { x, y: { field: 'q10', type: 'quantitative', title: 'selectivity', scale: { domain: [0, 1] } }, y2: { field: 'q90' }, detail: { field: 'run' } } },
+        {
+          mark: { type: 'line', strokeWidth: 1.5, color: '#1f6fb2' },
+          encoding: { x, y: { field: 'median', type: 'quantitative' }, detail: { field: 'run' }, tooltip: [{ field: 'block' }, { field: 'seed' }, { field: 'iteration' }, { field: 'q10', format: '.2f' }, { field: 'median', format: '.2f' }, { field: 'q90', format: '.2f' }, { field: 'deadShare', title: 'dead', format: '.0%' }] },
+        },
+        { mark: { type: 'line', strokeWidth: 1.5, strokeDash: [4, 3], color: '#c2410c' }, encoding: { x, y: { field: 'deadShare', type: 'quantitative' }, detail: { field: 'run' } } },
+      ],
+    },
+  });
+  return {
+    id: studyFigureId.selectivityOverTime(study.study),
+    route: studyRoute(study.study),
+    title: 'Selectivity of the features during training, per block',
+    caption: `Selectivity is the share of probe images on which a feature fires. Blue: median over the block's features with a band from the 10th to the 90th percentile, one per seed; dashed orange: share of the block's filters dead by activation. ${seedsText(rows)}.`,
+    alt: `Small multiples, one per conv block, of feature selectivity (median and 10–90 % band) and the share of dead filters over training iterations.`,
+    rows,
+    spec,
+    runs: runsOf(rows),
+  };
+}
+
+/** The two readings of the "selectivity before death" figure, top row first. */
+export const SELECTIVITY_READINGS = [
+  `at the early checkpoint (≥ ${percent(EARLY_FRACTION, 0)} of training): decides H6`,
+  'shortly before death: secondary, low almost by construction for dying features',
+] as const;
+
+/** One row per feature and reading: early (left out when already dead there) and shortly before death. */
+export function selectivityBeforeRows(study: StudyRow, members: readonly Member[], filters: readonly FilterRow[]): { rows: Row[]; alreadyDead: number } {
+  const byRun = new Map(members.filter((m) => m.run.status === 'complete').map((m) => [m.run.run, m]));
+  const rows: Row[] = [];
+  let alreadyDead = 0;
+  for (const f of filters) {
+    const m = byRun.get(f.run);
+    if (!m) continue;
+    const base = {
+      run: f.run,
+      seed: m.seed,
+      runLabel: `seed ${m.seed}${study.factors.length ? ` · ${configOf(m, study)}` : ''}`,
+      block: f.layer + 1,
+      filter: f.filter,
+      fate: f.diedAt !== null ? 'died' : 'survived',
+      diedAt: f.diedAt,
+    };
+    if (f.selectivityEarly !== null && f.selectivityEarlyAt !== null) {
+      // As in the H6 rule: a feature dead by the early checkpoint has no early reading to compare.
+      if (deadByEarly(f)) alreadyDead++;
+      else rows.push({ ...base, reading: SELECTIVITY_READINGS[0], selectivity: f.selectivityEarly, measuredAt: f.selectivityEarlyAt });
+    }
+    if (f.selectivityBefore !== null) rows.push({ ...base, reading: SELECTIVITY_READINGS[1], selectivity: f.selectivityBefore, measuredAt: f.selectivityBeforeAt });
+  }
+  return { rows, alreadyDead };
+}
+
+export function selectivityBeforeFigure(study: StudyRow, members: readonly Member[], filters: readonly FilterRow[]): Figure | null {
+  const { rows, alreadyDead } = selectivityBeforeRows(study, members, filters);
+  if (rows.length === 0) return null;
+  const x = { field: 'selectivity', type: 'quantitative', title: 'selectivity (share of probe images activating the feature)', scale: { domain: [0, 1] } };
+  const y = { field: 'runLabel', type: 'nominal', title: null };
+  const yOffset = { field: 'fate', sort: ['died', 'survived'] };
+  const color = { field: 'fate', type: 'nominal', title: 'feature', scale: { domain: ['died', 'survived'], range: [FATE_COLORS.died, FATE_COLORS.survived] } };
+  const pick = legendPick('fate');
+  const quartiles = {
+    aggregate: [{ op: 'q1', field: 'selectivity', as: 'q1' }, { op: 'q3', field: 'selectivity', as: 'q3' }, { op: 'median', field: 'selectivity', as: 'median' }, { op: 'count', as: 'n' }],
+    groupby: ['reading', 'runLabel', 'fate'],
+  };
+  const spec = topLevel(rows, {
+    facet: {
+      row: { field: 'reading', type: 'nominal', title: null, sort: [...SELECTIVITY_READINGS], header: { labelAngle: 0, labelOrient: 'top', labelAnchor: 'start', labelFontWeight: 600 } },
+    },
+    spec: {
+      width: 460,
+      height: { step: 34 },
+      layer: [
+        {
+          params: [pick.param],
+          mark: { type: 'tick', thickness: 1, size: 12 },
+          encoding: {
+            x,
+            y,
+            yOffset,
+            color,
+            opacity: pick.opacity(0.35, 0.04),
+            tooltip: [{ field: 'reading' }, { field: 'fate' }, { field: 'block' }, { field: 'filter' }, { field: 'selectivity', format: '.2f' }, { field: 'measuredAt', title: 'read at iteration' }, { field: 'diedAt', title: 'died at iteration' }],
+          },
+        },
+        {
+          transform: [quartiles],
+          mark: { type: 'bar', height: 5, cornerRadius: 2 },
+          encoding: { x: { field: 'q1', type: 'quantitative' }, x2: { field: 'q3' }, y, yOffset, color, opacity: pick.opacity(0.9, 0.1) },
+        },
+        {
+          transform: [quartiles],
+          mark: { type: 'point', shape: 'diamond', filled: true, size: 70, color: 'black' },
+          encoding: { x: { field: 'median', type: 'quantitative' }, y, yOffset, opacity: pick.opacity(1, 0.1), tooltip: [{ field: 'reading' }, { field: 'fate' }, { field: 'median', format: '.2f' }, { field: 'q1', format: '.2f' }, { field: 'q3', format: '.2f' }, { field: 'n', title: 'features' }] },
+        },
+      ],
+    },
+  });
+  const early = rows.filter((r) => r.reading === SELECTIVITY_READINGS[0]);
+  const earlyAt = [...new Set(early.map((r) => r.measuredAt as number))].sort((a, b) => a - b);
+  const at = earlyAt.length === 0 ? '' : earlyAt.length === 1 ? ` (iteration ${earlyAt[0]})` : ` (iterations ${earlyAt[0]}–${earlyAt[earlyAt.length - 1]})`;
+  const died = new Set(rows.filter((r) => r.fate === 'died').map((r) => `${r.run}:${r.block}:${r.filter}`)).size;
+  const diedLater = early.filter((r) => r.fate === 'died').length;
+  return {
+    id: studyFigureId.selectivityBefore(study.study),
+    route: studyRoute(study.study),
+    title: 'Were the dying features selective before they died?',
+    caption:
+      `Each tick is one feature, orange if it died and blue if it survived; bars span the quartiles, black diamonds mark medians; one line per seed. ` +
+      `Top row, which decides H6: selectivity at the run's early checkpoint, its first at or after ${percent(EARLY_FRACTION, 0)} of training${at}, before the deaths are under way; ` +
+      `${diedLater} features that died later are compared with the survivors${alreadyDead > 0 ? `, and ${alreadyDead} already dead by then are left out` : ''}. ` +
+      `Bottom row, secondary: selectivity shortly before death, at the last checkpoint before the feature died (survivors: before the run's median death). A dying feature's selectivity falls towards 0 as it dies, so this row is low for dying features almost by construction and does not show that they were selective first. ` +
+      `${died} features died in total. ${seedsText(rows)}.`,
+    alt: `Two strip plots, one above the other, comparing the selectivity of features that died with that of the survivors, one line per seed: at the early checkpoint (${diedLater} later deaths${alreadyDead > 0 ? `, ${alreadyDead} already dead left out` : ''}) and shortly before death (${died} deaths).`,
+    rows,
+    spec,
+    runs: runsOf(rows),
+  };
+}
+
+/** At most this many feature-checkpoints are drawn in the mechanism scatter. */
+export const MECHANISM_POINTS = 1200;
+
+export function mechanismRows(members: readonly Member[], mechanism: readonly MechanismRow[], filters: readonly FilterRow[]): { rows: Row[]; total: number } {
+  const seedOf = new Map(members.filter((m) => m.run.status === 'complete').map((m) => [m.run.run, m.seed]));
+  const dies = new Set(filters.filter((f) => f.diedAt !== null).map((f) => `${f.run}:${f.layer}:${f.filter}`));
+  const eligible = mechanism.filter((r) => seedOf.has(r.run) && !r.deadByActivation && r.dataGradGamma > 0 && r.regGradGamma > 0);
+  const stride = Math.max(1, Math.ceil(eligible.length / MECHANISM_POINTS));
+  const rows: Row[] = [];
+  for (let i = 0; i < eligible.length; i += stride) {
+    const r = eligible[i];
+    rows.push({
+      run: r.run,
+      seed: seedOf.get(r.run)!,
+      iteration: r.iteration,
+      block: r.layer + 1,
+      filter: r.filter,
+      fate: dies.has(`${r.run}:${r.layer}:${r.filter}`) ? 'dies later' : 'survives',
+      selectivity: r.selectivity,
+      gamma: r.gamma,
+      ratioGamma: r.regGradGamma / r.dataGradGamma,
+      ratioKernel: r.dataGradKernel > 0 ? r.regGradKernel / r.dataGradKernel : null,
+    });
+  }
+  return { rows, total: eligible.length };
+}
+
+export function mechanismFigure(study: StudyRow, members: readonly Member[], mechanism: readonly MechanismRow[], filters: readonly FilterRow[]): Figure | null {
+  const { rows, total } = mechanismRows(members, mechanism, filters);
+  if (rows.length === 0) return null;
+  const pick = legendPick('fate');
+  const spec = topLevel(rows, {
+    width: 460,
+    height: 280,
+    layer: [
+      {
+        params: [pick.param],
+        mark: { type: 'circle', size: 16 },
+        encoding: {
+          x: { field: 'selectivity', type: 'quantitative', title: 'selectivity at the checkpoint', scale: { domain: [0, 1] } },
+          y: { field: 'ratioGamma', type: 'quantitative', title: ['regularization ÷ data-loss', 'gradient on γ (log)'], scale: { type: 'log' } },
+          color: { field: 'fate', type: 'nominal', title: 'feature', scale: { domain: ['dies later', 'survives'], range: [FATE_COLORS.died, FATE_COLORS.survived] } },
+          opacity: pick.opacity(0.55, 0.04),
+          tooltip: [{ field: 'fate' }, { field: 'seed' }, { field: 'iteration' }, { field: 'block' }, { field: 'filter' }, { field: 'selectivity', format: '.2f' }, { field: 'ratioGamma', title: 'ratio on γ', format: '.3g' }, { field: 'ratioKernel', title: 'ratio on kernel', format: '.3g' }],
+        },
+      },
+      { data: { values: [{ one: 1 }] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { y: { field: 'one', type: 'quantitative' } } },
+    ],
+  });
+  return {
+    id: studyFigureId.mechanism(study.study),
+    route: studyRoute(study.study),
+    title: 'Mechanism: regularization versus data-loss gradient on each feature',
+    caption: `Each dot is one live feature at one checkpoint: the ratio of the regularization gradient to the data-loss gradient reaching its BN scale γ, against its selectivity. Above the dashed line regularization dominates. Orange: features that die later. ${rows.length < total ? `A deterministic sample of ${rows.length} of ${total} feature-checkpoints (every ${Math.ceil(total / rows.length)}th). ` : ''}${seedsText(rows)}.`,
+    alt: `Scatter plot, log scale, of the regularization-to-data gradient ratio on γ against selectivity for ${rows.length} feature-checkpoints, coloured by whether the feature dies later.`,
+    rows,
+    spec,
+    runs: runsOf(rows),
+  };
+}

@@ -1,0 +1,82 @@
+// The figure model the page families share: what a figure is (rows + Vega-Lite spec + caption
+// and alt text), the common look, and the spec pieces every family builds from. Pure.
+import { seedList } from './format.js';
+
+export type Row = Record<string, string | number | boolean | null>;
+/** A Vega-Lite specification (kept loose: the compiler checks it, and tests compile every figure). */
+export type VlSpec = Record<string, unknown>;
+
+export interface Figure {
+  id: string;
+  /** Route of the page that shows it (its files sit in a folder of that name). */
+  route: string;
+  title: string;
+  caption: string;
+  alt: string;
+  /** The rows plotted, exactly as embedded in the spec (also offered as CSV and JSON). */
+  rows: Row[];
+  spec: VlSpec;
+  /** Runs behind the figure. */
+  runs: string[];
+}
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
+export const CRITERIA = ['dead by activation', 'dead by |γ|'] as const;
+export const CRITERION_COLORS = ['#1f6fb2', '#d9822b'];
+export const FATE_COLORS = { died: '#c2410c', survived: '#1f6fb2' };
+
+/** Shared look: system fonts, white background (figures sit on a light card in both themes). */
+export const FIGURE_CONFIG = {
+  font: FONT,
+  background: 'white',
+  view: { stroke: '#d0d7de' },
+  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 600, gridColor: '#e5e7eb' },
+  legend: { labelFontSize: 11, titleFontSize: 12, orient: 'bottom', direction: 'horizontal', columns: 4 },
+  header: { labelFontSize: 12, titleFontSize: 12 },
+  title: { fontSize: 13 },
+};
+
+export function topLevel(rows: Row[], body: VlSpec): VlSpec {
+  return { $schema: SCHEMA, data: { values: rows }, config: FIGURE_CONFIG, ...body };
+}
+
+/** A legend-bound point selection on `field`, and the opacity that follows it. */
+export function legendPick(field: string) {
+  return {
+    param: { name: 'pick', select: { type: 'point', fields: [field] }, bind: 'legend' },
+    opacity: (on: number, off = 0.12) => ({ condition: { param: 'pick', value: on, empty: true }, value: off }),
+  };
+}
+
+export const pct = (title: string, extra: VlSpec = {}) => ({ type: 'quantitative', title, axis: { format: '.1~%' }, ...extra });
+/** The same encoding without its scale: in a layered chart only one layer sets the scale. */
+export function noScale(y: VlSpec): VlSpec {
+  const { scale: _scale, ...rest } = y;
+  return rest;
+}
+
+/** A sparsity axis: from 0, and at least to 5 % so that an all-zero result still has a scale. */
+export const sparsityAxis = (title: string) => pct(title, { scale: { domain: { unionWith: [0, 0.05] } } });
+
+/** "3 runs, seeds 0-2": the runs and seeds behind the rows (for captions). */
+export function seedsText(rows: readonly Row[]): string {
+  const seeds = [...new Set(rows.map((r) => r.seed as number))];
+  const runs = new Set(rows.map((r) => r.run)).size;
+  return `${runs} run${runs === 1 ? '' : 's'}, seeds ${seedList(seeds)}`;
+}
+
+/** Whether some cell (rows sharing the values of `keys`) has two or more seeds: only then is there a spread to draw. */
+export function hasSpread(rows: readonly Row[], keys: readonly string[]): boolean {
+  const counts = new Map<string, number>();
+  for (const r of rows) {
+    const k = JSON.stringify(keys.map((key) => r[key]));
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  return [...counts.values()].some((n) => n >= 2);
+}
+
+/** The runs behind the rows, sorted. */
+export function runsOf(rows: readonly Row[]): string[] {
+  return [...new Set(rows.map((r) => r.run as string))].sort();
+}
