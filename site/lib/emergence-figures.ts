@@ -8,6 +8,8 @@ import { studyFigureId, studyRoute } from './figure-ids.js';
 import { CRITERIA, CRITERION_COLORS, FATE_COLORS, legendPick, noScale, runsOf, seedsText, sparsityAxis, topLevel, type Figure, type Row } from './figure-model.js';
 import { percent } from './format.js';
 import { cellLabel } from './studies.js';
+import { H6_V2, h6Unit, type H6BlockNumbers } from '../../analysis/v2/h6.js';
+import type { RuleUnit } from '../../analysis/v2/rule.js';
 
 function configOf(m: Member, study: StudyRow): string {
   return study.factors.length ? cellLabel(Object.fromEntries(study.factors.map((f) => [f, factorOf(m, f)])), study.factors) : 'all runs';
@@ -258,6 +260,184 @@ export function mechanismFigure(study: StudyRow, members: readonly Member[], mec
     title: 'Mechanism: regularization versus data-loss gradient on each feature',
     caption: `Each dot is one live feature at one checkpoint: the ratio of the regularization gradient to the data-loss gradient reaching its BN scale γ, against its selectivity. Above the dashed line regularization dominates. Orange: features that die later. ${rows.length < total ? `A deterministic sample of ${rows.length} of ${total} feature-checkpoints (every ${Math.ceil(total / rows.length)}th). ` : ''}${seedsText(rows)}.`,
     alt: `Scatter plot, log scale, of the regularization-to-data gradient ratio on γ against selectivity for ${rows.length} feature-checkpoints, coloured by whether the feature dies later.`,
+    rows,
+    spec,
+    runs: runsOf(rows),
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Study v2: the lifetime sparseness (experiments/definitions.ts), in the runs that measured it.
+
+/** Whether any of these filter rows carries the lifetime sparseness (records from study v2 on). */
+export function measuresLifetime(filters: readonly FilterRow[]): boolean {
+  return filters.some((f) => f.lifetimeSparsenessEarly !== undefined);
+}
+
+export function lifetimeOverTimeFigure(study: StudyRow, members: readonly Member[], emergence: readonly EmergenceRow[]): Figure | null {
+  const byRun = new Map(members.filter((m) => m.run.status === 'complete').map((m) => [m.run.run, m]));
+  const rows: Row[] = emergence
+    .filter((e) => byRun.has(e.run) && e.lifetimeMedian !== undefined)
+    .map((e) => ({
+      run: e.run,
+      seed: byRun.get(e.run)!.seed,
+      block: e.layer + 1,
+      iteration: e.iteration,
+      q10: e.lifetimeQ10 ?? null,
+      median: e.lifetimeMedian ?? null,
+      q90: e.lifetimeQ90 ?? null,
+      noResponse: e.lifetimeUndefined ?? 0,
+      deadShare: e.filters > 0 ? e.deadByActivation / e.filters : 0,
+    }));
+  if (rows.length === 0) return null;
+  const x = { field: 'iteration', type: 'quantitative', title: 'iteration' };
+  const spec = topLevel(rows, {
+    facet: { field: 'block', type: 'ordinal', title: null, header: { labelExpr: "'block ' + datum.value" } },
+    columns: 4,
+    spec: {
+      width: 150,
+      height: 110,
+      layer: [
+        { mark: { type: 'area', opacity: 0.12, color: '#1f6fb2' }, encoding: { x, y: { field: 'q10', type: 'quantitative', title: 'lifetime sparseness', scale: { domain: [0, 1] } }, y2: { field: 'q90' }, detail: { field: 'run' } } },
+        {
+          mark: { type: 'line', strokeWidth: 1.5, color: '#1f6fb2' },
+          encoding: {
+            x,
+            y: { field: 'median', type: 'quantitative' },
+            detail: { field: 'run' },
+            tooltip: [{ field: 'block' }, { field: 'seed' }, { field: 'iteration' }, { field: 'q10', format: '.2f' }, { field: 'median', format: '.2f' }, { field: 'q90', format: '.2f' }, { field: 'noResponse', title: 'no response' }, { field: 'deadShare', title: 'dead', format: '.0%' }],
+          },
+        },
+        { mark: { type: 'line', strokeWidth: 1.5, strokeDash: [4, 3], color: '#c2410c' }, encoding: { x, y: { field: 'deadShare', type: 'quantitative' }, detail: { field: 'run' } } },
+      ],
+    },
+  });
+  return {
+    id: studyFigureId.lifetimeOverTime(study.study),
+    route: studyRoute(study.study),
+    title: 'Lifetime sparseness of the features during training, per block',
+    caption:
+      `Lifetime sparseness of a feature over the probe images (0: it responds alike to every image, 1: to a single one; features with no response are left out and counted in the tooltip). ` +
+      `Blue: median over the block's features with a band from the 10th to the 90th percentile, one per seed; dashed orange: share of the block's filters dead by activation. ${seedsText(rows)}.`,
+    alt: 'Small multiples, one per conv block, of the features\' lifetime sparseness (median and 10–90 % band) and the share of dead filters over training iterations.',
+    rows,
+    spec,
+    runs: runsOf(rows),
+  };
+}
+
+/** The H6 (v2) reading of one feature: its early lifetime sparseness, with its fate. */
+export function lifetimeBeforeRows(members: readonly Member[], filters: readonly FilterRow[]): { rows: Row[]; units: Array<RuleUnit<H6BlockNumbers>> } {
+  const complete = members.filter((m) => m.run.status === 'complete');
+  const rows: Row[] = [];
+  const units: Array<RuleUnit<H6BlockNumbers>> = [];
+  for (const m of complete) {
+    const own = filters.filter((f) => f.run === m.run.run && f.lifetimeSparsenessEarly !== undefined);
+    if (own.length === 0) continue;
+    // The rule's own reading of each block (dying, survivors, saturation), so the figure shows what decides.
+    const layers = [...new Set(own.map((f) => f.layer))].sort((a, b) => a - b);
+    const run = { run: m.run.run, seed: m.seed, features: own.map((f) => ({ layer: f.layer, earlyLifetime: f.lifetimeSparsenessEarly ?? null, earlyAt: f.selectivityEarlyAt, diedAt: f.diedAt })) };
+    const byLayer = new Map(layers.map((l) => [l, h6Unit(run, l)]));
+    units.push(...byLayer.values());
+    for (const f of own) {
+      if (deadByEarly(f) || f.lifetimeSparsenessEarly === null || f.lifetimeSparsenessEarly === undefined) continue;
+      const unit = byLayer.get(f.layer)!;
+      rows.push({
+        run: m.run.run,
+        seed: m.seed,
+        runLabel: `seed ${m.seed}`,
+        block: f.layer + 1,
+        filter: f.filter,
+        fate: f.diedAt !== null ? 'died' : 'survived',
+        lifetime: f.lifetimeSparsenessEarly,
+        measuredAt: f.selectivityEarlyAt,
+        diedAt: f.diedAt,
+        unit: unit.outcome === 'insufficient' ? `not compared: ${unit.note}` : unit.outcome,
+      });
+    }
+  }
+  return { rows, units };
+}
+
+/**
+ * The figure H6 (v2) is decided on: in each block where features die, the early lifetime sparseness
+ * of those that die later against the survivors, one line per seed, with the bands near 0 and 1
+ * inside which a block counts as saturated.
+ */
+export function lifetimeBeforeFigure(study: StudyRow, members: readonly Member[], filters: readonly FilterRow[]): Figure | null {
+  const { rows: all, units } = lifetimeBeforeRows(members, filters);
+  const dyingBlocks = new Set(all.filter((r) => r.fate === 'died').map((r) => r.block as number));
+  const rows = all.filter((r) => dyingBlocks.has(r.block as number));
+  if (rows.length === 0) return null;
+  const m = H6_V2.saturatedMargin;
+  const x = { field: 'lifetime', type: 'quantitative', title: 'lifetime sparseness at the early checkpoint', scale: { domain: [0, 1] } };
+  const y = { field: 'runLabel', type: 'nominal', title: null };
+  const yOffset = { field: 'fate', sort: ['died', 'survived'] };
+  const color = { field: 'fate', type: 'nominal', title: 'feature', scale: { domain: ['died', 'survived'], range: [FATE_COLORS.died, FATE_COLORS.survived] } };
+  const pick = legendPick('fate');
+  const quartiles = {
+    aggregate: [{ op: 'q1', field: 'lifetime', as: 'q1' }, { op: 'q3', field: 'lifetime', as: 'q3' }, { op: 'median', field: 'lifetime', as: 'median' }, { op: 'count', as: 'n' }],
+    groupby: ['block', 'runLabel', 'fate'],
+  };
+  // One band per facet cell (not one per row): aggregate to the block first.
+  const band = (from: number, to: number) => ({
+    transform: [{ aggregate: [{ op: 'count', as: 'features' }], groupby: ['block'] }],
+    mark: { type: 'rect', color: '#9ca3af', opacity: 0.25 },
+    encoding: { x: { datum: from, type: 'quantitative' }, x2: { datum: to } },
+  });
+  const spec = topLevel(rows, {
+    facet: { row: { field: 'block', type: 'ordinal', title: null, header: { labelExpr: "'block ' + datum.value", labelAngle: 0, labelOrient: 'top', labelAnchor: 'start', labelFontWeight: 600 } } },
+    spec: {
+      width: 460,
+      height: { step: 34 },
+      layer: [
+        band(0, m),
+        band(1 - m, 1),
+        {
+          params: [pick.param],
+          mark: { type: 'tick', thickness: 1, size: 12 },
+          encoding: {
+            x,
+            y,
+            yOffset,
+            color,
+            opacity: pick.opacity(0.35, 0.04),
+            tooltip: [{ field: 'fate' }, { field: 'block' }, { field: 'filter' }, { field: 'lifetime', title: 'lifetime sparseness', format: '.3f' }, { field: 'measuredAt', title: 'read at iteration' }, { field: 'diedAt', title: 'died at iteration' }, { field: 'unit', title: 'this block of this run' }],
+          },
+        },
+        { transform: [quartiles], mark: { type: 'bar', height: 5, cornerRadius: 2 }, encoding: { x: { field: 'q1', type: 'quantitative' }, x2: { field: 'q3' }, y, yOffset, color, opacity: pick.opacity(0.9, 0.1) } },
+        {
+          transform: [quartiles],
+          mark: { type: 'point', shape: 'diamond', filled: true, size: 70, color: 'black' },
+          encoding: { x: { field: 'median', type: 'quantitative' }, y, yOffset, opacity: pick.opacity(1, 0.1), tooltip: [{ field: 'block' }, { field: 'fate' }, { field: 'median', format: '.3f' }, { field: 'q1', format: '.3f' }, { field: 'q3', format: '.3f' }, { field: 'n', title: 'features' }] },
+        },
+      ],
+    },
+  });
+  const blockText = [...dyingBlocks]
+    .sort((a, b) => a - b)
+    .map((block) => {
+      const here = units.filter((u) => u.numbers.layer === block - 1);
+      const compared = here.filter((u) => u.note !== 'too-few-dying' && u.note !== 'too-few-survivors' && u.note !== 'no-early-checkpoint');
+      const saturated = here.filter((u) => u.note === 'saturated').length;
+      const near = compared.map((u) => Math.max(u.numbers.nearZero ?? 0, u.numbers.nearOne ?? 0));
+      const nearText = near.length ? `; at most ${percent(Math.max(...near), 0)} of its compared features within ${m} of an end in any run` : '';
+      return `block ${block}: ${compared.length} of ${here.length} runs with enough dying and surviving features${saturated ? `, ${saturated} of them saturated` : ''}${nearText}`;
+    })
+    .join('; ');
+  const alreadyDead = units.reduce((s, u) => s + u.numbers.alreadyDead, 0);
+  const noResponse = units.reduce((s, u) => s + u.numbers.noResponse, 0);
+  return {
+    id: studyFigureId.lifetimeBefore(study.study),
+    route: studyRoute(study.study),
+    title: 'Were the dying features selective early? The reading H6 is decided on',
+    caption:
+      `Each tick is one feature of a block in which features died, orange if it died later and blue if it survived; bars span the quartiles, black diamonds mark medians; one line per seed. ` +
+      `x: its lifetime sparseness on the probe at the run's early checkpoint (the first at or after ${percent(EARLY_FRACTION, 0)} of training). ` +
+      `The grey bands are the ${m} nearest each end: a block of a run in which ${percent(H6_V2.saturatedShare, 0)} or more of the compared features fall in one band is saturated and does not decide (v1's active share was, at 1). ` +
+      `A block of a run is compared with at least ${H6_V2.minDying} dying and ${H6_V2.minSurvivors} surviving features, and decides with at least ${H6_V2.minRuns} such runs. ${blockText}. ` +
+      `${alreadyDead > 0 ? `${alreadyDead} features already dead at the early checkpoint and ` : ''}${noResponse > 0 ? `${noResponse} with no response there are left out. ` : alreadyDead > 0 ? 'are left out. ' : ''}${seedsText(rows)}.`,
+    alt: `Strip plots, one per block in which features died (${[...dyingBlocks].sort((a, b) => a - b).join(', ')}), of the early lifetime sparseness of the features that died later and of the survivors, one line per seed, with the saturation bands near 0 and 1 shaded.`,
     rows,
     spec,
     runs: runsOf(rows),

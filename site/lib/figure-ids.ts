@@ -12,6 +12,8 @@ export const studyFigureId = {
   sparsityOverTime: (study: string) => `${study}-sparsity-over-time`,
   selectivityOverTime: (study: string) => `${study}-selectivity-over-time`,
   selectivityBefore: (study: string) => `${study}-selectivity-before-death`,
+  lifetimeOverTime: (study: string) => `${study}-lifetime-sparseness-over-time`,
+  lifetimeBefore: (study: string) => `${study}-lifetime-sparseness-before-death`,
   mechanism: (study: string) => `${study}-mechanism`,
   pruning: (study: string) => `${study}-pruning`,
 } as const;

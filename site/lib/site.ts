@@ -8,7 +8,7 @@ import { DEFAULT_THRESHOLDS, DEFINITIONS_VERSION, type Thresholds } from '../../
 import { cellsOf, factorOf, measured, membersOf, seedsOf, sortLevels, valueOf, type Member } from '../../analysis/cells.js';
 import { mean, sd } from '../../analysis/statistics.js';
 import { describeFolder, locateData, PRODUCE_COMMAND, type Datasets } from './data.js';
-import { mechanismFigure, selectivityBeforeFigure, selectivityOverTimeFigure, sparsityOverTimeFigure } from './emergence-figures.js';
+import { lifetimeBeforeFigure, lifetimeOverTimeFigure, measuresLifetime, mechanismFigure, selectivityBeforeFigure, selectivityOverTimeFigure, sparsityOverTimeFigure } from './emergence-figures.js';
 import { studyFigureId } from './figure-ids.js';
 import type { Figure } from './figure-model.js';
 import { percent, percentSpread } from './format.js';
@@ -153,15 +153,18 @@ function studyFigures(study: StudyRow, members: Member[], d: Datasets): Figure[]
   if (axes.x && axes.levels.length >= 2) {
     figures.push(studyEffectFigure(study, members), studyLayersFigure(study, members, d.layers.rows), studyAccuracyFigure(study, members));
   }
+  const ids = new Set(members.map((m) => m.run.run));
   const emergenceStudy = study.hypotheses.includes(6) || study.hypotheses.includes(7);
   if (emergenceStudy) {
+    // Records of study v2 carry the lifetime sparseness, the selectivity H6 (v2) reads; v1's show the active share.
+    const own = d.filters.rows.filter((r) => ids.has(r.run));
     figures.push(
       sparsityOverTimeFigure(study, members, d.emergence.rows),
-      selectivityOverTimeFigure(study, members, d.emergence.rows),
-      selectivityBeforeFigure(study, members, d.filters.rows),
+      ...(measuresLifetime(own)
+        ? [lifetimeOverTimeFigure(study, members, d.emergence.rows), lifetimeBeforeFigure(study, members, own)]
+        : [selectivityOverTimeFigure(study, members, d.emergence.rows), selectivityBeforeFigure(study, members, d.filters.rows)]),
     );
   }
-  const ids = new Set(members.map((m) => m.run.run));
   const mech = d.mechanism.rows.filter((r) => ids.has(r.run));
   if (mech.length > 0) figures.push(mechanismFigure(study, members, mech, d.filters.rows.filter((r) => ids.has(r.run))));
   if (study.hypotheses.includes(9)) figures.push(pruningFigure(study, members, d.pruning.rows));

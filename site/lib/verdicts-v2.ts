@@ -127,7 +127,7 @@ function describe(h: V2Hypothesis, results: ReturnType<typeof v2Verdicts>): Desc
             detail: `${u.outcome === 'insufficient' ? `${note(u.note)}; ` : ''}median early lifetime sparseness of ${u.numbers.dying} dying ${fmt(u.numbers.dyingMedian)}, of ${u.numbers.survivors} survivors ${fmt(u.numbers.survivorMedian)}${u.numbers.gap === null ? '' : ` (gap ${fmt(u.numbers.gap)})`}${u.numbers.alreadyDead ? `; ${u.numbers.alreadyDead} already dead, left out` : ''}`,
           })),
         effect: { label: 'dying minus surviving median early lifetime sparseness, deciding blocks', value: r.effect.meanGap, text: r.effect.meanGap === null ? 'n/a' : `${fmt(r.effect.meanGap)}${r.effect.sdGap === null ? '' : ` ± ${fmt(r.effect.sdGap)}`}` },
-        figure: figureOf('emergence-long', 'selectivityBefore'),
+        figure: figureOf('emergence-long', 'lifetimeBefore'),
       };
     }
     case 7: {
