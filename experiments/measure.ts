@@ -62,7 +62,7 @@ export function evaluate(
       const loss = tf.losses.softmaxCrossEntropy(y, out.logits, undefined, undefined, tf.Reduction.SUM);
       const hits = tf.sum(tf.equal(tf.argMax(out.logits, 1), tf.argMax(y, 1)));
       const perLayer = out.activations.flatMap((a) => {
-        // Active on an image: its maximum over positions is > 0 (definitions.isActive).
+        // Active on an image: its maximum over positions is > 0 (definitions.ts selectivity).
         const perImage = tf.max(a, [1, 2]);
         const active = tf.sum(tf.cast(tf.greater(perImage, 0), 'float32'), 0);
         const peak = spec.activation === 'relu' ? tf.max(perImage, 0) : tf.max(tf.abs(a), [0, 1, 2]);

@@ -36,7 +36,7 @@ export interface SlurmJob {
 }
 
 /** What a task reads: written by `emitSlurm`, read by pipeline/slurm-task.ts on a node. */
-export const slurmJobSchema = z
+const slurmJobSchema = z
   .object({
     kind: z.literal('ifs-slurm-job'),
     scale: z.enum(SCALES),
@@ -59,7 +59,7 @@ export const slurmJobSchema = z
 export type SlurmJobFile = z.infer<typeof slurmJobSchema>;
 
 /** Where the tasks' logs go: `<results>/<scale>/logs/<array job>_<task>.out`, next to `runs/`. */
-export function slurmLogsDir(root: string, scale: Scale): string {
+function slurmLogsDir(root: string, scale: Scale): string {
   return join(scaleDir(root, scale), 'logs');
 }
 

@@ -131,7 +131,7 @@ function classFilter(labels: Int32Array, classes: number): Uint32Array {
 }
 
 /** Per-channel mean and std (population) in [0,1] units over the given images, via byte histograms. */
-export function channelStats(
+function channelStats(
   pixels: Uint8Array,
   imageSize: number,
   channels: number,
