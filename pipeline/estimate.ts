@@ -74,13 +74,3 @@ export function calibratedSpeed(records: readonly RunRecord[]): { speed: number;
   return { speed: speeds[Math.floor((speeds.length - 1) / 2)], from: speeds.length };
 }
 
-/** "3h 05m", "12m 30s", "45s". */
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '?';
-  const s = Math.max(0, Math.round(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m`;
-  if (m > 0) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
-  return `${s}s`;
-}
