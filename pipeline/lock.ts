@@ -28,7 +28,8 @@ function bootId(): string | null {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process is still running (signal 0 asks without sending anything). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
