@@ -4,16 +4,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { configHash, learningRateAt, type RunConfig } from './config.js';
 import { codeVersion, engineCode, runProvenance } from './provenance.js';
-import { loadDataset, type ImageDataset } from './data/dataset.js';
+import { loadDataset, recordedDataset, type ImageDataset } from './data/dataset.js';
 import { initBackend, type BackendChoice } from './backend/resolve.js';
-import { basicNetSpec, buildNetwork, disposeNetwork, flopCount, initialWeights, INITIALIZERS, parameterCount, trainables, type Network } from './model.js';
+import { basicNetSpec, buildNetwork, disposeNetwork, flopCount, initialWeights, parameterCount, recordedModel, trainables, type Network } from './model.js';
 import { createOptimizer, regularizationScale } from './optimizers.js';
-import { BatchSampler, gatherBatch, regularizationLoss, trainStep, type ImageBatchSource } from './train.js';
-import { evaluate, layerMeasurements, measureMechanism, probeSubset, round6 } from './measure.js';
+import { BatchSampler, gatherBatch, trainStep } from './train.js';
+import { addStep, closeCheckpointWindow, closeCurveWindow } from './loss-windows.js';
+import { evaluate, measureCheckpoint, measureFinal, probeSubset, round6, type CheckpointProbes } from './measure.js';
 import { compareThroughput, maxLogitDifference, pruneNetwork } from './prune.js';
 import { createRandom } from './random.js';
 import { freshRun, resumeRun, saveRunSnapshot, stateTensors, type RunSoFar } from './snapshot.js';
-import { RUN_RECORD_VERSION, type Checkpoint, type PruningResult, type RunRecord } from '../data/schemas/run-record.js';
+import { RUN_RECORD_VERSION, type PruningResult, type RunRecord } from '../data/schemas/run-record.js';
 
 export type ProgressEvent =
   | { type: 'progress'; iteration: number; iterations: number; loss: number; accuracy: number; imagesPerSecond: number }
@@ -43,14 +44,6 @@ class Divergence extends Error {
   }
 }
 
-/** What the checkpoints measure on: a training probe, a test probe and the mechanism batch. */
-interface Probes {
-  train: ImageBatchSource;
-  test: ImageBatchSource;
-  mechanism: { x: tf.Tensor4D; y: tf.Tensor2D } | null;
-  regScale: { conv: number; gamma: number };
-}
-
 /** Trains and measures one configuration and returns its record; never throws for a diverging or failing run once the data is loaded. */
 export async function runExperiment(config: RunConfig, options: RunOptions = {}): Promise<RunRecord> {
   const started = new Date();
@@ -76,13 +69,15 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
   const optimizer = createOptimizer(config, trainables(net));
   const sampler = new BatchSampler(data.train, config.training.batchSize, shape, data.numClasses, config.training.seed);
   const probe = probeSubset(data.train, config.data.probeSize, config.training.seed, shape[0] * shape[1] * shape[2]);
-  const probes: Probes = {
+  const probes: CheckpointProbes = {
     train: probe,
     test: { ...data.test, count: Math.min(config.data.probeSize, data.test.count) },
     mechanism: config.measure.mechanism
-      ? gatherBatch(probe, Uint32Array.from({ length: Math.min(config.measure.mechanismBatch, probe.count) }, (_, i) => i), shape, data.numClasses)
+      ? {
+          ...gatherBatch(probe, Uint32Array.from({ length: Math.min(config.measure.mechanismBatch, probe.count) }, (_, i) => i), shape, data.numClasses),
+          regScale: { conv: regularizationScale(config, 'conv'), gamma: regularizationScale(config, 'gamma') },
+        }
       : null,
-    regScale: { conv: regularizationScale(config, 'conv'), gamma: regularizationScale(config, 'gamma') },
   };
   const id = configHash(config);
   const owner = { id, engineCode: engine, backend: backend.name };
@@ -98,10 +93,10 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
   }
   const wallSecondsNow = () => run.earlierWallSeconds + (performance.now() - t0) / 1000;
 
-  const checkpoint = (windowLoss: number | null, windowAccuracy: number | null) => {
+  const checkpoint = (window: { loss: number; accuracy: number } | null) => {
     const m0 = performance.now();
     emit({ type: 'phase', phase: 'measure' });
-    run.checkpoints.push(measureCheckpoint(net, probes, config, run.iteration, windowLoss, windowAccuracy));
+    run.checkpoints.push(measureCheckpoint(net, probes, config, run.iteration, window));
     run.measureMs += performance.now() - m0;
   };
 
@@ -122,10 +117,9 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
   let pruning: PruningResult | null = null;
   try {
     // The loop: a step, its loss in the windows, a curve point, a progress event and a checkpoint when due.
-    if (run.iteration === 0) checkpoint(null, null);
+    if (run.iteration === 0) checkpoint(null);
     const { iterations, batchSize } = config.training;
     const progressEvery = options.progressEvery ?? 10;
-    const windows = run.windows;
     let rateStart = performance.now();
     let rateImages = 0;
     while (run.iteration < iterations) {
@@ -139,22 +133,8 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
       run.trainMs += performance.now() - s0;
       rateImages += batchSize;
       if (!Number.isFinite(step.loss)) throw new Divergence(iteration, step.loss);
-      windows.loss += step.loss;
-      windows.correct += step.correct;
-      windows.steps += 1;
-      windows.logLoss += step.loss;
-      windows.logCorrect += step.correct;
-      windows.logSteps += 1;
-      if (iteration % config.measure.logEvery === 0 || iteration === iterations) {
-        run.curve.push({
-          iteration,
-          loss: round6(windows.logLoss / windows.logSteps),
-          regLoss: round6(regularizationLoss(net, config)),
-          accuracy: round6(windows.logCorrect / (windows.logSteps * batchSize)),
-          lr,
-        });
-        windows.logLoss = windows.logCorrect = windows.logSteps = 0;
-      }
+      addStep(run.windows, step);
+      if (iteration % config.measure.logEvery === 0 || iteration === iterations) run.curve.push(closeCurveWindow(run.windows, net, config, iteration, lr));
       if (iteration % progressEvery === 0 || iteration === iterations) {
         const seconds = (performance.now() - rateStart) / 1000;
         emit({ type: 'progress', iteration, iterations, loss: step.loss, accuracy: step.correct / batchSize, imagesPerSecond: rateImages / seconds });
@@ -162,8 +142,7 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
         rateImages = 0;
       }
       if (iteration % config.measure.checkpointEvery === 0 || iteration === iterations) {
-        checkpoint(windows.loss / windows.steps, windows.correct / (windows.steps * batchSize));
-        windows.loss = windows.correct = windows.steps = 0;
+        checkpoint(closeCheckpointWindow(run.windows, batchSize));
         if (options.snapshot && iteration < iterations) saveSnapshot(options.snapshot);
         rateStart = performance.now();
       }
@@ -172,21 +151,11 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
     // Final measurements: the whole training and test sets, then the pruned network.
     const f0 = performance.now();
     emit({ type: 'phase', phase: 'final' });
-    const onTrain = evaluate(net, data.train, { filters: true });
-    const onTest = evaluate(net, data.test, { filters: false });
-    const finalLayers = layerMeasurements(net, onTrain, config.thresholds);
-    final = {
-      iteration: run.iteration,
-      trainLoss: round6(onTrain.loss),
-      trainAccuracy: round6(onTrain.accuracy),
-      testLoss: round6(onTest.loss),
-      testAccuracy: round6(onTest.accuracy),
-      images: onTrain.images,
-      layers: finalLayers,
-    };
+    const measured = measureFinal(net, data, config, run.iteration);
+    final = measured.final;
     if (config.measure.prune) {
       emit({ type: 'phase', phase: 'prune' });
-      pruning = measurePruning(net, finalLayers.map((l) => l.deadByActivation), data, onTest.accuracy);
+      pruning = measurePruning(net, final.layers.map((l) => l.deadByActivation), data, measured.testAccuracy);
     }
     run.measureMs += performance.now() - f0;
   } catch (error) {
@@ -218,22 +187,8 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
       wallSeconds: wallSecondsNow(),
       flushSubnormals: optimizer.flushesSubnormals,
     }),
-    dataset: {
-      name: data.name,
-      trainImages: data.train.count,
-      testImages: data.test.count,
-      classes: data.numClasses,
-      probeImages: probe.count,
-      normalization: { mean: data.normalization.mean.map(round6), std: data.normalization.std.map(round6) },
-      files: data.source.files,
-    },
-    model: {
-      arch: spec.arch,
-      filters: spec.filters,
-      params: parameterCount(spec),
-      flops: flopCount(spec),
-      initializers: { ...INITIALIZERS },
-    },
+    dataset: recordedDataset(data, probe.count),
+    model: recordedModel(spec),
     curve: run.curve,
     checkpoints: run.checkpoints,
     final,
@@ -241,26 +196,6 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
   };
   emit({ type: 'done', status, id: record.id, wallSeconds: record.provenance.wallSeconds });
   return record;
-}
-
-/** The measurements at a checkpoint: filters and BN parameters on the training probe, the mechanism, the test probe. */
-function measureCheckpoint(net: Network, probes: Probes, config: RunConfig, iteration: number, windowLoss: number | null, windowAccuracy: number | null): Checkpoint {
-  const onProbe = evaluate(net, probes.train, { filters: true });
-  const layers = layerMeasurements(net, onProbe, config.thresholds);
-  if (probes.mechanism) {
-    measureMechanism(net, probes.mechanism.x, probes.mechanism.y, probes.regScale).forEach((m, l) => {
-      layers[l].mechanism = m;
-    });
-  }
-  const test = config.measure.testAtCheckpoints ? evaluate(net, probes.test, { filters: false }) : null;
-  return {
-    iteration,
-    trainLoss: windowLoss === null ? null : round6(windowLoss),
-    trainAccuracy: windowAccuracy === null ? null : round6(windowAccuracy),
-    testAccuracy: test ? round6(test.accuracy) : null,
-    images: onProbe.images,
-    layers,
-  };
 }
 
 /** Removes the dead-by-activation filters and compares the slim network with the original. */

@@ -9,6 +9,7 @@ import { writeJsonAtomic } from './record-file.js';
 import type { Network } from './model.js';
 import type { Optimizer } from './optimizers.js';
 import type { BatchSampler } from './train.js';
+import { emptyWindows } from './loss-windows.js';
 import { RUN_SNAPSHOT_VERSION, runSnapshotSchema, type RunSnapshot } from '../data/schemas/run-snapshot.js';
 import type { Checkpoint, CurvePoint } from '../data/schemas/run-record.js';
 
@@ -44,7 +45,7 @@ export function freshRun(started: Date, codeVersion: string): RunSoFar {
     iteration: 0,
     curve: [],
     checkpoints: [],
-    windows: { loss: 0, correct: 0, steps: 0, logLoss: 0, logCorrect: 0, logSteps: 0 },
+    windows: emptyWindows(),
     trainMs: 0,
     measureMs: 0,
     startedAt: started,
