@@ -18,7 +18,7 @@ export interface Cell {
 }
 
 /** What a cell is measured by. Sparsity is the network's (summed over its conv layers). */
-export const MEASURES = {
+const MEASURES = {
   activation: (r: RunRow) => r.sparsityActivation,
   gamma: (r: RunRow) => r.sparsityGamma,
   accuracy: (r: RunRow) => r.testAccuracy,

@@ -1,5 +1,5 @@
-// What the runs of a study took: how many, the worker time and the training speed, and which
-// engine versions produced them. The numbers the reproduce page and the README quote. Pure.
+// What the runs of a study took: how many, the worker time, the training speed and the backends
+// they ran on. The numbers the reproduce page and the README quote. Pure.
 import type { RunRow } from '../data/schemas/datasets.js';
 import { median } from './statistics.js';
 
@@ -11,8 +11,6 @@ export interface StudyCost {
   /** Median training images/s per worker over the complete runs (null without one). */
   medianImagesPerSecond: number | null;
   backends: string[];
-  /** Distinct code versions (commits) the runs were trained at. */
-  codeVersions: string[];
 }
 
 export function studyCost(runs: readonly RunRow[]): StudyCost {
@@ -24,6 +22,5 @@ export function studyCost(runs: readonly RunRow[]): StudyCost {
     workerSeconds: runs.reduce((s, r) => s + r.wallSeconds, 0),
     medianImagesPerSecond: speeds.length ? median(speeds) : null,
     backends: [...new Set(runs.map((r) => r.backend))],
-    codeVersions: [...new Set(runs.map((r) => r.codeVersion))].sort(),
   };
 }

@@ -21,7 +21,7 @@ import { countSubnormals } from '../experiments/backend/subnormals.js';
 import { initBackend } from '../experiments/backend/resolve.js';
 
 /** The committed state (see the README's Backends and speed section). */
-export const DYING_STATE_FILE = fileURLToPath(new URL('./fixtures/dying-basicnet16-rmsprop.bin.br', import.meta.url));
+const DYING_STATE_FILE = fileURLToPath(new URL('./fixtures/dying-basicnet16-rmsprop.bin.br', import.meta.url));
 
 /** The run the state comes from: the RMSprop lr 1e-3 + L2 5e-4, batch 32, on Fashion-MNIST. */
 export function dyingRunConfig(batchSize = 32): RunConfig {

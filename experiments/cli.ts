@@ -60,7 +60,7 @@ function readConfigFile(file: string): Record<string, unknown> {
   }
 }
 
-export function buildProgram(): Command {
+function buildProgram(): Command {
   const program = new Command('experiment')
     .description('Train one Conv-BN-activation network, measure filter sparsity and selectivity, and write its run record (JSON).')
     .option('--config <file>', 'run configuration (JSON); flags below override its fields')

@@ -20,7 +20,7 @@ export class ConfigError extends Error {
 }
 
 /** Turns zod issues into lines that name the field and what is allowed. */
-export function describeIssues(error: z.ZodError, where: string): ConfigError {
+function describeIssues(error: z.ZodError, where: string): ConfigError {
   const issues = error.issues.map((issue) => {
     const path = issue.path.join('.') || '(root)';
     let message = issue.message;

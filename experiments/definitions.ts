@@ -26,14 +26,9 @@ export function isDeadByActivation(peak: number, t: Thresholds = DEFAULT_THRESHO
   return peak < t.activation;
 }
 
-/** A feature is active on an image when its output is positive at some position. */
-export function isActive(maxOverPositions: number): boolean {
-  return maxOverPositions > 0;
-}
-
 /**
- * The active share (v1's selectivity): the fraction of images on which the feature is active,
- * from the per-image count. It saturates: with 9 to 784 positions per image nearly every
+ * The active share (v1's selectivity): the fraction of images on which the feature is active
+ * (its output is positive at some position), from the per-image count. It saturates: with 9 to 784 positions per image nearly every
  * feature is positive somewhere on nearly every image, so it cannot tell selective features apart.
  */
 export function selectivity(activeImages: number, images: number): number {

@@ -6,7 +6,9 @@ import { forward, type Network } from './model.js';
 import { gatherBatch, type ImageBatchSource } from './train.js';
 import { createRandom, permutation } from './random.js';
 import { isDeadByActivation, isDeadByGamma, lifetimeSparseness, type Thresholds } from './definitions.js';
-import type { LayerMeasurement } from '../data/schemas/run-record.js';
+import type { RunConfig } from './config.js';
+import type { ImageDataset } from './data/dataset.js';
+import type { Checkpoint, LayerMeasurement, RunRecord } from '../data/schemas/run-record.js';
 
 /** A fixed subset of the training set for checkpoint measurements, chosen by the seed. */
 export function probeSubset(train: ImageBatchSource, size: number, seed: number, imageSize: number): ImageBatchSource {
@@ -62,7 +64,7 @@ export function evaluate(
       const loss = tf.losses.softmaxCrossEntropy(y, out.logits, undefined, undefined, tf.Reduction.SUM);
       const hits = tf.sum(tf.equal(tf.argMax(out.logits, 1), tf.argMax(y, 1)));
       const perLayer = out.activations.flatMap((a) => {
-        // Active on an image: its maximum over positions is > 0 (definitions.isActive).
+        // Active on an image: its maximum over positions is > 0 (definitions.ts selectivity).
         const perImage = tf.max(a, [1, 2]);
         const active = tf.sum(tf.cast(tf.greater(perImage, 0), 'float32'), 0);
         const peak = spec.activation === 'relu' ? tf.max(perImage, 0) : tf.max(tf.abs(a), [0, 1, 2]);
@@ -164,4 +166,55 @@ export function measureMechanism(
       };
     });
   });
+}
+
+/** What a run's checkpoints measure on: a training probe, a test probe and the mechanism batch (null: not measured). */
+export interface CheckpointProbes {
+  train: ImageBatchSource;
+  test: ImageBatchSource;
+  mechanism: { x: tf.Tensor4D; y: tf.Tensor2D; regScale: { conv: number; gamma: number } } | null;
+}
+
+/** The measurements at a checkpoint: filters and BN parameters on the training probe, the mechanism, the test probe. */
+export function measureCheckpoint(
+  net: Network,
+  probes: CheckpointProbes,
+  config: RunConfig,
+  iteration: number,
+  window: { loss: number; accuracy: number } | null,
+): Checkpoint {
+  const onProbe = evaluate(net, probes.train, { filters: true });
+  const layers = layerMeasurements(net, onProbe, config.thresholds);
+  if (probes.mechanism) {
+    measureMechanism(net, probes.mechanism.x, probes.mechanism.y, probes.mechanism.regScale).forEach((m, l) => {
+      layers[l].mechanism = m;
+    });
+  }
+  const test = config.measure.testAtCheckpoints ? evaluate(net, probes.test, { filters: false }) : null;
+  return {
+    iteration,
+    trainLoss: window === null ? null : round6(window.loss),
+    trainAccuracy: window === null ? null : round6(window.accuracy),
+    testAccuracy: test ? round6(test.accuracy) : null,
+    images: onProbe.images,
+    layers,
+  };
+}
+
+/** The measurements after the last iteration on the whole training and test sets, and the unrounded test accuracy. */
+export function measureFinal(net: Network, data: ImageDataset, config: RunConfig, iteration: number): { final: NonNullable<RunRecord['final']>; testAccuracy: number } {
+  const onTrain = evaluate(net, data.train, { filters: true });
+  const onTest = evaluate(net, data.test, { filters: false });
+  return {
+    final: {
+      iteration,
+      trainLoss: round6(onTrain.loss),
+      trainAccuracy: round6(onTrain.accuracy),
+      testLoss: round6(onTest.loss),
+      testAccuracy: round6(onTest.accuracy),
+      images: onTrain.images,
+      layers: layerMeasurements(net, onTrain, config.thresholds),
+    },
+    testAccuracy: onTest.accuracy,
+  };
 }

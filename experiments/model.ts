@@ -4,8 +4,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { batchNormTraining } from './backend/batch-norm.js';
 import { flushSubnormals } from './backend/subnormals.js';
 import type { ParameterGroup } from './config.js';
-import { blockSizes, type NetworkSpec } from './network-cost.js';
+import { blockSizes, flopCount, parameterCount, type NetworkSpec } from './network-cost.js';
 import type { Random } from './random.js';
+import type { RunRecord } from '../data/schemas/run-record.js';
 
 // The spec and its counts are pure and live in network-cost.ts; they are re-exported for the
 // code that builds networks from them.
@@ -39,6 +40,11 @@ export const INITIALIZERS = {
   head: 'uniform(+-1/sqrt(in)) for weight and bias (PyTorch Linear default)',
   runningStatistics: 'mean 0, variance 1',
 } as const;
+
+/** The network as a run's record describes it: its shape, its size and how it was initialised. */
+export function recordedModel(spec: NetworkSpec): RunRecord['model'] {
+  return { arch: spec.arch, filters: spec.filters, params: parameterCount(spec), flops: flopCount(spec), initializers: { ...INITIALIZERS } };
+}
 
 
 export interface NetworkWeights {

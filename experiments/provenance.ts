@@ -1,10 +1,15 @@
-// Which code produced a run: the commit (with a digest of any uncommitted change) recorded in
-// its provenance, and the digest of the engine's code that decides whether a snapshot may be
-// continued. Both read git; outside a checkout they fall back to CODE_VERSION / "unknown".
+// Where a run comes from: the commit (with a digest of any uncommitted change) and the digest of
+// the engine's code, both read from git (outside a checkout CODE_VERSION / "unknown"), and the
+// record's provenance block with the machine, the backend and the run's times.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { BackendInfo } from './backend/resolve.js';
+import { round6 } from './measure.js';
+import type { RunSoFar } from './snapshot.js';
+import type { RunRecord } from '../data/schemas/run-record.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -12,7 +17,7 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
  * The tracked code a run depends on or is driven by. The JSON Schema files in data/schemas are
  * generated from the zod schemas next to them (npm run pipeline -- schemas) and read by no code.
  */
-export const CODE_PATHS = ['experiments', 'pipeline', 'data/schemas', ':(exclude)data/schemas/*.schema.json', 'package.json', 'package-lock.json'];
+const CODE_PATHS = ['experiments', 'pipeline', 'data/schemas', ':(exclude)data/schemas/*.schema.json', 'package.json', 'package-lock.json'];
 
 /**
  * The commit of the code that ran; when tracked code differs from it, "-dirty-" and a digest of
@@ -47,4 +52,29 @@ export function engineCode(): string {
   } catch {
     return 'unknown';
   }
+}
+
+/** The record's provenance of a run that ends now, having trained `soFar.iteration` batches of `batchSize`. */
+export function runProvenance(
+  soFar: RunSoFar,
+  run: { engineCode: string; backend: BackendInfo; batchSize: number; wallSeconds: number; flushSubnormals: boolean },
+): RunRecord['provenance'] {
+  const { trainMs, measureMs, iteration, resumed } = soFar;
+  return {
+    codeVersion: soFar.codeVersion,
+    tfjsVersion: run.backend.tfjsVersion,
+    backend: run.backend.name,
+    backendDetail: run.backend.detail,
+    node: process.version,
+    platform: `${process.platform}-${process.arch} ${hostname()}`,
+    startedAt: soFar.startedAt.toISOString(),
+    endedAt: new Date().toISOString(),
+    wallSeconds: round6(run.wallSeconds),
+    trainSeconds: round6(trainMs / 1000),
+    measureSeconds: round6(measureMs / 1000),
+    imagesPerSecond: round6(trainMs > 0 ? (iteration * run.batchSize) / (trainMs / 1000) : 0),
+    ...(resumed.length > 0 ? { resumed } : {}),
+    engineCode: run.engineCode,
+    flushSubnormals: run.flushSubnormals,
+  };
 }

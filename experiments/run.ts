@@ -1,20 +1,20 @@
-// One run from configuration to record: load the data, build the network, train with
-// checkpoint measurements, measure on the full training set, prune, and assemble the record.
+// One run from configuration to record: set up the data and the network, train with checkpoint
+// measurements, measure on the full training and test sets, prune, and assemble the record.
+// Continuing from a snapshot lives in snapshot.ts, where the code and machine come from in provenance.ts.
 import * as tf from '@tensorflow/tfjs-core';
-import { hostname } from 'node:os';
 import { configHash, learningRateAt, type RunConfig } from './config.js';
-import { codeVersion, engineCode } from './provenance.js';
-import { loadDataset, type ImageDataset } from './data/dataset.js';
-import { initBackend, type BackendChoice, type BackendInfo } from './backend/resolve.js';
-import { basicNetSpec, buildNetwork, disposeNetwork, flopCount, initialWeights, INITIALIZERS, parameterCount, trainables, type Network } from './model.js';
+import { codeVersion, engineCode, runProvenance } from './provenance.js';
+import { loadDataset, recordedDataset, type ImageDataset } from './data/dataset.js';
+import { initBackend, type BackendChoice } from './backend/resolve.js';
+import { basicNetSpec, buildNetwork, disposeNetwork, flopCount, initialWeights, parameterCount, recordedModel, trainables, type Network } from './model.js';
 import { createOptimizer, regularizationScale } from './optimizers.js';
-import { BatchSampler, gatherBatch, regularizationLoss, trainStep, type ImageBatchSource } from './train.js';
-import { evaluate, layerMeasurements, measureMechanism, probeSubset, round6 } from './measure.js';
+import { BatchSampler, gatherBatch, trainStep } from './train.js';
+import { addStep, closeCheckpointWindow, closeCurveWindow } from './loss-windows.js';
+import { evaluate, measureCheckpoint, measureFinal, probeSubset, round6, type CheckpointProbes } from './measure.js';
 import { compareThroughput, maxLogitDifference, pruneNetwork } from './prune.js';
 import { createRandom } from './random.js';
-import { encodeTensors, findSnapshot, restoreTensors, stateTensors, writeSnapshot, type RunSnapshot } from './snapshot.js';
-import { RUN_SNAPSHOT_VERSION } from '../data/schemas/run-snapshot.js';
-import { RUN_RECORD_VERSION, type Checkpoint, type CurvePoint, type PruningResult, type RunRecord } from '../data/schemas/run-record.js';
+import { freshRun, resumeRun, saveRunSnapshot, stateTensors, type RunSoFar } from './snapshot.js';
+import { RUN_RECORD_VERSION, type PruningResult, type RunRecord } from '../data/schemas/run-record.js';
 
 export type ProgressEvent =
   | { type: 'progress'; iteration: number; iterations: number; loss: number; accuracy: number; imagesPerSecond: number }
@@ -49,10 +49,12 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
   const started = new Date();
   const t0 = performance.now();
   // Taken now: the code that runs is the code at the start, whatever is committed meanwhile.
-  let version = codeVersion();
+  const version = codeVersion();
   const engine = engineCode();
   const emit = options.onProgress ?? (() => {});
-  const backend: BackendInfo = await initBackend(options.backend ?? 'auto');
+  const backend = await initBackend(options.backend ?? 'auto');
+
+  // Setup: the data, the network and its optimizer, the batches, and what checkpoints measure on.
   emit({ type: 'phase', phase: 'data' });
   const data: ImageDataset = await loadDataset({
     name: config.data.dataset,
@@ -62,143 +64,77 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
     seed: config.training.seed,
   });
   const shape: [number, number, number] = [data.height, data.width, data.channels];
-  const imageSize = shape[0] * shape[1] * shape[2];
   const spec = basicNetSpec(config, shape, data.numClasses);
   const net = buildNetwork(spec, initialWeights(spec, createRandom(config.training.seed, 'init'), config.model.init));
   const optimizer = createOptimizer(config, trainables(net));
   const sampler = new BatchSampler(data.train, config.training.batchSize, shape, data.numClasses, config.training.seed);
-  const probe = probeSubset(data.train, config.data.probeSize, config.training.seed, imageSize);
-  const testProbe: ImageBatchSource = { ...data.test, count: Math.min(config.data.probeSize, data.test.count) };
-  const mechanismBatch = config.measure.mechanism
-    ? gatherBatch(probe, Uint32Array.from({ length: Math.min(config.measure.mechanismBatch, probe.count) }, (_, i) => i), shape, data.numClasses)
-    : null;
-  const regScale = { conv: regularizationScale(config, 'conv'), gamma: regularizationScale(config, 'gamma') };
-
-  const curve: CurvePoint[] = [];
-  const checkpoints: Checkpoint[] = [];
-  let status: RunRecord['status'] = 'complete';
-  let failure: RunRecord['failure'] = null;
-  let trainMs = 0;
-  let measureMs = 0;
-  let iteration = 0;
-  // Sums over the training batches since the last checkpoint (window) and the last curve point (log).
-  const windows: RunSnapshot['windows'] = { loss: 0, correct: 0, steps: 0, logLoss: 0, logCorrect: 0, logSteps: 0 };
-  // Work kept from earlier segments of a run continued from its snapshot.
-  let startedAt = started;
-  let earlierWallSeconds = 0;
-  const resumed: Array<{ iteration: number; at: string; codeVersion: string }> = [];
+  const probe = probeSubset(data.train, config.data.probeSize, config.training.seed, shape[0] * shape[1] * shape[2]);
+  const probes: CheckpointProbes = {
+    train: probe,
+    test: { ...data.test, count: Math.min(config.data.probeSize, data.test.count) },
+    mechanism: config.measure.mechanism
+      ? {
+          ...gatherBatch(probe, Uint32Array.from({ length: Math.min(config.measure.mechanismBatch, probe.count) }, (_, i) => i), shape, data.numClasses),
+          regScale: { conv: regularizationScale(config, 'conv'), gamma: regularizationScale(config, 'gamma') },
+        }
+      : null,
+  };
   const id = configHash(config);
+  const owner = { id, engineCode: engine, backend: backend.name };
   const tensors = stateTensors(net, optimizer);
 
+  // The run so far: from iteration 0, or from its snapshot.
+  let run: RunSoFar = freshRun(started, version);
   if (options.snapshot) {
-    const found = findSnapshot(options.snapshot, { id, engineCode: engine, backend: backend.name, iterations: config.training.iterations });
-    if (found.kind === 'unusable') emit({ type: 'notice', message: `not continuing from the snapshot: ${found.reason}; training from iteration 0` });
-    if (found.kind === 'usable') {
-      const s = found.snapshot;
-      restoreTensors(s.tensors, tensors);
-      optimizer.setIterations(s.optimizerStep);
-      sampler.skip(s.iteration);
-      iteration = s.iteration;
-      curve.push(...s.curve);
-      checkpoints.push(...s.checkpoints);
-      Object.assign(windows, s.windows);
-      trainMs = s.trainSeconds * 1000;
-      measureMs = s.measureSeconds * 1000;
-      earlierWallSeconds = s.wallSeconds;
-      startedAt = new Date(s.startedAt);
-      // The record keeps the commit it started from (same engine code, checked above); each resume notes its own.
-      resumed.push(...s.resumed, { iteration: s.iteration, at: started.toISOString(), codeVersion: version });
-      version = s.codeVersion;
-      emit({ type: 'resumed', iteration, iterations: config.training.iterations });
-    }
+    const resume = resumeRun(options.snapshot, { ...owner, iterations: config.training.iterations }, { tensors, optimizer, sampler }, run);
+    if (resume.unusable) emit({ type: 'notice', message: `not continuing from the snapshot: ${resume.unusable}; training from iteration 0` });
+    run = resume.soFar;
+    if (resume.resumed) emit({ type: 'resumed', iteration: run.iteration, iterations: config.training.iterations });
   }
-  const wallSecondsNow = () => earlierWallSeconds + (performance.now() - t0) / 1000;
+  const wallSecondsNow = () => run.earlierWallSeconds + (performance.now() - t0) / 1000;
+
+  const checkpoint = (window: { loss: number; accuracy: number } | null) => {
+    const m0 = performance.now();
+    emit({ type: 'phase', phase: 'measure' });
+    run.checkpoints.push(measureCheckpoint(net, probes, config, run.iteration, window));
+    run.measureMs += performance.now() - m0;
+  };
 
   /** Keeps the state after a checkpoint, so that a killed run can continue from here. */
   const saveSnapshot = (path: string) => {
     const s0 = performance.now();
     try {
-      writeSnapshot(path, {
-        schemaVersion: RUN_SNAPSHOT_VERSION,
-        kind: 'run-snapshot',
-        id,
-        codeVersion: version,
-        engineCode: engine,
-        backend: backend.name,
-        iteration,
-        startedAt: startedAt.toISOString(),
-        wallSeconds: wallSecondsNow(),
-        trainSeconds: trainMs / 1000,
-        measureSeconds: measureMs / 1000,
-        resumed,
-        windows: { ...windows },
-        optimizerStep: optimizer.iterations,
-        tensors: encodeTensors(tensors),
-        curve,
-        checkpoints,
-      });
+      saveRunSnapshot(path, owner, run, wallSecondsNow(), { tensors, optimizer });
     } catch (error) {
       emit({ type: 'notice', message: `could not write the snapshot ${path} (${(error as Error).message}); the run goes on, but a kill would restart it` });
     }
-    measureMs += performance.now() - s0;
+    run.measureMs += performance.now() - s0;
   };
 
-  const checkpoint = (windowLoss: number | null, windowAccuracy: number | null) => {
-    const m0 = performance.now();
-    emit({ type: 'phase', phase: 'measure' });
-    const onProbe = evaluate(net, probe, { filters: true });
-    const layers = layerMeasurements(net, onProbe, config.thresholds);
-    if (mechanismBatch) {
-      measureMechanism(net, mechanismBatch.x, mechanismBatch.y, regScale).forEach((m, l) => {
-        layers[l].mechanism = m;
-      });
-    }
-    const test = config.measure.testAtCheckpoints ? evaluate(net, testProbe, { filters: false }) : null;
-    checkpoints.push({
-      iteration,
-      trainLoss: windowLoss === null ? null : round6(windowLoss),
-      trainAccuracy: windowAccuracy === null ? null : round6(windowAccuracy),
-      testAccuracy: test ? round6(test.accuracy) : null,
-      images: onProbe.images,
-      layers,
-    });
-    measureMs += performance.now() - m0;
-  };
-
+  let status: RunRecord['status'] = 'complete';
+  let failure: RunRecord['failure'] = null;
   let final: RunRecord['final'] = null;
   let pruning: PruningResult | null = null;
   try {
-    if (iteration === 0) checkpoint(null, null);
+    // The loop: a step, its loss in the windows, a curve point, a progress event and a checkpoint when due.
+    if (run.iteration === 0) checkpoint(null);
     const { iterations, batchSize } = config.training;
     const progressEvery = options.progressEvery ?? 10;
     let rateStart = performance.now();
     let rateImages = 0;
-    while (iteration < iterations) {
+    while (run.iteration < iterations) {
       const s0 = performance.now();
-      const lr = learningRateAt(config, iteration);
+      const lr = learningRateAt(config, run.iteration);
       const { x, y } = sampler.next();
       const step = trainStep(net, optimizer, x, y, lr);
       tf.dispose([x, y]);
-      iteration += 1;
-      trainMs += performance.now() - s0;
+      run.iteration += 1;
+      const iteration = run.iteration;
+      run.trainMs += performance.now() - s0;
       rateImages += batchSize;
       if (!Number.isFinite(step.loss)) throw new Divergence(iteration, step.loss);
-      windows.loss += step.loss;
-      windows.correct += step.correct;
-      windows.steps += 1;
-      windows.logLoss += step.loss;
-      windows.logCorrect += step.correct;
-      windows.logSteps += 1;
-      if (iteration % config.measure.logEvery === 0 || iteration === iterations) {
-        curve.push({
-          iteration,
-          loss: round6(windows.logLoss / windows.logSteps),
-          regLoss: round6(regularizationLoss(net, config)),
-          accuracy: round6(windows.logCorrect / (windows.logSteps * batchSize)),
-          lr,
-        });
-        windows.logLoss = windows.logCorrect = windows.logSteps = 0;
-      }
+      addStep(run.windows, step);
+      if (iteration % config.measure.logEvery === 0 || iteration === iterations) run.curve.push(closeCurveWindow(run.windows, net, config, iteration, lr));
       if (iteration % progressEvery === 0 || iteration === iterations) {
         const seconds = (performance.now() - rateStart) / 1000;
         emit({ type: 'progress', iteration, iterations, loss: step.loss, accuracy: step.correct / batchSize, imagesPerSecond: rateImages / seconds });
@@ -206,47 +142,37 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
         rateImages = 0;
       }
       if (iteration % config.measure.checkpointEvery === 0 || iteration === iterations) {
-        checkpoint(windows.loss / windows.steps, windows.correct / (windows.steps * batchSize));
-        windows.loss = windows.correct = windows.steps = 0;
+        checkpoint(closeCheckpointWindow(run.windows, batchSize));
         if (options.snapshot && iteration < iterations) saveSnapshot(options.snapshot);
         rateStart = performance.now();
       }
     }
 
+    // Final measurements: the whole training and test sets, then the pruned network.
     const f0 = performance.now();
     emit({ type: 'phase', phase: 'final' });
-    const onTrain = evaluate(net, data.train, { filters: true });
-    const onTest = evaluate(net, data.test, { filters: false });
-    const finalLayers = layerMeasurements(net, onTrain, config.thresholds);
-    final = {
-      iteration,
-      trainLoss: round6(onTrain.loss),
-      trainAccuracy: round6(onTrain.accuracy),
-      testLoss: round6(onTest.loss),
-      testAccuracy: round6(onTest.accuracy),
-      images: onTrain.images,
-      layers: finalLayers,
-    };
+    const measured = measureFinal(net, data, config, run.iteration);
+    final = measured.final;
     if (config.measure.prune) {
       emit({ type: 'phase', phase: 'prune' });
-      pruning = measurePruning(net, finalLayers.map((l) => l.deadByActivation), data, onTest.accuracy);
+      pruning = measurePruning(net, final.layers.map((l) => l.deadByActivation), data, measured.testAccuracy);
     }
-    measureMs += performance.now() - f0;
+    run.measureMs += performance.now() - f0;
   } catch (error) {
     if (error instanceof Divergence) {
       status = 'diverged';
       failure = { reason: error.message, iteration: error.iteration };
     } else {
       status = 'failed';
-      failure = { reason: error instanceof Error ? error.message : String(error), iteration };
+      failure = { reason: error instanceof Error ? error.message : String(error), iteration: run.iteration };
     }
   } finally {
     optimizer.dispose();
     disposeNetwork(net);
-    if (mechanismBatch) tf.dispose([mechanismBatch.x, mechanismBatch.y]);
+    if (probes.mechanism) tf.dispose([probes.mechanism.x, probes.mechanism.y]);
   }
 
-  const wallSeconds = wallSecondsNow();
+  // The record.
   const record: RunRecord = {
     schemaVersion: RUN_RECORD_VERSION,
     kind: 'run-record',
@@ -254,41 +180,17 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
     config,
     status,
     failure,
-    provenance: {
-      codeVersion: version,
-      tfjsVersion: backend.tfjsVersion,
-      backend: backend.name,
-      backendDetail: backend.detail,
-      node: process.version,
-      platform: `${process.platform}-${process.arch} ${hostname()}`,
-      startedAt: startedAt.toISOString(),
-      endedAt: new Date().toISOString(),
-      wallSeconds: round6(wallSeconds),
-      trainSeconds: round6(trainMs / 1000),
-      measureSeconds: round6(measureMs / 1000),
-      imagesPerSecond: round6(trainMs > 0 ? (iteration * config.training.batchSize) / (trainMs / 1000) : 0),
-      ...(resumed.length > 0 ? { resumed } : {}),
+    provenance: runProvenance(run, {
       engineCode: engine,
+      backend,
+      batchSize: config.training.batchSize,
+      wallSeconds: wallSecondsNow(),
       flushSubnormals: optimizer.flushesSubnormals,
-    },
-    dataset: {
-      name: data.name,
-      trainImages: data.train.count,
-      testImages: data.test.count,
-      classes: data.numClasses,
-      probeImages: probe.count,
-      normalization: { mean: data.normalization.mean.map(round6), std: data.normalization.std.map(round6) },
-      files: data.source.files,
-    },
-    model: {
-      arch: spec.arch,
-      filters: spec.filters,
-      params: parameterCount(spec),
-      flops: flopCount(spec),
-      initializers: { ...INITIALIZERS },
-    },
-    curve,
-    checkpoints,
+    }),
+    dataset: recordedDataset(data, probe.count),
+    model: recordedModel(spec),
+    curve: run.curve,
+    checkpoints: run.checkpoints,
     final,
     pruning,
   };

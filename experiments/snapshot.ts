@@ -8,9 +8,119 @@ import * as tf from '@tensorflow/tfjs-core';
 import { writeJsonAtomic } from './record-file.js';
 import type { Network } from './model.js';
 import type { Optimizer } from './optimizers.js';
+import type { BatchSampler } from './train.js';
+import { emptyWindows } from './loss-windows.js';
 import { RUN_SNAPSHOT_VERSION, runSnapshotSchema, type RunSnapshot } from '../data/schemas/run-snapshot.js';
+import type { Checkpoint, CurvePoint } from '../data/schemas/run-record.js';
 
 export { RUN_SNAPSHOT_VERSION, type RunSnapshot };
+
+/** What a run has gathered up to its current iteration besides its tensors: what a snapshot keeps. */
+export interface RunSoFar {
+  iteration: number;
+  curve: CurvePoint[];
+  checkpoints: Checkpoint[];
+  /** Sums over the training batches since the last checkpoint (loss, correct, steps) and the last curve point (log*). */
+  windows: RunSnapshot['windows'];
+  trainMs: number;
+  measureMs: number;
+  /** When the run's first segment started, and the wall time of the segments before this one. */
+  startedAt: Date;
+  earlierWallSeconds: number;
+  resumed: RunSnapshot['resumed'];
+  /** The commit the run started from: a continued run keeps its first segment's (same engine code). */
+  codeVersion: string;
+}
+
+/** Which run a snapshot belongs to: it is continued only by the same run, engine code and backend. */
+export interface SnapshotOwner {
+  id: string;
+  engineCode: string;
+  backend: string;
+}
+
+/** A run at iteration 0, started at `started` from the commit `codeVersion`. */
+export function freshRun(started: Date, codeVersion: string): RunSoFar {
+  return {
+    iteration: 0,
+    curve: [],
+    checkpoints: [],
+    windows: emptyWindows(),
+    trainMs: 0,
+    measureMs: 0,
+    startedAt: started,
+    earlierWallSeconds: 0,
+    resumed: [],
+    codeVersion,
+  };
+}
+
+/** The parts of a run that continuing restores in place. */
+export interface RunState {
+  tensors: ReadonlyMap<string, tf.Variable>;
+  optimizer: Optimizer;
+  sampler: BatchSampler;
+}
+
+/**
+ * Continues a run from the snapshot at `path` when it holds this run: restores the tensors, the
+ * optimizer's step and the sampler's place, and returns the run so far (the fresh run when there
+ * is no usable snapshot, with the reason when one was found but cannot be used).
+ */
+export function resumeRun(
+  path: string,
+  owner: SnapshotOwner & { iterations: number },
+  state: RunState,
+  fresh: RunSoFar,
+): { soFar: RunSoFar; resumed: boolean; unusable: string | null } {
+  const found = findSnapshot(path, owner);
+  if (found.kind === 'none') return { soFar: fresh, resumed: false, unusable: null };
+  if (found.kind === 'unusable') return { soFar: fresh, resumed: false, unusable: found.reason };
+  const s = found.snapshot;
+  restoreTensors(s.tensors, state.tensors);
+  state.optimizer.setIterations(s.optimizerStep);
+  state.sampler.skip(s.iteration);
+  return {
+    soFar: {
+      iteration: s.iteration,
+      curve: [...s.curve],
+      checkpoints: [...s.checkpoints],
+      windows: { ...s.windows },
+      trainMs: s.trainSeconds * 1000,
+      measureMs: s.measureSeconds * 1000,
+      startedAt: new Date(s.startedAt),
+      earlierWallSeconds: s.wallSeconds,
+      // Each segment notes the commit it ran from; the record keeps the first one's.
+      resumed: [...s.resumed, { iteration: s.iteration, at: fresh.startedAt.toISOString(), codeVersion: fresh.codeVersion }],
+      codeVersion: s.codeVersion,
+    },
+    resumed: true,
+    unusable: null,
+  };
+}
+
+/** Writes the snapshot of a run at its current iteration (`wallSeconds` of all its segments so far). */
+export function saveRunSnapshot(path: string, owner: SnapshotOwner, soFar: RunSoFar, wallSeconds: number, state: Omit<RunState, 'sampler'>): void {
+  writeSnapshot(path, {
+    schemaVersion: RUN_SNAPSHOT_VERSION,
+    kind: 'run-snapshot',
+    id: owner.id,
+    codeVersion: soFar.codeVersion,
+    engineCode: owner.engineCode,
+    backend: owner.backend,
+    iteration: soFar.iteration,
+    startedAt: soFar.startedAt.toISOString(),
+    wallSeconds,
+    trainSeconds: soFar.trainMs / 1000,
+    measureSeconds: soFar.measureMs / 1000,
+    resumed: soFar.resumed,
+    windows: { ...soFar.windows },
+    optimizerStep: state.optimizer.iterations,
+    tensors: encodeTensors(state.tensors),
+    curve: soFar.curve,
+    checkpoints: soFar.checkpoints,
+  });
+}
 
 /** Where the snapshot of the run whose record goes to `recordPath` lives. */
 export function snapshotPath(recordPath: string): string {

@@ -68,7 +68,7 @@ export function loadRecords(root: string, scale: Scale, include: (file: string) 
 }
 
 /** The thresholds every record shares; records that disagree make the datasets meaningless. */
-export function sharedThresholds(records: readonly RunRecord[]): Thresholds {
+function sharedThresholds(records: readonly RunRecord[]): Thresholds {
   const groups = new Map<string, string[]>();
   for (const r of records) {
     const key = canonicalJson(r.config.thresholds);
@@ -218,7 +218,7 @@ function lifetimeSummary(values: ReadonlyArray<number | null>): Pick<EmergenceRo
  * Index (in iteration order) of the run's early checkpoint: the first at or after EARLY_FRACTION
  * of its iterations (experiments/definitions.ts); -1 when it has none.
  */
-export function earlyCheckpointIndex(sorted: readonly Checkpoint[], iterations: number): number {
+function earlyCheckpointIndex(sorted: readonly Checkpoint[], iterations: number): number {
   return sorted.findIndex((c) => isAtOrAfterEarly(c.iteration, iterations));
 }
 
@@ -226,7 +226,7 @@ export function earlyCheckpointIndex(sorted: readonly Checkpoint[], iterations: 
  * Per filter at the end, with when it died, its selectivity at the early checkpoint and shortly
  * before its death (see filterRow in datasets.ts).
  */
-export function filterRows(record: RunRecord, t: Thresholds): FilterRow[] {
+function filterRows(record: RunRecord, t: Thresholds): FilterRow[] {
   const final = record.final;
   if (!final) return [];
   const checkpoints = [...record.checkpoints].sort((a, b) => a.iteration - b.iteration);

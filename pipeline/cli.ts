@@ -10,7 +10,7 @@ import { $ } from 'zx';
 import { STUDIES, type Study } from '../experiments/studies/index.js';
 import { SCALES, type Scale } from '../data/schemas/datasets.js';
 import { PlanError, planStudies, selectStudies, type Plan } from './plan.js';
-import { isSettled, runState, scaleDir } from './records.js';
+import { datasetsDir, isSettled, runState, scaleDir } from './records.js';
 import { runSweep, type EngineOptions, type SweepSummary } from './sweep.js';
 import { createReporter, type ProgressKind } from './progress.js';
 import { aggregate, checkDatasets } from './aggregate.js';
@@ -103,7 +103,7 @@ function aggregateAndReport(root: string, scale: Scale, studies: readonly Study[
   const report = aggregate(root, scale, studies);
   for (const line of report.invalid) say(`skipped invalid record: ${line}`);
   if (report.orphans.length) say(`${report.orphans.length} record(s) belong to no study of this scale (kept in the datasets): ${report.orphans.slice(0, 5).join(', ')}${report.orphans.length > 5 ? ', ...' : ''}`);
-  say(`aggregated ${report.records} record(s) into ${join(scaleDir(root, scale), 'datasets')} (${report.written.length ? `changed: ${report.written.join(', ')}` : 'no change'})`);
+  say(`aggregated ${report.records} record(s) into ${datasetsDir(root, scale)} (${report.written.length ? `changed: ${report.written.join(', ')}` : 'no change'})`);
   const schemas = writeJsonSchemas(join(root, 'schemas'));
   if (schemas.length) say(`wrote ${schemas.length} JSON Schema file(s) to ${join(root, 'schemas')}`);
 }
@@ -202,7 +202,7 @@ async function runCommand(opts: RunOptions): Promise<number> {
   return summary.crashed.length > 0 || summary.trained.failed > 0 ? 1 : (process.exitCode as number | undefined) ?? 0;
 }
 
-export function buildProgram(): Command {
+function buildProgram(): Command {
   const program = common(new Command('pipeline'))
     .description('Train the missing runs of the studies, aggregate the records into datasets, and build the site.')
     .enablePositionalOptions()

@@ -11,9 +11,9 @@ import type { RunRecord } from '../data/schemas/run-record.js';
  */
 export const ASSUMED_IMAGES_PER_SECOND = 300;
 /** A forward pass (measurement, inference) costs a fifth to a third of a training step per image (wasm, measured). */
-export const FORWARD_COST = 0.3;
+const FORWARD_COST = 0.3;
 /** Process start, data loading and pruning benchmarks per run, in seconds. */
-export const RUN_OVERHEAD_SECONDS = 3;
+const RUN_OVERHEAD_SECONDS = 3;
 
 const TRAIN_IMAGES: Record<string, number> = { 'fashion-mnist': 60_000, cifar10: 50_000, cifar100: 50_000 };
 const TEST_IMAGES: Record<string, number> = { 'fashion-mnist': 10_000, cifar10: 10_000, cifar100: 10_000 };
@@ -31,7 +31,7 @@ function networkOf(config: RunConfig): NetworkSpec {
 }
 
 /** The reference model the speeds are quoted for: BasicNet width 16 on 28x28x1 images, 10 classes. */
-export function referenceNetwork(config: RunConfig): NetworkSpec {
+function referenceNetwork(config: RunConfig): NetworkSpec {
   return basicNetSpec({ model: { ...config.model, width: 16 } }, [28, 28, 1], 10);
 }
 
@@ -74,13 +74,3 @@ export function calibratedSpeed(records: readonly RunRecord[]): { speed: number;
   return { speed: speeds[Math.floor((speeds.length - 1) / 2)], from: speeds.length };
 }
 
-/** "3h 05m", "12m 30s", "45s". */
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '?';
-  const s = Math.max(0, Math.round(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m`;
-  if (m > 0) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
-  return `${s}s`;
-}

@@ -28,6 +28,7 @@ function bootId(): string | null {
   }
 }
 
+/** Whether a process is still running (signal 0 asks without sending anything). */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

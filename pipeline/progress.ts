@@ -1,7 +1,7 @@
 // What a sweep shows while it runs: bars on a terminal (one for the sweep, one per worker), plain
 // lines in a log file, or nothing.
 import cliProgress from 'cli-progress';
-import { formatDuration } from './estimate.js';
+import { duration } from '../data/duration.js';
 
 export type ProgressKind = 'bar' | 'lines' | 'none';
 
@@ -89,7 +89,7 @@ class BarReporter implements Reporter {
   }
 
   private updateSweep(s: SweepSnapshot): void {
-    this.sweep?.update(s.done, { detail: `${fmt(s.imagesPerSecond, 0)} img/s | ETA ${formatDuration(s.etaSeconds)}` });
+    this.sweep?.update(s.done, { detail: `${fmt(s.imagesPerSecond, 0)} img/s | ETA ${duration(s.etaSeconds)}` });
   }
 
   stop(): void {
@@ -121,12 +121,12 @@ class LineReporter implements Reporter {
     this.lastTenth.set(worker, tenth);
     this.line(
       `[w${worker}] ${p.iteration}/${p.iterations} it, loss ${fmt(p.loss, 3)}, acc ${fmt(p.accuracy, 3)}, ${fmt(p.imagesPerSecond, 0)} img/s` +
-        ` | sweep ${s.done}/${s.total} runs, ${fmt(s.imagesPerSecond, 0)} img/s, ETA ${formatDuration(s.etaSeconds)}`,
+        ` | sweep ${s.done}/${s.total} runs, ${fmt(s.imagesPerSecond, 0)} img/s, ETA ${duration(s.etaSeconds)}`,
     );
   }
 
   runFinished(worker: number, message: string, _ok: boolean, s: SweepSnapshot): void {
-    this.line(`[w${worker}] ${message} | sweep ${s.done}/${s.total} runs, ETA ${formatDuration(s.etaSeconds)}`);
+    this.line(`[w${worker}] ${message} | sweep ${s.done}/${s.total} runs, ETA ${duration(s.etaSeconds)}`);
   }
 
   note(message: string): void {

@@ -17,7 +17,7 @@ import { engineArgs } from './sweep.js';
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /** The task's exit code: 0 recorded (or nothing to do), 1 failed or no record, 2 bad input, 143 stopped. */
-export async function runSlurmTask(jobFile: string, task: number, results: string): Promise<number> {
+async function runSlurmTask(jobFile: string, task: number, results: string): Promise<number> {
   const job = readSlurmJob(jobFile);
   const entry = job.tasks[task];
   if (!entry) {

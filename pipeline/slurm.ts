@@ -9,7 +9,8 @@ import { writeFileAtomic } from '../experiments/record-file.js';
 import { SCALES, type Scale } from '../data/schemas/datasets.js';
 import type { PlannedRun } from './plan.js';
 import { runsDir, scaleDir } from './records.js';
-import { formatDuration, runSeconds } from './estimate.js';
+import { runSeconds } from './estimate.js';
+import { duration } from '../data/duration.js';
 import { engineArgs, type EngineOptions } from './sweep.js';
 
 export interface SlurmOptions {
@@ -36,7 +37,7 @@ export interface SlurmJob {
 }
 
 /** What a task reads: written by `emitSlurm`, read by pipeline/slurm-task.ts on a node. */
-export const slurmJobSchema = z
+const slurmJobSchema = z
   .object({
     kind: z.literal('ifs-slurm-job'),
     scale: z.enum(SCALES),
@@ -59,7 +60,7 @@ export const slurmJobSchema = z
 export type SlurmJobFile = z.infer<typeof slurmJobSchema>;
 
 /** Where the tasks' logs go: `<results>/<scale>/logs/<array job>_<task>.out`, next to `runs/`. */
-export function slurmLogsDir(root: string, scale: Scale): string {
+function slurmLogsDir(root: string, scale: Scale): string {
   return join(scaleDir(root, scale), 'logs');
 }
 
@@ -121,7 +122,7 @@ export function emitSlurm(options: SlurmOptions): SlurmJob {
 #   watch:   squeue; npm run pipeline -- status --scale ${options.scale}; tail ${logs}/<job>_<task>.out
 #   then:    npm run pipeline -- --scale ${options.scale}   (aggregates the records, trains whatever is still missing)
 # A task cancelled or stopped by its time limit continues from its run's snapshot when submitted again.
-# Time limit: twice the longest run's estimate (${formatDuration(longest)} at ${Math.round(options.speed)} reference img/s, pipeline/estimate.ts);
+# Time limit: twice the longest run's estimate (${duration(longest)} at ${Math.round(options.speed)} reference img/s, pipeline/estimate.ts);
 # raise it for slower nodes. One core per task, as the local pipeline's workers (more for --backend tensorflow).
 #SBATCH --job-name=ifs-${options.scale}
 #SBATCH --array=${array}

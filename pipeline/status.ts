@@ -8,7 +8,8 @@ import { locksDir, recordPath, runState, type RunState } from './records.js';
 import { snapshotStanding, snapshotPath } from '../experiments/snapshot.js';
 import { engineCode } from '../experiments/provenance.js';
 import { staleness } from './lock.js';
-import { calibratedSpeed, formatDuration, runSeconds } from './estimate.js';
+import { calibratedSpeed, runSeconds } from './estimate.js';
+import { duration } from '../data/duration.js';
 import { taskLogs, type TaskLog } from './slurm.js';
 
 export type RunStatus = 'complete' | 'diverged' | 'failed' | 'running' | 'pending';
@@ -77,7 +78,7 @@ export function statusReport(root: string, plan: Plan, workers: number): StatusR
     for (const m of members) c[status.get(m.hash)!]++;
     studies[study.name] = c;
     const remaining = remainingOf(members.map((m) => m.hash));
-    lines.push(`${study.name.padEnd(15)}${String(members.length).padStart(6)}${STATUSES.map((s) => String(c[s]).padStart(10)).join('')}${formatDuration(remaining).padStart(12)}`);
+    lines.push(`${study.name.padEnd(15)}${String(members.length).padStart(6)}${STATUSES.map((s) => String(c[s]).padStart(10)).join('')}${duration(remaining).padStart(12)}`);
   }
   const counts = zero();
   for (const s of status.values()) counts[s]++;
@@ -85,13 +86,13 @@ export function statusReport(root: string, plan: Plan, workers: number): StatusR
   const remainingSeconds = remainingOf(hashes);
   const totalSeconds = plan.runs.reduce((s, r) => s + runSeconds(r.config, speed), 0);
   lines.push(
-    `${'all (distinct)'.padEnd(15)}${String(plan.runs.length).padStart(6)}${STATUSES.map((s) => String(counts[s]).padStart(10)).join('')}${formatDuration(remainingSeconds).padStart(12)}`,
+    `${'all (distinct)'.padEnd(15)}${String(plan.runs.length).padStart(6)}${STATUSES.map((s) => String(counts[s]).padStart(10)).join('')}${duration(remainingSeconds).padStart(12)}`,
     '',
     `speed: ${Math.round(speed)} reference img/s per worker (BasicNet width 16, batch 32, 28x28) ${
       from ? `measured: median of ${from} finished run(s)` : `assumed (pipeline/estimate.ts; no run of this scale has finished yet)`
     }`,
-    `compute of the whole scale: ${formatDuration(totalSeconds)} of worker time, ${formatDuration(totalSeconds / workers)} on ${workers} worker(s)`,
-    `remaining: ${formatDuration(remainingSeconds)} of worker time, ${formatDuration(remainingSeconds / workers)} on ${workers} worker(s)`,
+    `compute of the whole scale: ${duration(totalSeconds)} of worker time, ${duration(totalSeconds / workers)} on ${workers} worker(s)`,
+    `remaining: ${duration(remainingSeconds)} of worker time, ${duration(remainingSeconds / workers)} on ${workers} worker(s)`,
   );
   if (!plan.context.cifar) lines.push('CIFAR-10 vs CIFAR-100 (task study) are left out: pass --cifar-dir DIR to include them.');
   const failed = plan.runs.filter((r) => status.get(r.hash) === 'failed');

@@ -11,7 +11,7 @@ import { groupsExcept, minSeedsOf, missingVerdict, studiesFor, verdictOf, type C
 const { CLEAR_EFFECT } = RULE_CONSTANTS;
 
 /** The configuration paths of the two factors H4 names. */
-export const H4_FACTORS = ['training.batchSize', 'optimizer.lr'] as const;
+const H4_FACTORS = ['training.batchSize', 'optimizer.lr'] as const;
 
 /** One factor within one group of a study's other factors. */
 export interface H4Unit {

@@ -48,7 +48,7 @@ export function completeRuns(input: V2Input, studies: readonly string[]): RunRow
 }
 
 /** Learning-rate cells of one regularization kind: one per (optimizer, lr), a sparsity per seed. */
-export function rangeCells(runs: readonly RunRow[], kind: 'l2' | 'none'): RangeCell[] {
+function rangeCells(runs: readonly RunRow[], kind: 'l2' | 'none'): RangeCell[] {
   const cells = new Map<string, { optimizer: string; lr: number; sparsities: number[] }>();
   for (const r of runs.filter((x) => x.regularization === kind)) {
     const key = `${r.optimizer} ${r.lr}`;
@@ -97,4 +97,3 @@ export function v2Verdicts(input: V2Input) {
   };
 }
 
-export type V2Verdicts = ReturnType<typeof v2Verdicts>;

@@ -9,7 +9,7 @@ import type { OptimizerName, ResolvedOptimizer } from '../config.js';
 import { asWasm, f32 } from './heap.js';
 import { MIN_NORMAL_FLOAT32 } from './subnormals.js';
 
-export const FUSED_UPDATE_KERNEL = 'FusedOptimizerUpdate';
+const FUSED_UPDATE_KERNEL = 'FusedOptimizerUpdate';
 
 /** The slots each rule keeps, in the order the kernel takes and returns them. */
 export const RULE_SLOTS: Record<OptimizerName, readonly string[]> = {
@@ -186,7 +186,7 @@ function adamLoop(w: Float32Array, g: Float32Array, [m, v]: Float32Array[], ow: 
 }
 
 /** Runs one rule's loop over plain arrays: writes the new parameter to `ow` and the new slots to `os`. */
-export function fusedUpdateInto(step: FusedUpdateStep, w: Float32Array, g: Float32Array, slots: Float32Array[], ow: Float32Array, os: Float32Array[]): void {
+function fusedUpdateInto(step: FusedUpdateStep, w: Float32Array, g: Float32Array, slots: Float32Array[], ow: Float32Array, os: Float32Array[]): void {
   const expected = RULE_SLOTS[step.rule].length;
   if (slots.length !== expected || os.length !== expected) {
     throw new Error(`the fused ${step.rule} update takes ${expected} slots (${RULE_SLOTS[step.rule].join(', ') || 'none'}), got ${slots.length} in and ${os.length} out`);
@@ -234,7 +234,7 @@ function cpuFusedUpdate(args: KernelArgs): tf.TensorInfo[] {
 let registered = false;
 
 /** Registers the fused update for the wasm and cpu backends (idempotent). */
-export function registerFusedUpdateKernels(): void {
+function registerFusedUpdateKernels(): void {
   if (registered) return;
   registered = true;
   tf.registerKernel({ kernelName: FUSED_UPDATE_KERNEL, backendName: 'wasm', kernelFunc: wasmFusedUpdate as unknown as tf.KernelFunc });

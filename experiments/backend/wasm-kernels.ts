@@ -32,7 +32,7 @@ function convInfo(
  * That is a convolution of x seen as Ci images of N channels ([Ci,H,W,N]) with dy as the filter
  * ([OH,OW,N,Co], dilated by the stride), giving [Ci,KH,KW,Co]: one XNNPACK convolution.
  */
-export function conv2dFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, info: Conv2DInfo): tf.Tensor4D {
+function conv2dFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, info: Conv2DInfo): tf.Tensor4D {
   return tf.tidy(() => {
     const { inHeight: H, inWidth: W, outHeight: OH, outWidth: OW, filterHeight: KH, filterWidth: KW } = info;
     const { strideHeight: sh, strideWidth: sw } = info;
@@ -73,7 +73,7 @@ function dilate(dy: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
  * dx = the convolution of dy (zero-dilated by the stride) with the filter flipped in space and
  * with in/out channels swapped, padded so that the output has the input's size.
  */
-export function conv2dInputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, info: Conv2DInfo): tf.Tensor4D {
+function conv2dInputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, info: Conv2DInfo): tf.Tensor4D {
   return tf.tidy(() => {
     const { inHeight: H, inWidth: W, filterHeight: KH, filterWidth: KW, strideHeight: sh, strideWidth: sw } = info;
     const { top, left } = info.padInfo;

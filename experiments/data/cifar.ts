@@ -7,9 +7,9 @@ import { DatasetFileError, type RawDataset, type RawSplit } from './idx.js';
 
 export type CifarKind = 'cifar10' | 'cifar100';
 
-export const CIFAR_SIDE = 32;
-export const CIFAR_CHANNELS = 3;
-export const CIFAR_IMAGE_BYTES = CIFAR_SIDE * CIFAR_SIDE * CIFAR_CHANNELS;
+const CIFAR_SIDE = 32;
+const CIFAR_CHANNELS = 3;
+const CIFAR_IMAGE_BYTES = CIFAR_SIDE * CIFAR_SIDE * CIFAR_CHANNELS;
 
 export interface CifarLayout {
   /** The folder the archive extracts to, looked for inside the given folder. */
@@ -66,7 +66,7 @@ async function isFile(path: string): Promise<boolean> {
 }
 
 /** `<dir>/cifar-10-batches-bin` (or `cifar-100-binary`) when it exists, else `dir` itself. */
-export async function resolveCifarDir(kind: CifarKind, dir: string): Promise<string> {
+async function resolveCifarDir(kind: CifarKind, dir: string): Promise<string> {
   const nested = resolve(dir, CIFAR_LAYOUTS[kind].folder);
   return (await isDirectory(nested)) ? nested : resolve(dir);
 }

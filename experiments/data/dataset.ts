@@ -4,6 +4,8 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { createRandom, type Random } from '../random.js';
+import { round6 } from '../measure.js';
+import type { RunRecord } from '../../data/schemas/run-record.js';
 import { cifarHint, loadCifarRaw } from './cifar.js';
 import { FASHION_MNIST_DEFAULT_DIR, loadFashionMnistRaw, type RawDataset, type RawSplit } from './idx.js';
 
@@ -32,6 +34,19 @@ export interface ImageDataset {
   normalization: { mean: number[]; std: number[] };
   /** Absolute paths read. */
   source: { dir: string; files: string[] };
+}
+
+/** The dataset as a run's record describes it, with the size of the probe its checkpoints measure on. */
+export function recordedDataset(data: ImageDataset, probeImages: number): RunRecord['dataset'] {
+  return {
+    name: data.name,
+    trainImages: data.train.count,
+    testImages: data.test.count,
+    classes: data.numClasses,
+    probeImages,
+    normalization: { mean: data.normalization.mean.map(round6), std: data.normalization.std.map(round6) },
+    files: data.source.files,
+  };
 }
 
 export interface DatasetOptions {
@@ -131,7 +146,7 @@ function classFilter(labels: Int32Array, classes: number): Uint32Array {
 }
 
 /** Per-channel mean and std (population) in [0,1] units over the given images, via byte histograms. */
-export function channelStats(
+function channelStats(
   pixels: Uint8Array,
   imageSize: number,
   channels: number,

@@ -51,7 +51,7 @@ async function isDirectory(path: string): Promise<boolean> {
 }
 
 /** Checks that every binary file of the layout is in `folder` and is whole records. */
-export async function checkCifarFolder(kind: CifarKind, folder: string): Promise<void> {
+async function checkCifarFolder(kind: CifarKind, folder: string): Promise<void> {
   const layout = CIFAR_LAYOUTS[kind];
   const record = cifarRecordBytes(kind);
   for (const name of [...layout.train, ...layout.test]) {

@@ -12,7 +12,7 @@ export const IDX_UBYTE_IMAGES_MAGIC = 0x00000803;
 export const IDX_UBYTE_LABELS_MAGIC = 0x00000801;
 
 export const FASHION_MNIST_DEFAULT_DIR = '/usr/share/datasets/fashion-mnist';
-export const FASHION_MNIST_HINT =
+const FASHION_MNIST_HINT =
   'install it with: apt-get install -y dataset-fashion-mnist (files go to /usr/share/datasets/fashion-mnist) or pass --data-dir';
 
 /** The four Fashion-MNIST files, without the optional `.gz`. */
@@ -69,7 +69,7 @@ export function isGzip(bytes: Uint8Array): boolean {
 }
 
 /** Reads a file and gunzips it when it starts with the gzip magic bytes (whatever its name). */
-export async function readMaybeGzipped(file: string, hint: string = FASHION_MNIST_HINT): Promise<Uint8Array> {
+async function readMaybeGzipped(file: string, hint: string = FASHION_MNIST_HINT): Promise<Uint8Array> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
@@ -154,7 +154,7 @@ async function exists(file: string): Promise<boolean> {
 }
 
 /** The path of `<dir>/<base>.gz`, or of `<dir>/<base>` when only the plain file exists. */
-export async function findIdxFile(dir: string, base: string, hint: string = FASHION_MNIST_HINT): Promise<string> {
+async function findIdxFile(dir: string, base: string, hint: string = FASHION_MNIST_HINT): Promise<string> {
   const gz = resolve(dir, `${base}.gz`);
   if (await exists(gz)) return gz;
   const plain = resolve(dir, base);

@@ -72,7 +72,7 @@ export interface ScaleProtocol {
  * The main configuration at both scales (issue 6): BasicNet width 16, batch 32, Adam lr 1e-3,
  * L2 5e-4 on every parameter group. Every study varies one or two of its fields.
  */
-export const MAIN = {
+const MAIN = {
   width: 16,
   batchSize: 32,
   optimizer: 'adam',

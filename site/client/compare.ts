@@ -11,7 +11,7 @@ const GLOBAL = '__sparsityRuns';
 const registry = (): Registry => ((window as unknown as Record<string, Registry>)[GLOBAL] ??= {});
 
 /** Short name of a run in legends and column heads (ids are 16 hex digits; 8 tell them apart here). */
-export const shortId = (run: string): string => run.slice(0, 8);
+const shortId = (run: string): string => run.slice(0, 8);
 
 function loadRun(base: string, run: string): Promise<RunComparison> {
   const known = registry()[run];
@@ -67,7 +67,7 @@ function fillTable(table: HTMLTableElement, head: HTMLTableRowElement, rows: Arr
 }
 
 /** Every configuration field of the runs, and whether the runs disagree on it. */
-export function configDiff(runs: readonly RunComparison[]): Array<{ field: string; values: string[]; differs: boolean }> {
+function configDiff(runs: readonly RunComparison[]): Array<{ field: string; values: string[]; differs: boolean }> {
   const fields: string[] = [];
   const maps = runs.map((r) => new Map(r.config));
   for (const r of runs) for (const [f] of r.config) if (!fields.includes(f)) fields.push(f);

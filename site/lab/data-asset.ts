@@ -15,7 +15,7 @@ const PREFIX = `self.${LAB_DATA_GLOBAL} = `;
 
 const fileNames = Object.values(FASHION_MNIST_FILES).map((base) => `${base}.gz`);
 
-export const labDataAssetSchema = z
+const labDataAssetSchema = z
   .object({
     format: z.literal(LAB_DATA_FORMAT),
     dataset: z.literal('fashion-mnist'),

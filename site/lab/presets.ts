@@ -36,7 +36,7 @@ export interface LabPreset {
  * threshold before ~1,000 iterations, and in the study the first deaths came after 2,500; at
  * 1e-2 they come within the first few hundred.
  */
-export const LAB_ADAM_LR = 0.01;
+const LAB_ADAM_LR = 0.01;
 
 const main: LabFields = {
   optimizer: 'adam',

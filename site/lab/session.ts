@@ -4,12 +4,13 @@
 // configuration give the same record (test/site/lab.test.ts compares them).
 import * as tf from '@tensorflow/tfjs-core';
 import { configHash, learningRateAt, type RunConfig } from '../../experiments/config.js';
-import { prepareDataset, type ImageDataset } from '../../experiments/data/dataset.js';
+import { prepareDataset, recordedDataset, type ImageDataset } from '../../experiments/data/dataset.js';
 import type { RawDataset } from '../../experiments/data/idx.js';
-import { basicNetSpec, buildNetwork, disposeNetwork, flopCount, initialWeights, INITIALIZERS, parameterCount, trainables, type Network } from '../../experiments/model.js';
+import { basicNetSpec, buildNetwork, disposeNetwork, initialWeights, recordedModel, trainables, type Network } from '../../experiments/model.js';
 import { createOptimizer, type Optimizer } from '../../experiments/optimizers.js';
-import { BatchSampler, regularizationLoss, trainStep, type ImageBatchSource } from '../../experiments/train.js';
-import { evaluate, layerMeasurements, probeSubset, round6 } from '../../experiments/measure.js';
+import { BatchSampler, trainStep } from '../../experiments/train.js';
+import { addStep, closeCheckpointWindow, closeCurveWindow, emptyWindows } from '../../experiments/loss-windows.js';
+import { measureCheckpoint, measureFinal, probeSubset, round6, type CheckpointProbes } from '../../experiments/measure.js';
 import { createRandom } from '../../experiments/random.js';
 import { RUN_RECORD_VERSION, runRecordSchema, type Checkpoint, type CurvePoint, type RunRecord } from '../../data/schemas/run-record.js';
 
@@ -45,12 +46,12 @@ export class LabSession {
   private readonly net: Network;
   private readonly optimizer: Optimizer;
   private readonly sampler: BatchSampler;
-  private readonly probe: ImageBatchSource;
-  private readonly testProbe: ImageBatchSource;
+  /** The lab measures no mechanism: its presets do not ask for it. */
+  private readonly probes: CheckpointProbes;
   private readonly startedAt = new Date();
   private trainMs = 0;
   private measureMs = 0;
-  private readonly windows = { loss: 0, correct: 0, steps: 0, logLoss: 0, logCorrect: 0, logSteps: 0 };
+  private readonly windows = emptyWindows();
   private disposed = false;
 
   constructor(
@@ -66,9 +67,12 @@ export class LabSession {
     this.net = buildNetwork(spec, initialWeights(spec, createRandom(config.training.seed, 'init')));
     this.optimizer = createOptimizer(config, trainables(this.net));
     this.sampler = new BatchSampler(data.train, config.training.batchSize, shape, data.numClasses, config.training.seed);
-    this.probe = probeSubset(data.train, config.data.probeSize, config.training.seed, shape[0] * shape[1] * shape[2]);
-    this.testProbe = { ...data.test, count: Math.min(config.data.probeSize, data.test.count) };
-    this.checkpoint(null, null);
+    this.probes = {
+      train: probeSubset(data.train, config.data.probeSize, config.training.seed, shape[0] * shape[1] * shape[2]),
+      test: { ...data.test, count: Math.min(config.data.probeSize, data.test.count) },
+      mechanism: null,
+    };
+    this.checkpoint(null);
   }
 
   get done(): boolean {
@@ -96,26 +100,13 @@ export class LabSession {
       this.failure = { reason: `the training loss became ${step.loss} at iteration ${this.iteration}`, iteration: this.iteration };
       return outcome;
     }
-    windows.loss += step.loss;
-    windows.correct += step.correct;
-    windows.steps += 1;
-    windows.logLoss += step.loss;
-    windows.logCorrect += step.correct;
-    windows.logSteps += 1;
+    addStep(windows, step);
     if (this.iteration % config.measure.logEvery === 0 || this.iteration === iterations) {
-      outcome.curvePoint = {
-        iteration: this.iteration,
-        loss: round6(windows.logLoss / windows.logSteps),
-        regLoss: round6(regularizationLoss(this.net, config)),
-        accuracy: round6(windows.logCorrect / (windows.logSteps * batchSize)),
-        lr,
-      };
+      outcome.curvePoint = closeCurveWindow(windows, this.net, config, this.iteration, lr);
       this.curve.push(outcome.curvePoint);
-      windows.logLoss = windows.logCorrect = windows.logSteps = 0;
     }
     if (this.iteration % config.measure.checkpointEvery === 0 || this.iteration === iterations) {
-      outcome.checkpoint = this.checkpoint(windows.loss / windows.steps, windows.correct / (windows.steps * batchSize));
-      windows.loss = windows.correct = windows.steps = 0;
+      outcome.checkpoint = this.checkpoint(closeCheckpointWindow(windows, batchSize));
     }
     return outcome;
   }
@@ -123,19 +114,10 @@ export class LabSession {
   /** The measurements on the whole training and test sets after the last iteration. */
   finish(): NonNullable<RunRecord['final']> {
     const f0 = performance.now();
-    const onTrain = evaluate(this.net, this.data.train, { filters: true });
-    const onTest = evaluate(this.net, this.data.test, { filters: false });
-    this.final = {
-      iteration: this.iteration,
-      trainLoss: round6(onTrain.loss),
-      trainAccuracy: round6(onTrain.accuracy),
-      testLoss: round6(onTest.loss),
-      testAccuracy: round6(onTest.accuracy),
-      images: onTrain.images,
-      layers: layerMeasurements(this.net, onTrain, this.config.thresholds),
-    };
+    const { final } = measureFinal(this.net, this.data, this.config, this.iteration);
+    this.final = final;
     this.measureMs += performance.now() - f0;
-    return this.final;
+    return final;
   }
 
   /**
@@ -168,22 +150,8 @@ export class LabSession {
         engineCode: this.environment.engineCode,
         flushSubnormals: this.optimizer.flushesSubnormals,
       },
-      dataset: {
-        name: data.name,
-        trainImages: data.train.count,
-        testImages: data.test.count,
-        classes: data.numClasses,
-        probeImages: this.probe.count,
-        normalization: { mean: data.normalization.mean.map(round6), std: data.normalization.std.map(round6) },
-        files: data.source.files,
-      },
-      model: {
-        arch: net.spec.arch,
-        filters: net.spec.filters,
-        params: parameterCount(net.spec),
-        flops: flopCount(net.spec),
-        initializers: { ...INITIALIZERS },
-      },
+      dataset: recordedDataset(data, this.probes.train.count),
+      model: recordedModel(net.spec),
       curve: this.curve,
       checkpoints: this.checkpoints,
       final: this.final,
@@ -199,19 +167,9 @@ export class LabSession {
     disposeNetwork(this.net);
   }
 
-  private checkpoint(windowLoss: number | null, windowAccuracy: number | null): Checkpoint {
+  private checkpoint(window: { loss: number; accuracy: number } | null): Checkpoint {
     const m0 = performance.now();
-    const onProbe = evaluate(this.net, this.probe, { filters: true });
-    const layers = layerMeasurements(this.net, onProbe, this.config.thresholds);
-    const test = this.config.measure.testAtCheckpoints ? evaluate(this.net, this.testProbe, { filters: false }) : null;
-    const checkpoint: Checkpoint = {
-      iteration: this.iteration,
-      trainLoss: windowLoss === null ? null : round6(windowLoss),
-      trainAccuracy: windowAccuracy === null ? null : round6(windowAccuracy),
-      testAccuracy: test ? round6(test.accuracy) : null,
-      images: onProbe.images,
-      layers,
-    };
+    const checkpoint = measureCheckpoint(this.net, this.probes, this.config, this.iteration, window);
     this.checkpoints.push(checkpoint);
     this.measureMs += performance.now() - m0;
     return checkpoint;

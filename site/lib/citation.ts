@@ -30,7 +30,7 @@ const citationSchema = z
   .passthrough();
 export type Citation = z.infer<typeof citationSchema>;
 
-export const CITATION_FILE = (): string => join(process.cwd(), 'CITATION.cff');
+const CITATION_FILE = (): string => join(process.cwd(), 'CITATION.cff');
 
 export function readCitation(file = CITATION_FILE()): Citation {
   const parsed = citationSchema.safeParse(load(readFileSync(file, 'utf8')));

@@ -3,7 +3,7 @@
 // from file:// pages.
 import { join } from 'node:path';
 
-export const CLIENT_ENTRY = (): string => join(process.cwd(), 'site', 'client', 'main.ts');
+const CLIENT_ENTRY = (): string => join(process.cwd(), 'site', 'client', 'main.ts');
 
 let bundle: Promise<string> | null = null;
 

@@ -42,7 +42,7 @@ export class DatasetError extends Error {
 export const PRODUCE_COMMAND = 'npm run pipeline -- --scale quick';
 
 /** Reads one dataset file and validates it; throws a DatasetError naming the file. */
-export function readDataset<N extends DatasetName>(file: string, name: N, scale: Scale): Dataset<N> {
+function readDataset<N extends DatasetName>(file: string, name: N, scale: Scale): Dataset<N> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));

@@ -1,4 +1,7 @@
 // How numbers and times read on the site. Pure.
+import { duration } from '../../data/duration.js';
+
+export { duration };
 
 /** 0.312 -> "31.2 %". */
 export function percent(x: number | null | undefined, digits = 1): string {
@@ -32,14 +35,6 @@ export function number(x: number | null | undefined, digits = 3): string {
 export function integer(x: number | null | undefined): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return 'n/a';
   return Math.round(x).toLocaleString('en-US');
-}
-
-/** Seconds as a short duration: "42 s", "3.5 min", "2.1 h". */
-export function duration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return 'n/a';
-  if (seconds < 90) return `${seconds.toFixed(0)} s`;
-  if (seconds < 5400) return `${(seconds / 60).toFixed(1)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
 }
 
 /** Seeds as a compact list: [0,1,2,5] -> "0–2, 5". */

@@ -14,11 +14,11 @@ import { idxImagesBytes, idxLabelsBytes, labDataScript, LAB_DATA_FORMAT, LAB_WAS
 export const LAB_SUBSET = { trainPerClass: 500, testPerClass: 100 } as const;
 
 /** The wasm binaries the lab ships: the SIMD build, and the plain one for browsers without SIMD. */
-export const LAB_WASM = { simd: 'tfjs-backend-wasm-simd.wasm', plain: 'tfjs-backend-wasm.wasm' } as const;
+const LAB_WASM = { simd: 'tfjs-backend-wasm-simd.wasm', plain: 'tfjs-backend-wasm.wasm' } as const;
 
 
 /** Where the lab reads Fashion-MNIST at build time. */
-export const labDataDir = (): string => process.env.LAB_DATA_DIR ?? FASHION_MNIST_DEFAULT_DIR;
+const labDataDir = (): string => process.env.LAB_DATA_DIR ?? FASHION_MNIST_DEFAULT_DIR;
 
 export type LabAvailability = { available: true } | { available: false; reason: string };
 

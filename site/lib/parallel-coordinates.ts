@@ -114,7 +114,7 @@ export function sweepScales(runs: readonly SweepRun[], axes: readonly Axis[] = S
 }
 
 /** A run's line: moves to each axis where it has a value (a failed run's outcomes are left open). */
-export function runPath(run: SweepRun, scales: readonly AxisScale[]): string {
+function runPath(run: SweepRun, scales: readonly AxisScale[]): string {
   const parts: string[] = [];
   let pen = false;
   for (const s of scales) {
@@ -152,11 +152,4 @@ export function sweepSvg(runs: readonly SweepRun[], scales: readonly AxisScale[]
     })
     .join('');
   return `<svg class="pc" viewBox="0 0 ${LAYOUT.width} ${LAYOUT.height}" width="${LAYOUT.width}" height="${LAYOUT.height}" role="img" aria-label="Parallel coordinates of ${runs.length} runs: factors, then sparsity by both criteria and test accuracy"><g class="pc-lines">${lines}</g>${axes}</svg>`;
-}
-
-/** Pixel height of a value on a numeric axis, for brushing by value (tests, links). */
-export function yOfValue(scale: AxisScale, value: number): number | null {
-  if (scale.axis.kind === 'category') return null;
-  const probe = { [scale.axis.key]: value } as unknown as SweepRun;
-  return scale.y(probe);
 }

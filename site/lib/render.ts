@@ -89,7 +89,7 @@ export function inlineSvg(svg: string, prefix: string, label: string): string {
   return out.replace(/^<svg /, `<svg role="img" aria-label="${escapeAttr(label)}" focusable="false" `);
 }
 
-export async function renderPng(svg: string): Promise<Uint8Array<ArrayBuffer>> {
+async function renderPng(svg: string): Promise<Uint8Array<ArrayBuffer>> {
   const { default: sharp } = await import('sharp');
   return new Uint8Array(await sharp(Buffer.from(svg), { density: 144 }).png({ compressionLevel: 9 }).toBuffer());
 }
@@ -109,7 +109,7 @@ export function toCsv(rows: readonly Row[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function escapeAttr(s: string): string {
+function escapeAttr(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 

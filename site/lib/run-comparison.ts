@@ -83,13 +83,10 @@ export function runComparison(page: RunPage): RunComparison {
 }
 
 /** Name of the global the per-run scripts register into (a <script> loads from file:// where fetch cannot). */
-export const COMPARISON_GLOBAL = '__sparsityRuns';
+const COMPARISON_GLOBAL = '__sparsityRuns';
 
 /** The per-run file: a classic script that adds the run to the global registry. */
 export function comparisonScript(data: RunComparison): string {
   const json = JSON.stringify(data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
   return `(window.${COMPARISON_GLOBAL}=window.${COMPARISON_GLOBAL}||{})[${JSON.stringify(data.run)}]=${json};\n`;
 }
-
-/** Route of a run's comparison file, relative to the site root. */
-export const comparisonFile = (run: string): string => `compare/${run}.js`;

@@ -2,7 +2,7 @@
 // of its runs (complete, diverged, failed) and its seeds, plus the configurations that have no
 // record yet (pending). Build time, from the studies dataset.
 import type { RunRow, StudyRow } from '../../data/schemas/datasets.js';
-import { cellsOf, factorOf, membersOf, seedsOf, sortLevels, type FactorValue } from '../../analysis/cells.js';
+import { cellsOf, membersOf, seedsOf } from '../../analysis/cells.js';
 import { cellLabel, formatLevel } from './studies.js';
 
 export type RunState = RunRow['status'] | 'pending';
@@ -25,8 +25,6 @@ export interface StudyGrid {
   cells: GridCell[];
   /** Pending configurations without any record: the dataset names them by id only. */
   unrecorded: string[];
-  /** For two factors: row and column levels of the matrix view. */
-  matrix: { rows: string[]; cols: string[] } | null;
 }
 
 export function studyGrid(study: StudyRow, runsById: ReadonlyMap<string, RunRow>): StudyGrid {
@@ -47,14 +45,12 @@ export function studyGrid(study: StudyRow, runsById: ReadonlyMap<string, RunRow>
     };
   });
   const recorded = new Set(members.map((m) => m.run.run));
-  const levels = (f: string) => sortLevels(members.map((m) => factorOf(m, f) as FactorValue)).map(formatLevel);
   return {
     study: study.study,
     title: study.title,
     factors: study.factors,
     cells,
     unrecorded: study.pending.filter((id) => !recorded.has(id)),
-    matrix: study.factors.length === 2 ? { rows: levels(study.factors[0]), cols: levels(study.factors[1]) } : null,
   };
 }
 

@@ -18,7 +18,7 @@ import { percent, points } from './format.js';
 import type { Unit, Verdict } from './verdicts.js';
 
 /** Hypotheses decided by a v2 rule. */
-export const V2_HYPOTHESES = [1, 2, 3, 5, 6, 7] as const;
+const V2_HYPOTHESES = [1, 2, 3, 5, 6, 7] as const;
 type V2Hypothesis = (typeof V2_HYPOTHESES)[number];
 
 const fmt = (x: number | null, digits = 3) => (x === null ? 'n/a' : x.toFixed(digits));
@@ -155,12 +155,6 @@ function reasonOf(outcome: Verdict['outcome'], units: readonly Unit[], pendingRu
   const counts = `${t.supports} support, ${t.contradicts} contradict, ${t.unclear} unclear, ${t.insufficient} cannot decide`;
   if (outcome === 'inconclusive') return `The units disagree or are unclear (${counts}).`;
   return `${outcome === 'supported' ? 'Supported' : 'Contradicted'} by the rule (${counts}).`;
-}
-
-export interface VerdictChange {
-  commit: string;
-  supersedes: string;
-  reason: string;
 }
 
 /**

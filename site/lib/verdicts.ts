@@ -48,7 +48,7 @@ export interface Verdict {
 }
 
 /** The v1 verdicts: v1's rules on v1's designs (each study v2 rule supersedes one, shown beside it). */
-export function computeV1Verdicts(input: VerdictInput): Verdict[] {
+function computeV1Verdicts(input: VerdictInput): Verdict[] {
   return computeAnalysisVerdicts(input).map(describeVerdict);
 }
 
@@ -201,7 +201,7 @@ function describeEvidence(v: AnyVerdict): { units: Array<Omit<Unit, 'outcome'>>;
   }
 }
 
-export function describeVerdict(v: AnyVerdict): Verdict {
+function describeVerdict(v: AnyVerdict): Verdict {
   const statement = HYPOTHESES.find((x) => x.id === v.hypothesis)?.statement ?? `Hypothesis ${v.hypothesis}`;
   const evidence = describeEvidence(v);
   return {

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DATASET_NAMES } from '../../data/schemas/datasets.js';
 import { loadRecords } from '../../pipeline/aggregate.js';
 import { ASSUMED_IMAGES_PER_SECOND } from '../../pipeline/estimate.js';
+import { isAlive } from '../../pipeline/lock.js';
 import { planStudies } from '../../pipeline/plan.js';
 import { recordPath } from '../../pipeline/records.js';
 import { statusReport } from '../../pipeline/status.js';
@@ -15,16 +16,6 @@ import { writeSnapshot, snapshotPath, RUN_SNAPSHOT_VERSION } from '../../experim
 import { engineCode } from '../../experiments/provenance.js';
 import { STUDIES as TINY } from './tiny-studies.js';
 import { FAKE_ENGINE, runPipeline, startPipeline, TINY_STUDIES, trainings, waitFor } from './harness.js';
-
-/** Whether a process is still running (signal 0 asks without sending anything). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** alpha: adam/sgd x seeds 0,1; beta: adam l2 (shared with alpha) and adam none. */
 const DISTINCT_RUNS = 5;

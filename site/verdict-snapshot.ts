@@ -1,16 +1,18 @@
 // `npm run verdicts:snapshot -- --scale full --version v1`: keeps the current verdict summary as
 // a published version (data/<scale>/verdicts/<version>.json: per hypothesis outcome, effect and
 // runs, with the commit and data version it was computed at) and lists the verdict-rule commits
-// (data/<scale>/verdicts/rule-changes.json) for the site's changes page.
+// (data/<scale>/verdicts/rule-changes.json) for the site's changes page. A site tool, not a pipeline
+// stage: a version keeps the verdicts as the site words them (effect labels and texts), which the
+// changes page shows as "then".
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Command, Option } from 'commander';
 import { SCALES, type Scale } from '../data/schemas/datasets.js';
-import { RULE_CHANGES_FILE, ruleChangesFromLog, VERDICTS_FOLDER, verdictSnapshot } from '../site/lib/changes.js';
-import { locateData } from '../site/lib/data.js';
-import { buildSite } from '../site/lib/site.js';
-import { dataVersion } from '../site/lib/versions.js';
+import { RULE_CHANGES_FILE, ruleChangesFromLog, VERDICTS_FOLDER, verdictSnapshot } from './lib/changes.js';
+import { locateData } from './lib/data.js';
+import { buildSite } from './lib/site.js';
+import { dataVersion } from './lib/versions.js';
 
 /** Paths whose history holds the verdict rules. */
 const RULE_PATHS = ['site/lib/verdicts.ts', 'analysis'];
