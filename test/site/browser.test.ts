@@ -142,10 +142,9 @@ async function watchedPage(viewport = { width: 1280, height: 900 }, options: { j
 async function figuresSettled(page: Page): Promise<void> {
   const figures = page.locator('figure[data-figure]');
   const n = await figures.count();
-  for (let i = 0; i < n; i++) {
-    await figures.nth(i).scrollIntoViewIfNeeded();
-    await figures.nth(i).and(page.locator('[data-live="true"], [data-live="failed"]')).waitFor({ timeout: 20_000 });
-  }
+  // Past each figure once (the page queues every figure that comes near), then until all are drawn.
+  for (let i = 0; i < n; i++) await figures.nth(i).scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => Array.from(document.querySelectorAll('figure[data-figure]')).every((f) => ['true', 'failed'].includes((f as HTMLElement).dataset.live ?? '')), undefined, { timeout: 60_000 });
 }
 
 /** Figures of the page with no drawn marks, and figures that failed to become interactive. */
@@ -175,7 +174,7 @@ beforeAll(async () => {
   const address = server.address();
   origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
-}, 300_000);
+}, 600_000);
 
 afterEach(async () => {
   await Promise.all(openContexts.splice(0).map((c) => c.close()));
@@ -242,7 +241,7 @@ describe('the built site', () => {
     expect(problems.dialogs).toEqual([]);
     expect(figureIssues).toEqual([]);
     expect([...new Set(brokenAnchors)]).toEqual([]);
-  }, 180_000);
+  }, 420_000);
 
   it('draws every figure without JavaScript, from its picture file, from http and from disk', async () => {
     const run = datasets.runs.rows.find((r) => r.status === 'complete' && r.studies.includes('emergence'))!.run;
