@@ -4,6 +4,19 @@
 import { defineConfig } from 'astro/config';
 
 /** Base path the site is served under, e.g. `/sparsity/` for a project page. */
+const FIGURE_RENDERS = Symbol.for('implicit-filter-sparsity.figure-renders');
+
+/** Says at the end of a build how many figures were rendered and how many came from the render cache (site/lib/render.ts counts them). */
+const figureRenderReport = {
+  name: 'figure-render-report',
+  hooks: {
+    'astro:build:done': ({ logger }) => {
+      const stats = globalThis[FIGURE_RENDERS] ?? { rendered: 0, cached: 0 };
+      logger.info(`figures: ${stats.rendered} rendered, ${stats.cached} from the cache`);
+    },
+  },
+};
+
 const base = process.env.SITE_BASE ?? '/';
 
 export default defineConfig({
@@ -16,6 +29,7 @@ export default defineConfig({
   trailingSlash: 'ignore',
   build: { format: 'file' },
   devToolbar: { enabled: false },
+  integrations: [figureRenderReport],
   vite: {
     // The build renders figures (vega, sharp) and bundles the browser script (esbuild) in
     // Node: keep those packages out of Vite's SSR bundle.

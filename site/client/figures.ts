@@ -1,21 +1,77 @@
-// Browser: turns each figure's build-time SVG into a live vega view (tooltips, legend
-// selection). The static SVG stays when scripts are off or rendering fails.
+// Browser: makes each figure live (tooltips, legend selection) when the reader comes near it or
+// reaches for it: loads the figure's script (<figure>.js beside the page's figures, a classic
+// script: fetch() of files fails on file:// pages), draws it with vega in place of the static
+// picture, and offers SVG and JSON made from the live view. The picture stays when scripts are
+// off or drawing fails.
 import { parse, View, Warn, type Spec } from 'vega';
 import { Handler } from 'vega-tooltip';
+import { unpackSpec } from './packed-values.js';
+
+type Registry = Record<string, Spec>;
+const GLOBAL = '__sparsityFigures';
+const registry = (): Registry => ((window as unknown as Record<string, Registry>)[GLOBAL] ??= {});
+
+/** How far outside the viewport a figure starts loading, so it is live when the reader gets there. */
+const AHEAD = '600px 0px';
+
+const loading = new Map<string, Promise<void>>();
+
+function loadScript(src: string): Promise<void> {
+  let done = loading.get(src);
+  if (!done) {
+    done = new Promise((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = src;
+      script.onload = () => resolve();
+      script.onerror = () => reject(new Error(`the figure's data file ${src} did not load`));
+      document.head.append(script);
+    });
+    loading.set(src, done);
+  }
+  return done;
+}
+
+function download(name: string, type: string, body: string): void {
+  const url = URL.createObjectURL(new Blob([body], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** The rows the figure plots (the first dataset of the compiled spec, as Vega-Lite names it). */
+function figureRows(spec: Spec): unknown[] {
+  const source = (spec.data ?? []).find((d) => d.name === 'source_0') as { values?: unknown[] } | undefined;
+  return source?.values ?? [];
+}
+
+function offerDownloads(figure: HTMLElement, view: View, spec: Spec): void {
+  for (const button of Array.from(figure.querySelectorAll<HTMLButtonElement>('button[data-figure-download]'))) {
+    const kind = button.dataset.figureDownload;
+    button.hidden = false;
+    button.addEventListener('click', () => {
+      if (kind === 'svg') void view.toSVG().then((svg) => download(`${figure.id}.svg`, 'image/svg+xml', svg));
+      else if (kind === 'json') download(`${figure.id}.json`, 'application/json', `${JSON.stringify(figureRows(spec), null, 1)}\n`);
+    });
+  }
+}
 
 async function hydrate(figure: HTMLElement, tooltip: Handler): Promise<void> {
-  const specEl = figure.querySelector('script.fig-spec');
+  const src = figure.dataset.liveSrc;
+  const key = figure.dataset.liveKey;
   const canvas = figure.querySelector<HTMLElement>('.fig-canvas');
-  if (!specEl || !canvas) return;
+  if (!src || !key || !canvas) return;
+  figure.dataset.live = 'loading';
+  await loadScript(src);
+  const packed = registry()[key];
+  if (!packed) throw new Error(`${src} loaded but did not register figure ${key}`);
+  const spec = unpackSpec(packed);
   const host = document.createElement('div');
   host.className = 'fig-live';
-  const view = new View(parse(JSON.parse(specEl.textContent ?? '{}') as Spec), {
-    renderer: 'svg',
-    container: host,
-    hover: true,
-    logLevel: Warn,
-    tooltip: tooltip.call,
-  });
+  const view = new View(parse(spec), { renderer: 'svg', container: host, hover: true, logLevel: Warn, tooltip: tooltip.call });
   await view.runAsync();
   const svg = host.querySelector('svg');
   if (svg) {
@@ -23,6 +79,7 @@ async function hydrate(figure: HTMLElement, tooltip: Handler): Promise<void> {
     svg.setAttribute('aria-label', figure.dataset.alt ?? '');
   }
   canvas.replaceChildren(host);
+  offerDownloads(figure, view, spec);
   figure.dataset.live = 'true';
 }
 
@@ -32,12 +89,34 @@ export function hydrateFigures(): void {
   const tooltip = new Handler({ theme: 'light' });
   // One after the other, so a page with many figures stays responsive while they load.
   let chain = Promise.resolve();
-  for (const figure of figures) {
+  const queued = new Set<HTMLElement>();
+  const enqueue = (figure: HTMLElement) => {
+    if (queued.has(figure)) return;
+    queued.add(figure);
     chain = chain.then(() =>
       hydrate(figure, tooltip).catch((error: unknown) => {
         figure.dataset.live = 'failed';
-        console.error(`figure ${figure.id} could not be made interactive; the static image stays:`, error);
+        console.error(`figure ${figure.id} could not be made interactive; the static picture stays:`, error);
       }),
     );
+  };
+  if (!('IntersectionObserver' in window)) {
+    figures.forEach(enqueue);
+    return;
+  }
+  const observer = new IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) {
+        if (!entry.isIntersecting) continue;
+        observer.unobserve(entry.target);
+        enqueue(entry.target as HTMLElement);
+      }
+    },
+    { rootMargin: AHEAD },
+  );
+  for (const figure of figures) {
+    observer.observe(figure);
+    // A reader who points at, touches or tabs into a figure gets it live at once.
+    for (const type of ['pointerenter', 'focusin', 'touchstart']) figure.addEventListener(type, () => enqueue(figure), { once: true, passive: true });
   }
 }

@@ -263,6 +263,7 @@ export function mechanismFigure(study: StudyRow, members: readonly Member[], mec
     rows,
     spec,
     runs: runsOf(rows),
+    ...(rows.length < total ? { fullData: 'mechanism' as const } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 // The figure model the page families share: what a figure is (rows + Vega-Lite spec + caption
 // and alt text), the common look, and the spec pieces every family builds from. Pure.
+import type { DatasetName } from '../../data/schemas/datasets.js';
 import { seedList } from './format.js';
 
 export type Row = Record<string, string | number | boolean | null>;
@@ -18,6 +19,8 @@ export interface Figure {
   spec: VlSpec;
   /** Runs behind the figure. */
   runs: string[];
+  /** When the figure draws a sample of its rows: the dataset holding all of them, linked beside it. */
+  fullData?: DatasetName;
 }
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';

@@ -1,13 +1,21 @@
-// Renders a figure at build time: Vega-Lite -> Vega -> SVG (headless vega View), PNG (sharp,
-// from the SVG), and the CSV / JSON / spec files offered for download. Build time, Node only.
+// Renders a figure at build time: Vega-Lite -> Vega -> SVG (headless vega View) -> PNG (sharp),
+// cached by content; and the files next to each page: the picture, the data (CSV), the
+// Vega-Lite spec reading that CSV, and the script the browser makes the figure live from.
+// Build time, Node only.
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
+import { figureCacheDir, readRender, renderKey, writeRender } from './figure-cache.js';
 import type { Figure, Row } from './figure-model.js';
+import { liveFigureScript } from './live-figure.js';
 
 export interface RenderedFigure {
   /** The compiled Vega spec the browser makes interactive. */
   vega: object;
-  svg: string;
+  /** Size of the drawing in CSS pixels. */
+  width: number;
+  height: number;
+  /** The static picture (PNG at twice the size), shown without JavaScript and offered for download. */
+  png: Uint8Array<ArrayBuffer>;
   /** Vega-Lite and vega warnings: a figure that draws with warnings is a bug to fix. */
   warnings: string[];
 }
@@ -59,39 +67,80 @@ export async function renderSvg(vegaSpec: object, warnings: string[] = []): Prom
   }
 }
 
-const cache = new Map<string, Promise<RenderedFigure>>();
+/** How the picture is made: a change of these, or of a renderer's version, renders every figure again. */
+const PNG_OPTIONS = { density: 144, compressionLevel: 9, palette: true } as const;
 
-/** Renders once per figure per build (pages and download files share the result). */
-export function renderFigure(figure: Figure): Promise<RenderedFigure> {
-  const key = `${figure.route}/${figure.id}`;
-  let hit = cache.get(key);
+async function rendererVersion(): Promise<string> {
+  const { default: sharp } = await import('sharp');
+  return JSON.stringify({ vega: vega.version, vegaLite: vl.version, sharp: sharp.versions.sharp, rsvg: sharp.versions.rsvg, png: PNG_OPTIONS });
+}
+
+/** What the cache keeps of a render besides the picture. */
+interface RenderMeta {
+  vega: object;
+  width: number;
+  height: number;
+  warnings: string[];
+}
+
+/** How many figures this build rendered and how many it took from the cache (one count for every copy of this module in the process). */
+export interface RenderStats {
+  rendered: number;
+  cached: number;
+}
+const STATS = Symbol.for('implicit-filter-sparsity.figure-renders');
+
+export function renderStats(): RenderStats {
+  const store = globalThis as unknown as Record<symbol, RenderStats | undefined>;
+  return (store[STATS] ??= { rendered: 0, cached: 0 });
+}
+
+/** Size of the drawing in CSS pixels, as the SVG root states it. */
+function svgSize(svg: string): { width: number; height: number } {
+  const root = /^<svg[^>]*>/.exec(svg)?.[0] ?? '';
+  const num = (name: string) => Number(new RegExp(`\\s${name}="(\\d+(?:\\.\\d+)?)"`).exec(root)?.[1] ?? Number.NaN);
+  return { width: num('width'), height: num('height') };
+}
+
+const memo = new WeakMap<Figure, Map<string, Promise<RenderedFigure>>>();
+
+/**
+ * Renders a figure once per build (its page and its files share the result), and across builds
+ * once per content: the render cache (figure-cache.ts) keeps it under the hash of its spec and data.
+ */
+export function renderFigure(figure: Figure, cacheDir = figureCacheDir()): Promise<RenderedFigure> {
+  const name = `${figure.route}/${figure.id}`;
+  const renders = memo.get(figure) ?? new Map<string, Promise<RenderedFigure>>();
+  memo.set(figure, renders);
+  let hit = renders.get(cacheDir);
   if (!hit) {
     hit = (async () => {
+      const key = renderKey(figure.spec, await rendererVersion());
+      const cached = readRender<RenderMeta>(cacheDir, key);
+      if (cached) {
+        renderStats().cached++;
+        if (cached.meta.warnings.length > 0) console.warn(`figure ${name} draws with warnings: ${cached.meta.warnings.join('; ')}`);
+        return { ...cached.meta, png: cached.png };
+      }
       const { vega: compiled, warnings } = compile(figure.spec);
       const svg = await renderSvg(compiled, warnings);
-      if (warnings.length > 0) console.warn(`figure ${key} draws with warnings: ${warnings.join('; ')}`);
-      return { vega: compiled, svg, warnings };
+      if (warnings.length > 0) console.warn(`figure ${name} draws with warnings: ${warnings.join('; ')}`);
+      const meta: RenderMeta = { vega: compiled, ...svgSize(svg), warnings };
+      const png = await renderPng(svg);
+      writeRender(cacheDir, key, { meta, png });
+      renderStats().rendered++;
+      return { ...meta, png };
     })();
-    cache.set(key, hit);
+    renders.set(cacheDir, hit);
   }
   return hit;
 }
 
-/** The SVG made safe to inline several times in one page: ids prefixed, root labelled. */
-export function inlineSvg(svg: string, prefix: string, label: string): string {
-  const ids = new Set<string>();
-  for (const m of svg.matchAll(/\sid="([^"]+)"/g)) ids.add(m[1]);
-  let out = svg;
-  for (const id of ids) {
-    const re = new RegExp(`(id="|url\\(#|href="#)${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(["\\)])`, 'g');
-    out = out.replace(re, `$1${prefix}-${id}$2`);
-  }
-  return out.replace(/^<svg /, `<svg role="img" aria-label="${escapeAttr(label)}" focusable="false" `);
-}
-
-async function renderPng(svg: string): Promise<Uint8Array<ArrayBuffer>> {
+/** The static picture: the SVG rasterised at twice its size (sharp), in a palette (the figures use few colours). */
+export async function renderPng(svg: string): Promise<Uint8Array<ArrayBuffer>> {
   const { default: sharp } = await import('sharp');
-  return new Uint8Array(await sharp(Buffer.from(svg), { density: 144 }).png({ compressionLevel: 9 }).toBuffer());
+  const { density, ...png } = PNG_OPTIONS;
+  return new Uint8Array(await sharp(Buffer.from(svg), { density }).png(png).toBuffer());
 }
 
 function csvCell(v: Row[string]): string {
@@ -109,7 +158,7 @@ export function toCsv(rows: readonly Row[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-function escapeAttr(s: string): string {
+export function escapeAttr(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
@@ -123,21 +172,45 @@ export function jsonForScript(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
-/** The downloadable files of a figure, by extension. */
-export const FIGURE_FILES = ['svg', 'png', 'csv', 'json', 'vl.json'] as const;
+/** Vega-Lite's CSV parsing for the fields of rows: numbers and booleans by their type, strings as read. */
+function csvParse(rows: readonly Row[]): Record<string, 'number' | 'boolean'> {
+  const types = new Map<string, Set<string>>();
+  for (const r of rows) {
+    for (const [k, v] of Object.entries(r)) {
+      if (v === null) continue;
+      const seen = types.get(k) ?? new Set<string>();
+      seen.add(typeof v);
+      types.set(k, seen);
+    }
+  }
+  const parse: Record<string, 'number' | 'boolean'> = {};
+  for (const [k, t] of types) if (t.size === 1 && (t.has('number') || t.has('boolean'))) parse[k] = t.has('number') ? 'number' : 'boolean';
+  return parse;
+}
+
+/** The Vega-Lite spec as a file: the figure's own, reading its data from the CSV beside it. */
+export function specReadingCsv(figure: Figure): Record<string, unknown> {
+  const { $schema, data: _inline, ...rest } = figure.spec;
+  return { $schema, data: { url: `${figure.id}.csv`, format: { type: 'csv', parse: csvParse(figure.rows) } }, ...rest };
+}
+
+/**
+ * The files of a figure, by extension: the picture, the data, the spec, and the script the live
+ * figure is drawn from. SVG and JSON are made in the browser from the live figure
+ * (client/figures.ts), so that the site does not carry every figure's data three times.
+ */
+export const FIGURE_FILES = ['png', 'csv', 'vl.json', 'js'] as const;
 export type FigureFile = (typeof FIGURE_FILES)[number];
 
 export async function figureFile(figure: Figure, ext: FigureFile): Promise<{ body: string | Uint8Array<ArrayBuffer>; type: string }> {
   switch (ext) {
-    case 'svg':
-      return { body: (await renderFigure(figure)).svg, type: 'image/svg+xml' };
     case 'png':
-      return { body: await renderPng((await renderFigure(figure)).svg), type: 'image/png' };
+      return { body: (await renderFigure(figure)).png, type: 'image/png' };
     case 'csv':
       return { body: toCsv(figure.rows), type: 'text/csv; charset=utf-8' };
-    case 'json':
-      return { body: `${JSON.stringify(figure.rows, null, 1)}\n`, type: 'application/json' };
     case 'vl.json':
-      return { body: `${JSON.stringify(figure.spec, null, 2)}\n`, type: 'application/json' };
+      return { body: `${JSON.stringify(specReadingCsv(figure), null, 2)}\n`, type: 'application/json' };
+    case 'js':
+      return { body: liveFigureScript(`${figure.route}/${figure.id}`, (await renderFigure(figure)).vega), type: 'text/javascript; charset=utf-8' };
   }
 }

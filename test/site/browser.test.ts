@@ -111,9 +111,9 @@ interface Problems {
 const openContexts: BrowserContext[] = [];
 
 /** A fresh page that records every console error, failed or external request and dialog in `problems`. */
-async function watchedPage(viewport = { width: 1280, height: 900 }): Promise<{ page: Page; problems: Problems }> {
+async function watchedPage(viewport = { width: 1280, height: 900 }, options: { javaScriptEnabled?: boolean } = {}): Promise<{ page: Page; problems: Problems }> {
   const problems: Problems = { console: [], failed: [], external: [], dialogs: [] };
-  const context = await browser.newContext({ viewport });
+  const context = await browser.newContext({ viewport, acceptDownloads: true, ...options });
   openContexts.push(context);
   // Nothing may leave the site: any request to another origin is refused and recorded.
   await context.route('**/*', (route) => {
@@ -138,9 +138,13 @@ async function watchedPage(viewport = { width: 1280, height: 900 }): Promise<{ p
   return { page, problems };
 }
 
-/** Waits until every figure of the page has been made interactive (or given up on). */
+/** Brings each figure of the page into view, as a reader scrolling down would, and waits until it is live (or given up on). */
 async function figuresSettled(page: Page): Promise<void> {
-  await page.waitForFunction(() => Array.from(document.querySelectorAll('figure[data-figure]')).every((f) => (f as HTMLElement).dataset.live), undefined, { timeout: 20_000 });
+  const figures = page.locator('figure[data-figure]');
+  const n = await figures.count();
+  // Past each figure once (the page queues every figure that comes near), then until all are drawn.
+  for (let i = 0; i < n; i++) await figures.nth(i).scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => Array.from(document.querySelectorAll('figure[data-figure]')).every((f) => ['true', 'failed'].includes((f as HTMLElement).dataset.live ?? '')), undefined, { timeout: 60_000 });
 }
 
 /** Figures of the page with no drawn marks, and figures that failed to become interactive. */
@@ -170,7 +174,7 @@ beforeAll(async () => {
   const address = server.address();
   origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
-}, 300_000);
+}, 600_000);
 
 afterEach(async () => {
   await Promise.all(openContexts.splice(0).map((c) => c.close()));
@@ -237,7 +241,77 @@ describe('the built site', () => {
     expect(problems.dialogs).toEqual([]);
     expect(figureIssues).toEqual([]);
     expect([...new Set(brokenAnchors)]).toEqual([]);
-  }, 180_000);
+  }, 420_000);
+
+  it('draws every figure without JavaScript, from its picture file, from http and from disk', async () => {
+    const run = datasets.runs.rows.find((r) => r.status === 'complete' && r.studies.includes('emergence'))!.run;
+    for (const base of [`${origin}${BASE}`, `${pathToFileURL(out).href}/`]) {
+      const { page, problems } = await watchedPage({ width: 390, height: 844 }, { javaScriptEnabled: false });
+      for (const path of ['studies/emergence.html', `runs/${run}.html`, 'index.html']) {
+        await page.goto(`${base}${path}`);
+        const figures = page.locator('figure[data-figure]');
+        const n = await figures.count();
+        expect(n, path).toBeGreaterThan(0);
+        for (let i = 0; i < n; i++) {
+          await figures.nth(i).scrollIntoViewIfNeeded();
+          const img = figures.nth(i).locator('.fig-canvas img');
+          await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0), { timeout: 10_000 }).toBe(true);
+        }
+        const pictures = await figures.evaluateAll((fs) =>
+          fs.map((f) => {
+            const img = f.querySelector<HTMLImageElement>('.fig-canvas img');
+            return { id: f.id, lazy: img?.loading, alt: img?.alt === (f as HTMLElement).dataset.alt, live: (f as HTMLElement).dataset.live ?? null, ratio: img ? img.naturalWidth / Number(img.getAttribute('width')) : 0 };
+          }),
+        );
+        for (const p of pictures) {
+          expect(p, `${path}#${p.id}`).toMatchObject({ lazy: 'lazy', alt: true, live: null });
+          // Drawn at twice its size, so that it is sharp on a high-density screen.
+          expect(p.ratio, `${path}#${p.id}`).toBeCloseTo(2, 1);
+        }
+        // Nothing made in the browser is offered when there is no script to make it.
+        expect(await page.locator('button[data-figure-download]:visible').count(), path).toBe(0);
+      }
+      expect(problems.failed, base).toEqual([]);
+      expect(problems.external, base).toEqual([]);
+    }
+  }, 90_000);
+
+  it('makes a figure live only when the reader comes near it, and then offers its SVG and JSON', async () => {
+    const { page, problems } = await watchedPage({ width: 390, height: 844 });
+    const requested: string[] = [];
+    page.on('request', (r) => requested.push(r.url()));
+    await page.goto(`${origin}${BASE}studies/emergence.html`);
+    await page.waitForLoadState('networkidle');
+    const figures = page.locator('figure[data-figure]');
+    const last = figures.last();
+    const id = await last.getAttribute('id');
+    const top = await last.evaluate((f) => f.getBoundingClientRect().top);
+    expect(top, 'the last figure starts well below the first screen').toBeGreaterThan(844 + 600);
+    expect(await last.getAttribute('data-live')).toBeNull();
+    expect(requested.filter((u) => u.endsWith(`/studies/emergence/${id}.js`))).toEqual([]);
+    await figures.first().and(page.locator('[data-live="true"]')).waitFor({ timeout: 20_000 });
+    expect(await last.getAttribute('data-live')).toBeNull();
+
+    await last.scrollIntoViewIfNeeded();
+    await last.and(page.locator('[data-live="true"]')).waitFor({ timeout: 20_000 });
+    expect(requested.filter((u) => u.endsWith(`/studies/emergence/${id}.js`))).toHaveLength(1);
+    expect(await last.locator('.fig-canvas img').count()).toBe(0);
+    expect(await last.locator('.fig-canvas svg .role-mark').count()).toBeGreaterThan(0);
+
+    const site = buildSite(datasets, { scale: 'quick', folder: join(work, 'data'), missingReason: null });
+    const figure = site.figures.find((f) => f.route === 'studies/emergence' && f.id === id)!;
+    const save = async (kind: string) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), last.locator(`button[data-figure-download="${kind}"]`).click()]);
+      expect(download.suggestedFilename()).toBe(`${id}.${kind}`);
+      return readFileSync((await download.path())!, 'utf8');
+    };
+    expect(JSON.parse(await save('json'))).toEqual(figure.rows);
+    const svg = await save('svg');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toMatch(/role-mark/);
+    expect(problems.console).toEqual([]);
+    expect(problems.failed).toEqual([]);
+  }, 60_000);
 
   it('shows the verdicts, the contradicted one plainly, and escapes text from run records', async () => {
     const { page, problems } = await watchedPage();

@@ -1,9 +1,9 @@
 // The site built from the committed data/full datasets shows on its home page the verdicts the
-// analysis computes from them, and the ones the README states.
+// analysis computes from them, and the ones the README states; and it keeps to its page weight.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trainingLengths } from '../../analysis/training-length.js';
 import { computeVerdicts } from '../../site/lib/verdicts.js';
@@ -33,6 +33,19 @@ function verdictTable(html: string): Array<{ hypothesis: number; outcome: string
   const decode = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').trim();
   const row = /<tr[^>]*>\s*<td[^>]*>(?:<a[^>]*>)?H(\d)(?:<\/a>)?<\/td>\s*<td[^>]*>[\s\S]*?<\/td>\s*<td[^>]*>[\s\S]*?badge-(\w+)[\s\S]*?<\/td>\s*<td[^>]*>([\s\S]*?)<\/td>/g;
   return [...table.matchAll(row)].map((m) => ({ hypothesis: Number(m[1]), outcome: m[2], effect: decode(m[3]) }));
+}
+
+/** The page-weight budget of the full study's site (issue 15): what a reader on a phone or a slow link has to load. */
+const PAGE_LIMIT = 500_000;
+const SITE_LIMIT = 60_000_000;
+
+function filesUnder(dir: string): Array<{ path: string; bytes: number }> {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => {
+      const file = join(e.parentPath, e.name);
+      return { path: relative(dir, file), bytes: statSync(file).size };
+    });
 }
 
 describe.skipIf(!hasFull)('the site built from the committed full study', () => {
@@ -73,5 +86,16 @@ describe.skipIf(!hasFull)('the site built from the committed full study', () => 
     }
     // The task study trains its 2-class tasks on fewer images than its 10-class ones.
     expect(differing).toBeGreaterThan(0);
+  });
+
+  it('keeps every page at most 500 KB and the whole site under 60 MB', () => {
+    const files = filesUnder(out);
+    const pages = files.filter((f) => f.path.endsWith('.html')).sort((a, b) => b.bytes - a.bytes);
+    const total = files.reduce((s, f) => s + f.bytes, 0);
+    const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
+    console.log(`committed site: ${pages.length} pages (largest ${pages[0].path}, ${(pages[0].bytes / 1e3).toFixed(0)} KB; median ${(pages[pages.length >> 1].bytes / 1e3).toFixed(0)} KB), ${files.length} files, ${mb(total)}`);
+    expect(pages.length).toBeGreaterThan(80);
+    expect(pages.filter((p) => p.bytes > PAGE_LIMIT).map((p) => `${p.path}: ${p.bytes} bytes`)).toEqual([]);
+    expect(total).toBeLessThan(SITE_LIMIT);
   });
 });

@@ -5,7 +5,11 @@ import type { RunRow, StudyRow } from '../../data/schemas/datasets.js';
 import { MECHANISM_POINTS, mechanismRows, SELECTIVITY_READINGS, selectivityBeforeFigure, selectivityBeforeRows, sparsityOverTimeRows } from '../../site/lib/emergence-figures.js';
 import { pruningRows } from '../../site/lib/pruning-figures.js';
 import { effectRows, studyAxes } from '../../site/lib/study-figures.js';
-import { compile, inlineSvg, jsonForScript, renderSvg, toCsv } from '../../site/lib/render.js';
+import { read as vegaRead } from 'vega';
+import { unpackSpec } from '../../site/client/packed-values.js';
+import type { Row } from '../../site/lib/figure-model.js';
+import { liveFigureScript, packSpec, packValues } from '../../site/lib/live-figure.js';
+import { compile, jsonForScript, renderSvg, specReadingCsv, toCsv } from '../../site/lib/render.js';
 import { buildSite, studyProgress } from '../../site/lib/site.js';
 import { membersOf } from '../../analysis/cells.js';
 import { syntheticDatasets } from '../fixtures/synthetic-datasets.js';
@@ -140,14 +144,6 @@ describe('figure files', () => {
     expect(s).not.toContain('</script>');
     expect(JSON.parse(s)).toEqual({ t: '</script><script>alert(1)</script>' });
   });
-
-  it('prefixes the ids of an inlined SVG so that figures on one page do not clash', () => {
-    const svg = '<svg width="10" height="10"><clipPath id="clip1"></clipPath><g clip-path="url(#clip1)"></g></svg>';
-    const out = inlineSvg(svg, 'fig-a', 'a "chart"');
-    expect(out).toContain('id="fig-a-clip1"');
-    expect(out).toContain('url(#fig-a-clip1)');
-    expect(out).toContain('aria-label="a &quot;chart&quot;"');
-  });
 });
 
 describe('every figure of a synthetic site', () => {
@@ -206,4 +202,31 @@ describe('progress of the studies', () => {
     expect(studyProgress([row('a', [id('1')], []), row('b', [id('1'), id('2')], [])])).toEqual({ configurations: 2, recorded: 2, pending: 0 });
     expect(studyProgress([])).toEqual({ configurations: 0, recorded: 0, pending: 0 });
   });
+});
+
+describe('the files of a figure', () => {
+  const site = buildSite(data, { scale: 'quick', folder: '/tmp/x', missingReason: null });
+
+  it('packs the live figure\'s data as columns and unpacks it to the same rows', () => {
+    for (const f of site.figures.slice(0, 40)) {
+      const vega = JSON.parse(JSON.stringify(compile(f.spec).vega)) as object;
+      expect(unpackSpec(packSpec(vega)), `${f.route}/${f.id}`).toEqual(vega);
+    }
+    const mixed = [{ a: 1, b: null }, { b: 2, a: 3 }, { a: 4 }];
+    expect(packValues(mixed).rows).toEqual([[1, null], { b: 2, a: 3 }, { a: 4 }]);
+    const script = liveFigureScript('runs/x/layers', { data: [{ name: 'source_0', values: [{ t: '</script>' }] }] });
+    expect(script).not.toContain('</script>');
+  });
+
+  it('gives a Vega-Lite spec that reads back from the CSV the rows the figure plots', () => {
+    for (const f of site.figures) {
+      const spec = specReadingCsv(f) as { data: { url: string; format: { type: 'csv'; parse: Record<string, 'number' | 'boolean'> } } };
+      expect(spec.data.url).toBe(`${f.id}.csv`);
+      const read = vegaRead(toCsv(f.rows), spec.data.format) as Row[];
+      // CSV has no null (an empty string field reads as "") and no negative zero.
+      const expected = f.rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null && !(k in spec.data.format.parse) ? '' : Object.is(v, -0) ? 0 : v])));
+      expect(read, `${f.route}/${f.id}`).toEqual(expected);
+      expect(compile(spec).warnings, `${f.route}/${f.id}`).toEqual([]);
+    }
+  }, 60_000);
 });

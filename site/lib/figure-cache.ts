@@ -1,0 +1,46 @@
+// The render cache: a figure's compiled spec and picture, kept across builds under the hash of
+// what they are made from (the Vega-Lite spec with its data, and the renderer's versions), so a
+// rebuild renders only the figures whose data changed. Build time, Node only.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The folder of the cache: SITE_FIGURE_CACHE, or .cache/figures in the working directory (gitignored). */
+export function figureCacheDir(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): string {
+  return env.SITE_FIGURE_CACHE ?? join(cwd, '.cache', 'figures');
+}
+
+/** Content hash of a render: equal inputs and renderer, equal key. */
+export function renderKey(spec: unknown, renderer: string): string {
+  return createHash('sha256').update(renderer).update('\n').update(JSON.stringify(spec)).digest('hex').slice(0, 32);
+}
+
+export interface CachedRender<Meta> {
+  meta: Meta;
+  png: Uint8Array<ArrayBuffer>;
+}
+
+/** Writes a file so that no reader ever sees it half written (a temporary file, then a rename). */
+function writeAtomic(file: string, body: string | Uint8Array): void {
+  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  writeFileSync(tmp, body);
+  renameSync(tmp, file);
+}
+
+/** The cached render under `key`, or null when there is none (or it cannot be read). */
+export function readRender<Meta>(dir: string, key: string): CachedRender<Meta> | null {
+  try {
+    // The metadata is written last: when it is there, the picture is complete.
+    const meta = JSON.parse(readFileSync(join(dir, `${key}.json`), 'utf8')) as Meta;
+    const png = new Uint8Array(readFileSync(join(dir, `${key}.png`)));
+    return { meta, png };
+  } catch {
+    return null;
+  }
+}
+
+export function writeRender<Meta>(dir: string, key: string, render: CachedRender<Meta>): void {
+  mkdirSync(dir, { recursive: true });
+  writeAtomic(join(dir, `${key}.png`), render.png);
+  writeAtomic(join(dir, `${key}.json`), JSON.stringify(render.meta));
+}
