@@ -216,7 +216,7 @@ describe('the files of a figure', () => {
     expect(packValues(mixed).rows).toEqual([[1, null], { b: 2, a: 3 }, { a: 4 }]);
     const script = liveFigureScript('runs/x/layers', { data: [{ name: 'source_0', values: [{ t: '</script>' }] }] });
     expect(script).not.toContain('</script>');
-  });
+  }, 60_000);
 
   it('gives a Vega-Lite spec that reads back from the CSV the rows the figure plots', () => {
     for (const f of site.figures) {
