@@ -1,0 +1,131 @@
+// The compiled kernels (experiments/backend/native/): the committed binary is what kernels.c
+// builds to, the module writes nothing but its outputs in the wasm backend's heap, and each kernel
+// equals its JavaScript counterpart and the cpu backend to the bit, on zero, subnormal, NaN and
+// infinite values and on sizes that are not a multiple of the SIMD width.
+import * as tf from '@tensorflow/tfjs-core';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { address, asWasm } from '../../experiments/backend/heap.js';
+import { nativeKernels, setNativeKernels } from '../../experiments/backend/native.js';
+import { KERNELS_WASM_COMPILER } from '../../experiments/backend/native/kernels-wasm.js';
+import { flushInto, flushSubnormals, MIN_NORMAL_FLOAT32 } from '../../experiments/backend/subnormals.js';
+import { createRandom } from '../../experiments/random.js';
+import { randomArray, setup } from './helpers.js';
+
+vi.setConfig({ testTimeout: 60_000 });
+beforeAll(setup);
+
+const BUILD = fileURLToPath(new URL('../../experiments/backend/native/build.sh', import.meta.url));
+
+function localCompiler(): string | null {
+  try {
+    return execFileSync('clang', ['--version'], { encoding: 'utf8' }).split('\n')[0];
+  } catch {
+    return null;
+  }
+}
+
+const compiler = localCompiler();
+
+function heap(): Uint8Array {
+  return (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8;
+}
+
+function bits(x: Float32Array): number[] {
+  return Array.from(new Int32Array(x.buffer, x.byteOffset, x.length));
+}
+
+/** Values that stress the kernels: zeros of both signs, subnormals, the smallest normal, NaN, infinities, ordinary values. */
+function edgeValues(n: number, seed: string): Float32Array {
+  const random = createRandom(5, seed);
+  const specials = [0, -0, 1e-40, -3e-42, 2 ** -149, MIN_NORMAL_FLOAT32, -MIN_NORMAL_FLOAT32, NaN, Infinity, -Infinity];
+  return Float32Array.from({ length: n }, (_, i) => (i % 3 === 0 ? specials[(i / 3) % specials.length] : random.normal()));
+}
+
+describe('the compiled module', () => {
+  it.skipIf(compiler !== KERNELS_WASM_COMPILER)(`is what kernels.c builds to (needs ${KERNELS_WASM_COMPILER})`, () => {
+    expect(() => execFileSync('bash', [BUILD, '--check'], { encoding: 'utf8', stdio: 'pipe' })).not.toThrow();
+  });
+
+  it('instantiates on the wasm backend memory', () => {
+    tf.setBackend('wasm');
+    expect(nativeKernels(asWasm(tf.backend()))).not.toBeNull();
+  });
+
+  it('writes nothing in the heap but its outputs', () => {
+    tf.setBackend('wasm');
+    const backend = asWasm(tf.backend());
+    const native = nativeKernels(backend)!;
+    for (const n of [1, 2, 3, 4, 5, 7, 9]) {
+      const inputs = [0, 1, 2, 3].map((i) => tf.tensor1d(edgeValues(n, `in ${i} ${n}`)));
+      const outputs = [0, 1, 2].map(() => tf.zeros([n]));
+      const before = heap().slice();
+      const at = (t: tf.Tensor) => address(backend, t as unknown as tf.TensorInfo);
+      native.update_adam(n, at(inputs[0]), at(inputs[1]), at(inputs[2]), at(inputs[3]), at(outputs[0]), at(outputs[1]), at(outputs[2]), 1, 5e-4, 0.9, 0.1, 0.999, 0.001, 1e-8, 1e-3, 0.5, 1);
+      native.flush_subnormals(n, at(inputs[0]), at(outputs[0]));
+      const after = heap();
+      const written = outputs.map((t) => [at(t), at(t) + 4 * n] as const);
+      let changedOutside = 0;
+      for (let i = 0; i < before.length; i++) {
+        if (before[i] !== after[i] && !written.some(([a, b]) => i >= a && i < b)) changedOutside++;
+      }
+      expect(changedOutside, `size ${n}: bytes changed outside the outputs`).toBe(0);
+      tf.dispose([...inputs, ...outputs]);
+    }
+  });
+});
+
+describe('compiled subnormal flush', () => {
+  for (const n of [1, 3, 4, 17, 1000]) {
+    it(`equals the definition to the bit on ${n} values`, () => {
+      tf.setBackend('wasm');
+      const x = edgeValues(n, `flush ${n}`);
+      const expected = new Float32Array(n);
+      flushInto(x, expected);
+      const t = tf.tensor1d(x);
+      const y = flushSubnormals(t);
+      expect(bits(y.dataSync() as Float32Array)).toEqual(bits(expected));
+      tf.dispose([t, y]);
+    });
+  }
+});
+
+describe('compiled MaxPoolGrad (windows that tile the input)', () => {
+  const shapes = [
+    [2, 8, 8, 16],
+    [3, 7, 5, 6],
+    [1, 4, 6, 3],
+    [2, 28, 28, 17],
+  ];
+  const gradOf = (x: tf.Tensor, mix: tf.Tensor) =>
+    tf.grad((a: tf.Tensor) => {
+      const pooled = tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid');
+      return tf.sum(tf.mul(pooled, tf.slice(mix, [0, 0, 0, 0], pooled.shape)));
+    })(x);
+  const on = (backend: 'cpu' | 'wasm', x: Float32Array, mix: Float32Array, shape: number[], compiled = true) => {
+    tf.setBackend(backend);
+    setNativeKernels(compiled);
+    try {
+      return tf.tidy(() => gradOf(tf.tensor(x, shape), tf.tensor(mix, shape)).dataSync() as Float32Array);
+    } finally {
+      setNativeKernels(true);
+    }
+  };
+  for (const shape of shapes) {
+    for (const kind of ['normal', 'ties', 'zeros, subnormals and infinities'] as const) {
+      it(`${shape.join('x')}, ${kind}: equals cpu and the JavaScript kernel to the bit`, () => {
+        const size = shape.reduce((a, b) => a * b, 1);
+        // After a ReLU: many exact zeros; ties pick the first maximum of the window.
+        const x =
+          kind === 'zeros, subnormals and infinities'
+            ? Float32Array.from(edgeValues(size, `pool ${shape}`), (v) => (Number.isNaN(v) ? 0 : v))
+            : randomArray(shape, `pool ${shape} ${kind}`, kind).values;
+        const mix = randomArray(shape, `mix ${shape}`).values;
+        const compiled = on('wasm', x, mix, shape);
+        expect(bits(compiled)).toEqual(bits(on('cpu', x, mix, shape)));
+        expect(bits(compiled)).toEqual(bits(on('wasm', x, mix, shape, false)));
+      });
+    }
+  }
+});
