@@ -21,6 +21,9 @@ export interface NativeKernels {
   update_adadelta: NativeUpdate;
   update_rmsprop: NativeUpdate;
   flush_subnormals(n: number, x: Ptr, out: Ptr): void;
+  batch_norm_forward(x: Ptr, gamma: Ptr, beta: Ptr, M: number, C: number, eps: number, y: Ptr, mean: Ptr, variance: Ptr, invstd: Ptr, scratch: Ptr): void;
+  batch_norm_backward(dy: Ptr, x: Ptr, gamma: Ptr, mean: Ptr, invstd: Ptr, M: number, C: number, dx: Ptr, dgamma: Ptr, dbeta: Ptr, scratch: Ptr): void;
+  conv3x3_same_filter_grad_1ch(x: Ptr, dy: Ptr, dw: Ptr, N: number, H: number, W: number, Co: number, scratch: Ptr): void;
   max_pool_grad_tiled(x: Ptr, dy: Ptr, dx: Ptr, batch: number, H: number, W: number, C: number, OH: number, OW: number, fh: number, fw: number): void;
 }
 

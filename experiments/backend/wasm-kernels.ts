@@ -109,11 +109,28 @@ export function conv2dInputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, info: 
   });
 }
 
-function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+/**
+ * The first layer's case, a 3x3 'same' filter over one input channel: a GEMM with 9 rows is a
+ * poor fit for XNNPACK (2 GFLOP/s), so it runs compiled (native.ts) with the taps in registers.
+ */
+function firstLayerFilterGradient(backend: ReturnType<typeof asWasm>, x: tf.TensorInfo, dy: tf.TensorInfo, info: Conv2DInfo): tf.TensorInfo | null {
+  const native = nativeKernels(backend);
+  const { inChannels, outChannels, filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth, padInfo } = info;
+  const same = padInfo.top === 1 && padInfo.left === 1 && padInfo.bottom === 1 && padInfo.right === 1;
+  if (!native || inChannels !== 1 || filterHeight !== 3 || filterWidth !== 3 || strideHeight !== 1 || strideWidth !== 1) return null;
+  if (dilationHeight !== 1 || dilationWidth !== 1 || !same || outChannels % 4 !== 0) return null;
+  const out = backend.makeOutput([3, 3, 1, outChannels], 'float32');
+  const scratch = backend.makeOutput([18 * outChannels], 'float32');
+  native.conv3x3_same_filter_grad_1ch(address(backend, x), address(backend, dy), address(backend, out), info.batchSize, info.inHeight, info.inWidth, outChannels, address(backend, scratch));
+  backend.disposeData(scratch.dataId);
+  return out;
+}
+
+function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const { x, dy } = args.inputs as { x: tf.Tensor4D; dy: tf.Tensor4D };
   const attrs = args.attrs ?? {};
   const info = convInfo(x.shape, attrs.filterShape as number[], attrs, 'Conv2DBackpropFilter');
-  return conv2dFilterGradient(x, dy, info);
+  return firstLayerFilterGradient(asWasm(args.backend), x, dy, info) ?? conv2dFilterGradient(x, dy, info);
 }
 
 function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }): tf.TensorInfo {

@@ -11,7 +11,8 @@ import { nativeKernels, setNativeKernels } from '../../experiments/backend/nativ
 import { KERNELS_WASM_COMPILER } from '../../experiments/backend/native/kernels-wasm.js';
 import { flushInto, flushSubnormals, MIN_NORMAL_FLOAT32 } from '../../experiments/backend/subnormals.js';
 import { createRandom } from '../../experiments/random.js';
-import { randomArray, setup } from './helpers.js';
+import { batchNormTraining } from '../../experiments/backend/batch-norm.js';
+import { expectClose, randomArray, runOn, setup } from './helpers.js';
 
 vi.setConfig({ testTimeout: 60_000 });
 beforeAll(setup);
@@ -128,4 +129,76 @@ describe('compiled MaxPoolGrad (windows that tile the input)', () => {
       });
     }
   }
+});
+
+describe('compiled first-layer filter gradient (3x3, stride 1, same, one input channel)', () => {
+  const cases = [
+    [6, 28, 28, 16],
+    [2, 5, 7, 4],
+    [3, 1, 6, 8],
+    [2, 4, 1, 12],
+    [1, 2, 2, 4],
+  ];
+  for (const [n, h, w, co] of cases) {
+    for (const kind of ['normal', 'zeros and subnormals'] as const) {
+      it(`${n}x${h}x${w}x1 -> ${co}, ${kind}: equals cpu (and the uncompiled kernel)`, () => {
+        const x = randomArray([n, h, w, 1], `fg x ${n} ${h} ${w}`);
+        if (kind !== 'normal') x.values.forEach((v, i) => (x.values[i] = i % 3 === 0 ? 0 : i % 3 === 1 ? v * 1e-39 : v));
+        const dy = randomArray([n, h, w, co], `fg dy ${n} ${h} ${w} ${co}`);
+        const grad = (xt: tf.Tensor, dyt: tf.Tensor) =>
+          tf.engine().runKernel('Conv2DBackpropFilter', { x: xt, dy: dyt }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 1, co] } as unknown as tf.NamedAttrMap) as tf.Tensor;
+        const expected = runOn('cpu', [x, dy], grad)[0];
+        expectClose(runOn('wasm', [x, dy], grad)[0], expected, 'compiled filter gradient');
+        setNativeKernels(false);
+        try {
+          expectClose(runOn('wasm', [x, dy], grad)[0], expected, 'uncompiled filter gradient');
+        } finally {
+          setNativeKernels(true);
+        }
+      });
+    }
+  }
+});
+
+describe('compiled batch norm (training mode)', () => {
+  const shapes = [
+    [2, 7, 5, 3],
+    [4, 6, 6, 16],
+    [1, 3, 3, 5],
+  ];
+  const EPS = 1e-5;
+  const bnAndGrads = (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, mix: tf.Tensor) => {
+    const bn = batchNormTraining(x as tf.Tensor4D, gamma as tf.Tensor1D, beta as tf.Tensor1D, EPS);
+    const grads = tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(batchNormTraining(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, EPS).y, mix)))([x, gamma, beta]);
+    return [bn.y, bn.mean, bn.variance, ...grads];
+  };
+  for (const shape of shapes) {
+    it(`${shape.join('x')} with a constant channel, a subnormal channel and zeros: equals cpu`, () => {
+      const c = shape[3];
+      const x = randomArray(shape, `bn edge ${shape}`);
+      // Channel 0 constant (variance 0), channel 1 subnormal, every 7th value 0.
+      x.values.forEach((v, i) => (x.values[i] = i % c === 0 ? 2.5 : i % c === 1 ? v * 1e-39 : i % 7 === 0 ? 0 : v));
+      const gamma = randomArray([c], `bn edge gamma ${shape}`);
+      gamma.values[c - 1] = 0;
+      const inputs = [x, gamma, randomArray([c], `bn edge beta ${shape}`), randomArray(shape, `bn edge mix ${shape}`)];
+      const expected = runOn('cpu', inputs, bnAndGrads);
+      const actual = runOn('wasm', inputs, bnAndGrads);
+      expected.forEach((e, i) => expectClose(actual[i], e, `output ${i}`));
+    });
+  }
+
+  it('leaves no tensor or wasm buffer behind', () => {
+    tf.setBackend('wasm');
+    const x = tf.randomNormal([4, 6, 6, 8]);
+    const g = tf.ones([8]);
+    const b = tf.zeros([8]);
+    const once = () => tf.tidy(() => tf.grads((a: tf.Tensor) => batchNormTraining(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, EPS).y.square().sum())([x]));
+    tf.dispose(once());
+    const tensors = tf.memory().numTensors;
+    const buffers = tf.backend().numDataIds();
+    for (let i = 0; i < 5; i++) tf.dispose(once());
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(tf.backend().numDataIds()).toBe(buffers);
+    tf.dispose([x, g, b]);
+  });
 });

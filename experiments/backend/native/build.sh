@@ -12,8 +12,9 @@ done
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 version="$(clang --version | head -n 1)"
-# -ffp-contract=off: no fused multiply-adds, every step rounded as in the op-by-op rules.
-clang --target=wasm32 -O3 -msimd128 -nostdlib -ffp-contract=off -Wall -Wextra -Werror \
+# -ffp-contract=off: no fused multiply-adds, every step rounded as in the op-by-op rules;
+# -fno-builtin: no calls to memset and friends (there is no libc).
+clang --target=wasm32 -O3 -msimd128 -nostdlib -fno-builtin -ffp-contract=off -Wall -Wextra -Werror \
   -Wl,--no-entry -Wl,--import-memory -Wl,--strip-all -o "$tmp/kernels.wasm" "$here/kernels.c"
 sections="$(llvm-objdump -h "$tmp/kernels.wasm" | awk '$1 ~ /^[0-9]+$/ {print $2}' | tr '\n' ' ')"
 if [ "$sections" != "TYPE IMPORT FUNCTION TABLE GLOBAL EXPORT CODE " ]; then

@@ -199,3 +199,190 @@ void max_pool_grad_tiled(const f32 *x, const f32 *dy, f32 *dx, u32 batch, u32 H,
     }
   }
 }
+
+// ---- Batch normalisation in training mode (batch statistics), NHWC as M rows of C channels ----
+// Per-channel sums are accumulated in float64 (more exact than the float32 sums they replace) in
+// blocks of 4 channels; the per-channel constants go through `scratch` (heap memory the caller
+// owns) so that the element passes read them as vectors.
+
+static inline v128_t low_f64(v128_t v) { return wasm_f64x2_promote_low_f32x4(v); }
+static inline v128_t high_f64(v128_t v) { return wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1)); }
+
+// sum[c] = sum over rows of x[m, c] (mode 0), of (x - mean[c])^2 (mode 1), or with dy given:
+// sum[c] = sum of dy and sum2[c] = sum of dy * (x - mean[c]) (mode 2). Results in double, returned
+// rounded to float32 after dividing by `divisor`.
+static void channel_sums(int mode, const f32 *x, const f32 *dy, const f32 *mean, u32 M, u32 C, double divisor, f32 *sum,
+                         f32 *sum2) {
+  u32 c = 0;
+  for (; c + 4 <= C; c += 4) {
+    v128_t a0 = wasm_f64x2_splat(0), a1 = wasm_f64x2_splat(0), b0 = wasm_f64x2_splat(0), b1 = wasm_f64x2_splat(0);
+    v128_t m0 = wasm_f64x2_splat(0), m1 = wasm_f64x2_splat(0);
+    if (mode != 0) {
+      const v128_t mv = wasm_v128_load(mean + c);
+      m0 = low_f64(mv);
+      m1 = high_f64(mv);
+    }
+    for (u32 r = 0; r < M; r++) {
+      const v128_t xv = wasm_v128_load(x + r * C + c);
+      v128_t x0 = low_f64(xv), x1 = high_f64(xv);
+      if (mode == 0) {
+        a0 = wasm_f64x2_add(a0, x0);
+        a1 = wasm_f64x2_add(a1, x1);
+      } else if (mode == 1) {
+        x0 = wasm_f64x2_sub(x0, m0);
+        x1 = wasm_f64x2_sub(x1, m1);
+        a0 = wasm_f64x2_add(a0, wasm_f64x2_mul(x0, x0));
+        a1 = wasm_f64x2_add(a1, wasm_f64x2_mul(x1, x1));
+      } else {
+        const v128_t gv = wasm_v128_load(dy + r * C + c);
+        const v128_t g0 = low_f64(gv), g1 = high_f64(gv);
+        a0 = wasm_f64x2_add(a0, g0);
+        a1 = wasm_f64x2_add(a1, g1);
+        b0 = wasm_f64x2_add(b0, wasm_f64x2_mul(g0, wasm_f64x2_sub(x0, m0)));
+        b1 = wasm_f64x2_add(b1, wasm_f64x2_mul(g1, wasm_f64x2_sub(x1, m1)));
+      }
+    }
+    sum[c] = (f32)(wasm_f64x2_extract_lane(a0, 0) / divisor);
+    sum[c + 1] = (f32)(wasm_f64x2_extract_lane(a0, 1) / divisor);
+    sum[c + 2] = (f32)(wasm_f64x2_extract_lane(a1, 0) / divisor);
+    sum[c + 3] = (f32)(wasm_f64x2_extract_lane(a1, 1) / divisor);
+    if (mode == 2) {
+      sum2[c] = (f32)(wasm_f64x2_extract_lane(b0, 0) / divisor);
+      sum2[c + 1] = (f32)(wasm_f64x2_extract_lane(b0, 1) / divisor);
+      sum2[c + 2] = (f32)(wasm_f64x2_extract_lane(b1, 0) / divisor);
+      sum2[c + 3] = (f32)(wasm_f64x2_extract_lane(b1, 1) / divisor);
+    }
+  }
+  for (; c < C; c++) {
+    double a = 0, b = 0;
+    const double m = mode != 0 ? (double)mean[c] : 0.0;
+    for (u32 r = 0; r < M; r++) {
+      const double xv = (double)x[r * C + c] - m;
+      if (mode == 0) a += xv;
+      else if (mode == 1) a += xv * xv;
+      else {
+        const double g = (double)dy[r * C + c];
+        a += g;
+        b += g * xv;
+      }
+    }
+    sum[c] = (f32)(a / divisor);
+    if (mode == 2) sum2[c] = (f32)(b / divisor);
+  }
+}
+
+// out[r, c] = x[r, c] * k1[c] + k2[c] (n2 == 0), or dy * k1 + (x - mean) * k2 + k3 (the gradient).
+static void channel_affine(const f32 *x, const f32 *dy, const f32 *mean, const f32 *k1, const f32 *k2, const f32 *k3, u32 M,
+                           u32 C, f32 *out) {
+  for (u32 r = 0; r < M; r++) {
+    for (u32 c = 0; c < C; c += 4) {
+      const u32 left = C - c;
+      const v128_t xv = load(x + r * C, c, left);
+      v128_t o;
+      if (dy) {
+        o = ADD(ADD(MUL(load(dy + r * C, c, left), load(k1, c, left)), MUL(SUB(xv, load(mean, c, left)), load(k2, c, left))),
+                load(k3, c, left));
+      } else {
+        o = ADD(MUL(xv, load(k1, c, left)), load(k2, c, left));
+      }
+      store(out + r * C, c, left, o);
+    }
+  }
+}
+
+// y = gamma (x - mean) / sqrt(var + eps) + beta with the batch's mean and biased variance; writes
+// mean, var and invstd = 1 / sqrt(var + eps). scratch: 2C floats.
+EXPORT(batch_norm_forward)
+void batch_norm_forward(const f32 *x, const f32 *gamma, const f32 *beta, u32 M, u32 C, f32 eps, f32 *y, f32 *mean, f32 *var,
+                        f32 *invstd, f32 *scratch) {
+  channel_sums(0, x, 0, 0, M, C, (double)M, mean, 0);
+  channel_sums(1, x, 0, mean, M, C, (double)M, var, 0);
+  f32 *scale = scratch, *shift = scratch + C;
+  for (u32 c = 0; c < C; c++) {
+    invstd[c] = 1.0f / __builtin_sqrtf(var[c] + eps);
+    scale[c] = gamma[c] * invstd[c];
+    shift[c] = beta[c] - mean[c] * scale[c];
+  }
+  channel_affine(x, 0, 0, scale, shift, 0, M, C, y);
+}
+
+// dx = gamma invstd / M (M dy - sum(dy) - xhat sum(dy xhat)), dgamma = sum(dy xhat), dbeta = sum(dy),
+// with xhat = (x - mean) invstd. scratch: 3C floats.
+EXPORT(batch_norm_backward)
+void batch_norm_backward(const f32 *dy, const f32 *x, const f32 *gamma, const f32 *mean, const f32 *invstd, u32 M, u32 C,
+                         f32 *dx, f32 *dgamma, f32 *dbeta, f32 *scratch) {
+  channel_sums(2, x, dy, mean, M, C, 1.0, dbeta, dgamma);
+  f32 *k1 = scratch, *k2 = scratch + C, *k3 = scratch + 2 * C;
+  const f32 n = (f32)M;
+  for (u32 c = 0; c < C; c++) {
+    dgamma[c] = dgamma[c] * invstd[c];
+    k1[c] = gamma[c] * invstd[c];
+    k2[c] = -(k1[c] * invstd[c] * dgamma[c]) / n;
+    k3[c] = -(k1[c] * dbeta[c]) / n;
+  }
+  channel_affine(x, dy, mean, k1, k2, k3, M, C, dx);
+}
+
+// ---- Filter gradient of a 3x3, stride 1, 'same' convolution of a 1-channel input (the first layer) ----
+// dw[kh, kw, 0, co] = sum over n, oh, ow of x[n, oh + kh - 1, ow + kw - 1] * dy[n, oh, ow, co]
+// (x is 0 outside the image). Four output channels per pass with the nine taps in registers,
+// float32 sums per image added into float64 totals (scratch: 18 * Co floats as 9 * Co doubles).
+
+#define TAP(acc, xv, d) acc = ADD(acc, MUL(SPLAT(xv), d))
+
+// One input row ih against the output row: taps kw = 0, 1, 2 of kernel row kh go to A0, A1, A2.
+#define KERNEL_ROW(A0, A1, A2)                                    \
+  {                                                               \
+    const f32 *xr = x + (n * H + ih) * W;                         \
+    v128_t dv = wasm_v128_load(dyr + cb);                         \
+    TAP(A1, xr[0], dv);                                           \
+    if (W > 1) {                                                  \
+      TAP(A2, xr[1], dv);                                         \
+      for (u32 ow = 1; ow + 1 < W; ow++) {                        \
+        dv = wasm_v128_load(dyr + ow * Co + cb);                  \
+        TAP(A0, xr[ow - 1], dv);                                  \
+        TAP(A1, xr[ow], dv);                                      \
+        TAP(A2, xr[ow + 1], dv);                                  \
+      }                                                           \
+      dv = wasm_v128_load(dyr + (W - 1) * Co + cb);               \
+      TAP(A0, xr[W - 2], dv);                                     \
+      TAP(A1, xr[W - 1], dv);                                     \
+    }                                                             \
+  }
+
+#define ADD_TOTAL(t, acc)                                                                      \
+  {                                                                                            \
+    double *tp = total + (t) * Co + cb;                                                        \
+    wasm_v128_store(tp, wasm_f64x2_add(wasm_v128_load(tp), low_f64(acc)));                     \
+    wasm_v128_store(tp + 2, wasm_f64x2_add(wasm_v128_load(tp + 2), high_f64(acc)));            \
+  }
+
+EXPORT(conv3x3_same_filter_grad_1ch)
+void conv3x3_same_filter_grad_1ch(const f32 *x, const f32 *dy, f32 *dw, u32 N, u32 H, u32 W, u32 Co, f32 *scratch) {
+  double *total = (double *)scratch;
+  for (u32 i = 0; i < 9 * Co; i++) total[i] = 0;
+  for (u32 cb = 0; cb + 4 <= Co; cb += 4) {
+    for (u32 n = 0; n < N; n++) {
+      v128_t a00 = SPLAT(0), a01 = SPLAT(0), a02 = SPLAT(0), a10 = SPLAT(0), a11 = SPLAT(0), a12 = SPLAT(0);
+      v128_t a20 = SPLAT(0), a21 = SPLAT(0), a22 = SPLAT(0);
+      for (u32 oh = 0; oh < H; oh++) {
+        const f32 *dyr = dy + (n * H + oh) * W * Co;
+        u32 ih;
+        if (oh >= 1) {
+          ih = oh - 1;
+          KERNEL_ROW(a00, a01, a02)
+        }
+        ih = oh;
+        KERNEL_ROW(a10, a11, a12)
+        if (oh + 1 < H) {
+          ih = oh + 1;
+          KERNEL_ROW(a20, a21, a22)
+        }
+      }
+      ADD_TOTAL(0, a00) ADD_TOTAL(1, a01) ADD_TOTAL(2, a02)
+      ADD_TOTAL(3, a10) ADD_TOTAL(4, a11) ADD_TOTAL(5, a12)
+      ADD_TOTAL(6, a20) ADD_TOTAL(7, a21) ADD_TOTAL(8, a22)
+    }
+  }
+  for (u32 i = 0; i < 9 * Co; i++) dw[i] = (f32)total[i];
+}
