@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 export interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   disposeData(dataId: object, force?: boolean): boolean;
+  incRef(dataId: object): void;
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   /** The Emscripten module; `asm.memory` is the heap's WebAssembly.Memory. */

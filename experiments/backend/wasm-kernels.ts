@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
 import { address, asWasm, f32 } from './heap.js';
-import { nativeKernels } from './native.js';
+import { nativeKernels, nativeKernelsEnabled } from './native.js';
 
 type Conv2DInfo = backend_util.Conv2DInfo;
 
@@ -244,14 +244,33 @@ function nonOverlappingMaxPoolGrad(
   }
 }
 
+/**
+ * Identity (tf.clone, and the engine's copy of every tensor a gradient saves: ~80 per BasicNet
+ * step) shares the input's buffer, as the cpu backend and the wasm Reshape do, instead of copying
+ * it: tensors are immutable and no kernel writes into its inputs. With the compiled kernels turned
+ * off (native.ts) it copies, as the stock kernel does.
+ */
+function identity(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo {
+  const x = args.inputs.x as tf.TensorInfo;
+  const backend = asWasm(args.backend);
+  if (x.dtype !== 'string' && nativeKernelsEnabled()) {
+    backend.incRef(x.dataId);
+    return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+  }
+  const stockIdentity = stock.get('Identity');
+  if (!stockIdentity) throw new Error('the stock wasm Identity kernel was not registered before ours');
+  return stockIdentity.kernelFunc(args as Parameters<KernelFunc>[0]) as tf.TensorInfo;
+}
+
 /** Kernels this module registers for the wasm backend, in registration order. */
-export const WASM_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad'] as const;
+export const WASM_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Identity'] as const;
 
 type KernelFunc = tf.KernelConfig['kernelFunc'];
 const ours: Array<[string, KernelFunc]> = [
   ['Conv2DBackpropFilter', conv2DBackpropFilter as unknown as KernelFunc],
   ['Conv2DBackpropInput', conv2DBackpropInput as unknown as KernelFunc],
   ['MaxPoolGrad', maxPoolGrad as unknown as KernelFunc],
+  ['Identity', identity as unknown as KernelFunc],
 ];
 
 /** The stock kernels we replaced, to restore them (the benchmark compares both). */
