@@ -1,10 +1,11 @@
 // Batch normalisation in training mode (batch statistics), the op every Conv-BN block uses,
-// with its gradient written out (tf.customGrad). On wasm each direction is one compiled kernel
-// (native/kernels.c: float64 channel sums, then one element pass); elsewhere a handful of ops.
+// with its gradient written out (tf.customGrad). On wasm with the reordering kernels on
+// (native.ts: setReorderingKernels) each direction is one compiled kernel (native/kernels.c:
+// float64 channel sums, then one element pass); otherwise a handful of ops.
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNormGrad, channelAffine, channelMoments } from './channel-ops.js';
 import { address, asWasm } from './heap.js';
-import { nativeKernels } from './native.js';
+import { nativeKernels, reorderingKernelsEnabled } from './native.js';
 
 export interface BatchNormTraining {
   y: tf.Tensor4D;
@@ -54,7 +55,7 @@ function compiledHere(): boolean {
     tf.registerKernel({ kernelName: BATCH_NORM_FORWARD_KERNEL, backendName: 'wasm', kernelFunc: wasmForward as unknown as tf.KernelFunc });
     tf.registerKernel({ kernelName: BATCH_NORM_BACKWARD_KERNEL, backendName: 'wasm', kernelFunc: wasmBackward as unknown as tf.KernelFunc });
   }
-  return tf.getBackend() === 'wasm' && nativeKernels(asWasm(tf.backend())) !== null;
+  return reorderingKernelsEnabled() && tf.getBackend() === 'wasm' && nativeKernels(asWasm(tf.backend())) !== null;
 }
 
 /**

@@ -73,3 +73,21 @@ export function setNativeKernels(enabled: boolean): void {
 export function nativeKernelsEnabled(): boolean {
   return !disabled;
 }
+
+let reordering = false;
+
+/**
+ * The compiled batch norm and first-layer filter gradient sum in another order than the kernels
+ * they replace (batch norm in float64), so a run with them differs from the records' engine to
+ * float32 rounding, which training amplifies (same dead filters, loss curves apart by ~1 % in
+ * 40-iteration means). They are off by default, so that the engine's numbers stay those of the
+ * committed records (every other compiled kernel is exact); on (true) for speed where that
+ * does not matter.
+ */
+export function setReorderingKernels(enabled: boolean): void {
+  reordering = enabled;
+}
+
+export function reorderingKernelsEnabled(): boolean {
+  return reordering;
+}

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
 import { address, asWasm, f32 } from './heap.js';
-import { nativeKernels, nativeKernelsEnabled } from './native.js';
+import { nativeKernels, nativeKernelsEnabled, reorderingKernelsEnabled } from './native.js';
 
 type Conv2DInfo = backend_util.Conv2DInfo;
 
@@ -114,7 +114,8 @@ export function conv2dInputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, info: 
  * poor fit for XNNPACK (2 GFLOP/s), so it runs compiled (native.ts) with the taps in registers.
  */
 function firstLayerFilterGradient(backend: ReturnType<typeof asWasm>, x: tf.TensorInfo, dy: tf.TensorInfo, info: Conv2DInfo): tf.TensorInfo | null {
-  const native = nativeKernels(backend);
+  // It sums the taps in another order than the stock kernel: only with the reordering kernels on (native.ts).
+  const native = reorderingKernelsEnabled() ? nativeKernels(backend) : null;
   const { inChannels, outChannels, filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth, padInfo } = info;
   const same = padInfo.top === 1 && padInfo.left === 1 && padInfo.bottom === 1 && padInfo.right === 1;
   if (!native || inChannels !== 1 || filterHeight !== 3 || filterWidth !== 3 || strideHeight !== 1 || strideWidth !== 1) return null;

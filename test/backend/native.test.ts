@@ -5,9 +5,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { address, asWasm } from '../../experiments/backend/heap.js';
-import { nativeKernels, setNativeKernels } from '../../experiments/backend/native.js';
+import { nativeKernels, setNativeKernels, setReorderingKernels } from '../../experiments/backend/native.js';
 import { KERNELS_WASM_COMPILER } from '../../experiments/backend/native/kernels-wasm.js';
 import { flushInto, flushSubnormals, MIN_NORMAL_FLOAT32 } from '../../experiments/backend/subnormals.js';
 import { createRandom } from '../../experiments/random.js';
@@ -132,6 +132,9 @@ describe('compiled MaxPoolGrad (windows that tile the input)', () => {
 });
 
 describe('compiled first-layer filter gradient (3x3, stride 1, same, one input channel)', () => {
+  // A reordering kernel: off in the engine by default (native.ts), on for these tests.
+  beforeAll(() => setReorderingKernels(true));
+  afterAll(() => setReorderingKernels(false));
   const cases = [
     [6, 28, 28, 16],
     [2, 5, 7, 4],
@@ -161,6 +164,8 @@ describe('compiled first-layer filter gradient (3x3, stride 1, same, one input c
 });
 
 describe('compiled batch norm (training mode)', () => {
+  beforeAll(() => setReorderingKernels(true));
+  afterAll(() => setReorderingKernels(false));
   const shapes = [
     [2, 7, 5, 3],
     [4, 6, 6, 16],
