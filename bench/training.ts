@@ -1,9 +1,11 @@
 // Training-speed benchmark (npm run bench; not a test): BasicNet width 16, 28x28x1. Prints images/s
 // of a fresh and of a dying network (the state of a real run trained without the subnormal flush,
-// bench/dying-state.ts) at batch 32 and 64, with today's (op-by-op) update and without the flush
-// next to the fused update with the flush, all in one run; then per backend and kernel path, our
-// wasm kernels against the stock ones, each kernel's share of the step, two processes against
-// one, and the cost of the checkpoint measurements as a share of a full-scale run.
+// bench/dying-state.ts) at batch 32 and 64 for three engines, all in one run and interleaved
+// (A B C A B C ...) so that a busy machine slows them alike: before the flush (op-by-op update,
+// JavaScript kernels), the previous engine (the same + the flush) and the current one (compiled
+// wasm kernels: fused update, batch norm, first-layer filter gradient, MaxPoolGrad; + the flush).
+// Then per backend and kernel path, our wasm kernels against the stock ones, each kernel's share
+// of the step, two processes against one, and the checkpoint cost as a share of a full-scale run.
 //   npm run bench -- [--json FILE] [--steps N] [--cpu-steps N] [--no-cpu] [--no-parallel] [--no-dying]
 import * as tf from '@tensorflow/tfjs-core';
 import { spawn } from 'node:child_process';
@@ -13,6 +15,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { initBackend, BackendUnavailableError, type BackendInfo } from '../experiments/backend/resolve.js';
 import { registerWasmKernels, useStockWasmKernels } from '../experiments/backend/wasm-kernels.js';
+import { setNativeKernels, setReorderingKernels } from '../experiments/backend/native.js';
 import { resolveConfig, type RunConfig } from '../experiments/config.js';
 import { basicNetSpec, blockSizes, buildNetwork, disposeNetwork, initialWeights, trainables, type Network } from '../experiments/model.js';
 import { createOptimizer, type Optimizer } from '../experiments/optimizers.js';
@@ -46,13 +49,14 @@ function parseArgs(argv: string[]): Options {
   const program = new Command('bench')
     .description(
       'Training speed of BasicNet (width 16, 28x28x1): a fresh and a dying network (a real run\'s state with subnormal ' +
-        'parameters and slots) at batch 32 and 64, today\'s op-by-op update without the flush next to the fused update with ' +
-        'the flush, in one run; then images/s per backend and kernel path, our wasm kernels against the stock ones, each ' +
+        'parameters and slots) at batch 32 and 64 for the engine before the flush, the previous engine (op-by-op update and ' +
+        'JavaScript kernels, with the flush) and the current one (compiled wasm kernels, with the flush), timed interleaved in ' +
+        'one run, with their ratios; then images/s per backend and kernel path, our wasm kernels against the stock ones, each ' +
         'kernel\'s share of the step, two processes against one, and the checkpoint cost as a share of a full-scale run.',
     )
     .option('--json <file>', 'also write the results as JSON (one object per backend and path)')
     .option('--steps <n>', 'timed training steps per wasm path', count('--steps'), 24)
-    .option('--rounds <n>', 'the fresh/dying grid is timed in this many interleaved rounds (the machine may be busy)', count('--rounds'), 3)
+    .option('--rounds <n>', 'the fresh/dying grid is timed in this many interleaved rounds (the machine may be busy)', count('--rounds'), 8)
     .option('--cpu-steps <n>', 'timed steps on the (very slow) cpu backend', count('--cpu-steps'), 1)
     .option('--stock-steps <n>', 'timed steps with the stock wasm kernels', count('--stock-steps'), 3)
     .option('--no-cpu', 'skip the cpu backend')
@@ -85,16 +89,23 @@ function benchConfig(batchSize = BATCH): RunConfig {
   });
 }
 
-/** How a trainer updates: the fused kernel or today's op-by-op rules, with or without the subnormal flush. */
+/**
+ * An engine: the fused update or the op-by-op rules, with or without the subnormal flush, with
+ * the compiled kernels (experiments/backend/native.ts) or the JavaScript and stock-op ones they replaced.
+ */
 interface EngineVariant {
   label: string;
   fusedUpdates: boolean;
   flushSubnormals: boolean;
+  compiledKernels: boolean;
+  /** Also the compiled batch norm and first-layer filter gradient, which sum in another order (off in the engine by default). */
+  reorderingKernels: boolean;
 }
 
-const TODAY: EngineVariant = { label: "today's update (op by op), no flush", fusedUpdates: false, flushSubnormals: false };
-const FLUSH_ONLY: EngineVariant = { label: "today's update (op by op) + flush", fusedUpdates: false, flushSubnormals: true };
-const FUSED: EngineVariant = { label: 'fused update + flush', fusedUpdates: true, flushSubnormals: true };
+const BEFORE_FLUSH: EngineVariant = { label: 'before the flush (op-by-op update, JS kernels, no flush)', fusedUpdates: false, flushSubnormals: false, compiledKernels: false, reorderingKernels: false };
+const PREVIOUS: EngineVariant = { label: 'previous engine (op-by-op update, JS kernels, flush)', fusedUpdates: false, flushSubnormals: true, compiledKernels: false, reorderingKernels: false };
+const COMPILED: EngineVariant = { label: 'compiled kernels (fused update, flush)', fusedUpdates: true, flushSubnormals: true, compiledKernels: true, reorderingKernels: false };
+const REORDERED: EngineVariant = { label: 'compiled kernels + reordering ones (batch norm, first-layer filter gradient)', fusedUpdates: true, flushSubnormals: true, compiledKernels: true, reorderingKernels: true };
 
 interface TrainerOptions {
   config: RunConfig;
@@ -112,7 +123,7 @@ interface Trainer {
 }
 
 /** The project's training step on one fixed random batch (speed does not depend on the values). */
-function makeTrainer(options: TrainerOptions = { config: benchConfig(), variant: FUSED }): Trainer {
+function makeTrainer(options: TrainerOptions = { config: benchConfig(), variant: COMPILED }): Trainer {
   const { config, variant } = options;
   const batch = config.training.batchSize;
   const spec = basicNetSpec(config, SHAPE, CLASSES);
@@ -126,7 +137,16 @@ function makeTrainer(options: TrainerOptions = { config: benchConfig(), variant:
     net,
     optimizer,
     batch,
-    step: () => void trainStep(net, optimizer, x, y, lr),
+    step: () => {
+      setNativeKernels(variant.compiledKernels);
+      setReorderingKernels(variant.reorderingKernels);
+      try {
+        trainStep(net, optimizer, x, y, lr);
+      } finally {
+        setNativeKernels(true);
+        setReorderingKernels(false);
+      }
+    },
     dispose: () => {
       optimizer.dispose();
       disposeNetwork(net);
@@ -181,11 +201,11 @@ function speedGrid(state: DyingState | null, steps: number, rounds: number): Spe
     cells.push({ network, optimizer, batch: config.training.batchSize, variant, trainer, ms: 0, cpuMs: 0, steps: 0, subnormalsBefore: totalSubnormals(trainer) });
   };
   for (const batch of [32, 64]) {
-    for (const variant of [TODAY, FLUSH_ONLY, FUSED]) {
+    for (const variant of [BEFORE_FLUSH, PREVIOUS, COMPILED]) {
       add('fresh', 'rmsprop 1e-3 + l2 5e-4', dyingRunConfig(batch), variant);
       if (state) add('dying', 'rmsprop 1e-3 + l2 5e-4', dyingRunConfig(batch), variant);
     }
-    for (const variant of [TODAY, FUSED]) add('fresh', 'adam 1e-3 + l2 5e-4', benchConfig(batch), variant);
+    for (const variant of [PREVIOUS, COMPILED, REORDERED]) add('fresh', 'adam 1e-3 + l2 5e-4', benchConfig(batch), variant);
   }
   try {
     for (const c of cells) c.trainer.step(); // warm-up (kernels compiled, slots allocated)
@@ -215,6 +235,7 @@ function speedGrid(state: DyingState | null, steps: number, rounds: number): Spe
         optimizer: c.optimizer,
         fusedUpdates: c.variant.fusedUpdates,
         flushSubnormals: c.variant.flushSubnormals,
+        compiledKernels: c.variant.compiledKernels,
         subnormalsBefore: c.subnormalsBefore,
         // Without the flush the dying state must still be subnormal after the timed steps.
         subnormalsAfter: totalSubnormals(c.trainer),
@@ -358,7 +379,7 @@ async function checkpointCost(stepMsBatch32: number): Promise<Record<string, unk
     labels: Int32Array.from({ length: probeSize }, () => random.int(CLASSES)),
     count: probeSize,
   };
-  const trainer = makeTrainer({ config, variant: FUSED });
+  const trainer = makeTrainer({ config, variant: COMPILED });
   const once = () => {
     const onProbe = measure.evaluate(trainer.net, source, { filters: true });
     measure.layerMeasurements(trainer.net, onProbe, config.thresholds);
@@ -445,15 +466,15 @@ function loadDying(notes: string[]): DyingState | null {
 
 function printGrid(grid: SpeedResult[]): void {
   const find = (network: string, optimizer: string, batch: number, variant: EngineVariant) =>
-    grid.find((r) => r.network === network && r.optimizer === optimizer && r.batch === batch && r.fusedUpdates === variant.fusedUpdates && r.flushSubnormals === variant.flushSubnormals);
+    grid.find((r) => r.network === network && r.optimizer === optimizer && r.batch === batch && r.fusedUpdates === variant.fusedUpdates && r.flushSubnormals === variant.flushSubnormals && r.compiledKernels === variant.compiledKernels);
   const rate = (r: SpeedResult) => `${fmt(r.imagesPerSecond)} (${fmt(r.imagesPerCpuSecond as number)})`;
   const cpuRatio = (a: SpeedResult, b: SpeedResult) => `${fmt(a.imagesPerSecond / b.imagesPerSecond, 2)}x (${fmt((a.imagesPerCpuSecond as number) / (b.imagesPerCpuSecond as number), 2)}x)`;
   console.log('img/s by wall clock (in brackets: per CPU second of this process, which other processes do not stretch)\n');
-  const rows: string[][] = [['network', 'optimizer', 'batch', 'today, no flush', 'today + flush', 'fused + flush', 'after/before', 'subnormals (no flush, after)']];
+  const rows: string[][] = [['network', 'optimizer', 'batch', 'before the flush', 'previous engine', 'compiled kernels', 'compiled/previous', 'compiled/before', 'subnormals (no flush, after)']];
   for (const r of grid) {
-    if (r.fusedUpdates !== true) continue;
-    const before = find(r.network as string, r.optimizer as string, r.batch, TODAY);
-    const flushOnly = find(r.network as string, r.optimizer as string, r.batch, FLUSH_ONLY);
+    if (r.compiledKernels !== true) continue;
+    const before = find(r.network as string, r.optimizer as string, r.batch, BEFORE_FLUSH);
+    const flushOnly = find(r.network as string, r.optimizer as string, r.batch, PREVIOUS);
     rows.push([
       r.network as string,
       r.optimizer as string,
@@ -461,6 +482,7 @@ function printGrid(grid: SpeedResult[]): void {
       before ? rate(before) : '-',
       flushOnly ? rate(flushOnly) : '-',
       rate(r),
+      flushOnly ? cpuRatio(r, flushOnly) : '-',
       before ? cpuRatio(r, before) : '-',
       before ? String(before.subnormalsAfter) : '-',
     ]);
@@ -468,12 +490,23 @@ function printGrid(grid: SpeedResult[]): void {
   printTable(rows);
   const optimizer = 'rmsprop 1e-3 + l2 5e-4';
   for (const batch of [32, 64]) {
-    const parts = [TODAY, FUSED].map((v) => {
+    const parts = [BEFORE_FLUSH, PREVIOUS, COMPILED].map((v) => {
       const fresh = find('fresh', optimizer, batch, v);
       const dying = find('dying', optimizer, batch, v);
       return fresh && dying ? `${v.label}: ${cpuRatio(dying, fresh)}` : null;
     });
     if (parts.every(Boolean)) console.log(`dying / fresh, batch ${batch}: ${parts.join('; ')}`);
+  }
+  for (const batch of [32, 64]) {
+    const previous = find('fresh', 'adam 1e-3 + l2 5e-4', batch, PREVIOUS);
+    const compiled = find('fresh', 'adam 1e-3 + l2 5e-4', batch, COMPILED);
+    const reordered = find('fresh', 'adam 1e-3 + l2 5e-4', batch, REORDERED);
+    if (previous && compiled) {
+      console.log(
+        `fresh network, Adam + L2, batch ${batch}: compiled kernels ${rate(compiled)} img/s vs previous engine ${rate(previous)}: ${cpuRatio(compiled, previous)}` +
+          (reordered ? `; with the reordering kernels ${rate(reordered)} img/s: ${cpuRatio(reordered, previous)}` : ''),
+      );
+    }
   }
 }
 
@@ -533,7 +566,7 @@ async function main(): Promise<void> {
   }
 
   const main32 = grid.find((r) => r.network === 'fresh' && String(r.optimizer).startsWith('adam') && r.batch === 32 && r.fusedUpdates === true);
-  const stepMs32 = main32 ? main32.stepMs : timeSteps(makeTrainer({ config: benchConfig(32), variant: FUSED }), 2, o.steps).stepMs;
+  const stepMs32 = main32 ? main32.stepMs : timeSteps(makeTrainer({ config: benchConfig(32), variant: COMPILED }), 2, o.steps).stepMs;
   const checkpoint = await checkpointCost(stepMs32);
 
   const where = `${os.cpus()[0]?.model ?? 'cpu'} (${os.cpus().length} cores), node ${process.version}`;

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { RunConfig, ResolvedOptimizer } from './config.js';
 import type { Trainable } from './model.js';
 import { flushSubnormals } from './backend/subnormals.js';
-import { fusedUpdate, fusedUpdatesAvailable, RULE_SLOTS } from './backend/fused-updates.js';
+import { compiledFusedUpdatesAvailable, fusedUpdate, fusedUpdatesAvailable, RULE_SLOTS } from './backend/fused-updates.js';
 
 interface Slots {
   [slot: string]: tf.Variable;
@@ -108,10 +108,11 @@ export interface Optimizer {
  * before the update, as AdamW does; both only on the configured parameter groups. Unless told
  * not to, every update then flushes subnormal values of the parameters and slots to zero (what a
  * native framework gets from the CPU's flush-to-zero mode): they are 25 orders of magnitude below
- * both dead thresholds, and wasm arithmetic on them is ~100x slower. With `fusedUpdates: true`
- * (wasm and cpu) each variable is updated by one fused kernel that gives the op-by-op rules above
- * to the bit. It is off by default: as a JavaScript loop (float32 rounding at every step, which
- * keeps it exact) it measured no faster than the ops it replaces (npm run bench times both).
+ * both dead thresholds, and wasm arithmetic on them is ~100x slower. With `fusedUpdates` (wasm
+ * and cpu) each variable is updated by one fused kernel that gives the op-by-op rules above to the
+ * bit. It is on by default where it runs as compiled code (wasm, backend/native.ts) and off
+ * elsewhere, where it is a JavaScript loop no faster than the ops (npm run bench times both);
+ * `fusedUpdates: false` keeps the op-by-op path.
  */
 export function createOptimizer(
   config: RunConfig,
@@ -119,7 +120,7 @@ export function createOptimizer(
   options: { flushSubnormals?: boolean; fusedUpdates?: boolean } = {},
 ): Optimizer {
   const flush = options.flushSubnormals ?? true;
-  const fused = (options.fusedUpdates ?? false) && fusedUpdatesAvailable();
+  const fused = (options.fusedUpdates ?? compiledFusedUpdatesAvailable()) && fusedUpdatesAvailable();
   const h = config.optimizer;
   const rule = RULES[h.name];
   const { kind, strength, appliesTo } = config.regularization;

@@ -1,12 +1,61 @@
 // Batch normalisation in training mode (batch statistics), the op every Conv-BN block uses,
-// with its gradient written out (tf.customGrad): a handful of fast ops instead of autodiff's dozens.
+// with its gradient written out (tf.customGrad). On wasm with the reordering kernels on
+// (native.ts: setReorderingKernels) each direction is one compiled kernel (native/kernels.c:
+// float64 channel sums, then one element pass); otherwise a handful of ops.
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNormGrad, channelAffine, channelMoments } from './channel-ops.js';
+import { address, asWasm } from './heap.js';
+import { nativeKernels, reorderingKernelsEnabled } from './native.js';
 
 export interface BatchNormTraining {
   y: tf.Tensor4D;
   mean: tf.Tensor1D;
   variance: tf.Tensor1D;
+}
+
+export const BATCH_NORM_FORWARD_KERNEL = 'ProjectBatchNormTraining';
+export const BATCH_NORM_BACKWARD_KERNEL = 'ProjectBatchNormTrainingGrad';
+
+type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
+
+function rowsAndChannels(x: tf.TensorInfo): [number, number] {
+  const c = x.shape[x.shape.length - 1];
+  return [x.shape.reduce((a, b) => a * b, 1) / c, c];
+}
+
+function wasmForward({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInfo[] {
+  const backend = asWasm(b);
+  const { x, gamma, beta } = inputs as { x: tf.TensorInfo; gamma: tf.TensorInfo; beta: tf.TensorInfo };
+  const [m, c] = rowsAndChannels(x);
+  const outs = [backend.makeOutput([...x.shape], 'float32'), ...[0, 1, 2].map(() => backend.makeOutput([c], 'float32'))];
+  const scratch = backend.makeOutput([2 * c], 'float32');
+  const at = (t: tf.TensorInfo) => address(backend, t);
+  nativeKernels(backend)!.batch_norm_forward(at(x), at(gamma), at(beta), m, c, attrs!.epsilon as number, at(outs[0]), at(outs[1]), at(outs[2]), at(outs[3]), at(scratch));
+  backend.disposeData(scratch.dataId);
+  return outs;
+}
+
+function wasmBackward({ inputs, backend: b }: KernelArgs): tf.TensorInfo[] {
+  const backend = asWasm(b);
+  const { dy, x, gamma, mean, invstd } = inputs as Record<'dy' | 'x' | 'gamma' | 'mean' | 'invstd', tf.TensorInfo>;
+  const [m, c] = rowsAndChannels(x);
+  const outs = [backend.makeOutput([...x.shape], 'float32'), backend.makeOutput([c], 'float32'), backend.makeOutput([c], 'float32')];
+  const scratch = backend.makeOutput([3 * c], 'float32');
+  const at = (t: tf.TensorInfo) => address(backend, t);
+  nativeKernels(backend)!.batch_norm_backward(at(dy), at(x), at(gamma), at(mean), at(invstd), m, c, at(outs[0]), at(outs[1]), at(outs[2]), at(scratch));
+  backend.disposeData(scratch.dataId);
+  return outs;
+}
+
+let registered = false;
+
+function compiledHere(): boolean {
+  if (!registered) {
+    registered = true;
+    tf.registerKernel({ kernelName: BATCH_NORM_FORWARD_KERNEL, backendName: 'wasm', kernelFunc: wasmForward as unknown as tf.KernelFunc });
+    tf.registerKernel({ kernelName: BATCH_NORM_BACKWARD_KERNEL, backendName: 'wasm', kernelFunc: wasmBackward as unknown as tf.KernelFunc });
+  }
+  return reorderingKernelsEnabled() && tf.getBackend() === 'wasm' && nativeKernels(asWasm(tf.backend())) !== null;
 }
 
 /**
@@ -20,20 +69,33 @@ export function batchNormTraining(
   beta: tf.Tensor1D,
   epsilon: number,
 ): BatchNormTraining {
+  const compiled = compiledHere();
   let stats: { mean: tf.Tensor1D; variance: tf.Tensor1D } | null = null;
   const normalize = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [xs, g, b, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
-    const { mean, variance } = channelMoments(xs);
+    let value: tf.Tensor4D;
+    let mean: tf.Tensor1D;
+    let variance: tf.Tensor1D;
+    let invstd: tf.Tensor1D;
+    if (compiled) {
+      [value, mean, variance, invstd] = tf.engine().runKernel(BATCH_NORM_FORWARD_KERNEL, { x: xs, gamma: g, beta: b }, { epsilon }) as unknown as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+    } else {
+      ({ mean, variance } = channelMoments(xs));
+      invstd = tf.rsqrt(tf.add(variance, epsilon)) as tf.Tensor1D;
+      const scale = tf.mul(g, invstd) as tf.Tensor1D;
+      const shift = tf.sub(b, tf.mul(mean, scale)) as tf.Tensor1D;
+      value = channelAffine(xs, scale, shift);
+    }
     // Kept past the customGrad's own tidy; cloned into the caller's scope below.
     stats = { mean: tf.keep(mean), variance: tf.keep(variance) };
-    const invstd = tf.rsqrt(tf.add(variance, epsilon)) as tf.Tensor1D;
-    const scale = tf.mul(g, invstd) as tf.Tensor1D;
-    const shift = tf.sub(b, tf.mul(mean, scale)) as tf.Tensor1D;
     save([xs, g, mean, invstd]);
     return {
-      value: channelAffine(xs, scale, shift),
+      value,
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
         const [sx, sg, smean, sinvstd] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+        if (compiled) {
+          return tf.engine().runKernel(BATCH_NORM_BACKWARD_KERNEL, { dy: dy as tf.Tensor, x: sx, gamma: sg, mean: smean, invstd: sinvstd }) as unknown as tf.Tensor[];
+        }
         return batchNormGrad(dy as tf.Tensor4D, sx, sg, smean, sinvstd);
       },
     };

@@ -1,12 +1,14 @@
 // Fused optimizer updates: one kernel per variable that reads the parameter, its gradient and its
-// slots once and writes the regularized update, the new slots and the subnormal flush in one pass
-// (a plain loop over the wasm heap; the same loop on cpu), instead of ~12 TF.js ops per variable.
-// Every arithmetic step is rounded to float32 (Math.fround) in the order of the op-by-op rules in
-// optimizers.ts, so the result is the op path's to the bit: float32 +, -, *, / and sqrt computed in
-// double and rounded once are correctly rounded (binary64 has more than 2*24+2 bits).
+// slots once and writes the regularized update, the new slots and the subnormal flush in one pass,
+// instead of ~12 TF.js ops per variable. On wasm it is compiled SIMD code on the backend's heap
+// (native/kernels.c); on cpu, and where the compiled module cannot run, the JavaScript loops below.
+// Both compute the op-by-op rules of optimizers.ts in their order, rounded to float32 at every
+// step (here with Math.fround: float32 +, -, *, / and sqrt computed in double and rounded once are
+// correctly rounded, binary64 having more than 2*24+2 bits), so each is the op path's to the bit.
 import * as tf from '@tensorflow/tfjs-core';
 import type { OptimizerName, ResolvedOptimizer } from '../config.js';
-import { asWasm, f32 } from './heap.js';
+import { address, asWasm, f32 } from './heap.js';
+import { nativeKernels, type NativeKernels } from './native.js';
 import { MIN_NORMAL_FLOAT32 } from './subnormals.js';
 
 const FUSED_UPDATE_KERNEL = 'FusedOptimizerUpdate';
@@ -207,10 +209,35 @@ function inputsOf(args: KernelArgs): { w: tf.TensorInfo; g: tf.TensorInfo; slots
   return { w: args.inputs.w as tf.TensorInfo, g: args.inputs.g as tf.TensorInfo, slots, step };
 }
 
+const NATIVE_RULES: Record<OptimizerName, keyof NativeKernels> = {
+  sgd: 'update_sgd',
+  momentum: 'update_momentum',
+  adam: 'update_adam',
+  adamw: 'update_adam',
+  adamax: 'update_adamax',
+  adagrad: 'update_adagrad',
+  adadelta: 'update_adadelta',
+  rmsprop: 'update_rmsprop',
+};
+
 function wasmFusedUpdate(args: KernelArgs): tf.TensorInfo[] {
   const backend = asWasm(args.backend);
   const { w, g, slots, step } = inputsOf(args);
   const outs = [w, ...slots].map((t) => backend.makeOutput([...t.shape], 'float32'));
+  const native = nativeKernels(backend);
+  if (native) {
+    const n = w.shape.reduce((a, b) => a * b, 1);
+    for (const t of [g, ...slots]) {
+      if (!t) throw new Error(`the fused ${step.rule} update takes ${RULE_SLOTS[step.rule].length} slots (${RULE_SLOTS[step.rule].join(', ')}); one is missing`);
+      if (t.shape.reduce((a, b) => a * b, 1) !== n) throw new Error(`the fused ${step.rule} update needs tensors of the parameter's size ${n}, got shape [${t.shape.join(', ')}]`);
+    }
+    const at = (t: tf.TensorInfo | undefined) => (t ? address(backend, t) : 0);
+    const k = constants(step);
+    const reg = step.regularization === 'l2' ? 1 : step.regularization === 'decoupled' ? 2 : 0;
+    const update = native[NATIVE_RULES[step.rule]] as NativeKernels['update_sgd'];
+    update(n, at(w), at(g), at(slots[0]), at(slots[1]), at(outs[0]), at(outs[1]), at(outs[2]), reg, k.reg, k.a, k.b, k.c, k.d, k.e, k.lr, k.correction, step.flush ? 1 : 0);
+    return outs;
+  }
   // Views only after the last allocation: makeOutput may grow (and move) the heap.
   const view = (t: tf.TensorInfo) => f32(backend, t);
   fusedUpdateInto(step, view(w), view(g), slots.map(view), view(outs[0]), outs.slice(1).map(view));
@@ -245,6 +272,11 @@ function registerFusedUpdateKernels(): void {
 export function fusedUpdatesAvailable(): boolean {
   registerFusedUpdateKernels();
   return tf.getKernel(FUSED_UPDATE_KERNEL, tf.getBackend()) !== undefined;
+}
+
+/** Whether the fused update runs as compiled code here (the wasm backend with native.ts's module), where it beats the op path. */
+export function compiledFusedUpdatesAvailable(): boolean {
+  return tf.getBackend() === 'wasm' && fusedUpdatesAvailable() && nativeKernels(asWasm(tf.backend())) !== null;
 }
 
 /** One variable's update in one kernel: returns the new parameter and the new slots (in RULE_SLOTS order). */

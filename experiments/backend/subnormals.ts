@@ -1,7 +1,8 @@
 // Flush-to-zero for the training state: WebAssembly has no FTZ/DAZ mode, and its arithmetic on
 // subnormal floats is ~100x slower, so the engine zeroes subnormal values itself after each update.
 import * as tf from '@tensorflow/tfjs-core';
-import { asWasm, f32 } from './heap.js';
+import { address, asWasm, f32 } from './heap.js';
+import { nativeKernels } from './native.js';
 
 const FLUSH_KERNEL = 'FlushSubnormals';
 
@@ -48,6 +49,11 @@ function wasmFlush(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): t
   const backend = asWasm(args.backend);
   const x = args.inputs.x as tf.TensorInfo;
   const out = backend.makeOutput([...x.shape], 'float32');
+  const native = nativeKernels(backend);
+  if (native) {
+    native.flush_subnormals(x.shape.reduce((a, b) => a * b, 1), address(backend, x), address(backend, out));
+    return out;
+  }
   // Views only after the last allocation: makeOutput may grow (and move) the heap.
   flushInto(f32(backend, x), f32(backend, out));
   return out;

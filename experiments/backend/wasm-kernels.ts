@@ -3,7 +3,8 @@
 // pads), or, for memory-bound work, a plain loop over the wasm heap; each is exact against cpu.
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
-import { asWasm, f32 } from './heap.js';
+import { address, asWasm, f32 } from './heap.js';
+import { nativeKernels, nativeKernelsEnabled, reorderingKernelsEnabled } from './native.js';
 
 type Conv2DInfo = backend_util.Conv2DInfo;
 
@@ -108,11 +109,29 @@ function conv2dInputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, info: Conv2DI
   });
 }
 
-function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+/**
+ * The first layer's case, a 3x3 'same' filter over one input channel: a GEMM with 9 rows is a
+ * poor fit for XNNPACK (2 GFLOP/s), so it runs compiled (native.ts) with the taps in registers.
+ */
+function firstLayerFilterGradient(backend: ReturnType<typeof asWasm>, x: tf.TensorInfo, dy: tf.TensorInfo, info: Conv2DInfo): tf.TensorInfo | null {
+  // It sums the taps in another order than the stock kernel: only with the reordering kernels on (native.ts).
+  const native = reorderingKernelsEnabled() ? nativeKernels(backend) : null;
+  const { inChannels, outChannels, filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth, padInfo } = info;
+  const same = padInfo.top === 1 && padInfo.left === 1 && padInfo.bottom === 1 && padInfo.right === 1;
+  if (!native || inChannels !== 1 || filterHeight !== 3 || filterWidth !== 3 || strideHeight !== 1 || strideWidth !== 1) return null;
+  if (dilationHeight !== 1 || dilationWidth !== 1 || !same || outChannels % 4 !== 0) return null;
+  const out = backend.makeOutput([3, 3, 1, outChannels], 'float32');
+  const scratch = backend.makeOutput([18 * outChannels], 'float32');
+  native.conv3x3_same_filter_grad_1ch(address(backend, x), address(backend, dy), address(backend, out), info.batchSize, info.inHeight, info.inWidth, outChannels, address(backend, scratch));
+  backend.disposeData(scratch.dataId);
+  return out;
+}
+
+function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const { x, dy } = args.inputs as { x: tf.Tensor4D; dy: tf.Tensor4D };
   const attrs = args.attrs ?? {};
   const info = convInfo(x.shape, attrs.filterShape as number[], attrs, 'Conv2DBackpropFilter');
-  return conv2dFilterGradient(x, dy, info);
+  return firstLayerFilterGradient(asWasm(args.backend), x, dy, info) ?? conv2dFilterGradient(x, dy, info);
 }
 
 function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
@@ -124,7 +143,8 @@ function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.N
 
 /**
  * Max-pool gradient: each output's gradient goes to the first maximum of its window (row-major),
- * as the cpu backend does. A loop over the heap: the stock wasm kernel is ~20x slower.
+ * as the cpu backend does. Windows that tile the input run compiled (native.ts), others as a
+ * loop over the heap: the stock wasm kernel is ~20x slower.
  */
 function maxPoolGrad(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const { dy, input } = args.inputs as { dy: tf.Tensor4D; input: tf.Tensor4D };
@@ -132,14 +152,20 @@ function maxPoolGrad(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; at
   const info = backend_util.computePool2DInfo(input.shape, filterSize, strides, 1, pad, dimRoundingMode);
   const backend = asWasm(args.backend);
   const out = backend.makeOutput(input.shape, 'float32');
+  const { batchSize, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = info;
+  const { strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
+  const { top, left } = info.padInfo;
+  const tiled = sh === fh && sw === fw && top === 0 && left === 0 && OH * fh <= H && OW * fw <= W;
+  const native = nativeKernels(backend);
+  if (tiled && native) {
+    native.max_pool_grad_tiled(address(backend, input), address(backend, dy), address(backend, out), batchSize, H, W, C, OH, OW, fh, fw);
+    return out;
+  }
   const dx = f32(backend, out);
   const x = f32(backend, input);
   const g = f32(backend, dy);
   dx.fill(0);
-  const { batchSize, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = info;
-  const { strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
-  const { top, left } = info.padInfo;
-  if (sh === fh && sw === fw && top === 0 && left === 0 && OH * fh <= H && OW * fw <= W) {
+  if (tiled) {
     nonOverlappingMaxPoolGrad(x, g, dx, batchSize, H, W, C, OH, OW, fh, fw);
     return out;
   }
@@ -219,14 +245,33 @@ function nonOverlappingMaxPoolGrad(
   }
 }
 
+/**
+ * Identity (tf.clone, and the engine's copy of every tensor a gradient saves: ~80 per BasicNet
+ * step) shares the input's buffer, as the cpu backend and the wasm Reshape do, instead of copying
+ * it: tensors are immutable and no kernel writes into its inputs. With the compiled kernels turned
+ * off (native.ts) it copies, as the stock kernel does.
+ */
+function identity(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo {
+  const x = args.inputs.x as tf.TensorInfo;
+  const backend = asWasm(args.backend);
+  if (x.dtype !== 'string' && nativeKernelsEnabled()) {
+    backend.incRef(x.dataId);
+    return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+  }
+  const stockIdentity = stock.get('Identity');
+  if (!stockIdentity) throw new Error('the stock wasm Identity kernel was not registered before ours');
+  return stockIdentity.kernelFunc(args as Parameters<KernelFunc>[0]) as tf.TensorInfo;
+}
+
 /** Kernels this module registers for the wasm backend, in registration order. */
-export const WASM_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad'] as const;
+export const WASM_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Identity'] as const;
 
 type KernelFunc = tf.KernelConfig['kernelFunc'];
 const ours: Array<[string, KernelFunc]> = [
   ['Conv2DBackpropFilter', conv2DBackpropFilter as unknown as KernelFunc],
   ['Conv2DBackpropInput', conv2DBackpropInput as unknown as KernelFunc],
   ['MaxPoolGrad', maxPoolGrad as unknown as KernelFunc],
+  ['Identity', identity as unknown as KernelFunc],
 ];
 
 /** The stock kernels we replaced, to restore them (the benchmark compares both). */

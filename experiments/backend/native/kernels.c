@@ -1,0 +1,388 @@
+// Compiled WebAssembly kernels that run on the tfjs-backend-wasm heap: the module imports the
+// backend's own memory, so every pointer below is a tensor's heap offset and nothing is copied.
+// Built by build.sh (clang --target=wasm32 -msimd128) into kernels-wasm.ts. The module must
+// never touch memory it was not given: no globals, no data, no arrays on the stack (the stack
+// pointer would point into the backend's heap); build.sh checks the binary for all three.
+//
+// The fused optimizer updates compute, for each element, exactly the float32 operations of the
+// op-by-op rules in experiments/optimizers.ts in their order (no contraction, no reassociation),
+// so they equal that path to the bit; wasm's f32x4 ops are IEEE binary32 (no flush-to-zero).
+#include <wasm_simd128.h>
+
+typedef float f32;
+typedef unsigned int u32;
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+// A float32 with a zero exponent and a nonzero mantissa (subnormal) becomes +0; -0 stays -0.
+static inline v128_t flush(v128_t x) {
+  v128_t zeroExponent = wasm_i32x4_eq(wasm_v128_and(x, wasm_i32x4_splat(0x7f800000)), wasm_i32x4_splat(0));
+  v128_t mantissa = wasm_i32x4_ne(wasm_v128_and(x, wasm_i32x4_splat(0x007fffff)), wasm_i32x4_splat(0));
+  return wasm_v128_andnot(x, wasm_v128_and(zeroExponent, mantissa));
+}
+
+// Loads 4 floats at p[i..i+3], or the first `left` of them (the rest 0) at the end of an array.
+static inline v128_t load(const f32 *p, u32 i, u32 left) {
+  if (left >= 4) return wasm_v128_load(p + i);
+  return wasm_f32x4_make(p[i], left > 1 ? p[i + 1] : 0.0f, left > 2 ? p[i + 2] : 0.0f, 0.0f);
+}
+
+static inline void store(f32 *p, u32 i, u32 left, v128_t v) {
+  if (left >= 4) {
+    wasm_v128_store(p + i, v);
+    return;
+  }
+  p[i] = wasm_f32x4_extract_lane(v, 0);
+  if (left > 1) p[i + 1] = wasm_f32x4_extract_lane(v, 1);
+  if (left > 2) p[i + 2] = wasm_f32x4_extract_lane(v, 2);
+}
+
+static inline void put(f32 *p, u32 i, u32 left, v128_t v, int doFlush) {
+  store(p, i, left, doFlush ? flush(v) : v);
+}
+
+#define ADD wasm_f32x4_add
+#define SUB wasm_f32x4_sub
+#define MUL wasm_f32x4_mul
+#define DIV wasm_f32x4_div
+#define SQRT wasm_f32x4_sqrt
+#define SPLAT wasm_f32x4_splat
+
+// The arguments every rule takes. reg: 0 none, 1 coupled L2 (g + w * kreg), 2 decoupled decay
+// (w * kreg, kreg = 1 - lr * strength). a..e, lr and corr are the rule's float32 constants
+// (experiments/backend/fused-updates.ts, `constants`); slots a rule does not use may be 0.
+#define RULE_ARGS                                                                                   \
+  u32 n, const f32 *w, const f32 *g, const f32 *s0, const f32 *s1, f32 *ow, f32 *os0, f32 *os1,      \
+      int reg, f32 kreg, f32 ka, f32 kb, f32 kc, f32 kd, f32 ke, f32 klr, f32 kcorr, int doFlush
+
+// Starts the element loop: gi is the regularized gradient, wi the (decayed) parameter.
+#define BEGIN                                                                                       \
+  const v128_t reg_ = SPLAT(kreg), a = SPLAT(ka), b = SPLAT(kb), c = SPLAT(kc), d = SPLAT(kd);      \
+  const v128_t e = SPLAT(ke), lr = SPLAT(klr), corr = SPLAT(kcorr);                                \
+  (void)a; (void)b; (void)c; (void)d; (void)e; (void)corr; (void)s0; (void)s1; (void)os0; (void)os1; \
+  for (u32 i = 0; i < n; i += 4) {                                                                  \
+    const u32 left = n - i;                                                                         \
+    const v128_t wv = load(w, i, left);                                                             \
+    const v128_t gv = load(g, i, left);                                                             \
+    const v128_t gi = reg == 1 ? ADD(gv, MUL(wv, reg_)) : gv;                                       \
+    const v128_t wi = reg == 2 ? MUL(wv, reg_) : wv;
+
+#define END }
+
+EXPORT(update_sgd) void update_sgd(RULE_ARGS) {
+  BEGIN
+  put(ow, i, left, SUB(wi, MUL(gi, lr)), doFlush);
+  END
+}
+
+EXPORT(update_momentum) void update_momentum(RULE_ARGS) {
+  BEGIN
+  const v128_t vi = ADD(MUL(load(s0, i, left), a), gi);
+  put(ow, i, left, SUB(wi, MUL(vi, lr)), doFlush);
+  put(os0, i, left, vi, doFlush);
+  END
+}
+
+// Adam and AdamW: m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; w -= lr' m / (sqrt(v)/corr + eps).
+EXPORT(update_adam) void update_adam(RULE_ARGS) {
+  BEGIN
+  const v128_t mi = ADD(MUL(load(s0, i, left), a), MUL(gi, b));
+  const v128_t vi = ADD(MUL(load(s1, i, left), c), MUL(MUL(gi, gi), d));
+  const v128_t denom = ADD(DIV(SQRT(vi), corr), e);
+  put(ow, i, left, SUB(wi, MUL(DIV(mi, denom), lr)), doFlush);
+  put(os0, i, left, mi, doFlush);
+  put(os1, i, left, vi, doFlush);
+  END
+}
+
+// f32x4.max propagates NaN and orders -0 below +0, as Math.max and tf.maximum do.
+EXPORT(update_adamax) void update_adamax(RULE_ARGS) {
+  BEGIN
+  const v128_t mi = ADD(MUL(load(s0, i, left), a), MUL(gi, b));
+  const v128_t ui = wasm_f32x4_max(MUL(load(s1, i, left), c), ADD(wasm_f32x4_abs(gi), e));
+  put(ow, i, left, SUB(wi, MUL(DIV(mi, ui), lr)), doFlush);
+  put(os0, i, left, mi, doFlush);
+  put(os1, i, left, ui, doFlush);
+  END
+}
+
+EXPORT(update_adagrad) void update_adagrad(RULE_ARGS) {
+  BEGIN
+  const v128_t si = ADD(load(s0, i, left), MUL(gi, gi));
+  put(ow, i, left, SUB(wi, MUL(DIV(gi, ADD(SQRT(si), e)), lr)), doFlush);
+  put(os0, i, left, si, doFlush);
+  END
+}
+
+EXPORT(update_adadelta) void update_adadelta(RULE_ARGS) {
+  BEGIN
+  const v128_t delta = load(s1, i, left);
+  const v128_t si = ADD(MUL(load(s0, i, left), a), MUL(MUL(gi, gi), b));
+  const v128_t di = MUL(DIV(SQRT(ADD(delta, e)), SQRT(ADD(si, e))), gi);
+  const v128_t ni = ADD(MUL(delta, a), MUL(MUL(di, di), b));
+  put(ow, i, left, SUB(wi, MUL(di, lr)), doFlush);
+  put(os0, i, left, si, doFlush);
+  put(os1, i, left, ni, doFlush);
+  END
+}
+
+// Without momentum (kc = 0) the velocity slot is kept as it was, as in the op path.
+EXPORT(update_rmsprop) void update_rmsprop(RULE_ARGS) {
+  BEGIN
+  const v128_t si = ADD(MUL(load(s0, i, left), a), MUL(MUL(gi, gi), b));
+  const v128_t step = DIV(gi, ADD(SQRT(si), e));
+  const v128_t v = load(s1, i, left);
+  const v128_t vi = kc != 0.0f ? ADD(MUL(v, c), step) : v;
+  put(ow, i, left, SUB(wi, MUL(kc != 0.0f ? vi : step, lr)), doFlush);
+  put(os0, i, left, si, doFlush);
+  put(os1, i, left, vi, doFlush);
+  END
+}
+
+// out = x with subnormal values flushed to +0.
+EXPORT(flush_subnormals) void flush_subnormals(u32 n, const f32 *x, f32 *out) {
+  for (u32 i = 0; i < n; i += 4) {
+    const u32 left = n - i;
+    store(out, i, left, flush(load(x, i, left)));
+  }
+}
+
+// Max-pool gradient for windows that tile the input (window = stride, no padding), NHWC: each
+// window's gradient goes to the first maximum of the window in row-major order (strict >, from
+// -inf, so a window of NaNs gets none), as the cpu backend does; the rest of dx is 0.
+EXPORT(max_pool_grad_tiled)
+void max_pool_grad_tiled(const f32 *x, const f32 *dy, f32 *dx, u32 batch, u32 H, u32 W, u32 C, u32 OH, u32 OW, u32 fh,
+                         u32 fw) {
+  const u32 total = batch * H * W * C;
+  for (u32 i = 0; i < total; i += 4) store(dx, i, total - i, wasm_f32x4_splat(0.0f));
+  const u32 rowStride = W * C;
+  for (u32 bi = 0; bi < batch; bi++) {
+    for (u32 yr = 0; yr < OH; yr++) {
+      for (u32 yc = 0; yc < OW; yc++) {
+        const u32 corner = ((bi * H + yr * fh) * W + yc * fw) * C;
+        const u32 gBase = ((bi * OH + yr) * OW + yc) * C;
+        u32 ch = 0;
+        for (; ch + 4 <= C; ch += 4) {
+          v128_t best = wasm_f32x4_splat(-__builtin_inff());
+          v128_t at = wasm_i32x4_splat(-1);
+          for (u32 r = 0; r < fh; r++) {
+            for (u32 cc = 0; cc < fw; cc++) {
+              const v128_t v = wasm_v128_load(x + corner + r * rowStride + cc * C + ch);
+              const v128_t more = wasm_f32x4_gt(v, best);
+              best = wasm_v128_bitselect(v, best, more);
+              at = wasm_v128_bitselect(wasm_i32x4_splat((int)(r * fw + cc)), at, more);
+            }
+          }
+          const v128_t gv = wasm_v128_load(dy + gBase + ch);
+          for (u32 r = 0; r < fh; r++) {
+            for (u32 cc = 0; cc < fw; cc++) {
+              const v128_t here = wasm_i32x4_eq(at, wasm_i32x4_splat((int)(r * fw + cc)));
+              wasm_v128_store(dx + corner + r * rowStride + cc * C + ch, wasm_v128_and(gv, here));
+            }
+          }
+        }
+        for (; ch < C; ch++) {
+          f32 best = -__builtin_inff();
+          int at = -1;
+          for (u32 r = 0; r < fh; r++) {
+            for (u32 cc = 0; cc < fw; cc++) {
+              const f32 v = x[corner + r * rowStride + cc * C + ch];
+              if (v > best) {
+                best = v;
+                at = (int)(corner + r * rowStride + cc * C + ch);
+              }
+            }
+          }
+          if (at >= 0) dx[at] = dy[gBase + ch];
+        }
+      }
+    }
+  }
+}
+
+// ---- Batch normalisation in training mode (batch statistics), NHWC as M rows of C channels ----
+// Per-channel sums are accumulated in float64 (more exact than the float32 sums they replace) in
+// blocks of 4 channels; the per-channel constants go through `scratch` (heap memory the caller
+// owns) so that the element passes read them as vectors.
+
+static inline v128_t low_f64(v128_t v) { return wasm_f64x2_promote_low_f32x4(v); }
+static inline v128_t high_f64(v128_t v) { return wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1)); }
+
+// sum[c] = sum over rows of x[m, c] (mode 0), of (x - mean[c])^2 (mode 1), or with dy given:
+// sum[c] = sum of dy and sum2[c] = sum of dy * (x - mean[c]) (mode 2). Results in double, returned
+// rounded to float32 after dividing by `divisor`.
+static void channel_sums(int mode, const f32 *x, const f32 *dy, const f32 *mean, u32 M, u32 C, double divisor, f32 *sum,
+                         f32 *sum2) {
+  u32 c = 0;
+  for (; c + 4 <= C; c += 4) {
+    v128_t a0 = wasm_f64x2_splat(0), a1 = wasm_f64x2_splat(0), b0 = wasm_f64x2_splat(0), b1 = wasm_f64x2_splat(0);
+    v128_t m0 = wasm_f64x2_splat(0), m1 = wasm_f64x2_splat(0);
+    if (mode != 0) {
+      const v128_t mv = wasm_v128_load(mean + c);
+      m0 = low_f64(mv);
+      m1 = high_f64(mv);
+    }
+    for (u32 r = 0; r < M; r++) {
+      const v128_t xv = wasm_v128_load(x + r * C + c);
+      v128_t x0 = low_f64(xv), x1 = high_f64(xv);
+      if (mode == 0) {
+        a0 = wasm_f64x2_add(a0, x0);
+        a1 = wasm_f64x2_add(a1, x1);
+      } else if (mode == 1) {
+        x0 = wasm_f64x2_sub(x0, m0);
+        x1 = wasm_f64x2_sub(x1, m1);
+        a0 = wasm_f64x2_add(a0, wasm_f64x2_mul(x0, x0));
+        a1 = wasm_f64x2_add(a1, wasm_f64x2_mul(x1, x1));
+      } else {
+        const v128_t gv = wasm_v128_load(dy + r * C + c);
+        const v128_t g0 = low_f64(gv), g1 = high_f64(gv);
+        a0 = wasm_f64x2_add(a0, g0);
+        a1 = wasm_f64x2_add(a1, g1);
+        b0 = wasm_f64x2_add(b0, wasm_f64x2_mul(g0, wasm_f64x2_sub(x0, m0)));
+        b1 = wasm_f64x2_add(b1, wasm_f64x2_mul(g1, wasm_f64x2_sub(x1, m1)));
+      }
+    }
+    sum[c] = (f32)(wasm_f64x2_extract_lane(a0, 0) / divisor);
+    sum[c + 1] = (f32)(wasm_f64x2_extract_lane(a0, 1) / divisor);
+    sum[c + 2] = (f32)(wasm_f64x2_extract_lane(a1, 0) / divisor);
+    sum[c + 3] = (f32)(wasm_f64x2_extract_lane(a1, 1) / divisor);
+    if (mode == 2) {
+      sum2[c] = (f32)(wasm_f64x2_extract_lane(b0, 0) / divisor);
+      sum2[c + 1] = (f32)(wasm_f64x2_extract_lane(b0, 1) / divisor);
+      sum2[c + 2] = (f32)(wasm_f64x2_extract_lane(b1, 0) / divisor);
+      sum2[c + 3] = (f32)(wasm_f64x2_extract_lane(b1, 1) / divisor);
+    }
+  }
+  for (; c < C; c++) {
+    double a = 0, b = 0;
+    const double m = mode != 0 ? (double)mean[c] : 0.0;
+    for (u32 r = 0; r < M; r++) {
+      const double xv = (double)x[r * C + c] - m;
+      if (mode == 0) a += xv;
+      else if (mode == 1) a += xv * xv;
+      else {
+        const double g = (double)dy[r * C + c];
+        a += g;
+        b += g * xv;
+      }
+    }
+    sum[c] = (f32)(a / divisor);
+    if (mode == 2) sum2[c] = (f32)(b / divisor);
+  }
+}
+
+// out[r, c] = x[r, c] * k1[c] + k2[c] (n2 == 0), or dy * k1 + (x - mean) * k2 + k3 (the gradient).
+static void channel_affine(const f32 *x, const f32 *dy, const f32 *mean, const f32 *k1, const f32 *k2, const f32 *k3, u32 M,
+                           u32 C, f32 *out) {
+  for (u32 r = 0; r < M; r++) {
+    for (u32 c = 0; c < C; c += 4) {
+      const u32 left = C - c;
+      const v128_t xv = load(x + r * C, c, left);
+      v128_t o;
+      if (dy) {
+        o = ADD(ADD(MUL(load(dy + r * C, c, left), load(k1, c, left)), MUL(SUB(xv, load(mean, c, left)), load(k2, c, left))),
+                load(k3, c, left));
+      } else {
+        o = ADD(MUL(xv, load(k1, c, left)), load(k2, c, left));
+      }
+      store(out + r * C, c, left, o);
+    }
+  }
+}
+
+// y = gamma (x - mean) / sqrt(var + eps) + beta with the batch's mean and biased variance; writes
+// mean, var and invstd = 1 / sqrt(var + eps). scratch: 2C floats.
+EXPORT(batch_norm_forward)
+void batch_norm_forward(const f32 *x, const f32 *gamma, const f32 *beta, u32 M, u32 C, f32 eps, f32 *y, f32 *mean, f32 *var,
+                        f32 *invstd, f32 *scratch) {
+  channel_sums(0, x, 0, 0, M, C, (double)M, mean, 0);
+  channel_sums(1, x, 0, mean, M, C, (double)M, var, 0);
+  f32 *scale = scratch, *shift = scratch + C;
+  for (u32 c = 0; c < C; c++) {
+    invstd[c] = 1.0f / __builtin_sqrtf(var[c] + eps);
+    scale[c] = gamma[c] * invstd[c];
+    shift[c] = beta[c] - mean[c] * scale[c];
+  }
+  channel_affine(x, 0, 0, scale, shift, 0, M, C, y);
+}
+
+// dx = gamma invstd / M (M dy - sum(dy) - xhat sum(dy xhat)), dgamma = sum(dy xhat), dbeta = sum(dy),
+// with xhat = (x - mean) invstd. scratch: 3C floats.
+EXPORT(batch_norm_backward)
+void batch_norm_backward(const f32 *dy, const f32 *x, const f32 *gamma, const f32 *mean, const f32 *invstd, u32 M, u32 C,
+                         f32 *dx, f32 *dgamma, f32 *dbeta, f32 *scratch) {
+  channel_sums(2, x, dy, mean, M, C, 1.0, dbeta, dgamma);
+  f32 *k1 = scratch, *k2 = scratch + C, *k3 = scratch + 2 * C;
+  const f32 n = (f32)M;
+  for (u32 c = 0; c < C; c++) {
+    dgamma[c] = dgamma[c] * invstd[c];
+    k1[c] = gamma[c] * invstd[c];
+    k2[c] = -(k1[c] * invstd[c] * dgamma[c]) / n;
+    k3[c] = -(k1[c] * dbeta[c]) / n;
+  }
+  channel_affine(x, dy, mean, k1, k2, k3, M, C, dx);
+}
+
+// ---- Filter gradient of a 3x3, stride 1, 'same' convolution of a 1-channel input (the first layer) ----
+// dw[kh, kw, 0, co] = sum over n, oh, ow of x[n, oh + kh - 1, ow + kw - 1] * dy[n, oh, ow, co]
+// (x is 0 outside the image). Four output channels per pass with the nine taps in registers,
+// float32 sums per image added into float64 totals (scratch: 18 * Co floats as 9 * Co doubles).
+
+#define TAP(acc, xv, d) acc = ADD(acc, MUL(SPLAT(xv), d))
+
+// One input row ih against the output row: taps kw = 0, 1, 2 of kernel row kh go to A0, A1, A2.
+#define KERNEL_ROW(A0, A1, A2)                                    \
+  {                                                               \
+    const f32 *xr = x + (n * H + ih) * W;                         \
+    v128_t dv = wasm_v128_load(dyr + cb);                         \
+    TAP(A1, xr[0], dv);                                           \
+    if (W > 1) {                                                  \
+      TAP(A2, xr[1], dv);                                         \
+      for (u32 ow = 1; ow + 1 < W; ow++) {                        \
+        dv = wasm_v128_load(dyr + ow * Co + cb);                  \
+        TAP(A0, xr[ow - 1], dv);                                  \
+        TAP(A1, xr[ow], dv);                                      \
+        TAP(A2, xr[ow + 1], dv);                                  \
+      }                                                           \
+      dv = wasm_v128_load(dyr + (W - 1) * Co + cb);               \
+      TAP(A0, xr[W - 2], dv);                                     \
+      TAP(A1, xr[W - 1], dv);                                     \
+    }                                                             \
+  }
+
+#define ADD_TOTAL(t, acc)                                                                      \
+  {                                                                                            \
+    double *tp = total + (t) * Co + cb;                                                        \
+    wasm_v128_store(tp, wasm_f64x2_add(wasm_v128_load(tp), low_f64(acc)));                     \
+    wasm_v128_store(tp + 2, wasm_f64x2_add(wasm_v128_load(tp + 2), high_f64(acc)));            \
+  }
+
+EXPORT(conv3x3_same_filter_grad_1ch)
+void conv3x3_same_filter_grad_1ch(const f32 *x, const f32 *dy, f32 *dw, u32 N, u32 H, u32 W, u32 Co, f32 *scratch) {
+  double *total = (double *)scratch;
+  for (u32 i = 0; i < 9 * Co; i++) total[i] = 0;
+  for (u32 cb = 0; cb + 4 <= Co; cb += 4) {
+    for (u32 n = 0; n < N; n++) {
+      v128_t a00 = SPLAT(0), a01 = SPLAT(0), a02 = SPLAT(0), a10 = SPLAT(0), a11 = SPLAT(0), a12 = SPLAT(0);
+      v128_t a20 = SPLAT(0), a21 = SPLAT(0), a22 = SPLAT(0);
+      for (u32 oh = 0; oh < H; oh++) {
+        const f32 *dyr = dy + (n * H + oh) * W * Co;
+        u32 ih;
+        if (oh >= 1) {
+          ih = oh - 1;
+          KERNEL_ROW(a00, a01, a02)
+        }
+        ih = oh;
+        KERNEL_ROW(a10, a11, a12)
+        if (oh + 1 < H) {
+          ih = oh + 1;
+          KERNEL_ROW(a20, a21, a22)
+        }
+      }
+      ADD_TOTAL(0, a00) ADD_TOTAL(1, a01) ADD_TOTAL(2, a02)
+      ADD_TOTAL(3, a10) ADD_TOTAL(4, a11) ADD_TOTAL(5, a12)
+      ADD_TOTAL(6, a20) ADD_TOTAL(7, a21) ADD_TOTAL(8, a22)
+    }
+  }
+  for (u32 i = 0; i < 9 * Co; i++) dw[i] = (f32)total[i];
+}

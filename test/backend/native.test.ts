@@ -1,0 +1,209 @@
+// The compiled kernels (experiments/backend/native/): the committed binary is what kernels.c
+// builds to, the module writes nothing but its outputs in the wasm backend's heap, and each kernel
+// equals its JavaScript counterpart and the cpu backend to the bit, on zero, subnormal, NaN and
+// infinite values and on sizes that are not a multiple of the SIMD width.
+import * as tf from '@tensorflow/tfjs-core';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { address, asWasm } from '../../experiments/backend/heap.js';
+import { nativeKernels, setNativeKernels, setReorderingKernels } from '../../experiments/backend/native.js';
+import { KERNELS_WASM_COMPILER } from '../../experiments/backend/native/kernels-wasm.js';
+import { flushInto, flushSubnormals, MIN_NORMAL_FLOAT32 } from '../../experiments/backend/subnormals.js';
+import { createRandom } from '../../experiments/random.js';
+import { batchNormTraining } from '../../experiments/backend/batch-norm.js';
+import { expectClose, randomArray, runOn, setup } from './helpers.js';
+
+vi.setConfig({ testTimeout: 60_000 });
+beforeAll(setup);
+
+const BUILD = fileURLToPath(new URL('../../experiments/backend/native/build.sh', import.meta.url));
+
+function localCompiler(): string | null {
+  try {
+    return execFileSync('clang', ['--version'], { encoding: 'utf8' }).split('\n')[0];
+  } catch {
+    return null;
+  }
+}
+
+const compiler = localCompiler();
+
+function heap(): Uint8Array {
+  return (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8;
+}
+
+function bits(x: Float32Array): number[] {
+  return Array.from(new Int32Array(x.buffer, x.byteOffset, x.length));
+}
+
+/** Values that stress the kernels: zeros of both signs, subnormals, the smallest normal, NaN, infinities, ordinary values. */
+function edgeValues(n: number, seed: string): Float32Array {
+  const random = createRandom(5, seed);
+  const specials = [0, -0, 1e-40, -3e-42, 2 ** -149, MIN_NORMAL_FLOAT32, -MIN_NORMAL_FLOAT32, NaN, Infinity, -Infinity];
+  return Float32Array.from({ length: n }, (_, i) => (i % 3 === 0 ? specials[(i / 3) % specials.length] : random.normal()));
+}
+
+describe('the compiled module', () => {
+  it.skipIf(compiler !== KERNELS_WASM_COMPILER)(`is what kernels.c builds to (needs ${KERNELS_WASM_COMPILER})`, () => {
+    expect(() => execFileSync('bash', [BUILD, '--check'], { encoding: 'utf8', stdio: 'pipe' })).not.toThrow();
+  });
+
+  it('instantiates on the wasm backend memory', () => {
+    tf.setBackend('wasm');
+    expect(nativeKernels(asWasm(tf.backend()))).not.toBeNull();
+  });
+
+  it('writes nothing in the heap but its outputs', () => {
+    tf.setBackend('wasm');
+    const backend = asWasm(tf.backend());
+    const native = nativeKernels(backend)!;
+    for (const n of [1, 2, 3, 4, 5, 7, 9]) {
+      const inputs = [0, 1, 2, 3].map((i) => tf.tensor1d(edgeValues(n, `in ${i} ${n}`)));
+      const outputs = [0, 1, 2].map(() => tf.zeros([n]));
+      const before = heap().slice();
+      const at = (t: tf.Tensor) => address(backend, t as unknown as tf.TensorInfo);
+      native.update_adam(n, at(inputs[0]), at(inputs[1]), at(inputs[2]), at(inputs[3]), at(outputs[0]), at(outputs[1]), at(outputs[2]), 1, 5e-4, 0.9, 0.1, 0.999, 0.001, 1e-8, 1e-3, 0.5, 1);
+      native.flush_subnormals(n, at(inputs[0]), at(outputs[0]));
+      const after = heap();
+      const written = outputs.map((t) => [at(t), at(t) + 4 * n] as const);
+      let changedOutside = 0;
+      for (let i = 0; i < before.length; i++) {
+        if (before[i] !== after[i] && !written.some(([a, b]) => i >= a && i < b)) changedOutside++;
+      }
+      expect(changedOutside, `size ${n}: bytes changed outside the outputs`).toBe(0);
+      tf.dispose([...inputs, ...outputs]);
+    }
+  });
+});
+
+describe('compiled subnormal flush', () => {
+  for (const n of [1, 3, 4, 17, 1000]) {
+    it(`equals the definition to the bit on ${n} values`, () => {
+      tf.setBackend('wasm');
+      const x = edgeValues(n, `flush ${n}`);
+      const expected = new Float32Array(n);
+      flushInto(x, expected);
+      const t = tf.tensor1d(x);
+      const y = flushSubnormals(t);
+      expect(bits(y.dataSync() as Float32Array)).toEqual(bits(expected));
+      tf.dispose([t, y]);
+    });
+  }
+});
+
+describe('compiled MaxPoolGrad (windows that tile the input)', () => {
+  const shapes = [
+    [2, 8, 8, 16],
+    [3, 7, 5, 6],
+    [1, 4, 6, 3],
+    [2, 28, 28, 17],
+  ];
+  const gradOf = (x: tf.Tensor, mix: tf.Tensor) =>
+    tf.grad((a: tf.Tensor) => {
+      const pooled = tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid');
+      return tf.sum(tf.mul(pooled, tf.slice(mix, [0, 0, 0, 0], pooled.shape)));
+    })(x);
+  const on = (backend: 'cpu' | 'wasm', x: Float32Array, mix: Float32Array, shape: number[], compiled = true) => {
+    tf.setBackend(backend);
+    setNativeKernels(compiled);
+    try {
+      return tf.tidy(() => gradOf(tf.tensor(x, shape), tf.tensor(mix, shape)).dataSync() as Float32Array);
+    } finally {
+      setNativeKernels(true);
+    }
+  };
+  for (const shape of shapes) {
+    for (const kind of ['normal', 'ties', 'zeros, subnormals and infinities'] as const) {
+      it(`${shape.join('x')}, ${kind}: equals cpu and the JavaScript kernel to the bit`, () => {
+        const size = shape.reduce((a, b) => a * b, 1);
+        // After a ReLU: many exact zeros; ties pick the first maximum of the window.
+        const x =
+          kind === 'zeros, subnormals and infinities'
+            ? Float32Array.from(edgeValues(size, `pool ${shape}`), (v) => (Number.isNaN(v) ? 0 : v))
+            : randomArray(shape, `pool ${shape} ${kind}`, kind).values;
+        const mix = randomArray(shape, `mix ${shape}`).values;
+        const compiled = on('wasm', x, mix, shape);
+        expect(bits(compiled)).toEqual(bits(on('cpu', x, mix, shape)));
+        expect(bits(compiled)).toEqual(bits(on('wasm', x, mix, shape, false)));
+      });
+    }
+  }
+});
+
+describe('compiled first-layer filter gradient (3x3, stride 1, same, one input channel)', () => {
+  // A reordering kernel: off in the engine by default (native.ts), on for these tests.
+  beforeAll(() => setReorderingKernels(true));
+  afterAll(() => setReorderingKernels(false));
+  const cases = [
+    [6, 28, 28, 16],
+    [2, 5, 7, 4],
+    [3, 1, 6, 8],
+    [2, 4, 1, 12],
+    [1, 2, 2, 4],
+  ];
+  for (const [n, h, w, co] of cases) {
+    for (const kind of ['normal', 'zeros and subnormals'] as const) {
+      it(`${n}x${h}x${w}x1 -> ${co}, ${kind}: equals cpu (and the uncompiled kernel)`, () => {
+        const x = randomArray([n, h, w, 1], `fg x ${n} ${h} ${w}`);
+        if (kind !== 'normal') x.values.forEach((v, i) => (x.values[i] = i % 3 === 0 ? 0 : i % 3 === 1 ? v * 1e-39 : v));
+        const dy = randomArray([n, h, w, co], `fg dy ${n} ${h} ${w} ${co}`);
+        const grad = (xt: tf.Tensor, dyt: tf.Tensor) =>
+          tf.engine().runKernel('Conv2DBackpropFilter', { x: xt, dy: dyt }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 1, co] } as unknown as tf.NamedAttrMap) as tf.Tensor;
+        const expected = runOn('cpu', [x, dy], grad)[0];
+        expectClose(runOn('wasm', [x, dy], grad)[0], expected, 'compiled filter gradient');
+        setNativeKernels(false);
+        try {
+          expectClose(runOn('wasm', [x, dy], grad)[0], expected, 'uncompiled filter gradient');
+        } finally {
+          setNativeKernels(true);
+        }
+      });
+    }
+  }
+});
+
+describe('compiled batch norm (training mode)', () => {
+  beforeAll(() => setReorderingKernels(true));
+  afterAll(() => setReorderingKernels(false));
+  const shapes = [
+    [2, 7, 5, 3],
+    [4, 6, 6, 16],
+    [1, 3, 3, 5],
+  ];
+  const EPS = 1e-5;
+  const bnAndGrads = (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, mix: tf.Tensor) => {
+    const bn = batchNormTraining(x as tf.Tensor4D, gamma as tf.Tensor1D, beta as tf.Tensor1D, EPS);
+    const grads = tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(batchNormTraining(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, EPS).y, mix)))([x, gamma, beta]);
+    return [bn.y, bn.mean, bn.variance, ...grads];
+  };
+  for (const shape of shapes) {
+    it(`${shape.join('x')} with a constant channel, a subnormal channel and zeros: equals cpu`, () => {
+      const c = shape[3];
+      const x = randomArray(shape, `bn edge ${shape}`);
+      // Channel 0 constant (variance 0), channel 1 subnormal, every 7th value 0.
+      x.values.forEach((v, i) => (x.values[i] = i % c === 0 ? 2.5 : i % c === 1 ? v * 1e-39 : i % 7 === 0 ? 0 : v));
+      const gamma = randomArray([c], `bn edge gamma ${shape}`);
+      gamma.values[c - 1] = 0;
+      const inputs = [x, gamma, randomArray([c], `bn edge beta ${shape}`), randomArray(shape, `bn edge mix ${shape}`)];
+      const expected = runOn('cpu', inputs, bnAndGrads);
+      const actual = runOn('wasm', inputs, bnAndGrads);
+      expected.forEach((e, i) => expectClose(actual[i], e, `output ${i}`));
+    });
+  }
+
+  it('leaves no tensor or wasm buffer behind', () => {
+    tf.setBackend('wasm');
+    const x = tf.randomNormal([4, 6, 6, 8]);
+    const g = tf.ones([8]);
+    const b = tf.zeros([8]);
+    const once = () => tf.tidy(() => tf.grads((a: tf.Tensor) => batchNormTraining(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, EPS).y.square().sum())([x]));
+    tf.dispose(once());
+    const tensors = tf.memory().numTensors;
+    const buffers = tf.backend().numDataIds();
+    for (let i = 0; i < 5; i++) tf.dispose(once());
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(tf.backend().numDataIds()).toBe(buffers);
+    tf.dispose([x, g, b]);
+  });
+});
