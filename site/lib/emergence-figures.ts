@@ -5,7 +5,7 @@ import { EARLY_FRACTION } from '../../experiments/definitions.js';
 import { factorOf, groupBy, type Member } from '../../analysis/cells.js';
 import { deadByEarly, networkSparsityOverTime } from '../../analysis/time-series.js';
 import { studyFigureId, studyRoute } from './figure-ids.js';
-import { CRITERIA, CRITERION_COLORS, FATE_COLORS, legendPick, noScale, runsOf, seedsText, sparsityAxis, topLevel, type Figure, type Row } from './figure-model.js';
+import { CRITERIA, CRITERION_COLORS, FATE_COLORS, legendPick, noScale, runsOf, seedsText, sparsityAxis, topLevel, type Figure, type Row, type VlSpec } from './figure-model.js';
 import { percent } from './format.js';
 import { cellLabel } from './studies.js';
 import { H6_V2, h6Unit, type H6BlockNumbers } from '../../analysis/v2/h6.js';
@@ -60,6 +60,30 @@ export function sparsityOverTimeFigure(study: StudyRow, members: readonly Member
   };
 }
 
+/**
+ * Small multiples, one per block: a measure's median over the block's features with its 10-90 %
+ * band, one per run, and the share of the block's filters dead by activation (dashed).
+ */
+function blockQuantilesOverTime(rows: Row[], measure: string, extraTooltip: VlSpec[]): VlSpec {
+  const x = { field: 'iteration', type: 'quantitative', title: 'iteration' };
+  return topLevel(rows, {
+    facet: { field: 'block', type: 'ordinal', title: null, header: { labelExpr: "'block ' + datum.value" } },
+    columns: 4,
+    spec: {
+      width: 150,
+      height: 110,
+      layer: [
+        { mark: { type: 'area', opacity: 0.12, color: '#1f6fb2' }, encoding: { x, y: { field: 'q10', type: 'quantitative', title: measure, scale: { domain: [0, 1] } }, y2: { field: 'q90' }, detail: { field: 'run' } } },
+        {
+          mark: { type: 'line', strokeWidth: 1.5, color: '#1f6fb2' },
+          encoding: { x, y: { field: 'median', type: 'quantitative' }, detail: { field: 'run' }, tooltip: [{ field: 'block' }, { field: 'seed' }, { field: 'iteration' }, { field: 'q10', format: '.2f' }, { field: 'median', format: '.2f' }, { field: 'q90', format: '.2f' }, ...extraTooltip, { field: 'deadShare', title: 'dead', format: '.0%' }] },
+        },
+        { mark: { type: 'line', strokeWidth: 1.5, strokeDash: [4, 3], color: '#c2410c' }, encoding: { x, y: { field: 'deadShare', type: 'quantitative' }, detail: { field: 'run' } } },
+      ],
+    },
+  });
+}
+
 export function selectivityOverTimeFigure(study: StudyRow, members: readonly Member[], emergence: readonly EmergenceRow[]): Figure | null {
   const byRun = new Map(members.filter((m) => m.run.status === 'complete').map((m) => [m.run.run, m]));
   const rows: Row[] = emergence
@@ -76,23 +100,7 @@ export function selectivityOverTimeFigure(study: StudyRow, members: readonly Mem
       deadShare: e.filters > 0 ? e.deadByActivation / e.filters : 0,
     }));
   if (rows.length === 0) return null;
-  const x = { field: 'iteration', type: 'quantitative', title: 'iteration' };
-  const spec = topLevel(rows, {
-    facet: { field: 'block', type: 'ordinal', title: null, header: { labelExpr: "'block ' + datum.value" } },
-    columns: 4,
-    spec: {
-      width: 150,
-      height: 110,
-      layer: [
-        { mark: { type: 'area', opacity: 0.12, color: '#1f6fb2' }, encoding: { x, y: { field: 'q10', type: 'quantitative', title: 'selectivity', scale: { domain: [0, 1] } }, y2: { field: 'q90' }, detail: { field: 'run' } } },
-        {
-          mark: { type: 'line', strokeWidth: 1.5, color: '#1f6fb2' },
-          encoding: { x, y: { field: 'median', type: 'quantitative' }, detail: { field: 'run' }, tooltip: [{ field: 'block' }, { field: 'seed' }, { field: 'iteration' }, { field: 'q10', format: '.2f' }, { field: 'median', format: '.2f' }, { field: 'q90', format: '.2f' }, { field: 'deadShare', title: 'dead', format: '.0%' }] },
-        },
-        { mark: { type: 'line', strokeWidth: 1.5, strokeDash: [4, 3], color: '#c2410c' }, encoding: { x, y: { field: 'deadShare', type: 'quantitative' }, detail: { field: 'run' } } },
-      ],
-    },
-  });
+  const spec = blockQuantilesOverTime(rows, 'selectivity', []);
   return {
     id: studyFigureId.selectivityOverTime(study.study),
     route: studyRoute(study.study),
@@ -138,18 +146,43 @@ export function selectivityBeforeRows(study: StudyRow, members: readonly Member[
   return { rows, alreadyDead };
 }
 
-export function selectivityBeforeFigure(study: StudyRow, members: readonly Member[], filters: readonly FilterRow[]): Figure | null {
-  const { rows, alreadyDead } = selectivityBeforeRows(study, members, filters);
-  if (rows.length === 0) return null;
-  const x = { field: 'selectivity', type: 'quantitative', title: 'selectivity (share of probe images activating the feature)', scale: { domain: [0, 1] } };
+/**
+ * A strip plot of one reading per feature, features that died against survivors, one line per
+ * run: a tick per feature, the quartiles as a bar and the median as a diamond, per facet cell.
+ */
+function fateStripLayers(o: { x: { field: string } & VlSpec; facet: string; format: string; tooltip: VlSpec[] }): VlSpec[] {
+  const { x } = o;
   const y = { field: 'runLabel', type: 'nominal', title: null };
   const yOffset = { field: 'fate', sort: ['died', 'survived'] };
   const color = { field: 'fate', type: 'nominal', title: 'feature', scale: { domain: ['died', 'survived'], range: [FATE_COLORS.died, FATE_COLORS.survived] } };
   const pick = legendPick('fate');
   const quartiles = {
-    aggregate: [{ op: 'q1', field: 'selectivity', as: 'q1' }, { op: 'q3', field: 'selectivity', as: 'q3' }, { op: 'median', field: 'selectivity', as: 'median' }, { op: 'count', as: 'n' }],
-    groupby: ['reading', 'runLabel', 'fate'],
+    aggregate: [{ op: 'q1', field: x.field, as: 'q1' }, { op: 'q3', field: x.field, as: 'q3' }, { op: 'median', field: x.field, as: 'median' }, { op: 'count', as: 'n' }],
+    groupby: [o.facet, 'runLabel', 'fate'],
   };
+  return [
+    {
+      params: [pick.param],
+      mark: { type: 'tick', thickness: 1, size: 12 },
+      encoding: { x, y, yOffset, color, opacity: pick.opacity(0.35, 0.04), tooltip: o.tooltip },
+    },
+    {
+      transform: [quartiles],
+      mark: { type: 'bar', height: 5, cornerRadius: 2 },
+      encoding: { x: { field: 'q1', type: 'quantitative' }, x2: { field: 'q3' }, y, yOffset, color, opacity: pick.opacity(0.9, 0.1) },
+    },
+    {
+      transform: [quartiles],
+      mark: { type: 'point', shape: 'diamond', filled: true, size: 70, color: 'black' },
+      encoding: { x: { field: 'median', type: 'quantitative' }, y, yOffset, opacity: pick.opacity(1, 0.1), tooltip: [{ field: o.facet }, { field: 'fate' }, { field: 'median', format: o.format }, { field: 'q1', format: o.format }, { field: 'q3', format: o.format }, { field: 'n', title: 'features' }] },
+    },
+  ];
+}
+
+export function selectivityBeforeFigure(study: StudyRow, members: readonly Member[], filters: readonly FilterRow[]): Figure | null {
+  const { rows, alreadyDead } = selectivityBeforeRows(study, members, filters);
+  if (rows.length === 0) return null;
+  const x = { field: 'selectivity', type: 'quantitative', title: 'selectivity (share of probe images activating the feature)', scale: { domain: [0, 1] } };
   const spec = topLevel(rows, {
     facet: {
       row: { field: 'reading', type: 'nominal', title: null, sort: [...SELECTIVITY_READINGS], header: { labelAngle: 0, labelOrient: 'top', labelAnchor: 'start', labelFontWeight: 600 } },
@@ -158,28 +191,12 @@ export function selectivityBeforeFigure(study: StudyRow, members: readonly Membe
       width: 460,
       height: { step: 34 },
       layer: [
-        {
-          params: [pick.param],
-          mark: { type: 'tick', thickness: 1, size: 12 },
-          encoding: {
-            x,
-            y,
-            yOffset,
-            color,
-            opacity: pick.opacity(0.35, 0.04),
-            tooltip: [{ field: 'reading' }, { field: 'fate' }, { field: 'block' }, { field: 'filter' }, { field: 'selectivity', format: '.2f' }, { field: 'measuredAt', title: 'read at iteration' }, { field: 'diedAt', title: 'died at iteration' }],
-          },
-        },
-        {
-          transform: [quartiles],
-          mark: { type: 'bar', height: 5, cornerRadius: 2 },
-          encoding: { x: { field: 'q1', type: 'quantitative' }, x2: { field: 'q3' }, y, yOffset, color, opacity: pick.opacity(0.9, 0.1) },
-        },
-        {
-          transform: [quartiles],
-          mark: { type: 'point', shape: 'diamond', filled: true, size: 70, color: 'black' },
-          encoding: { x: { field: 'median', type: 'quantitative' }, y, yOffset, opacity: pick.opacity(1, 0.1), tooltip: [{ field: 'reading' }, { field: 'fate' }, { field: 'median', format: '.2f' }, { field: 'q1', format: '.2f' }, { field: 'q3', format: '.2f' }, { field: 'n', title: 'features' }] },
-        },
+        ...fateStripLayers({
+          x,
+          facet: 'reading',
+          format: '.2f',
+          tooltip: [{ field: 'reading' }, { field: 'fate' }, { field: 'block' }, { field: 'filter' }, { field: 'selectivity', format: '.2f' }, { field: 'measuredAt', title: 'read at iteration' }, { field: 'diedAt', title: 'died at iteration' }],
+        }),
       ],
     },
   });
@@ -291,28 +308,7 @@ export function lifetimeOverTimeFigure(study: StudyRow, members: readonly Member
       deadShare: e.filters > 0 ? e.deadByActivation / e.filters : 0,
     }));
   if (rows.length === 0) return null;
-  const x = { field: 'iteration', type: 'quantitative', title: 'iteration' };
-  const spec = topLevel(rows, {
-    facet: { field: 'block', type: 'ordinal', title: null, header: { labelExpr: "'block ' + datum.value" } },
-    columns: 4,
-    spec: {
-      width: 150,
-      height: 110,
-      layer: [
-        { mark: { type: 'area', opacity: 0.12, color: '#1f6fb2' }, encoding: { x, y: { field: 'q10', type: 'quantitative', title: 'lifetime sparseness', scale: { domain: [0, 1] } }, y2: { field: 'q90' }, detail: { field: 'run' } } },
-        {
-          mark: { type: 'line', strokeWidth: 1.5, color: '#1f6fb2' },
-          encoding: {
-            x,
-            y: { field: 'median', type: 'quantitative' },
-            detail: { field: 'run' },
-            tooltip: [{ field: 'block' }, { field: 'seed' }, { field: 'iteration' }, { field: 'q10', format: '.2f' }, { field: 'median', format: '.2f' }, { field: 'q90', format: '.2f' }, { field: 'noResponse', title: 'no response' }, { field: 'deadShare', title: 'dead', format: '.0%' }],
-          },
-        },
-        { mark: { type: 'line', strokeWidth: 1.5, strokeDash: [4, 3], color: '#c2410c' }, encoding: { x, y: { field: 'deadShare', type: 'quantitative' }, detail: { field: 'run' } } },
-      ],
-    },
-  });
+  const spec = blockQuantilesOverTime(rows, 'lifetime sparseness', [{ field: 'noResponse', title: 'no response' }]);
   return {
     id: studyFigureId.lifetimeOverTime(study.study),
     route: studyRoute(study.study),
@@ -372,14 +368,6 @@ export function lifetimeBeforeFigure(study: StudyRow, members: readonly Member[]
   if (rows.length === 0) return null;
   const m = H6_V2.saturatedMargin;
   const x = { field: 'lifetime', type: 'quantitative', title: 'lifetime sparseness at the early checkpoint', scale: { domain: [0, 1] } };
-  const y = { field: 'runLabel', type: 'nominal', title: null };
-  const yOffset = { field: 'fate', sort: ['died', 'survived'] };
-  const color = { field: 'fate', type: 'nominal', title: 'feature', scale: { domain: ['died', 'survived'], range: [FATE_COLORS.died, FATE_COLORS.survived] } };
-  const pick = legendPick('fate');
-  const quartiles = {
-    aggregate: [{ op: 'q1', field: 'lifetime', as: 'q1' }, { op: 'q3', field: 'lifetime', as: 'q3' }, { op: 'median', field: 'lifetime', as: 'median' }, { op: 'count', as: 'n' }],
-    groupby: ['block', 'runLabel', 'fate'],
-  };
   // One band per facet cell (not one per row): aggregate to the block first.
   const band = (from: number, to: number) => ({
     transform: [{ aggregate: [{ op: 'count', as: 'features' }], groupby: ['block'] }],
@@ -394,24 +382,12 @@ export function lifetimeBeforeFigure(study: StudyRow, members: readonly Member[]
       layer: [
         band(0, m),
         band(1 - m, 1),
-        {
-          params: [pick.param],
-          mark: { type: 'tick', thickness: 1, size: 12 },
-          encoding: {
-            x,
-            y,
-            yOffset,
-            color,
-            opacity: pick.opacity(0.35, 0.04),
-            tooltip: [{ field: 'fate' }, { field: 'block' }, { field: 'filter' }, { field: 'lifetime', title: 'lifetime sparseness', format: '.3f' }, { field: 'measuredAt', title: 'read at iteration' }, { field: 'diedAt', title: 'died at iteration' }, { field: 'unit', title: 'this block of this run' }],
-          },
-        },
-        { transform: [quartiles], mark: { type: 'bar', height: 5, cornerRadius: 2 }, encoding: { x: { field: 'q1', type: 'quantitative' }, x2: { field: 'q3' }, y, yOffset, color, opacity: pick.opacity(0.9, 0.1) } },
-        {
-          transform: [quartiles],
-          mark: { type: 'point', shape: 'diamond', filled: true, size: 70, color: 'black' },
-          encoding: { x: { field: 'median', type: 'quantitative' }, y, yOffset, opacity: pick.opacity(1, 0.1), tooltip: [{ field: 'block' }, { field: 'fate' }, { field: 'median', format: '.3f' }, { field: 'q1', format: '.3f' }, { field: 'q3', format: '.3f' }, { field: 'n', title: 'features' }] },
-        },
+        ...fateStripLayers({
+          x,
+          facet: 'block',
+          format: '.3f',
+          tooltip: [{ field: 'fate' }, { field: 'block' }, { field: 'filter' }, { field: 'lifetime', title: 'lifetime sparseness', format: '.3f' }, { field: 'measuredAt', title: 'read at iteration' }, { field: 'diedAt', title: 'died at iteration' }, { field: 'unit', title: 'this block of this run' }],
+        }),
       ],
     },
   });
