@@ -16,3 +16,11 @@ export function pageHref(from: string, to: string, anchor?: string): string {
 export function fileHref(from: string, path: string): string {
   return `${rootOf(from)}${path}`;
 }
+
+/**
+ * Where the site publishes a dataset: gzip-compressed JSON (the datasets are most of the site's
+ * weight and compress about tenfold; `gunzip` or any JSON tool that reads gzip opens them).
+ */
+export function datasetPath(name: string): string {
+  return `datasets/${name}.json.gz`;
+}

@@ -33,6 +33,7 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
   '.csv': 'text/csv',
   '.json': 'application/json',
+  '.gz': 'application/gzip',
 };
 
 let work: string;

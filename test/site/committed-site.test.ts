@@ -4,7 +4,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATASET_NAMES } from '../../data/schemas/datasets.js';
 import { trainingLengths } from '../../analysis/training-length.js';
 import { computeVerdicts } from '../../site/lib/verdicts.js';
 import { hasFull, readFull, readme, readmeOutcomes, REPO, verdictInput } from '../analysis/committed.js';
@@ -97,5 +99,12 @@ describe.skipIf(!hasFull)('the site built from the committed full study', () => 
     expect(pages.length).toBeGreaterThan(80);
     expect(pages.filter((p) => p.bytes > PAGE_LIMIT).map((p) => `${p.path}: ${p.bytes} bytes`)).toEqual([]);
     expect(total).toBeLessThan(SITE_LIMIT);
+  });
+
+  it('publishes every dataset gzip-compressed, byte for byte the committed file', () => {
+    for (const n of DATASET_NAMES) {
+      const published = gunzipSync(readFileSync(join(out, 'datasets', `${n}.json.gz`)));
+      expect(published.equals(readFileSync(join(REPO, 'data', 'full', 'datasets', `${n}.json`))), n).toBe(true);
+    }
   });
 });
