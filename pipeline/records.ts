@@ -55,12 +55,15 @@ export function identityProblem(record: RunRecord, hash: string): string | null 
   return null;
 }
 
+/** A record's file name: `<hash>.json` (a run's snapshot, `<hash>.snapshot.json`, sits beside it). */
+export const RECORD_FILE = /^[0-9a-f]{16}\.json$/;
+
 /** Every `<hash>.json` of a scale's runs folder, sorted. */
 export function recordFiles(root: string, scale: Scale): string[] {
   const dir = runsDir(root, scale);
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((f) => /^[0-9a-f]{16}\.json$/.test(f))
+    .filter((f) => RECORD_FILE.test(f))
     .sort()
     .map((f) => join(dir, f));
 }

@@ -1,6 +1,7 @@
 // The run's identity: canonical JSON and its hash. The committed records are keyed by it, so the
 // hash of every one of them must stay what its file name says.
 import { readdirSync, readFileSync } from 'node:fs';
+import { RECORD_FILE } from '../../pipeline/records.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, configHash } from '../../experiments/config-hash.js';
@@ -25,7 +26,8 @@ describe('config identity', () => {
     const dir = join(REPO, 'data', scale, 'runs');
     let files: string[] = [];
     try {
-      files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+      // Records only, by the pipeline's own rule (a run in progress keeps <id>.snapshot.json beside them).
+      files = readdirSync(dir).filter((f) => RECORD_FILE.test(f));
     } catch {
       // no records of this scale
     }
