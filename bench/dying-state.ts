@@ -9,7 +9,7 @@ import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants } 
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { resolveConfig, learningRateAt, type RunConfig } from '../experiments/config.js';
 import { loadDataset } from '../experiments/data/dataset.js';
 import { basicNetSpec, buildNetwork, initialWeights, trainables, type Network } from '../experiments/model.js';
@@ -19,6 +19,7 @@ import { createRandom } from '../experiments/random.js';
 import { restoreTensors, stateTensors } from '../experiments/snapshot.js';
 import { countSubnormals } from '../experiments/backend/subnormals.js';
 import { initBackend } from '../experiments/backend/resolve.js';
+import { positiveInteger } from './positive-integer.js';
 
 /** The committed state (see the README's Backends and speed section). */
 const DYING_STATE_FILE = fileURLToPath(new URL('./fixtures/dying-basicnet16-rmsprop.bin.br', import.meta.url));
@@ -130,15 +131,10 @@ export function writeDyingState(path: string, net: Network, optimizer: Optimizer
 }
 
 async function main(): Promise<void> {
-  const count = (raw: string) => {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('needs a positive integer');
-    return n;
-  };
   const o = new Command('dying-state')
     .description('Trains the dying run without the subnormal flush and writes its state every --every iterations')
-    .option('--iterations <n>', 'iterations to train', count, 4000)
-    .option('--every <n>', 'write the state every n iterations', count, 500)
+    .option('--iterations <n>', 'iterations to train', positiveInteger, 4000)
+    .option('--every <n>', 'write the state every n iterations', positiveInteger, 500)
     .option('--out <dir>', 'folder for state-<iteration>.bin.br', '.cache/dying-state')
     .option('--from <file>', 'continue from a state this script wrote (its batches are skipped, so the run is the same)')
     .parse(process.argv.slice(2), { from: 'user' })

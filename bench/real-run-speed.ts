@@ -18,6 +18,7 @@ import { createOptimizer } from '../experiments/optimizers.js';
 import { createRandom } from '../experiments/random.js';
 import { BatchSampler, trainStep } from '../experiments/train.js';
 import { dyingRunConfig, subnormalCounts } from './dying-state.js';
+import { positiveInteger } from './positive-integer.js';
 
 interface Block {
   /** The last iteration of the block. */
@@ -28,20 +29,14 @@ interface Block {
   deadByGamma: number[];
 }
 
-const count = (flag: string) => (raw: string) => {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} needs a positive integer`);
-  return n;
-};
-
 const options = new Command('real-run-speed')
   .description(
     'Trains the RMSprop lr 1e-3 + L2 5e-4, batch 32 run on Fashion-MNIST (wasm) and prints the images/s of every block ' +
       'of iterations (wall and CPU time), the subnormal values in the training state and the filters dead by |gamma| per ' +
       'layer, then the last block\'s speed as a share of the first\'s.',
   )
-  .option('--iterations <n>', 'iterations to train', count('--iterations'), 15000)
-  .option('--block <n>', 'iterations per timed block', count('--block'), 1000)
+  .option('--iterations <n>', 'iterations to train', positiveInteger, 15000)
+  .option('--block <n>', 'iterations per timed block', positiveInteger, 1000)
   .option('--no-flush', 'train without the subnormal flush (the engine before the fix)')
   .option('--json <file>', 'also write the blocks and the ratios as JSON')
   .parse(process.argv.slice(2), { from: 'user' })

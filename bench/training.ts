@@ -9,7 +9,7 @@
 //   npm run bench -- [--json FILE] [--steps N] [--cpu-steps N] [--no-cpu] [--no-parallel] [--no-dying]
 import * as tf from '@tensorflow/tfjs-core';
 import { spawn } from 'node:child_process';
-import { Command, InvalidArgumentError, Option as CommanderOption } from 'commander';
+import { Command, Option as CommanderOption } from 'commander';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,7 @@ import { createOptimizer, type Optimizer } from '../experiments/optimizers.js';
 import { trainStep } from '../experiments/train.js';
 import { createRandom } from '../experiments/random.js';
 import { PROTOCOLS } from '../experiments/studies/protocol.js';
+import { positiveInteger } from './positive-integer.js';
 import { dyingRunConfig, readDyingState, restoreDyingState, subnormalCounts, type DyingState } from './dying-state.js';
 
 const BATCH = 64;
@@ -41,11 +42,6 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const count = (flag: string) => (raw: string) => {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} needs a positive integer`);
-    return n;
-  };
   const program = new Command('bench')
     .description(
       'Training speed of BasicNet (width 16, 28x28x1): a fresh and a dying network (a real run\'s state with subnormal ' +
@@ -55,10 +51,10 @@ function parseArgs(argv: string[]): Options {
         'kernel\'s share of the step, two processes against one, and the checkpoint cost as a share of a full-scale run.',
     )
     .option('--json <file>', 'also write the results as JSON (one object per backend and path)')
-    .option('--steps <n>', 'timed training steps per wasm path', count('--steps'), 24)
-    .option('--rounds <n>', 'the fresh/dying grid is timed in this many interleaved rounds (the machine may be busy)', count('--rounds'), 8)
-    .option('--cpu-steps <n>', 'timed steps on the (very slow) cpu backend', count('--cpu-steps'), 1)
-    .option('--stock-steps <n>', 'timed steps with the stock wasm kernels', count('--stock-steps'), 3)
+    .option('--steps <n>', 'timed training steps per wasm path', positiveInteger, 24)
+    .option('--rounds <n>', 'the fresh/dying grid is timed in this many interleaved rounds (the machine may be busy)', positiveInteger, 8)
+    .option('--cpu-steps <n>', 'timed steps on the (very slow) cpu backend', positiveInteger, 1)
+    .option('--stock-steps <n>', 'timed steps with the stock wasm kernels', positiveInteger, 3)
     .option('--no-cpu', 'skip the cpu backend')
     .option('--no-parallel', 'skip the two-process measurement')
     .option('--no-dying', 'skip the fresh/dying grid')
