@@ -328,8 +328,9 @@ export function lifetimeBeforeRows(members: readonly Member[], filters: readonly
   const complete = members.filter((m) => m.run.status === 'complete');
   const rows: Row[] = [];
   const units: Array<RuleUnit<H6BlockNumbers>> = [];
+  const byRun = groupBy(filters.filter((f) => f.lifetimeSparsenessEarly !== undefined), (f) => f.run);
   for (const m of complete) {
-    const own = filters.filter((f) => f.run === m.run.run && f.lifetimeSparsenessEarly !== undefined);
+    const own = byRun.get(m.run.run) ?? [];
     if (own.length === 0) continue;
     // The rule's own reading of each block (dying, survivors, saturation), so the figure shows what decides.
     const layers = [...new Set(own.map((f) => f.layer))].sort((a, b) => a - b);
