@@ -13,10 +13,24 @@ export const hasFull = existsSync(join(FULL, 'runs.json'));
 
 export type FullDatasets = { [N in DatasetName]: Dataset<N> };
 
+const parsed = new Map<DatasetName, unknown>();
+
+/**
+ * The committed full datasets, each read and validated the first time a test asks for it (the
+ * mechanism dataset alone is over 20 MB, and most tests read only runs and studies).
+ */
 export function readFull(): FullDatasets {
-  const out: Partial<Record<DatasetName, unknown>> = {};
-  for (const name of DATASET_NAMES) out[name] = datasetSchemas[name].parse(JSON.parse(readFileSync(join(REPO, 'data', datasetPath('full', name)), 'utf8')));
-  return out as FullDatasets;
+  const out = {} as FullDatasets;
+  for (const name of DATASET_NAMES) {
+    Object.defineProperty(out, name, {
+      enumerable: true,
+      get: () => {
+        if (!parsed.has(name)) parsed.set(name, datasetSchemas[name].parse(JSON.parse(readFileSync(join(REPO, 'data', datasetPath('full', name)), 'utf8'))));
+        return parsed.get(name);
+      },
+    });
+  }
+  return out;
 }
 
 export function verdictInput(d: FullDatasets): VerdictInput {
