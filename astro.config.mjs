@@ -27,7 +27,9 @@ export default defineConfig({
   base,
   output: 'static',
   trailingSlash: 'ignore',
-  build: { format: 'file' },
+  // Two pages at a time: a figure's PNG is rasterised by sharp off the main thread, so the next
+  // page's figures are drawn (vega, JavaScript) while the last one's are rasterised.
+  build: { format: 'file', concurrency: 2 },
   devToolbar: { enabled: false },
   integrations: [figureRenderReport],
   vite: {

@@ -232,6 +232,7 @@ function speedGrid(state: DyingState | null, steps: number, rounds: number): Spe
         fusedUpdates: c.variant.fusedUpdates,
         flushSubnormals: c.variant.flushSubnormals,
         compiledKernels: c.variant.compiledKernels,
+        reorderingKernels: c.variant.reorderingKernels,
         subnormalsBefore: c.subnormalsBefore,
         // Without the flush the dying state must still be subnormal after the timed steps.
         subnormalsAfter: totalSubnormals(c.trainer),
@@ -462,11 +463,11 @@ function loadDying(notes: string[]): DyingState | null {
 
 function printGrid(grid: SpeedResult[]): void {
   const find = (network: string, optimizer: string, batch: number, variant: EngineVariant) =>
-    grid.find((r) => r.network === network && r.optimizer === optimizer && r.batch === batch && r.fusedUpdates === variant.fusedUpdates && r.flushSubnormals === variant.flushSubnormals && r.compiledKernels === variant.compiledKernels);
+    grid.find((r) => r.network === network && r.optimizer === optimizer && r.batch === batch && r.fusedUpdates === variant.fusedUpdates && r.flushSubnormals === variant.flushSubnormals && r.compiledKernels === variant.compiledKernels && r.reorderingKernels === variant.reorderingKernels);
   const rate = (r: SpeedResult) => `${fmt(r.imagesPerSecond)} (${fmt(r.imagesPerCpuSecond as number)})`;
   const cpuRatio = (a: SpeedResult, b: SpeedResult) => `${fmt(a.imagesPerSecond / b.imagesPerSecond, 2)}x (${fmt((a.imagesPerCpuSecond as number) / (b.imagesPerCpuSecond as number), 2)}x)`;
   console.log('img/s by wall clock (in brackets: per CPU second of this process, which other processes do not stretch)\n');
-  const rows: string[][] = [['network', 'optimizer', 'batch', 'before the flush', 'previous engine', 'compiled kernels', 'compiled/previous', 'compiled/before', 'subnormals (no flush, after)']];
+  const rows: string[][] = [['network', 'optimizer', 'batch', 'compiled kernels', 'before the flush', 'previous engine', 'compiled', 'compiled/previous', 'compiled/before', 'subnormals (no flush, after)']];
   for (const r of grid) {
     if (r.compiledKernels !== true) continue;
     const before = find(r.network as string, r.optimizer as string, r.batch, BEFORE_FLUSH);
@@ -475,6 +476,7 @@ function printGrid(grid: SpeedResult[]): void {
       r.network as string,
       r.optimizer as string,
       String(r.batch),
+      r.reorderingKernels === true ? 'default + reordering' : 'default (exact)',
       before ? rate(before) : '-',
       flushOnly ? rate(flushOnly) : '-',
       rate(r),
