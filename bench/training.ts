@@ -229,6 +229,7 @@ function speedGrid(state: DyingState | null, steps: number, rounds: number): Spe
         batch: c.batch,
         network: c.network,
         optimizer: c.optimizer,
+        engine: c.variant.label,
         fusedUpdates: c.variant.fusedUpdates,
         flushSubnormals: c.variant.flushSubnormals,
         compiledKernels: c.variant.compiledKernels,
@@ -463,7 +464,7 @@ function loadDying(notes: string[]): DyingState | null {
 
 function printGrid(grid: SpeedResult[]): void {
   const find = (network: string, optimizer: string, batch: number, variant: EngineVariant) =>
-    grid.find((r) => r.network === network && r.optimizer === optimizer && r.batch === batch && r.fusedUpdates === variant.fusedUpdates && r.flushSubnormals === variant.flushSubnormals && r.compiledKernels === variant.compiledKernels && r.reorderingKernels === variant.reorderingKernels);
+    grid.find((r) => r.network === network && r.optimizer === optimizer && r.batch === batch && r.engine === variant.label);
   const rate = (r: SpeedResult) => `${fmt(r.imagesPerSecond)} (${fmt(r.imagesPerCpuSecond as number)})`;
   const cpuRatio = (a: SpeedResult, b: SpeedResult) => `${fmt(a.imagesPerSecond / b.imagesPerSecond, 2)}x (${fmt((a.imagesPerCpuSecond as number) / (b.imagesPerCpuSecond as number), 2)}x)`;
   console.log('img/s by wall clock (in brackets: per CPU second of this process, which other processes do not stretch)\n');
@@ -476,7 +477,7 @@ function printGrid(grid: SpeedResult[]): void {
       r.network as string,
       r.optimizer as string,
       String(r.batch),
-      r.reorderingKernels === true ? 'default + reordering' : 'default (exact)',
+      r.engine === REORDERED.label ? 'default + reordering' : 'default (exact)',
       before ? rate(before) : '-',
       flushOnly ? rate(flushOnly) : '-',
       rate(r),
