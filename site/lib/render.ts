@@ -1,12 +1,14 @@
-// Renders a figure at build time: Vega-Lite -> Vega -> SVG (headless vega View) -> PNG (sharp),
-// cached by content; and the files next to each page: the picture, the data (CSV), the
-// Vega-Lite spec reading that CSV, and the script the browser makes the figure live from.
+// Renders a figure at build time: Vega-Lite -> Vega here, then Vega -> SVG (headless vega View)
+// -> PNG (resvg, sharp) in the render workers (render-pool.ts), cached by content; and the files
+// next to each page: the picture, the data (CSV), the Vega-Lite spec reading that CSV, and the
+// script the browser makes the figure live from.
 // Build time, Node only.
-import * as vega from 'vega';
 import * as vl from 'vega-lite';
 import { figureCacheDir, readRender, renderKey, writeRender } from './figure-cache.js';
+import { pictureRenderer, renderSvg } from './figure-picture.js';
 import type { Figure, Row } from './figure-model.js';
 import { liveFigureScript } from './live-figure.js';
+import { drawInPool } from './render-pool.js';
 
 export interface RenderedFigure {
   /** The compiled Vega spec the browser makes interactive. */
@@ -39,42 +41,11 @@ export function compile(spec: object): { vega: object; warnings: string[] } {
   return { vega: out.spec, warnings };
 }
 
-/** A vega logger that keeps warnings (the browser would print them to the console). */
-function collectingLogger(warnings: string[]) {
-  const logger = {
-    level: (_?: number) => logger as never,
-    error: (...args: unknown[]) => {
-      warnings.push(`error: ${args.map(String).join(' ')}`);
-      return logger as never;
-    },
-    warn: (...args: unknown[]) => {
-      warnings.push(args.map(String).join(' '));
-      return logger as never;
-    },
-    info: () => logger as never,
-    debug: () => logger as never,
-  };
-  return logger;
-}
+export { renderSvg };
 
-export async function renderSvg(vegaSpec: object, warnings: string[] = []): Promise<string> {
-  const view = new vega.View(vega.parse(vegaSpec as vega.Spec), { renderer: 'none', logger: collectingLogger(warnings) as never });
-  view.logLevel(vega.Warn);
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
-}
-
-/** How the picture is made: a change of these, or of a renderer's version, renders every figure again. */
-// `effort: 1` is libimagequant's fastest palette search: half the time of its default (7) on the
-// site's figures for 2-3 % more bytes (bench/site-build.ts).
-const PNG_OPTIONS = { density: 144, compressionLevel: 9, palette: true, effort: 1 } as const;
-
-async function rendererVersion(): Promise<string> {
-  const { default: sharp } = await import('sharp');
-  return JSON.stringify({ vega: vega.version, vegaLite: vl.version, sharp: sharp.versions.sharp, rsvg: sharp.versions.rsvg, png: PNG_OPTIONS });
+/** The renderers' versions and picture options: a change of them renders every figure again. */
+function rendererVersion(): string {
+  return JSON.stringify({ vegaLite: vl.version, picture: pictureRenderer() });
 }
 
 /** What the cache keeps of a render besides the picture. */
@@ -97,13 +68,6 @@ export function renderStats(): RenderStats {
   return (store[STATS] ??= { rendered: 0, cached: 0 });
 }
 
-/** Size of the drawing in CSS pixels, as the SVG root states it. */
-function svgSize(svg: string): { width: number; height: number } {
-  const root = /^<svg[^>]*>/.exec(svg)?.[0] ?? '';
-  const num = (name: string) => Number(new RegExp(`\\s${name}="(\\d+(?:\\.\\d+)?)"`).exec(root)?.[1] ?? Number.NaN);
-  return { width: num('width'), height: num('height') };
-}
-
 const memo = new WeakMap<Figure, Map<string, Promise<RenderedFigure>>>();
 
 /**
@@ -117,18 +81,18 @@ export function renderFigure(figure: Figure, cacheDir = figureCacheDir()): Promi
   let hit = renders.get(cacheDir);
   if (!hit) {
     hit = (async () => {
-      const key = renderKey(figure.spec, await rendererVersion());
+      const key = renderKey(figure.spec, rendererVersion());
       const cached = readRender<RenderMeta>(cacheDir, key);
       if (cached) {
         renderStats().cached++;
         if (cached.meta.warnings.length > 0) console.warn(`figure ${name} draws with warnings: ${cached.meta.warnings.join('; ')}`);
         return { ...cached.meta, png: cached.png };
       }
-      const { vega: compiled, warnings } = compile(figure.spec);
-      const svg = await renderSvg(compiled, warnings);
+      const { vega: compiled, warnings: compileWarnings } = compile(figure.spec);
+      const { png, width, height, warnings: drawWarnings } = await drawInPool(compiled);
+      const warnings = [...compileWarnings, ...drawWarnings];
       if (warnings.length > 0) console.warn(`figure ${name} draws with warnings: ${warnings.join('; ')}`);
-      const meta: RenderMeta = { vega: compiled, ...svgSize(svg), warnings };
-      const png = await renderPng(svg);
+      const meta: RenderMeta = { vega: compiled, width, height, warnings };
       writeRender(cacheDir, key, { meta, png });
       renderStats().rendered++;
       return { ...meta, png };
@@ -136,13 +100,6 @@ export function renderFigure(figure: Figure, cacheDir = figureCacheDir()): Promi
     renders.set(cacheDir, hit);
   }
   return hit;
-}
-
-/** The static picture: the SVG rasterised at twice its size (sharp), in a palette (the figures use few colours). */
-export async function renderPng(svg: string): Promise<Uint8Array<ArrayBuffer>> {
-  const { default: sharp } = await import('sharp');
-  const { density, ...png } = PNG_OPTIONS;
-  return new Uint8Array(await sharp(Buffer.from(svg), { density }).png(png).toBuffer());
 }
 
 function csvCell(v: Row[string]): string {
