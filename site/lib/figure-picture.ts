@@ -10,8 +10,9 @@ import * as vega from 'vega';
 /**
  * How the picture is made: a change of these, or of a renderer's version, renders every figure
  * again (the render cache's key holds `pictureRenderer()`). Twice the drawing's size; PNG
- * compression 6 on the full colours: a tenth of the time of a palette quantised at compression 9,
- * for about twice the bytes (bench/site-build.ts).
+ * compression 6 on the full colours: in one timing of 20 run figures (machine shared with a
+ * training sweep) a tenth of the time of a palette quantised at compression 9, for about twice
+ * the bytes (29 KB against 13 KB a figure); still to be confirmed by `npm run bench:site`.
  */
 export const PICTURE = { zoom: 2, compressionLevel: 6 } as const;
 
@@ -54,7 +55,7 @@ export async function renderSvg(vegaSpec: object, warnings: string[] = []): Prom
 }
 
 /** Size of the drawing in CSS pixels, as the SVG root states it. */
-export function svgSize(svg: string): { width: number; height: number } {
+function svgSize(svg: string): { width: number; height: number } {
   const root = /^<svg[^>]*>/.exec(svg)?.[0] ?? '';
   const num = (name: string) => Number(new RegExp(`\\s${name}="(\\d+(?:\\.\\d+)?)"`).exec(root)?.[1] ?? Number.NaN);
   return { width: num('width'), height: num('height') };
