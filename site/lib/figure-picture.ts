@@ -9,12 +9,12 @@ import * as vega from 'vega';
 
 /**
  * How the picture is made: a change of these, or of a renderer's version, renders every figure
- * again (the render cache's key holds `pictureRenderer()`). Twice the drawing's size; PNG
- * compression 6 on the full colours: in one timing of 20 run figures (machine shared with a
- * training sweep) a tenth of the time of a palette quantised at compression 9, for about twice
- * the bytes (29 KB against 13 KB a figure); still to be confirmed by `npm run bench:site`.
+ * again (the render cache's key holds `pictureRenderer()`). Twice the drawing's size, in a palette
+ * (libimagequant at its fastest search, effort 1) at PNG compression 9. Full colours at
+ * compression 6 encode in a quarter of the time but take 2.3x the bytes (38 KB against 16 KB a
+ * run figure), which the full study's 60 MB site budget cannot carry.
  */
-export const PICTURE = { zoom: 2, compressionLevel: 6 } as const;
+export const PICTURE = { zoom: 2, palette: true, effort: 1, compressionLevel: 9 } as const;
 
 export interface Picture {
   /** Size of the drawing in CSS pixels, as the SVG root states it. */
@@ -65,7 +65,7 @@ function svgSize(svg: string): { width: number; height: number } {
 export async function svgToPng(svg: string): Promise<Uint8Array<ArrayBuffer>> {
   const image = new Resvg(svg, { fitTo: { mode: 'zoom', value: PICTURE.zoom }, font: { loadSystemFonts: true } }).render();
   const png = await sharp(image.pixels, { raw: { width: image.width, height: image.height, channels: 4 } })
-    .png({ compressionLevel: PICTURE.compressionLevel })
+    .png({ palette: PICTURE.palette, effort: PICTURE.effort, compressionLevel: PICTURE.compressionLevel })
     .toBuffer();
   return new Uint8Array(png);
 }

@@ -7,7 +7,7 @@ import * as vl from 'vega-lite';
 import { figureCacheDir, readRender, renderKey, writeRender } from './figure-cache.js';
 import { pictureRenderer, renderSvg } from './figure-picture.js';
 import type { Figure, Row } from './figure-model.js';
-import { liveFigureScript } from './live-figure.js';
+import { liveFigureScript, sharedSpecScript } from './live-figure.js';
 import { drawInPool } from './render-pool.js';
 
 export interface RenderedFigure {
@@ -161,7 +161,37 @@ export function specReadingCsv(figure: Figure): Record<string, unknown> {
 export const FIGURE_FILES = ['png', 'csv', 'vl.json', 'js'] as const;
 export type FigureFile = (typeof FIGURE_FILES)[number];
 
-export async function figureFile(figure: Figure, ext: FigureFile): Promise<{ body: string | Uint8Array<ArrayBuffer>; type: string }> {
+/** Key of a figure's template: its Vega-Lite spec without its rows (every run page's figure of one kind shares it). */
+export function templateKey(figure: Figure): string {
+  return renderKey({ ...figure.spec, data: null }, 'template').slice(0, 16);
+}
+
+/** Where a shared template's spec is published (site/client/figures.ts loads it beside a figure's rows). */
+export function templatePath(key: string): string {
+  return `figure-specs/${key}.js`;
+}
+
+const templatesMemo = new WeakMap<readonly Figure[], Map<string, Figure>>();
+
+/** The templates two or more of `figures` are drawn from, each with the first figure drawn from it. */
+export function sharedTemplates(figures: readonly Figure[]): Map<string, Figure> {
+  let shared = templatesMemo.get(figures);
+  if (!shared) {
+    const first = new Map<string, Figure>();
+    const count = new Map<string, number>();
+    for (const f of figures) {
+      const key = templateKey(f);
+      if (!first.has(key)) first.set(key, f);
+      count.set(key, (count.get(key) ?? 0) + 1);
+    }
+    shared = new Map([...first].filter(([key]) => (count.get(key) ?? 0) >= 2));
+    templatesMemo.set(figures, shared);
+  }
+  return shared;
+}
+
+/** A figure's file; for the script, `template` is the first figure of its shared template, if it has one. */
+export async function figureFile(figure: Figure, ext: FigureFile, template?: Figure): Promise<{ body: string | Uint8Array<ArrayBuffer>; type: string }> {
   switch (ext) {
     case 'png':
       return { body: (await renderFigure(figure)).png, type: 'image/png' };
@@ -169,7 +199,14 @@ export async function figureFile(figure: Figure, ext: FigureFile): Promise<{ bod
       return { body: toCsv(figure.rows), type: 'text/csv; charset=utf-8' };
     case 'vl.json':
       return { body: `${JSON.stringify(specReadingCsv(figure), null, 2)}\n`, type: 'application/json' };
-    case 'js':
-      return { body: liveFigureScript(`${figure.route}/${figure.id}`, (await renderFigure(figure)).vega), type: 'text/javascript; charset=utf-8' };
+    case 'js': {
+      const shared = template && { key: templateKey(template), spec: (await renderFigure(template)).vega };
+      return { body: liveFigureScript(`${figure.route}/${figure.id}`, (await renderFigure(figure)).vega, shared), type: 'text/javascript; charset=utf-8' };
+    }
   }
+}
+
+/** The shared spec file of the template `template` (its first figure) is drawn from. */
+export async function templateFile(template: Figure): Promise<{ body: string; type: string }> {
+  return { body: sharedSpecScript(templateKey(template), (await renderFigure(template)).vega), type: 'text/javascript; charset=utf-8' };
 }
