@@ -1,11 +1,12 @@
-// Draws a compiled Vega spec as the static picture of a figure: the headless vega View's SVG,
-// rasterised at twice its size by resvg and encoded as PNG by sharp. It runs in the build's
+// Draws a figure's Vega-Lite spec as its static picture: compiled to Vega, the headless vega
+// View's SVG, rasterised at twice its size by resvg and encoded as PNG by sharp. It runs in the build's
 // render workers (render-pool.ts) as well as in-thread (tests, SITE_RENDER_WORKERS=0), so it
 // imports nothing from the site but the libraries. Build time, Node only.
 import { Resvg } from '@resvg/resvg-js';
 import resvgPackage from '@resvg/resvg-js/package.json' with { type: 'json' };
 import sharp from 'sharp';
 import * as vega from 'vega';
+import * as vl from 'vega-lite';
 
 /**
  * How the picture is made: a change of these, or of a renderer's version, renders every figure
@@ -17,12 +18,33 @@ import * as vega from 'vega';
 export const PICTURE = { zoom: 2, palette: true, effort: 1, compressionLevel: 9 } as const;
 
 export interface Picture {
+  /** The compiled Vega spec (the browser draws the live figure from it). */
+  vega: object;
   /** Size of the drawing in CSS pixels, as the SVG root states it. */
   width: number;
   height: number;
   png: Uint8Array<ArrayBuffer>;
-  /** vega's warnings while drawing (a figure that draws with warnings is a bug to fix). */
+  /** vega-lite's and vega's warnings (a figure that draws with warnings is a bug to fix). */
   warnings: string[];
+}
+
+/** Compiles a Vega-Lite spec, collecting warnings instead of printing them. */
+export function compile(spec: object): { vega: object; warnings: string[] } {
+  const warnings: string[] = [];
+  const logger = {
+    level: (_?: number) => logger as never,
+    error: (...args: unknown[]) => {
+      throw new Error(args.map(String).join(' '));
+    },
+    warn: (...args: unknown[]) => {
+      warnings.push(args.map(String).join(' '));
+      return logger as never;
+    },
+    info: () => logger as never,
+    debug: () => logger as never,
+  };
+  const out = vl.compile(spec as vl.TopLevelSpec, { logger: logger as never });
+  return { vega: out.spec, warnings };
 }
 
 /** A vega logger that keeps warnings (the browser would print them to the console). */
@@ -72,17 +94,17 @@ export async function svgToPng(svg: string): Promise<Uint8Array<ArrayBuffer>> {
 
 /** The versions a picture depends on, for the render cache's key. */
 export function pictureRenderer(): string {
-  return JSON.stringify({ vega: vega.version, resvg: resvgPackage.version, sharp: sharp.versions.sharp, picture: PICTURE });
+  return JSON.stringify({ vegaLite: vl.version, vega: vega.version, resvg: resvgPackage.version, sharp: sharp.versions.sharp, picture: PICTURE });
 }
 
-/** The static picture of a compiled Vega spec (what a render worker does for one figure). */
-export async function drawPicture(vegaSpec: object): Promise<Picture> {
-  const warnings: string[] = [];
-  const svg = await renderSvg(vegaSpec, warnings);
-  return { ...svgSize(svg), png: await svgToPng(svg), warnings };
+/** The compiled spec and static picture of a Vega-Lite spec (what a render worker does for one figure). */
+export async function drawPicture(vegaLiteSpec: object): Promise<Picture> {
+  const { vega: compiled, warnings } = compile(vegaLiteSpec);
+  const svg = await renderSvg(compiled, warnings);
+  return { vega: compiled, ...svgSize(svg), png: await svgToPng(svg), warnings };
 }
 
 /** The render worker's task (piscina calls the default export with the task's argument). */
-export default function renderTask(task: { vega: object }): Promise<Picture> {
-  return drawPicture(task.vega);
+export default function renderTask(task: { spec: object }): Promise<Picture> {
+  return drawPicture(task.spec);
 }

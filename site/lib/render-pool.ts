@@ -1,4 +1,4 @@
-// The build's render workers: the static pictures of the figures (figure-picture.ts) are drawn in
+// The build's render workers: the figures are compiled and their static pictures drawn (figure-picture.ts) in
 // worker threads (piscina), one per core by default, while the main thread builds the pages.
 // SITE_RENDER_WORKERS sets how many (0: draw in the main thread). Build time, Node only.
 import { existsSync } from 'node:fs';
@@ -33,9 +33,9 @@ function workerSource(): string | null {
   return named && existsSync(named) ? named : null;
 }
 
-let pool: Piscina<{ vega: object }, Picture> | null | undefined;
+let pool: Piscina<{ spec: object }, Picture> | null | undefined;
 
-function renderPool(): Piscina<{ vega: object }, Picture> | null {
+function renderPool(): Piscina<{ spec: object }, Picture> | null {
   if (pool !== undefined) return pool;
   const workers = renderWorkers();
   const source = workerSource();
@@ -52,8 +52,8 @@ function renderPool(): Piscina<{ vega: object }, Picture> | null {
   return pool;
 }
 
-/** The static picture of a compiled Vega spec, drawn by a render worker (or here, with none). */
-export function drawInPool(vegaSpec: object): Promise<Picture> {
+/** The compiled spec and static picture of a Vega-Lite spec, made by a render worker (or here, with none). */
+export function drawInPool(vegaLiteSpec: object): Promise<Picture> {
   const workers = renderPool();
-  return workers ? workers.run({ vega: vegaSpec }) : drawPicture(vegaSpec);
+  return workers ? workers.run({ spec: vegaLiteSpec }) : drawPicture(vegaLiteSpec);
 }

@@ -1,11 +1,10 @@
-// Renders a figure at build time: Vega-Lite -> Vega here, then Vega -> SVG (headless vega View)
-// -> PNG (resvg, sharp) in the render workers (render-pool.ts), cached by content; and the files
+// Renders a figure at build time: Vega-Lite -> Vega -> SVG (headless vega View) -> PNG (resvg,
+// sharp) in the render workers (render-pool.ts, figure-picture.ts), cached by content; and the files
 // next to each page: the picture, the data (CSV), the Vega-Lite spec reading that CSV, and the
 // script the browser makes the figure live from.
 // Build time, Node only.
-import * as vl from 'vega-lite';
 import { figureCacheDir, readRender, renderKey, writeRender } from './figure-cache.js';
-import { pictureRenderer, renderSvg } from './figure-picture.js';
+import { compile, pictureRenderer, renderSvg } from './figure-picture.js';
 import type { Figure, Row } from './figure-model.js';
 import { liveFigureScript, sharedSpecScript } from './live-figure.js';
 import { drawInPool } from './render-pool.js';
@@ -22,31 +21,8 @@ export interface RenderedFigure {
   warnings: string[];
 }
 
-/** Compiles a Vega-Lite spec, collecting warnings instead of printing them. */
-export function compile(spec: object): { vega: object; warnings: string[] } {
-  const warnings: string[] = [];
-  const logger = {
-    level: (_?: number) => logger as never,
-    error: (...args: unknown[]) => {
-      throw new Error(args.map(String).join(' '));
-    },
-    warn: (...args: unknown[]) => {
-      warnings.push(args.map(String).join(' '));
-      return logger as never;
-    },
-    info: () => logger as never,
-    debug: () => logger as never,
-  };
-  const out = vl.compile(spec as vl.TopLevelSpec, { logger: logger as never });
-  return { vega: out.spec, warnings };
-}
+export { compile, renderSvg };
 
-export { renderSvg };
-
-/** The renderers' versions and picture options: a change of them renders every figure again. */
-function rendererVersion(): string {
-  return JSON.stringify({ vegaLite: vl.version, picture: pictureRenderer() });
-}
 
 /** What the cache keeps of a render besides the picture. */
 interface RenderMeta {
@@ -81,16 +57,14 @@ export function renderFigure(figure: Figure, cacheDir = figureCacheDir()): Promi
   let hit = renders.get(cacheDir);
   if (!hit) {
     hit = (async () => {
-      const key = renderKey(figure.spec, rendererVersion());
+      const key = renderKey(figure.spec, pictureRenderer());
       const cached = readRender<RenderMeta>(cacheDir, key);
       if (cached) {
         renderStats().cached++;
         if (cached.meta.warnings.length > 0) console.warn(`figure ${name} draws with warnings: ${cached.meta.warnings.join('; ')}`);
         return { ...cached.meta, png: cached.png };
       }
-      const { vega: compiled, warnings: compileWarnings } = compile(figure.spec);
-      const { png, width, height, warnings: drawWarnings } = await drawInPool(compiled);
-      const warnings = [...compileWarnings, ...drawWarnings];
+      const { vega: compiled, png, width, height, warnings } = await drawInPool(figure.spec);
       if (warnings.length > 0) console.warn(`figure ${name} draws with warnings: ${warnings.join('; ')}`);
       const meta: RenderMeta = { vega: compiled, width, height, warnings };
       writeRender(cacheDir, key, { meta, png });
