@@ -3,25 +3,36 @@
 // draws the configuration diff, outcome, overlaid curves, per-layer sparsity, emergence and pruning.
 import { parse, View, Warn, type Spec } from 'vega';
 import { Handler } from 'vega-tooltip';
-import type { RunComparison } from '../lib/run-comparison.js';
+import type { PackedRunComparison, RunComparison } from '../lib/run-comparison.js';
 import { readHashState, runList, writeHashState } from './hash-state.js';
+import { unpackValues } from './packed-values.js';
 
-type Registry = Record<string, RunComparison>;
+type Registry = Record<string, PackedRunComparison>;
 const GLOBAL = '__sparsityRuns';
 const registry = (): Registry => ((window as unknown as Record<string, Registry>)[GLOBAL] ??= {});
 
 /** Short name of a run in legends and column heads (ids are 16 hex digits; 8 tell them apart here). */
 const shortId = (run: string): string => run.slice(0, 8);
 
+/** The run as its file registered it, its series unpacked. */
+function unpacked(data: PackedRunComparison): RunComparison {
+  return {
+    ...data,
+    curves: unpackValues(data.curves) as RunComparison['curves'],
+    emergence: unpackValues(data.emergence) as RunComparison['emergence'],
+    layers: unpackValues(data.layers) as RunComparison['layers'],
+  };
+}
+
 function loadRun(base: string, run: string): Promise<RunComparison> {
   const known = registry()[run];
-  if (known) return Promise.resolve(known);
+  if (known) return Promise.resolve(unpacked(known));
   return new Promise((resolve, reject) => {
     const script = document.createElement('script');
     script.src = `${base}${run}.js`;
     script.onload = () => {
       const data = registry()[run];
-      if (data) resolve(data);
+      if (data) resolve(unpacked(data));
       else reject(new Error(`${script.src} loaded but did not register run ${run}`));
     };
     script.onerror = () => reject(new Error(`the data file of run ${run} (${script.src}) did not load`));

@@ -5,11 +5,13 @@
 // off or drawing fails.
 import { parse, View, Warn, type Spec } from 'vega';
 import { Handler } from 'vega-tooltip';
-import { unpackSpec } from './packed-values.js';
+import { fillTemplate, unpackSpec, type LiveFigure } from './packed-values.js';
 
-type Registry = Record<string, Spec>;
-const GLOBAL = '__sparsityFigures';
-const registry = (): Registry => ((window as unknown as Record<string, Registry>)[GLOBAL] ??= {});
+const registry = <T>(global: string): Record<string, T> => ((window as unknown as Record<string, Record<string, T>>)[global] ??= {});
+/** Each figure's script, by "<route>/<figure id>" (site/lib/live-figure.ts). */
+const figures = () => registry<LiveFigure>('__sparsityFigures');
+/** The specs without rows that figures drawn from one template share, by template key. */
+const templates = () => registry<Spec>('__sparsityFigureSpecs');
 
 /** How far outside the viewport a figure starts loading, so it is live when the reader gets there. */
 const AHEAD = '600px 0px';
@@ -66,8 +68,17 @@ async function hydrate(figure: HTMLElement, tooltip: Handler): Promise<void> {
   if (!src || !key || !canvas) return;
   figure.dataset.live = 'loading';
   await loadScript(src);
-  const packed = registry()[key];
-  if (!packed) throw new Error(`${src} loaded but did not register figure ${key}`);
+  const entry = figures()[key];
+  if (!entry) throw new Error(`${src} loaded but did not register figure ${key}`);
+  let packed = entry as Spec;
+  if (entry.template !== undefined) {
+    const templateSrc = figure.dataset.liveSpecSrc;
+    if (!templateSrc) throw new Error(`figure ${key} is drawn from template ${entry.template}, which its page does not name`);
+    await loadScript(templateSrc);
+    const template = templates()[entry.template];
+    if (!template) throw new Error(`${templateSrc} loaded but did not register template ${entry.template}`);
+    packed = fillTemplate(template, entry.rows);
+  }
   const spec = unpackSpec(packed);
   const host = document.createElement('div');
   host.className = 'fig-live';

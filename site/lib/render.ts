@@ -1,12 +1,13 @@
-// Renders a figure at build time: Vega-Lite -> Vega -> SVG (headless vega View) -> PNG (sharp),
-// cached by content; and the files next to each page: the picture, the data (CSV), the
-// Vega-Lite spec reading that CSV, and the script the browser makes the figure live from.
+// Renders a figure at build time: Vega-Lite -> Vega -> SVG (headless vega View) -> PNG (resvg,
+// sharp) in the render workers (render-pool.ts, figure-picture.ts), cached by content; and the files
+// next to each page: the picture, the data (CSV), the Vega-Lite spec reading that CSV, and the
+// script the browser makes the figure live from.
 // Build time, Node only.
-import * as vega from 'vega';
-import * as vl from 'vega-lite';
 import { figureCacheDir, readRender, renderKey, writeRender } from './figure-cache.js';
+import { compile, pictureRenderer, renderSvg } from './figure-picture.js';
 import type { Figure, Row } from './figure-model.js';
-import { liveFigureScript } from './live-figure.js';
+import { liveFigureScript, sharedSpecScript } from './live-figure.js';
+import { drawInPool } from './render-pool.js';
 
 export interface RenderedFigure {
   /** The compiled Vega spec the browser makes interactive. */
@@ -20,62 +21,8 @@ export interface RenderedFigure {
   warnings: string[];
 }
 
-/** Compiles a Vega-Lite spec, collecting warnings instead of printing them. */
-export function compile(spec: object): { vega: object; warnings: string[] } {
-  const warnings: string[] = [];
-  const logger = {
-    level: (_?: number) => logger as never,
-    error: (...args: unknown[]) => {
-      throw new Error(args.map(String).join(' '));
-    },
-    warn: (...args: unknown[]) => {
-      warnings.push(args.map(String).join(' '));
-      return logger as never;
-    },
-    info: () => logger as never,
-    debug: () => logger as never,
-  };
-  const out = vl.compile(spec as vl.TopLevelSpec, { logger: logger as never });
-  return { vega: out.spec, warnings };
-}
+export { compile, renderSvg };
 
-/** A vega logger that keeps warnings (the browser would print them to the console). */
-function collectingLogger(warnings: string[]) {
-  const logger = {
-    level: (_?: number) => logger as never,
-    error: (...args: unknown[]) => {
-      warnings.push(`error: ${args.map(String).join(' ')}`);
-      return logger as never;
-    },
-    warn: (...args: unknown[]) => {
-      warnings.push(args.map(String).join(' '));
-      return logger as never;
-    },
-    info: () => logger as never,
-    debug: () => logger as never,
-  };
-  return logger;
-}
-
-export async function renderSvg(vegaSpec: object, warnings: string[] = []): Promise<string> {
-  const view = new vega.View(vega.parse(vegaSpec as vega.Spec), { renderer: 'none', logger: collectingLogger(warnings) as never });
-  view.logLevel(vega.Warn);
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
-}
-
-/** How the picture is made: a change of these, or of a renderer's version, renders every figure again. */
-// `effort: 1` is libimagequant's fastest palette search: half the time of its default (7) on the
-// site's figures for 2-3 % more bytes (bench/site-build.ts).
-const PNG_OPTIONS = { density: 144, compressionLevel: 9, palette: true, effort: 1 } as const;
-
-async function rendererVersion(): Promise<string> {
-  const { default: sharp } = await import('sharp');
-  return JSON.stringify({ vega: vega.version, vegaLite: vl.version, sharp: sharp.versions.sharp, rsvg: sharp.versions.rsvg, png: PNG_OPTIONS });
-}
 
 /** What the cache keeps of a render besides the picture. */
 interface RenderMeta {
@@ -97,13 +44,6 @@ export function renderStats(): RenderStats {
   return (store[STATS] ??= { rendered: 0, cached: 0 });
 }
 
-/** Size of the drawing in CSS pixels, as the SVG root states it. */
-function svgSize(svg: string): { width: number; height: number } {
-  const root = /^<svg[^>]*>/.exec(svg)?.[0] ?? '';
-  const num = (name: string) => Number(new RegExp(`\\s${name}="(\\d+(?:\\.\\d+)?)"`).exec(root)?.[1] ?? Number.NaN);
-  return { width: num('width'), height: num('height') };
-}
-
 const memo = new WeakMap<Figure, Map<string, Promise<RenderedFigure>>>();
 
 /**
@@ -117,18 +57,16 @@ export function renderFigure(figure: Figure, cacheDir = figureCacheDir()): Promi
   let hit = renders.get(cacheDir);
   if (!hit) {
     hit = (async () => {
-      const key = renderKey(figure.spec, await rendererVersion());
+      const key = renderKey(figure.spec, pictureRenderer());
       const cached = readRender<RenderMeta>(cacheDir, key);
       if (cached) {
         renderStats().cached++;
         if (cached.meta.warnings.length > 0) console.warn(`figure ${name} draws with warnings: ${cached.meta.warnings.join('; ')}`);
         return { ...cached.meta, png: cached.png };
       }
-      const { vega: compiled, warnings } = compile(figure.spec);
-      const svg = await renderSvg(compiled, warnings);
+      const { vega: compiled, png, width, height, warnings } = await drawInPool(figure.spec);
       if (warnings.length > 0) console.warn(`figure ${name} draws with warnings: ${warnings.join('; ')}`);
-      const meta: RenderMeta = { vega: compiled, ...svgSize(svg), warnings };
-      const png = await renderPng(svg);
+      const meta: RenderMeta = { vega: compiled, width, height, warnings };
       writeRender(cacheDir, key, { meta, png });
       renderStats().rendered++;
       return { ...meta, png };
@@ -136,13 +74,6 @@ export function renderFigure(figure: Figure, cacheDir = figureCacheDir()): Promi
     renders.set(cacheDir, hit);
   }
   return hit;
-}
-
-/** The static picture: the SVG rasterised at twice its size (sharp), in a palette (the figures use few colours). */
-export async function renderPng(svg: string): Promise<Uint8Array<ArrayBuffer>> {
-  const { default: sharp } = await import('sharp');
-  const { density, ...png } = PNG_OPTIONS;
-  return new Uint8Array(await sharp(Buffer.from(svg), { density }).png(png).toBuffer());
 }
 
 function csvCell(v: Row[string]): string {
@@ -204,7 +135,37 @@ export function specReadingCsv(figure: Figure): Record<string, unknown> {
 export const FIGURE_FILES = ['png', 'csv', 'vl.json', 'js'] as const;
 export type FigureFile = (typeof FIGURE_FILES)[number];
 
-export async function figureFile(figure: Figure, ext: FigureFile): Promise<{ body: string | Uint8Array<ArrayBuffer>; type: string }> {
+/** Key of a figure's template: its Vega-Lite spec without its rows (every run page's figure of one kind shares it). */
+export function templateKey(figure: Figure): string {
+  return renderKey({ ...figure.spec, data: null }, 'template').slice(0, 16);
+}
+
+/** Where a shared template's spec is published (site/client/figures.ts loads it beside a figure's rows). */
+export function templatePath(key: string): string {
+  return `figure-specs/${key}.js`;
+}
+
+const templatesMemo = new WeakMap<readonly Figure[], Map<string, Figure>>();
+
+/** The templates two or more of `figures` are drawn from, each with the first figure drawn from it. */
+export function sharedTemplates(figures: readonly Figure[]): Map<string, Figure> {
+  let shared = templatesMemo.get(figures);
+  if (!shared) {
+    const first = new Map<string, Figure>();
+    const count = new Map<string, number>();
+    for (const f of figures) {
+      const key = templateKey(f);
+      if (!first.has(key)) first.set(key, f);
+      count.set(key, (count.get(key) ?? 0) + 1);
+    }
+    shared = new Map([...first].filter(([key]) => (count.get(key) ?? 0) >= 2));
+    templatesMemo.set(figures, shared);
+  }
+  return shared;
+}
+
+/** A figure's file; for the script, `template` is the first figure of its shared template, if it has one. */
+export async function figureFile(figure: Figure, ext: FigureFile, template?: Figure): Promise<{ body: string | Uint8Array<ArrayBuffer>; type: string }> {
   switch (ext) {
     case 'png':
       return { body: (await renderFigure(figure)).png, type: 'image/png' };
@@ -212,7 +173,14 @@ export async function figureFile(figure: Figure, ext: FigureFile): Promise<{ bod
       return { body: toCsv(figure.rows), type: 'text/csv; charset=utf-8' };
     case 'vl.json':
       return { body: `${JSON.stringify(specReadingCsv(figure), null, 2)}\n`, type: 'application/json' };
-    case 'js':
-      return { body: liveFigureScript(`${figure.route}/${figure.id}`, (await renderFigure(figure)).vega), type: 'text/javascript; charset=utf-8' };
+    case 'js': {
+      const shared = template && { key: templateKey(template), spec: (await renderFigure(template)).vega };
+      return { body: liveFigureScript(`${figure.route}/${figure.id}`, (await renderFigure(figure)).vega, shared), type: 'text/javascript; charset=utf-8' };
+    }
   }
+}
+
+/** The shared spec file of the template `template` (its first figure) is drawn from. */
+export async function templateFile(template: Figure): Promise<{ body: string; type: string }> {
+  return { body: sharedSpecScript(templateKey(template), (await renderFigure(template)).vega), type: 'text/javascript; charset=utf-8' };
 }

@@ -1,9 +1,11 @@
 // What the compare page needs of each run, taken from the run's page model (its figures' rows,
 // per-layer table and pruning result) so no quantity is computed a second time. Build time.
 import type { RunRow } from '../../data/schemas/datasets.js';
+import type { PackedValues } from '../client/packed-values.js';
 import { runFigureId } from './figure-ids.js';
 import { CRITERIA, type Figure } from './figure-model.js';
 import { configSections } from './format.js';
+import { packValues } from './live-figure.js';
 import type { RunPage } from './site.js';
 
 /** The run as the compare page shows it: one file per run (compare/<run>.js), loaded on demand. */
@@ -85,8 +87,18 @@ export function runComparison(page: RunPage): RunComparison {
 /** Name of the global the per-run scripts register into (a <script> loads from file:// where fetch cannot). */
 const COMPARISON_GLOBAL = '__sparsityRuns';
 
-/** The per-run file: a classic script that adds the run to the global registry. */
+/** The series of a comparison, by name: the ones the file carries packed as columns (field names once). */
+export const COMPARED_SERIES = ['curves', 'emergence', 'layers'] as const;
+
+/** The comparison as its file holds it: each series packed (client/packed-values.ts unpacks). */
+export type PackedRunComparison = Omit<RunComparison, (typeof COMPARED_SERIES)[number]> & Record<(typeof COMPARED_SERIES)[number], PackedValues>;
+
+export function packComparison(data: RunComparison): PackedRunComparison {
+  return { ...data, curves: packValues(data.curves), emergence: packValues(data.emergence), layers: packValues(data.layers) };
+}
+
+/** The per-run file: a classic script that adds the run, its series packed, to the global registry. */
 export function comparisonScript(data: RunComparison): string {
-  const json = JSON.stringify(data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const json = JSON.stringify(packComparison(data)).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
   return `(window.${COMPARISON_GLOBAL}=window.${COMPARISON_GLOBAL}||{})[${JSON.stringify(data.run)}]=${json};\n`;
 }

@@ -1,30 +1,32 @@
-// The files next to the pages: every figure as SVG, PNG, CSV, JSON and Vega-Lite spec,
-// and the datasets themselves (datasets/<name>.json.gz, gzip-compressed: links.ts datasetPath).
+// The files next to the pages: every figure as PNG, CSV, Vega-Lite spec and live script, the
+// specs that figures drawn from one template share (figure-specs/<key>.js), and the datasets themselves (datasets/<name>.json.gz, gzip-compressed: links.ts datasetPath).
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import type { APIRoute, GetStaticPaths } from 'astro';
 import { DATASET_NAMES } from '../../data/schemas/datasets.js';
 import type { Figure } from '../lib/figure-model.js';
-import { FIGURE_FILES, figureFile, type FigureFile } from '../lib/render.js';
+import { FIGURE_FILES, figureFile, sharedTemplates, templateFile, templateKey, templatePath, type FigureFile } from '../lib/render.js';
 import { datasetPath } from '../lib/links.js';
 import { getSite } from '../lib/site.js';
 
-type Props = { kind: 'figure'; figure: Figure; ext: FigureFile } | { kind: 'dataset'; file: string };
+type Props = { kind: 'figure'; figure: Figure; ext: FigureFile; template?: Figure } | { kind: 'template'; template: Figure } | { kind: 'dataset'; file: string };
 
 export const getStaticPaths = (() => {
   const site = getSite();
+  const shared = sharedTemplates(site.figures);
   const figures = site.figures.flatMap((figure) =>
-    FIGURE_FILES.map((ext) => ({ params: { file: `${figure.route}/${figure.id}.${ext}` }, props: { kind: 'figure', figure, ext } as Props })),
+    FIGURE_FILES.map((ext) => ({ params: { file: `${figure.route}/${figure.id}.${ext}` }, props: { kind: 'figure', figure, ext, template: shared.get(templateKey(figure)) } as Props })),
   );
+  const templates = [...shared].map(([key, template]) => ({ params: { file: templatePath(key) }, props: { kind: 'template', template } as Props }));
   const datasets = site.loaded ? DATASET_NAMES.map((n) => ({ params: { file: datasetPath(n) }, props: { kind: 'dataset', file: join(site.folder, `${n}.json`) } as Props })) : [];
-  return [...figures, ...datasets];
+  return [...figures, ...templates, ...datasets];
 }) satisfies GetStaticPaths;
 
 export const GET: APIRoute<Props> = async ({ props }) => {
   if (props.kind === 'dataset') {
     return new Response(gzipSync(readFileSync(props.file), { level: 9 }), { headers: { 'Content-Type': 'application/gzip' } });
   }
-  const { body, type } = await figureFile(props.figure, props.ext);
+  const { body, type } = props.kind === 'template' ? await templateFile(props.template) : await figureFile(props.figure, props.ext, props.template);
   return new Response(body, { headers: { 'Content-Type': type } });
 };

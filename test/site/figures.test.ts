@@ -6,10 +6,12 @@ import { MECHANISM_POINTS, mechanismRows, SELECTIVITY_READINGS, selectivityBefor
 import { pruningRows } from '../../site/lib/pruning-figures.js';
 import { effectRows, studyAxes } from '../../site/lib/study-figures.js';
 import { read as vegaRead } from 'vega';
-import { unpackSpec } from '../../site/client/packed-values.js';
+import { fillTemplate, unpackSpec, type LiveFigure } from '../../site/client/packed-values.js';
 import type { Row } from '../../site/lib/figure-model.js';
-import { liveFigureScript, packSpec, packValues } from '../../site/lib/live-figure.js';
-import { compile, jsonForScript, renderSvg, specReadingCsv, toCsv } from '../../site/lib/render.js';
+import { FIGURE_GLOBAL, FIGURE_SPEC_GLOBAL, liveFigureScript, packSpec, packValues, sharedSpecScript } from '../../site/lib/live-figure.js';
+import { comparisonScript, runComparison, type PackedRunComparison } from '../../site/lib/run-comparison.js';
+import { unpackValues } from '../../site/client/packed-values.js';
+import { compile, jsonForScript, renderSvg, sharedTemplates, specReadingCsv, templateKey, toCsv } from '../../site/lib/render.js';
 import { buildSite, studyProgress } from '../../site/lib/site.js';
 import { membersOf } from '../../analysis/cells.js';
 import { syntheticDatasets } from '../fixtures/synthetic-datasets.js';
@@ -214,9 +216,65 @@ describe('the files of a figure', () => {
     }
     const mixed = [{ a: 1, b: null }, { b: 2, a: 3 }, { a: 4 }];
     expect(packValues(mixed).rows).toEqual([[1, null], { b: 2, a: 3 }, { a: 4 }]);
+    // A repeated string column is held by index into its distinct values; a varied one as it is.
+    const series = Array.from({ length: 12 }, (_, i) => ({ series: i % 3 === 0 ? 'test accuracy' : 'training loss', iteration: i, label: `#${i}` }));
+    const packed = packValues(series);
+    expect(packed.strings).toEqual({ series: ['test accuracy', 'training loss'] });
+    expect(packed.rows[1]).toEqual([1, 1, '#1']);
+    expect(unpackValues(packed)).toEqual(series);
     const script = liveFigureScript('runs/x/layers', { data: [{ name: 'source_0', values: [{ t: '</script>' }] }] });
     expect(script).not.toContain('</script>');
   }, 60_000);
+
+  /** What the classic scripts register, run against a stand-in for the browser's window. */
+  function registered(...scripts: string[]): Record<string, Record<string, unknown>> {
+    const window: Record<string, Record<string, unknown>> = {};
+    for (const script of scripts) new Function('window', script)(window);
+    return window;
+  }
+
+  it('shares one spec among the figures of a template; each figure\'s script with it gives back the figure\'s spec', () => {
+    const shared = sharedTemplates(site.figures);
+    const runFigures = site.figures.filter((f) => f.route.startsWith('runs/'));
+    // Every run page draws its figures from the same templates.
+    expect(runFigures.length).toBeGreaterThan(shared.size * 2);
+    expect(runFigures.every((f) => shared.has(templateKey(f)))).toBe(true);
+    let byTemplate = 0;
+    for (const f of runFigures.slice(0, 30)) {
+      const template = shared.get(templateKey(f))!;
+      const own = JSON.parse(JSON.stringify(compile(f.spec).vega)) as object;
+      const first = compile(template.spec).vega;
+      const key = `${f.route}/${f.id}`;
+      const window = registered(sharedSpecScript(templateKey(template), first), liveFigureScript(key, own, { key: templateKey(template), spec: first }));
+      const entry = window[FIGURE_GLOBAL][key] as LiveFigure;
+      if (entry.template === undefined) {
+        expect(unpackSpec(entry as object), key).toEqual(own);
+        continue;
+      }
+      byTemplate++;
+      expect(entry.template).toBe(templateKey(template));
+      expect(JSON.stringify(entry)).not.toContain('"signals"');
+      expect(unpackSpec(fillTemplate(window[FIGURE_SPEC_GLOBAL][entry.template] as object, entry.rows)), key).toEqual(own);
+    }
+    expect(byTemplate).toBeGreaterThan(20);
+    // A spec that is not the template's keeps its whole spec in its own script.
+    const f = runFigures[0];
+    const other = shared.get(templateKey(runFigures.find((g) => templateKey(g) !== templateKey(f))!))!;
+    const own = JSON.parse(JSON.stringify(compile(f.spec).vega)) as object;
+    const entry = registered(liveFigureScript('k', own, { key: templateKey(other), spec: compile(other.spec).vega }))[FIGURE_GLOBAL].k as LiveFigure;
+    expect(entry.template).toBeUndefined();
+    expect(unpackSpec(entry as object)).toEqual(own);
+  }, 60_000);
+
+  it('packs a run\'s comparison file and unpacks it to the same series', () => {
+    for (const page of site.runPages.slice(0, 5)) {
+      const data = runComparison(page);
+      const file = registered(comparisonScript(data)).__sparsityRuns[data.run] as PackedRunComparison;
+      expect(file.curves.packed).toBe('columns');
+      expect({ ...file, curves: unpackValues(file.curves), emergence: unpackValues(file.emergence), layers: unpackValues(file.layers) }).toEqual(JSON.parse(JSON.stringify(data)));
+      expect(data.curves.length).toBeGreaterThan(0);
+    }
+  });
 
   it('gives a Vega-Lite spec that reads back from the CSV the rows the figure plots', () => {
     for (const f of site.figures) {

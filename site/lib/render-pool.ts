@@ -1,0 +1,59 @@
+// The build's render workers: the figures are compiled and their static pictures drawn (figure-picture.ts) in
+// worker threads (piscina), one per core by default, while the main thread builds the pages.
+// SITE_RENDER_WORKERS sets how many (0: draw in the main thread). Build time, Node only.
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { drawPicture, type Picture } from './figure-picture.js';
+
+/** How many workers draw pictures: SITE_RENDER_WORKERS, else one per core. */
+export function renderWorkers(env: Record<string, string | undefined> = process.env): number {
+  const raw = env.SITE_RENDER_WORKERS;
+  if (raw === undefined || raw === '') return availableParallelism();
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`SITE_RENDER_WORKERS must be a whole number of workers (0 draws in the main thread), not '${raw}'`);
+  return n;
+}
+
+/** The worker's entry: it loads figure-picture.ts through tsx. */
+const WORKER_ENTRY = 'figure-picture-worker.mjs';
+
+/**
+ * The worker's source file. Inside Astro's build this module is bundled away from its folder, so
+ * astro.config.mjs names the site's sources in SITE_SOURCE_DIR; run from source (tests, scripts)
+ * it sits beside this file.
+ */
+function workerSource(): string | null {
+  const beside = join(dirname(fileURLToPath(import.meta.url)), WORKER_ENTRY);
+  if (existsSync(beside)) return beside;
+  const sources = process.env.SITE_SOURCE_DIR;
+  const named = sources ? join(sources, 'lib', WORKER_ENTRY) : null;
+  return named && existsSync(named) ? named : null;
+}
+
+let pool: Piscina<{ spec: object }, Picture> | null | undefined;
+
+function renderPool(): Piscina<{ spec: object }, Picture> | null {
+  if (pool !== undefined) return pool;
+  const workers = renderWorkers();
+  const source = workerSource();
+  pool =
+    workers > 0 && source
+      ? new Piscina({
+          filename: source,
+          minThreads: 0,
+          maxThreads: workers,
+          // Workers end soon after the last figure, so the build's process can exit.
+          idleTimeout: 1000,
+        })
+      : null;
+  return pool;
+}
+
+/** The compiled spec and static picture of a Vega-Lite spec, made by a render worker (or here, with none). */
+export function drawInPool(vegaLiteSpec: object): Promise<Picture> {
+  const workers = renderPool();
+  return workers ? workers.run({ spec: vegaLiteSpec }) : drawPicture(vegaLiteSpec);
+}

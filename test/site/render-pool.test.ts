@@ -1,0 +1,33 @@
+// The render workers: a figure drawn in a worker thread is the figure drawn in the main thread
+// (compiled spec, size and picture alike), and a bad SITE_RENDER_WORKERS says what it wants.
+import { describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { drawPicture } from '../../site/lib/figure-picture.js';
+import { drawInPool, renderWorkers } from '../../site/lib/render-pool.js';
+import { buildSite } from '../../site/lib/site.js';
+import { syntheticDatasets } from '../fixtures/synthetic-datasets.js';
+
+describe('the render workers', () => {
+  const site = buildSite(syntheticDatasets(), { scale: 'quick', folder: '/tmp/x', missingReason: null });
+  const figures = site.runPages.find((r) => r.run.status === 'complete')!.figures;
+
+  it('draw each figure as the main thread does, at twice its size', async () => {
+    expect(renderWorkers({})).toBeGreaterThan(0);
+    for (const figure of figures) {
+      const [pooled, here] = await Promise.all([drawInPool(figure.spec), drawPicture(figure.spec)]);
+      // (vega tags the rows it ingests in place with a symbol, which a worker's copy does not carry)
+      expect(JSON.parse(JSON.stringify(pooled.vega)), figure.id).toEqual(JSON.parse(JSON.stringify(here.vega)));
+      expect({ width: pooled.width, height: pooled.height, warnings: pooled.warnings }, figure.id).toEqual({ width: here.width, height: here.height, warnings: [] });
+      expect(Buffer.from(pooled.png).equals(Buffer.from(here.png)), figure.id).toBe(true);
+      const meta = await sharp(Buffer.from(pooled.png)).metadata();
+      expect({ format: meta.format, width: meta.width, height: meta.height }).toEqual({ format: 'png', width: Math.round(here.width * 2), height: Math.round(here.height * 2) });
+    }
+  }, 120_000);
+
+  it('takes SITE_RENDER_WORKERS as a whole number, 0 for the main thread', () => {
+    expect(renderWorkers({ SITE_RENDER_WORKERS: '0' })).toBe(0);
+    expect(renderWorkers({ SITE_RENDER_WORKERS: '3' })).toBe(3);
+    expect(() => renderWorkers({ SITE_RENDER_WORKERS: 'two' })).toThrow(/whole number of workers/);
+    expect(() => renderWorkers({ SITE_RENDER_WORKERS: '-1' })).toThrow(/SITE_RENDER_WORKERS/);
+  });
+});
