@@ -56,7 +56,9 @@ export function labDataAssetScript(): Promise<string> {
     };
     const train = part(raw.train, LAB_SUBSET.trainPerClass, 'lab-train');
     const test = part(raw.test, LAB_SUBSET.testPerClass, 'lab-test');
-    const gz = (bytes: Uint8Array) => toBase64(gzipSync(bytes, { level: 9 }));
+    // zlib's default level: on these images a ninth of level 9's time (0.33 s against 3.1 s, a
+    // sixth of a site rebuild) for 0.8 % more bytes.
+    const gz = (bytes: Uint8Array) => toBase64(gzipSync(bytes, { level: 6 }));
     return labDataScript({
       format: LAB_DATA_FORMAT,
       dataset: 'fashion-mnist',
