@@ -63,7 +63,8 @@ function specRows(spec: object): Record<string, PackedValues> {
   return Object.fromEntries(data.filter((d: Record<string, unknown>) => isRows(d.values)).map((d: Record<string, unknown>) => [String(d.name), packValues(d.values as Array<Record<string, unknown>>)]));
 }
 
-function registration(global: string, key: string, value: unknown): string {
+/** A classic script adding `value` under `key` to the window's registry `global` (JSON safe inside <script>). */
+export function registrationScript(global: string, key: string, value: unknown): string {
   const json = JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
   return `(window.${global}=window.${global}||{})[${JSON.stringify(key)}]=${json};\n`;
 }
@@ -74,12 +75,24 @@ function registration(global: string, key: string, value: unknown): string {
  * rows, when the figure's spec without them is the template's; otherwise the whole packed spec.
  */
 export function liveFigureScript(key: string, spec: object, shared?: { key: string; spec: object }): string {
-  const shape = shared && JSON.stringify(specShape(spec)) === JSON.stringify(specShape(shared.spec));
+  const shape = shared && JSON.stringify(specShape(spec)) === shapeText(shared.spec);
   const entry: LiveFigure = shape ? { template: shared.key, rows: specRows(spec) } : (packSpec(spec) as LiveFigure);
-  return registration(FIGURE_GLOBAL, key, entry);
+  return registrationScript(FIGURE_GLOBAL, key, entry);
+}
+
+const shapeTexts = new WeakMap<object, string>();
+
+/** A template's spec without rows as text, once per spec (every figure of the template is compared with it). */
+function shapeText(spec: object): string {
+  let text = shapeTexts.get(spec);
+  if (text === undefined) {
+    text = JSON.stringify(specShape(spec));
+    shapeTexts.set(spec, text);
+  }
+  return text;
 }
 
 /** The shared file of a template: a classic script adding its spec without rows under `key`. */
 export function sharedSpecScript(key: string, spec: object): string {
-  return registration(FIGURE_SPEC_GLOBAL, key, specShape(spec));
+  return registrationScript(FIGURE_SPEC_GLOBAL, key, specShape(spec));
 }

@@ -23,7 +23,6 @@ export interface RenderedFigure {
 
 export { compile, renderSvg };
 
-
 /** What the cache keeps of a render besides the picture. */
 interface RenderMeta {
   vega: object;
@@ -135,9 +134,16 @@ export function specReadingCsv(figure: Figure): Record<string, unknown> {
 export const FIGURE_FILES = ['png', 'csv', 'vl.json', 'js'] as const;
 export type FigureFile = (typeof FIGURE_FILES)[number];
 
+const templateKeys = new WeakMap<Figure, string>();
+
 /** Key of a figure's template: its Vega-Lite spec without its rows (every run page's figure of one kind shares it). */
 export function templateKey(figure: Figure): string {
-  return renderKey({ ...figure.spec, data: null }, 'template').slice(0, 16);
+  let key = templateKeys.get(figure);
+  if (key === undefined) {
+    key = renderKey({ ...figure.spec, data: null }, 'template').slice(0, 16);
+    templateKeys.set(figure, key);
+  }
+  return key;
 }
 
 /** Where a shared template's spec is published (site/client/figures.ts loads it beside a figure's rows). */

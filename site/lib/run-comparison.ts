@@ -5,7 +5,7 @@ import type { PackedValues } from '../client/packed-values.js';
 import { runFigureId } from './figure-ids.js';
 import { CRITERIA, type Figure } from './figure-model.js';
 import { configSections } from './format.js';
-import { packValues } from './live-figure.js';
+import { packValues, registrationScript } from './live-figure.js';
 import type { RunPage } from './site.js';
 
 /** The run as the compare page shows it: one file per run (compare/<run>.js), loaded on demand. */
@@ -99,6 +99,5 @@ export function packComparison(data: RunComparison): PackedRunComparison {
 
 /** The per-run file: a classic script that adds the run, its series packed, to the global registry. */
 export function comparisonScript(data: RunComparison): string {
-  const json = JSON.stringify(packComparison(data)).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-  return `(window.${COMPARISON_GLOBAL}=window.${COMPARISON_GLOBAL}||{})[${JSON.stringify(data.run)}]=${json};\n`;
+  return registrationScript(COMPARISON_GLOBAL, data.run, packComparison(data));
 }

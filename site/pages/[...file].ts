@@ -1,5 +1,6 @@
 // The files next to the pages: every figure as PNG, CSV, Vega-Lite spec and live script, the
-// specs that figures drawn from one template share (figure-specs/<key>.js), and the datasets themselves (datasets/<name>.json.gz, gzip-compressed: links.ts datasetPath).
+// specs that figures drawn from one template share (figure-specs/<key>.js), and the datasets
+// themselves (datasets/<name>.json.gz, gzip-compressed: links.ts datasetPath).
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
