@@ -6,7 +6,7 @@
 // wasm kernels: fused update, batch norm, first-layer filter gradient, MaxPoolGrad; + the flush).
 // Then per backend and kernel path, our wasm kernels against the stock ones, each kernel's share
 // of the step, two processes against one, and the checkpoint cost as a share of a full-scale run.
-//   npm run bench -- [--json FILE] [--steps N] [--cpu-steps N] [--no-cpu] [--no-parallel] [--no-dying]
+//   npm run bench -- [--json FILE] [--steps N] [--checkpoint-rounds N] [--cpu-steps N] [--no-cpu] [--no-parallel] [--no-dying]
 import * as tf from '@tensorflow/tfjs-core';
 import { spawn } from 'node:child_process';
 import { Command, Option as CommanderOption } from 'commander';
@@ -38,6 +38,7 @@ interface Options {
   parallel: boolean;
   dying: boolean;
   rounds: number;
+  checkpointRounds: number;
   child: boolean;
 }
 
@@ -55,13 +56,14 @@ function parseArgs(argv: string[]): Options {
     .option('--rounds <n>', 'the fresh/dying grid is timed in this many interleaved rounds (the machine may be busy)', positiveInteger, 8)
     .option('--cpu-steps <n>', 'timed steps on the (very slow) cpu backend', positiveInteger, 1)
     .option('--stock-steps <n>', 'timed steps with the stock wasm kernels', positiveInteger, 3)
+    .option('--checkpoint-rounds <n>', 'the checkpoint measurements are timed in this many alternating rounds (compiled, stock)', positiveInteger, 3)
     .option('--no-cpu', 'skip the cpu backend')
     .option('--no-parallel', 'skip the two-process measurement')
     .option('--no-dying', 'skip the fresh/dying grid')
     .addOption(new CommanderOption('--child').hideHelp())
     .parse(argv, { from: 'user' });
-  const o = program.opts<{ json?: string; steps: number; rounds: number; cpuSteps: number; stockSteps: number; cpu: boolean; parallel: boolean; dying: boolean; child?: boolean }>();
-  return { json: o.json ?? null, steps: o.steps, rounds: o.rounds, cpuSteps: o.cpuSteps, stockSteps: o.stockSteps, cpu: o.cpu, parallel: o.parallel, dying: o.dying, child: o.child ?? false };
+  const o = program.opts<{ json?: string; steps: number; rounds: number; checkpointRounds: number; cpuSteps: number; stockSteps: number; cpu: boolean; parallel: boolean; dying: boolean; child?: boolean }>();
+  return { json: o.json ?? null, steps: o.steps, rounds: o.rounds, checkpointRounds: o.checkpointRounds, cpuSteps: o.cpuSteps, stockSteps: o.stockSteps, cpu: o.cpu, parallel: o.parallel, dying: o.dying, child: o.child ?? false };
 }
 
 export interface SpeedResult {
@@ -360,7 +362,7 @@ function compareKernels(): KernelComparison[] {
  * layer measurements and the test probe, as run.ts does them), and their share of a full-scale
  * run (experiments/studies/protocol.ts: its iterations, checkpoints and probe, at batch 32).
  */
-async function checkpointCost(stepMsBatch32: number): Promise<Record<string, unknown> | null> {
+async function checkpointCost(stepMsBatch32: number, rounds: number): Promise<Record<string, unknown> | null> {
   let measure: typeof import('../experiments/measure.js');
   try {
     measure = await import('../experiments/measure.js');
@@ -383,22 +385,46 @@ async function checkpointCost(stepMsBatch32: number): Promise<Record<string, unk
     measure.layerMeasurements(trainer.net, onProbe, config.thresholds);
     if (full.testAtCheckpoints) measure.evaluate(trainer.net, source, { filters: false });
   };
+  // The same measurements with the stock inference kernels (FusedBatchNorm, Relu, Max, Mean ops)
+  // in place of the compiled pass (backend/inference-block.ts), timed alternately in `rounds`.
+  const stock = () => {
+    setNativeKernels(false);
+    try {
+      once();
+    } finally {
+      setNativeKernels(true);
+    }
+  };
   try {
     once();
-    const t0 = performance.now();
-    once();
-    const checkpointMs = performance.now() - t0;
-    const share = (every: number) => {
+    stock();
+    let compiledMs = 0;
+    let stockMs = 0;
+    for (let r = 0; r < rounds; r++) {
+      let t0 = performance.now();
+      once();
+      compiledMs += performance.now() - t0;
+      t0 = performance.now();
+      stock();
+      stockMs += performance.now() - t0;
+    }
+    const checkpointMs = compiledMs / rounds;
+    const stockCheckpointMs = stockMs / rounds;
+    const share = (every: number, ms = checkpointMs) => {
       const checkpoints = Math.floor(full.iterations / every) + 1 + (full.iterations % every === 0 ? 0 : 1);
-      const measuring = checkpoints * checkpointMs;
+      const measuring = checkpoints * ms;
       return { checkpointEvery: every, checkpoints, measuringMs: measuring, trainingMs: full.iterations * stepMsBatch32, share: measuring / (measuring + full.iterations * stepMsBatch32) };
     };
     return {
       probeImages: probeSize,
       testAtCheckpoints: full.testAtCheckpoints,
+      rounds,
       checkpointMs,
+      stockCheckpointMs,
+      speedup: stockCheckpointMs / checkpointMs,
       stepMsBatch32,
       iterations: full.iterations,
+      stockFullScale: share(full.checkpointEvery, stockCheckpointMs),
       fullScale: share(full.checkpointEvery),
       emergence: share(full.emergenceCheckpointEvery),
     };
@@ -566,7 +592,7 @@ async function main(): Promise<void> {
 
   const main32 = grid.find((r) => r.network === 'fresh' && String(r.optimizer).startsWith('adam') && r.batch === 32 && r.fusedUpdates === true);
   const stepMs32 = main32 ? main32.stepMs : timeSteps(makeTrainer({ config: benchConfig(32), variant: COMPILED }), 2, o.steps).stepMs;
-  const checkpoint = await checkpointCost(stepMs32);
+  const checkpoint = await checkpointCost(stepMs32, o.checkpointRounds);
 
   const where = `${os.cpus()[0]?.model ?? 'cpu'} (${os.cpus().length} cores), node ${process.version}`;
   if (grid.length > 0) {
@@ -596,8 +622,11 @@ async function main(): Promise<void> {
     type Share = { checkpointEvery: number; checkpoints: number; share: number };
     const full = checkpoint.fullScale as Share;
     const emergence = checkpoint.emergence as Share;
+    const stockFull = checkpoint.stockFullScale as Share;
     console.log(
-      `\ncheckpoint measurements: ${fmt(checkpoint.checkpointMs as number, 0)} ms per checkpoint (probe ${checkpoint.probeImages} images with filters` +
+      `\ncheckpoint measurements: ${fmt(checkpoint.checkpointMs as number, 0)} ms per checkpoint with the compiled inference pass, ` +
+        `${fmt(checkpoint.stockCheckpointMs as number, 0)} ms with the stock kernels (${fmt(checkpoint.speedup as number, 2)}x, ${checkpoint.rounds} alternating rounds; ` +
+        `${fmt(100 * stockFull.share)}% of a full-scale run with them). Probe ${checkpoint.probeImages} images with filters` +
         `${checkpoint.testAtCheckpoints ? ' + test probe' : ''}); a full-scale run (${checkpoint.iterations} iterations at batch 32, ${fmt(stepMs32)} ms/step) ` +
         `spends ${fmt(100 * full.share)}% of its time on its ${full.checkpoints} checkpoints (every ${full.checkpointEvery}), ` +
         `the emergence study ${fmt(100 * emergence.share)}% on ${emergence.checkpoints} (every ${emergence.checkpointEvery})`,

@@ -63,15 +63,10 @@ export function evaluate(
       const out = forward(net, x, 'infer', options.filters);
       const loss = tf.losses.softmaxCrossEntropy(y, out.logits, undefined, undefined, tf.Reduction.SUM);
       const hits = tf.sum(tf.equal(tf.argMax(out.logits, 1), tf.argMax(y, 1)));
-      const perLayer = out.activations.flatMap((a) => {
-        // Active on an image: its maximum over positions is > 0 (definitions.ts selectivity).
-        const perImage = tf.max(a, [1, 2]);
-        const active = tf.sum(tf.cast(tf.greater(perImage, 0), 'float32'), 0);
-        const peak = spec.activation === 'relu' ? tf.max(perImage, 0) : tf.max(tf.abs(a), [0, 1, 2]);
-        // The response of each image (definitions.featureResponse): spatial mean of max(a, 0).
-        // Squared and summed in float64 below: a nearly dead feature's r^2 underflows float32.
-        return [active, peak, tf.mean(spec.activation === 'relu' ? a : tf.relu(a), [1, 2])];
-      });
+      // Per block: images on which each feature is active, its peak and its responses
+      // (backend/inference-block.ts). The responses are squared and summed in float64 below:
+      // a nearly dead feature's r^2 underflows float32.
+      const perLayer = out.features.flatMap((f) => [f.active, f.peak, f.responses]);
       return [loss, hits, ...perLayer];
     });
     lossSum += outs[0].dataSync()[0];

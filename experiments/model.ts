@@ -2,6 +2,7 @@
 // average pooling and a linear head, built from explicit TF.js variables.
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNormTraining } from './backend/batch-norm.js';
+import { inferenceBlock, type FeatureStatistics } from './backend/inference-block.js';
 import { flushSubnormals } from './backend/subnormals.js';
 import type { ParameterGroup } from './config.js';
 import { blockSizes, flopCount, parameterCount, type NetworkSpec } from './network-cost.js';
@@ -142,8 +143,8 @@ export function trainables(net: Network): Trainable[] {
 
 export interface ForwardResult {
   logits: tf.Tensor2D;
-  /** Output of each block's activation (before pooling), when asked for. */
-  activations: tf.Tensor4D[];
+  /** Each block's feature statistics over the batch (inference mode, when asked for: measure.ts). */
+  features: FeatureStatistics[];
   /** Batch mean and biased variance of each block (training mode only). */
   batchStatistics: Array<{ mean: tf.Tensor1D; variance: tf.Tensor1D }>;
 }
@@ -152,28 +153,27 @@ export interface ForwardResult {
  * The forward pass. Training mode normalises with batch statistics; inference mode with the
  * running statistics. The caller owns the returned tensors (use inside tf.tidy).
  */
-export function forward(net: Network, x: tf.Tensor4D, mode: 'train' | 'infer', keepActivations = false): ForwardResult {
+export function forward(net: Network, x: tf.Tensor4D, mode: 'train' | 'infer', measureFeatures = false): ForwardResult {
   const { spec } = net;
-  const activations: tf.Tensor4D[] = [];
+  const features: FeatureStatistics[] = [];
   const batchStatistics: ForwardResult['batchStatistics'] = [];
   let h = x;
   net.blocks.forEach((block, i) => {
     const conv = tf.conv2d(h, block.kernel, 1, 'same');
-    let normed: tf.Tensor4D;
     if (mode === 'train') {
       const bn = batchNormTraining(conv, block.gamma, block.beta, spec.bnEpsilon);
-      normed = bn.y;
       batchStatistics.push({ mean: bn.mean, variance: bn.variance });
+      h = spec.activation === 'relu' ? tf.relu(bn.y) : tf.leakyRelu(bn.y, spec.leakySlope);
     } else {
-      normed = tf.batchNorm4d(conv, block.runningMean, block.runningVariance, block.beta, block.gamma, spec.bnEpsilon);
+      const out = inferenceBlock(conv, block, spec, measureFeatures);
+      h = out.y;
+      if (out.statistics) features.push(out.statistics);
     }
-    h = spec.activation === 'relu' ? tf.relu(normed) : tf.leakyRelu(normed, spec.leakySlope);
-    if (keepActivations) activations.push(h);
     if (spec.poolAfter.includes(i)) h = tf.maxPool(h, 2, 2, 'valid');
   });
   const pooled = tf.mean(h, [1, 2]) as tf.Tensor2D;
   const logits = tf.add(tf.matMul(pooled, net.headWeight), net.headBias) as tf.Tensor2D;
-  return { logits, activations, batchStatistics };
+  return { logits, features, batchStatistics };
 }
 
 /** Moves the running statistics towards the batch statistics (PyTorch convention, unbiased variance). */

@@ -12,6 +12,7 @@ import { KERNELS_WASM_COMPILER } from '../../experiments/backend/native/kernels-
 import { flushInto, flushSubnormals, MIN_NORMAL_FLOAT32 } from '../../experiments/backend/subnormals.js';
 import { createRandom } from '../../experiments/random.js';
 import { batchNormTraining } from '../../experiments/backend/batch-norm.js';
+import { inferenceBlock } from '../../experiments/backend/inference-block.js';
 import { expectClose, randomArray, runOn, setup } from './helpers.js';
 
 vi.setConfig({ testTimeout: 60_000 });
@@ -205,5 +206,73 @@ describe('compiled batch norm (training mode)', () => {
     expect(tf.memory().numTensors).toBe(tensors);
     expect(tf.backend().numDataIds()).toBe(buffers);
     tf.dispose([x, g, b]);
+  });
+});
+
+describe('compiled batch norm in inference mode with the activation and the feature statistics', () => {
+  // The stock wasm kernels (FusedBatchNorm, Relu or LeakyRelu, Max, Mean) are the reference: the
+  // compiled pass must give their values to the bit, so checkpoint measurements do not move.
+  const shapes = [
+    [3, 5, 7, 6],
+    [2, 4, 4, 16],
+    [4, 1, 1, 3],
+  ];
+  const activations = [
+    { bnEpsilon: 1e-5, activation: 'relu', leakySlope: 0.01 },
+    { bnEpsilon: 1e-3, activation: 'leaky-relu', leakySlope: 0.1 },
+  ] as const;
+  const withStock = <T>(f: () => T): T => {
+    setNativeKernels(false);
+    try {
+      return f();
+    } finally {
+      setNativeKernels(true);
+    }
+  };
+  for (const shape of shapes) {
+    for (const spec of activations) {
+      it(`${shape.join('x')}, ${spec.activation}, with zeros, subnormals, a dead and a constant channel: equals the stock kernels to the bit`, () => {
+        tf.setBackend('wasm');
+        const c = shape[3];
+        const x = randomArray(shape, `inference ${shape} ${spec.activation}`);
+        x.values.forEach((v, i) => (x.values[i] = i % c === 0 ? 2.5 : i % c === 1 ? v * 1e-39 : i % 11 === 0 ? 0 : i % 13 === 0 ? -0 : v));
+        const mean = randomArray([c], `inference mean ${shape}`);
+        const variance = randomArray([c], `inference variance ${shape}`);
+        variance.values.forEach((v, i) => (variance.values[i] = i === 0 ? 0 : i === 1 ? 1e-40 : v * v));
+        const gamma = randomArray([c], `inference gamma ${shape}`);
+        gamma.values[c - 1] = 0;
+        const beta = randomArray([c], `inference beta ${shape}`);
+        beta.values[c - 1] = -1;
+        const run = (measured: boolean) =>
+          tf.tidy(() => {
+            const [xs, m, v, g, b] = [x, mean, variance, gamma, beta].map((p) => tf.tensor(p.values, p.shape));
+            const out = inferenceBlock(xs as tf.Tensor4D, { runningMean: m as tf.Tensor1D, runningVariance: v as tf.Tensor1D, gamma: g as tf.Tensor1D, beta: b as tf.Tensor1D }, spec, measured);
+            const s = out.statistics;
+            return [out.y, ...(s ? [s.active, s.peak, s.responses] : [])].map((t) => t.dataSync() as Float32Array);
+          });
+        const expected = withStock(() => run(true));
+        const actual = run(true);
+        expect(actual.length).toBe(4);
+        ['y', 'active', 'peak', 'responses'].forEach((what, i) => expect(bits(actual[i]), what).toEqual(bits(expected[i])));
+        expect(bits(run(false)[0]), 'y without statistics').toEqual(bits(expected[0]));
+        // The measured values are what they mean: the dead channel (gamma 0, beta -1) is never active.
+        expect(actual[1][c - 1]).toBe(0);
+        expect(Math.max(...actual[1])).toBeGreaterThan(0);
+      });
+    }
+  }
+
+  it('leaves no tensor or wasm buffer behind', () => {
+    tf.setBackend('wasm');
+    const x = tf.randomNormal([4, 6, 6, 8]) as tf.Tensor4D;
+    const params = { runningMean: tf.zeros([8]) as tf.Tensor1D, runningVariance: tf.ones([8]) as tf.Tensor1D, gamma: tf.ones([8]) as tf.Tensor1D, beta: tf.zeros([8]) as tf.Tensor1D };
+    const once = () => tf.tidy(() => inferenceBlock(x, params, activations[0], true).statistics!.responses.sum());
+    tf.dispose(once());
+    const tensors = tf.memory().numTensors;
+    const buffers = tf.backend().numDataIds();
+    for (let i = 0; i < 5; i++) tf.dispose(once());
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(tf.backend().numDataIds()).toBe(buffers);
+    tf.dispose([x, ...Object.values(params)]);
   });
 });

@@ -1,5 +1,5 @@
 // Sparsity and selectivity measured on a hand-built network whose dead filters are known.
-import { describe, expect, it, beforeAll } from 'vitest';
+import { afterAll, describe, expect, it, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { evaluate, layerMeasurements, measureMechanism } from '../../experiments/measure.js';
@@ -7,6 +7,8 @@ import { DEFAULT_THRESHOLDS, networkSparsity } from '../../experiments/definitio
 import { disposeNetwork } from '../../experiments/model.js';
 import { gatherBatch } from '../../experiments/train.js';
 import { handBuiltNetwork, probeImages } from './hand-built-network.js';
+import { setNativeKernels } from '../../experiments/backend/native.js';
+import { setup } from '../backend/helpers.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -84,4 +86,30 @@ describe('measurements on a hand-built network', () => {
     tf.dispose([x, y]);
     disposeNetwork(net);
   });
+});
+
+describe('measurements on wasm: the compiled inference pass (backend/inference-block.ts)', () => {
+  beforeAll(setup);
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+  for (const activation of ['relu', 'leaky-relu'] as const) {
+    it(`${activation}: gives the stock kernels' evaluation to the bit, and the hand-worked dead filters`, async () => {
+      await tf.setBackend('wasm');
+      const net = handBuiltNetwork(activation);
+      const compiled = evaluate(net, probeImages(), { filters: true, batchSize: 3 });
+      setNativeKernels(false);
+      let stock: ReturnType<typeof evaluate>;
+      try {
+        stock = evaluate(net, probeImages(), { filters: true, batchSize: 3 });
+      } finally {
+        setNativeKernels(true);
+      }
+      expect(compiled).toEqual(stock);
+      const layers = layerMeasurements(net, compiled, DEFAULT_THRESHOLDS);
+      expect(layers[0].deadByActivation).toEqual(activation === 'relu' ? [2] : []);
+      expect(layers[0].selectivity).toEqual([0.5, 1, 0]);
+      disposeNetwork(net);
+    });
+  }
 });

@@ -386,3 +386,71 @@ void conv3x3_same_filter_grad_1ch(const f32 *x, const f32 *dy, f32 *dw, u32 N, u
   }
   for (u32 i = 0; i < 9 * Co; i++) dw[i] = (f32)total[i];
 }
+
+// ---- Batch normalisation in inference mode (running statistics) and the activation ----
+// y = act(beta + (x - mean) * gamma / sqrt(var + eps)), computed as tfjs-backend-wasm's
+// FusedBatchNorm does it (difference and product in float32, the square root in float32, the
+// division and the addition in float64, rounded to float32 once), then its Relu (max(0, y)) or
+// LeakyRelu (y < 0 ? slope * y : y): y equals the two stock kernels' output to the bit, in one pass.
+// With `responses` nonzero it also measures each of the N images (P positions of C channels):
+// active[c] += 1 where the image's largest y is > 0, peak[c] = the largest |y|, and
+// responses[n, c] = the spatial mean of max(y, 0), summed in float32 position after position and
+// divided by P (the stock Mean's order after its transpose), for experiments/measure.ts.
+// scratch: 3 * C4 floats, C4 = C rounded up to a multiple of 4.
+EXPORT(batch_norm_activation_inference)
+void batch_norm_activation_inference(const f32 *x, const f32 *mean, const f32 *var, const f32 *gamma, const f32 *beta,
+                                     u32 N, u32 P, u32 C, f32 eps, int leaky, f32 slope, f32 *y, f32 *active, f32 *peak,
+                                     f32 *responses, f32 *scratch) {
+  const u32 C4 = (C + 3) & ~3u;
+  double *norm = (double *)scratch;
+  f32 *imageMax = scratch + 2 * C4;
+  const v128_t zero = SPLAT(0.0f), one = SPLAT(1.0f), sl = SPLAT(slope), minusInf = SPLAT(-__builtin_inff());
+  for (u32 c = 0; c < C4; c += 4) {
+    const v128_t s = SQRT(ADD(load(var, c, C - c), SPLAT(eps)));
+    wasm_v128_store(norm + c, low_f64(s));
+    wasm_v128_store(norm + c + 2, high_f64(s));
+  }
+  if (responses) {
+    for (u32 c = 0; c < C4; c += 4) {
+      store(active, c, C - c, zero);
+      store(peak, c, C - c, zero);
+    }
+  }
+  for (u32 n = 0; n < N; n++) {
+    const f32 *xn = x + n * P * C;
+    f32 *yn = y + n * P * C;
+    f32 *rn = responses ? responses + n * C : 0;
+    if (responses) {
+      for (u32 c = 0; c < C4; c += 4) {
+        wasm_v128_store(imageMax + c, minusInf);
+        store(rn, c, C - c, zero);
+      }
+    }
+    for (u32 p = 0; p < P; p++) {
+      for (u32 c = 0; c < C; c += 4) {
+        const u32 left = C - c;
+        const v128_t t = MUL(SUB(load(xn + p * C, c, left), load(mean, c, left)), load(gamma, c, left));
+        const v128_t b = load(beta, c, left);
+        const v128_t d0 = wasm_f64x2_add(low_f64(b), wasm_f64x2_div(low_f64(t), wasm_v128_load(norm + c)));
+        const v128_t d1 = wasm_f64x2_add(high_f64(b), wasm_f64x2_div(high_f64(t), wasm_v128_load(norm + c + 2)));
+        v128_t o = wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(d0), wasm_f32x4_demote_f64x2_zero(d1), 0, 1, 4, 5);
+        o = leaky ? wasm_v128_bitselect(MUL(sl, o), o, wasm_f32x4_lt(o, zero)) : wasm_f32x4_pmax(zero, o);
+        store(yn + p * C, c, left, o);
+        if (responses) {
+          wasm_v128_store(imageMax + c, wasm_f32x4_pmax(wasm_v128_load(imageMax + c), o));
+          store(rn, c, left, ADD(load(rn, c, left), wasm_f32x4_pmax(zero, o)));
+          store(peak, c, left, wasm_f32x4_pmax(load(peak, c, left), wasm_f32x4_abs(o)));
+        }
+      }
+    }
+    if (responses) {
+      const v128_t positions = SPLAT((f32)P);
+      for (u32 c = 0; c < C; c += 4) {
+        const u32 left = C - c;
+        const v128_t on = wasm_v128_and(wasm_f32x4_gt(wasm_v128_load(imageMax + c), zero), one);
+        store(active, c, left, ADD(load(active, c, left), on));
+        store(rn, c, left, DIV(load(rn, c, left), positions));
+      }
+    }
+  }
+}
