@@ -6,7 +6,7 @@
 // wasm kernels: fused update, batch norm, first-layer filter gradient, MaxPoolGrad; + the flush).
 // Then per backend and kernel path, our wasm kernels against the stock ones, each kernel's share
 // of the step, two processes against one, and the checkpoint cost as a share of a full-scale run.
-//   npm run bench -- [--json FILE] [--steps N] [--checkpoint-rounds N] [--cpu-steps N] [--no-cpu] [--no-parallel] [--no-dying]
+//   npm run bench -- [--json FILE] [--steps N] [--checkpoint-rounds N] [--checkpoint-only] [--cpu-steps N] [--no-cpu] [--no-parallel] [--no-dying]
 import * as tf from '@tensorflow/tfjs-core';
 import { spawn } from 'node:child_process';
 import { Command, Option as CommanderOption } from 'commander';
@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { initBackend, BackendUnavailableError, type BackendInfo } from '../experiments/backend/resolve.js';
 import { registerWasmKernels, useStockWasmKernels } from '../experiments/backend/wasm-kernels.js';
 import { setNativeKernels, setReorderingKernels } from '../experiments/backend/native.js';
+import { convSame } from '../experiments/backend/first-layer-conv.js';
 import { resolveConfig, type RunConfig } from '../experiments/config.js';
 import { basicNetSpec, blockSizes, buildNetwork, disposeNetwork, initialWeights, trainables, type Network } from '../experiments/model.js';
 import { createOptimizer, type Optimizer } from '../experiments/optimizers.js';
@@ -39,6 +40,7 @@ interface Options {
   dying: boolean;
   rounds: number;
   checkpointRounds: number;
+  checkpointOnly: boolean;
   child: boolean;
 }
 
@@ -57,13 +59,14 @@ function parseArgs(argv: string[]): Options {
     .option('--cpu-steps <n>', 'timed steps on the (very slow) cpu backend', positiveInteger, 1)
     .option('--stock-steps <n>', 'timed steps with the stock wasm kernels', positiveInteger, 3)
     .option('--checkpoint-rounds <n>', 'the checkpoint measurements are timed in this many alternating rounds (compiled, stock)', positiveInteger, 3)
+    .option('--checkpoint-only', 'time only the checkpoint measurements (and the batch-32 step they are a share of)')
     .option('--no-cpu', 'skip the cpu backend')
     .option('--no-parallel', 'skip the two-process measurement')
     .option('--no-dying', 'skip the fresh/dying grid')
     .addOption(new CommanderOption('--child').hideHelp())
     .parse(argv, { from: 'user' });
-  const o = program.opts<{ json?: string; steps: number; rounds: number; checkpointRounds: number; cpuSteps: number; stockSteps: number; cpu: boolean; parallel: boolean; dying: boolean; child?: boolean }>();
-  return { json: o.json ?? null, steps: o.steps, rounds: o.rounds, checkpointRounds: o.checkpointRounds, cpuSteps: o.cpuSteps, stockSteps: o.stockSteps, cpu: o.cpu, parallel: o.parallel, dying: o.dying, child: o.child ?? false };
+  const o = program.opts<{ json?: string; steps: number; rounds: number; checkpointRounds: number; checkpointOnly?: boolean; cpuSteps: number; stockSteps: number; cpu: boolean; parallel: boolean; dying: boolean; child?: boolean }>();
+  return { json: o.json ?? null, steps: o.steps, rounds: o.rounds, checkpointRounds: o.checkpointRounds, checkpointOnly: o.checkpointOnly ?? false, cpuSteps: o.cpuSteps, stockSteps: o.stockSteps, cpu: o.cpu, parallel: o.parallel, dying: o.dying, child: o.child ?? false };
 }
 
 export interface SpeedResult {
@@ -320,6 +323,9 @@ function compareKernels(): KernelComparison[] {
       run: () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: filter.shape } as unknown as tf.NamedAttrMap) as tf.Tensor,
       dispose,
     });
+    if (i === 0) {
+      jobs.push({ kernel: 'Conv2D (first layer)', shape, run: () => convSame(x as tf.Tensor4D, filter as tf.Tensor4D), dispose: () => undefined });
+    }
     if (i > 0) {
       jobs.push({
         kernel: 'Conv2DBackpropInput',
@@ -350,7 +356,10 @@ function compareKernels(): KernelComparison[] {
   };
   const ours = jobs.map((j) => time(j, 10));
   useStockWasmKernels();
+  // Without the compiled kernels too: the first layer's convolution is then tf.conv2d (XNNPACK).
+  setNativeKernels(false);
   const stock = jobs.map((j) => time(j, 2));
+  setNativeKernels(true);
   registerWasmKernels();
   const seen = new Set<() => void>();
   for (const j of jobs) if (!seen.has(j.dispose)) (seen.add(j.dispose), j.dispose());
@@ -385,8 +394,9 @@ async function checkpointCost(stepMsBatch32: number, rounds: number): Promise<Re
     measure.layerMeasurements(trainer.net, onProbe, config.thresholds);
     if (full.testAtCheckpoints) measure.evaluate(trainer.net, source, { filters: false });
   };
-  // The same measurements with the stock inference kernels (FusedBatchNorm, Relu, Max, Mean ops)
-  // in place of the compiled pass (backend/inference-block.ts), timed alternately in `rounds`.
+  // The same measurements without the compiled kernels: the stock FusedBatchNorm, Relu, Max and
+  // Mean in place of the inference pass (backend/inference-block.ts) and tf.conv2d for the first
+  // layer (backend/first-layer-conv.ts); timed alternately in `rounds`.
   const stock = () => {
     setNativeKernels(false);
     try {
@@ -535,6 +545,21 @@ function printGrid(grid: SpeedResult[]): void {
   }
 }
 
+/** The checkpoint cost line: compiled against stock inference kernels, and the share of a full-scale run. */
+function printCheckpoint(checkpoint: Record<string, unknown>, stepMs32: number): void {
+  type Share = { checkpointEvery: number; checkpoints: number; share: number };
+  const full = checkpoint.fullScale as Share;
+  const emergence = checkpoint.emergence as Share;
+  const stockFull = checkpoint.stockFullScale as Share;
+  console.log(
+    `\ncheckpoint measurements (probe ${checkpoint.probeImages} images with filters${checkpoint.testAtCheckpoints ? ' + test probe' : ''}): ` +
+      `${fmt(checkpoint.checkpointMs as number, 0)} ms per checkpoint with the compiled kernels, ${fmt(checkpoint.stockCheckpointMs as number, 0)} ms without them ` +
+      `(${fmt(checkpoint.speedup as number, 2)}x, ${checkpoint.rounds} alternating rounds); a full-scale run (${checkpoint.iterations} iterations at batch 32, ` +
+      `${fmt(stepMs32)} ms/step) spends ${fmt(100 * full.share)}% of its time on its ${full.checkpoints} checkpoints (every ${full.checkpointEvery}; ` +
+      `${fmt(100 * stockFull.share)}% without the compiled kernels), the emergence study ${fmt(100 * emergence.share)}% on ${emergence.checkpoints} (every ${emergence.checkpointEvery})`,
+  );
+}
+
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   if (o.child) {
@@ -555,6 +580,14 @@ async function main(): Promise<void> {
   }
 
   const wasmInfo: BackendInfo = await initBackend('wasm');
+  if (o.checkpointOnly) {
+    const stepMs32 = timeSteps(makeTrainer({ config: benchConfig(32), variant: COMPILED }), 2, o.steps).stepMs;
+    const checkpoint = await checkpointCost(stepMs32, o.checkpointRounds);
+    if (!checkpoint) throw new Error('the measurement code (experiments/measure.ts) could not be loaded');
+    printCheckpoint(checkpoint, stepMs32);
+    if (o.json) writeFileSync(o.json, `${JSON.stringify({ machine: { cpu: os.cpus()[0]?.model ?? null, cores: os.cpus().length, node: process.version }, checkpoint }, null, 2)}\n`);
+    return;
+  }
   // The fresh and dying networks, before and after, in one interleaved run.
   let grid: SpeedResult[] = [];
   let dyingState: DyingState | null = null;
@@ -618,20 +651,7 @@ async function main(): Promise<void> {
   if (parallel) {
     console.log(`\ntwo processes at once: ${(parallel.twoProcesses as number[]).map((v) => fmt(v)).join(' + ')} = ${fmt(parallel.total as number)} img/s vs ${fmt(parallel.oneProcess as number)} alone: ${fmt(parallel.ratio as number, 2)}x`);
   }
-  if (checkpoint) {
-    type Share = { checkpointEvery: number; checkpoints: number; share: number };
-    const full = checkpoint.fullScale as Share;
-    const emergence = checkpoint.emergence as Share;
-    const stockFull = checkpoint.stockFullScale as Share;
-    console.log(
-      `\ncheckpoint measurements: ${fmt(checkpoint.checkpointMs as number, 0)} ms per checkpoint with the compiled inference pass, ` +
-        `${fmt(checkpoint.stockCheckpointMs as number, 0)} ms with the stock kernels (${fmt(checkpoint.speedup as number, 2)}x, ${checkpoint.rounds} alternating rounds; ` +
-        `${fmt(100 * stockFull.share)}% of a full-scale run with them). Probe ${checkpoint.probeImages} images with filters` +
-        `${checkpoint.testAtCheckpoints ? ' + test probe' : ''}); a full-scale run (${checkpoint.iterations} iterations at batch 32, ${fmt(stepMs32)} ms/step) ` +
-        `spends ${fmt(100 * full.share)}% of its time on its ${full.checkpoints} checkpoints (every ${full.checkpointEvery}), ` +
-        `the emergence study ${fmt(100 * emergence.share)}% on ${emergence.checkpoints} (every ${emergence.checkpointEvery})`,
-    );
-  }
+  if (checkpoint) printCheckpoint(checkpoint, stepMs32);
   for (const n of notes) console.log(`note: ${n}`);
 
   if (o.json) {

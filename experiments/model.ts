@@ -2,6 +2,7 @@
 // average pooling and a linear head, built from explicit TF.js variables.
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNormTraining } from './backend/batch-norm.js';
+import { convSame } from './backend/first-layer-conv.js';
 import { inferenceBlock, type FeatureStatistics } from './backend/inference-block.js';
 import { flushSubnormals } from './backend/subnormals.js';
 import type { ParameterGroup } from './config.js';
@@ -159,7 +160,7 @@ export function forward(net: Network, x: tf.Tensor4D, mode: 'train' | 'infer', m
   const batchStatistics: ForwardResult['batchStatistics'] = [];
   let h = x;
   net.blocks.forEach((block, i) => {
-    const conv = tf.conv2d(h, block.kernel, 1, 'same');
+    const conv = convSame(h, block.kernel);
     if (mode === 'train') {
       const bn = batchNormTraining(conv, block.gamma, block.beta, spec.bnEpsilon);
       batchStatistics.push({ mean: bn.mean, variance: bn.variance });

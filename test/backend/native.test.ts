@@ -13,6 +13,7 @@ import { flushInto, flushSubnormals, MIN_NORMAL_FLOAT32 } from '../../experiment
 import { createRandom } from '../../experiments/random.js';
 import { batchNormTraining } from '../../experiments/backend/batch-norm.js';
 import { inferenceBlock } from '../../experiments/backend/inference-block.js';
+import { convSame } from '../../experiments/backend/first-layer-conv.js';
 import { expectClose, randomArray, runOn, setup } from './helpers.js';
 
 vi.setConfig({ testTimeout: 60_000 });
@@ -275,4 +276,35 @@ describe('compiled batch norm in inference mode with the activation and the feat
     expect(tf.backend().numDataIds()).toBe(buffers);
     tf.dispose([x, ...Object.values(params)]);
   });
+});
+
+describe('compiled first-layer convolution (3x3, stride 1, same, one input channel)', () => {
+  // tf.conv2d on the stock wasm kernel (XNNPACK) is the reference, forward and gradients, to the bit.
+  const shapes: Array<[number, number, number, number]> = [
+    [5, 28, 28, 16],
+    [3, 5, 1, 8],
+    [2, 1, 6, 4],
+    [1, 2, 2, 12],
+  ];
+  for (const shape of shapes) {
+    it(`${shape.slice(0, 3).join('x')}x1 -> ${shape[3]}, with zeros and subnormals: output and gradients equal tf.conv2d's to the bit`, () => {
+      tf.setBackend('wasm');
+      const [n, h, w, co] = shape;
+      const x = randomArray([n, h, w, 1], `first conv x ${shape}`);
+      x.values.forEach((v, i) => (x.values[i] = i % 5 === 0 ? 0 : i % 7 === 0 ? v * 1e-39 : v));
+      const k = randomArray([3, 3, 1, co], `first conv k ${shape}`);
+      const mix = randomArray([n, h, w, co], `first conv mix ${shape}`);
+      const run = (conv: (a: tf.Tensor4D, b: tf.Tensor4D) => tf.Tensor4D) =>
+        tf.tidy(() => {
+          const [xs, ks, m] = [x, k, mix].map((p) => tf.tensor4d(p.values, p.shape as [number, number, number, number]));
+          const y = conv(xs, ks);
+          const [dx, dk] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv(a as tf.Tensor4D, b as tf.Tensor4D), m)))([xs, ks]);
+          return [y, dx, dk].map((t) => t.dataSync() as Float32Array);
+        });
+      const expected = run((a, b) => tf.conv2d(a, b, 1, 'same'));
+      const actual = run(convSame);
+      ['y', 'dx', 'dfilter'].forEach((what, i) => expect(bits(actual[i]), what).toEqual(bits(expected[i])));
+      expect(actual[0].some((v) => v !== 0)).toBe(true);
+    });
+  }
 });

@@ -454,3 +454,40 @@ void batch_norm_activation_inference(const f32 *x, const f32 *mean, const f32 *v
     }
   }
 }
+
+// ---- 3x3, stride 1, 'same' convolution of a 1-channel input (the first layer's forward) ----
+// y[n, h, w, co] = sum over kh, kw of x[n, h + kh - 1, w + kw - 1] * k[kh, kw, 0, co], the taps
+// added in XNNPACK's order (row-major from 0, a product then a sum, 0 outside the image), so that
+// y equals the stock Conv2D's to the bit. XNNPACK's indirect GEMM spends most of its time on the
+// 9 pointers per output pixel here; this loads each pixel's 9 inputs once for all output channels.
+// Co: a multiple of 4.
+#define CONV_TAP(t) acc = ADD(acc, MUL(x##t, wasm_v128_load(k + t * Co + cb)))
+EXPORT(conv3x3_same_1ch)
+void conv3x3_same_1ch(const f32 *x, const f32 *k, f32 *y, u32 N, u32 H, u32 W, u32 Co) {
+  for (u32 n = 0; n < N; n++) {
+    const f32 *xn = x + n * H * W;
+    for (u32 h = 0; h < H; h++) {
+      const f32 *up = h > 0 ? xn + (h - 1) * W : 0, *mid = xn + h * W, *down = h + 1 < H ? xn + (h + 1) * W : 0;
+      f32 *yr = y + ((n * H + h) * W) * Co;
+      for (u32 w = 0; w < W; w++) {
+        const int l = w > 0, r = w + 1 < W;
+        const v128_t x0 = SPLAT(up && l ? up[w - 1] : 0.0f), x1 = SPLAT(up ? up[w] : 0.0f), x2 = SPLAT(up && r ? up[w + 1] : 0.0f);
+        const v128_t x3 = SPLAT(l ? mid[w - 1] : 0.0f), x4 = SPLAT(mid[w]), x5 = SPLAT(r ? mid[w + 1] : 0.0f);
+        const v128_t x6 = SPLAT(down && l ? down[w - 1] : 0.0f), x7 = SPLAT(down ? down[w] : 0.0f), x8 = SPLAT(down && r ? down[w + 1] : 0.0f);
+        for (u32 cb = 0; cb + 4 <= Co; cb += 4) {
+          v128_t acc = SPLAT(0.0f);
+          CONV_TAP(0);
+          CONV_TAP(1);
+          CONV_TAP(2);
+          CONV_TAP(3);
+          CONV_TAP(4);
+          CONV_TAP(5);
+          CONV_TAP(6);
+          CONV_TAP(7);
+          CONV_TAP(8);
+          wasm_v128_store(yr + w * Co + cb, acc);
+        }
+      }
+    }
+  }
+}
