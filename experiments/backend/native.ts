@@ -25,6 +25,9 @@ export interface NativeKernels {
   batch_norm_backward(dy: Ptr, x: Ptr, gamma: Ptr, mean: Ptr, invstd: Ptr, M: number, C: number, dx: Ptr, dgamma: Ptr, dbeta: Ptr, scratch: Ptr): void;
   conv3x3_same_filter_grad_1ch(x: Ptr, dy: Ptr, dw: Ptr, N: number, H: number, W: number, Co: number, scratch: Ptr): void;
   max_pool_grad_tiled(x: Ptr, dy: Ptr, dx: Ptr, batch: number, H: number, W: number, C: number, OH: number, OW: number, fh: number, fw: number): void;
+  channel_affine_forward(x: Ptr, k1: Ptr, k2: Ptr, M: number, C: number, out: Ptr): void;
+  channel_affine_backward(x: Ptr, dy: Ptr, mean: Ptr, k1: Ptr, k2: Ptr, k3: Ptr, M: number, C: number, out: Ptr): void;
+  centred_product(x: Ptr, dy: Ptr, mean: Ptr, M: number, C: number, out: Ptr): void;
   conv3x3_same_1ch(x: Ptr, k: Ptr, y: Ptr, N: number, H: number, W: number, Co: number): void;
   batch_norm_activation_inference(
     x: Ptr, mean: Ptr, variance: Ptr, gamma: Ptr, beta: Ptr, N: number, P: number, C: number, eps: number, leaky: number, slope: number,

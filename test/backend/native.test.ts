@@ -308,3 +308,41 @@ describe('compiled first-layer convolution (3x3, stride 1, same, one input chann
     });
   }
 });
+
+describe('batch norm in training mode with the exact kernels (the default): compiled element passes', () => {
+  // The op-by-op path (setNativeKernels(false)) is the reference, to the bit: values, batch
+  // statistics and the gradients to x, gamma and beta.
+  const shapes: Array<[number, number, number, number]> = [
+    [2, 7, 5, 3],
+    [4, 6, 6, 16],
+    [3, 3, 3, 6],
+  ];
+  for (const shape of shapes) {
+    it(`${shape.join('x')} with a constant channel, a subnormal channel and zeros: equals the op-by-op path to the bit`, () => {
+      tf.setBackend('wasm');
+      const c = shape[3];
+      const x = randomArray(shape, `exact bn ${shape}`);
+      x.values.forEach((v, i) => (x.values[i] = i % c === 0 ? 2.5 : i % c === 1 ? v * 1e-39 : i % 7 === 0 ? 0 : v));
+      const gamma = randomArray([c], `exact bn gamma ${shape}`);
+      gamma.values[c - 1] = 0;
+      const beta = randomArray([c], `exact bn beta ${shape}`);
+      const mix = randomArray(shape, `exact bn mix ${shape}`);
+      const run = () =>
+        tf.tidy(() => {
+          const [xs, g, b, m] = [x, gamma, beta, mix].map((p) => tf.tensor(p.values, p.shape));
+          const bn = batchNormTraining(xs as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5);
+          const grads = tf.grads((a: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(batchNormTraining(a as tf.Tensor4D, gg as tf.Tensor1D, bb as tf.Tensor1D, 1e-5).y, m)))([xs, g, b]);
+          return [bn.y, bn.mean, bn.variance, ...grads].map((t) => t.dataSync() as Float32Array);
+        });
+      setNativeKernels(false);
+      let expected: Float32Array[];
+      try {
+        expected = run();
+      } finally {
+        setNativeKernels(true);
+      }
+      const actual = run();
+      ['y', 'mean', 'variance', 'dx', 'dgamma', 'dbeta'].forEach((what, i) => expect(bits(actual[i]), what).toEqual(bits(expected[i])));
+    });
+  }
+});

@@ -491,3 +491,29 @@ void conv3x3_same_1ch(const f32 *x, const f32 *k, f32 *y, u32 N, u32 H, u32 W, u
     }
   }
 }
+
+// ---- The element passes of batch norm in training mode, for the exact engine ----
+// The same float32 operations in the same order as the op-by-op path (experiments/backend/
+// channel-ops.ts), one pass each instead of two to five: out = x * k1 + k2 (channelAffine),
+// out = dy * (x - mean) (the product whose channel sums give dgamma) and
+// out = (dy * k1 + (x - mean) * k2) + k3 (the input gradient).
+EXPORT(channel_affine_forward)
+void channel_affine_forward(const f32 *x, const f32 *k1, const f32 *k2, u32 M, u32 C, f32 *out) {
+  channel_affine(x, 0, 0, k1, k2, 0, M, C, out);
+}
+
+EXPORT(channel_affine_backward)
+void channel_affine_backward(const f32 *x, const f32 *dy, const f32 *mean, const f32 *k1, const f32 *k2, const f32 *k3, u32 M,
+                             u32 C, f32 *out) {
+  channel_affine(x, dy, mean, k1, k2, k3, M, C, out);
+}
+
+EXPORT(centred_product)
+void centred_product(const f32 *x, const f32 *dy, const f32 *mean, u32 M, u32 C, f32 *out) {
+  for (u32 r = 0; r < M; r++) {
+    for (u32 c = 0; c < C; c += 4) {
+      const u32 left = C - c;
+      store(out + r * C, c, left, MUL(load(dy + r * C, c, left), SUB(load(x + r * C, c, left), load(mean, c, left))));
+    }
+  }
+}
