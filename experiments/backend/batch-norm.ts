@@ -3,7 +3,7 @@
 // (native.ts: setReorderingKernels) each direction is one compiled kernel (native/kernels.c:
 // float64 channel sums, then one element pass); otherwise a handful of ops.
 import * as tf from '@tensorflow/tfjs-core';
-import { batchNormGrad, channelAffine, channelMoments } from './channel-ops.js';
+import { batchNormGrad, channelAffine, channelMoments, rowsAndChannels } from './channel-ops.js';
 import { address, asWasm } from './heap.js';
 import { nativeKernels, reorderingKernelsEnabled } from './native.js';
 
@@ -17,11 +17,6 @@ export const BATCH_NORM_FORWARD_KERNEL = 'ProjectBatchNormTraining';
 export const BATCH_NORM_BACKWARD_KERNEL = 'ProjectBatchNormTrainingGrad';
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
-
-function rowsAndChannels(x: tf.TensorInfo): [number, number] {
-  const c = x.shape[x.shape.length - 1];
-  return [x.shape.reduce((a, b) => a * b, 1) / c, c];
-}
 
 function wasmForward({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInfo[] {
   const backend = asWasm(b);

@@ -5,7 +5,7 @@
 // (native/kernels.c), each the ops' float32 operations in their order in one pass: the same bits.
 import * as tf from '@tensorflow/tfjs-core';
 import { address, asWasm } from './heap.js';
-import { nativeKernels } from './native.js';
+import { activeNativeKernels, nativeKernels, type NativeKernels } from './native.js';
 
 const AFFINE_KERNEL = 'ProjectChannelAffine';
 const CENTRED_PRODUCT_KERNEL = 'ProjectCentredProduct';
@@ -13,13 +13,17 @@ const AFFINE_GRAD_KERNEL = 'ProjectChannelAffineGrad';
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown };
 
-function rowsAndChannels(x: tf.TensorInfo): [number, number] {
+/** An NHWC tensor as rows (all but the last axis) of channels. */
+export function rowsAndChannels(x: tf.TensorInfo): [number, number] {
   const c = x.shape[x.shape.length - 1];
   return [x.shape.reduce((a, b) => a * b, 1) / c, c];
 }
 
 /** A kernel with one output shaped like `x`, computed by `run(at, m, c, out)` on heap addresses. */
-function elementKernel(name: string, run: (at: (t: tf.TensorInfo) => number, inputs: Record<string, tf.TensorInfo>, m: number, c: number, out: number) => void): void {
+function elementKernel(
+  name: string,
+  run: (native: NativeKernels, at: (t: tf.TensorInfo) => number, inputs: Record<string, tf.TensorInfo>, m: number, c: number, out: number) => void,
+): void {
   tf.registerKernel({
     kernelName: name,
     backendName: 'wasm',
@@ -28,7 +32,7 @@ function elementKernel(name: string, run: (at: (t: tf.TensorInfo) => number, inp
       const x = inputs.x as tf.TensorInfo;
       const [m, c] = rowsAndChannels(x);
       const out = backend.makeOutput([...x.shape], 'float32');
-      run((t) => address(backend, t), inputs as Record<string, tf.TensorInfo>, m, c, address(backend, out));
+      run(nativeKernels(backend)!, (t) => address(backend, t), inputs as Record<string, tf.TensorInfo>, m, c, address(backend, out));
       return out;
     }) as unknown as tf.KernelFunc,
   });
@@ -37,15 +41,13 @@ function elementKernel(name: string, run: (at: (t: tf.TensorInfo) => number, inp
 let registered = false;
 
 function compiledHere(): boolean {
-  if (tf.getBackend() !== 'wasm') return false;
-  const native = nativeKernels(asWasm(tf.backend()));
-  if (!native) return false;
+  if (!activeNativeKernels()) return false;
   if (!registered) {
     registered = true;
-    elementKernel(AFFINE_KERNEL, (at, i, m, c, out) => nativeKernels(asWasm(tf.backend()))!.channel_affine_forward(at(i.x), at(i.scale), at(i.shift), m, c, out));
-    elementKernel(CENTRED_PRODUCT_KERNEL, (at, i, m, c, out) => nativeKernels(asWasm(tf.backend()))!.centred_product(at(i.x), at(i.dy), at(i.mean), m, c, out));
-    elementKernel(AFFINE_GRAD_KERNEL, (at, i, m, c, out) =>
-      nativeKernels(asWasm(tf.backend()))!.channel_affine_backward(at(i.x), at(i.dy), at(i.mean), at(i.k1), at(i.k2), at(i.k3), m, c, out),
+    elementKernel(AFFINE_KERNEL, (native, at, i, m, c, out) => native.channel_affine_forward(at(i.x), at(i.scale), at(i.shift), m, c, out));
+    elementKernel(CENTRED_PRODUCT_KERNEL, (native, at, i, m, c, out) => native.centred_product(at(i.x), at(i.dy), at(i.mean), m, c, out));
+    elementKernel(AFFINE_GRAD_KERNEL, (native, at, i, m, c, out) =>
+      native.channel_affine_backward(at(i.x), at(i.dy), at(i.mean), at(i.k1), at(i.k2), at(i.k3), m, c, out),
     );
   }
   return true;

@@ -5,7 +5,7 @@
 // tf.conv2d's are (Conv2DBackpropFilter and Conv2DBackpropInput), asked for only where needed.
 import * as tf from '@tensorflow/tfjs-core';
 import { address, asWasm } from './heap.js';
-import { nativeKernels } from './native.js';
+import { activeNativeKernels, nativeKernels } from './native.js';
 
 export const FIRST_LAYER_CONV_KERNEL = 'ProjectConv3x3SameOneChannel';
 
@@ -26,7 +26,7 @@ function wasmConv({ inputs, backend: b }: KernelArgs): tf.TensorInfo {
 let registered = false;
 
 function compiledHere(): boolean {
-  if (tf.getBackend() !== 'wasm') return false;
+  if (!activeNativeKernels()) return false;
   if (!registered) {
     registered = true;
     tf.registerKernel({ kernelName: FIRST_LAYER_CONV_KERNEL, backendName: 'wasm', kernelFunc: wasmConv as unknown as tf.KernelFunc });
@@ -42,7 +42,7 @@ function compiledHere(): boolean {
       },
     });
   }
-  return nativeKernels(asWasm(tf.backend())) !== null;
+  return true;
 }
 
 /** tf.conv2d(x, filter, 1, 'same'), compiled on wasm when x has one channel and the filter is 3x3 with a multiple of 4 outputs. */

@@ -6,7 +6,7 @@
 // (the cpu backend, the threaded build, `setNativeKernels(false)`) the same as TF.js ops.
 import * as tf from '@tensorflow/tfjs-core';
 import { address, asWasm } from './heap.js';
-import { nativeKernels } from './native.js';
+import { activeNativeKernels, nativeKernels } from './native.js';
 import type { NetworkSpec } from '../network-cost.js';
 
 /** Per feature of one block, over a batch of images. */
@@ -58,12 +58,12 @@ function wasmInferenceBlock({ inputs, backend: b, attrs }: KernelArgs): tf.Tenso
 let registered = false;
 
 function compiledHere(): boolean {
-  if (tf.getBackend() !== 'wasm') return false;
+  if (!activeNativeKernels()) return false;
   if (!registered) {
     registered = true;
     tf.registerKernel({ kernelName: INFERENCE_BLOCK_KERNEL, backendName: 'wasm', kernelFunc: wasmInferenceBlock as unknown as tf.KernelFunc });
   }
-  return nativeKernels(asWasm(tf.backend())) !== null;
+  return true;
 }
 
 /** act(batchNorm(x)) with the running statistics and, with `measured`, the features' statistics. */

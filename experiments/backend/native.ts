@@ -1,8 +1,9 @@
 // The compiled kernels of native/kernels.c, instantiated on the wasm backend's own memory: they
 // read and write tensors where the backend keeps them (pointers are heap offsets, heap.ts
 // `address`), with no copies and no JavaScript loop.
+import * as tf from '@tensorflow/tfjs-core';
 import { KERNELS_WASM_BASE64 } from './native/kernels-wasm.js';
-import type { WasmBackendLike } from './heap.js';
+import { asWasm, type WasmBackendLike } from './heap.js';
 
 type Ptr = number;
 
@@ -70,6 +71,11 @@ export function nativeKernels(backend: WasmBackendLike): NativeKernels | null {
   const kernels = instance.exports as unknown as NativeKernels;
   instances.set(memory, kernels);
   return kernels;
+}
+
+/** The compiled kernels of the current backend when TF.js runs on wasm and they can run there, else null. */
+export function activeNativeKernels(): NativeKernels | null {
+  return tf.getBackend() === 'wasm' ? nativeKernels(asWasm(tf.backend())) : null;
 }
 
 /** Turns the compiled kernels off (false) or on again, e.g. to time or test the JavaScript path beside them. */
