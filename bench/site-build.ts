@@ -1,5 +1,5 @@
 // How long the site takes to build: (a) cold (empty render cache) on a synthetic study of about
-// 1,000 runs, (b) the committed full study rebuilt after one new run (the render cache warmed by a
+// 1,000 runs, then again with its figures in the cache (what the pages cost without drawing), (b) the committed full study rebuilt after one new run (the render cache warmed by a
 // first build of it), printing seconds and how many figures were rendered or taken from the
 // cache. Targets (issue 15): (a) <= 120 s, (b) <= 20 s. Wall-clock on whatever else the machine runs.
 // Usage: npx tsx bench/site-build.ts [--runs 1000] [--skip-synthetic] [--skip-rebuild] [--json FILE] [--figure-cache DIR]
@@ -24,7 +24,7 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(`Usage: npx tsx bench/site-build.ts [--runs 1000] [--skip-synthetic] [--skip-rebuild] [--json FILE]   (npm run bench:site)
   --runs N           runs of the synthetic study (at least N: the generator adds seeds of every configuration)
-  --skip-synthetic   leave out (a), the cold build of the synthetic study
+  --skip-synthetic   leave out (a), the cold and the unchanged build of the synthetic study
   --skip-rebuild     leave out (b), the rebuild of the committed full study after one new run
   --json FILE        also write the results as JSON
   --figure-cache DIR for (b): a render cache already warm from a build of the committed study
@@ -114,6 +114,8 @@ try {
     const data = join(work, 'synthetic');
     const d = writeSyntheticDatasets(data, { size: 'full', scale: 'full', seeds });
     results.push(await build('synthetic-cold', data, join(work, 'figures-synthetic'), d.runs.rows.length));
+    // The same build again with every figure in the render cache: what the pages cost without drawing.
+    results.push(await build('synthetic-unchanged', data, join(work, 'figures-synthetic'), d.runs.rows.length));
   }
   if (!values['skip-rebuild']) {
     const data = join(work, 'full-data');

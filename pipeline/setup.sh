@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a fresh Debian machine, skipping what is already there:
-# the Fashion-MNIST package, Debian's Chromium (with --browser, for the browser tests) and
+# the Fashion-MNIST package, the Liberation fonts the site's pictures are drawn with, Debian's Chromium (with --browser, for the browser tests) and
 # the npm packages from the lock file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=()
 [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || packages+=(dataset-fashion-mnist)
+[ -f /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf ] || packages+=(fonts-liberation)
 if [ "${1:-}" = "--browser" ] && ! command -v chromium >/dev/null 2>&1; then packages+=(chromium); fi
 if [ ${#packages[@]} -gt 0 ]; then
   sudo=""

@@ -2,7 +2,8 @@
 // View's SVG, rasterised at twice its size by resvg and encoded as PNG by sharp. It runs in the build's
 // render workers (render-pool.ts) as well as in-thread (tests, SITE_RENDER_WORKERS=0), so it
 // imports nothing from the site but the libraries. Build time, Node only.
-import { Resvg } from '@resvg/resvg-js';
+import { existsSync } from 'node:fs';
+import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
 import resvgPackage from '@resvg/resvg-js/package.json' with { type: 'json' };
 import sharp from 'sharp';
 import * as vega from 'vega';
@@ -11,11 +12,12 @@ import * as vl from 'vega-lite';
 /**
  * How the picture is made: a change of these, or of a renderer's version, renders every figure
  * again (the render cache's key holds `pictureRenderer()`). Twice the drawing's size, in a palette
- * (libimagequant at its fastest search, effort 1) at PNG compression 9. Full colours at
+ * (libimagequant at its fastest search, effort 1, without dithering: a chart's flat colours need
+ * none, and it takes a sixth of the encoding's time and 2 % of its bytes) at PNG compression 9. Full colours at
  * compression 6 encode in a quarter of the time but take 2.3x the bytes (38 KB against 16 KB a
  * run figure), which the full study's 60 MB site budget cannot carry.
  */
-export const PICTURE = { zoom: 2, palette: true, effort: 1, compressionLevel: 9 } as const;
+export const PICTURE = { zoom: 2, palette: true, effort: 1, dither: 0, compressionLevel: 9 } as const;
 
 export interface Picture {
   /** The compiled Vega spec (the browser draws the live figure from it). */
@@ -83,28 +85,157 @@ function svgSize(svg: string): { width: number; height: number } {
   return { width: num('width'), height: num('height') };
 }
 
-/** The SVG rasterised (resvg, system fonts) at `PICTURE.zoom` times its size, as PNG. */
+/**
+ * The fonts the pictures' text is drawn in: Liberation Sans (Debian's fonts-liberation, which
+ * pipeline/setup.sh installs), metrically Arial, the sans-serif the figures name, so that every
+ * machine draws the same picture; without it, the system's fonts. Loading two files instead of
+ * every system font also takes a seventh of a picture's time.
+ */
+const LIBERATION = ['/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf', '/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf'];
+export function pictureFonts(files: readonly string[] = LIBERATION): NonNullable<ResvgRenderOptions['font']> {
+  return files.every((f) => existsSync(f))
+    ? { loadSystemFonts: false, fontFiles: [...files], defaultFontFamily: 'Liberation Sans', sansSerifFamily: 'Liberation Sans' }
+    : { loadSystemFonts: true };
+}
+const FONTS = pictureFonts();
+
+/** The SVG rasterised (resvg, `FONTS`) at `PICTURE.zoom` times its size, as PNG. */
 export async function svgToPng(svg: string): Promise<Uint8Array<ArrayBuffer>> {
-  const image = new Resvg(svg, { fitTo: { mode: 'zoom', value: PICTURE.zoom }, font: { loadSystemFonts: true } }).render();
+  const image = new Resvg(svg, { fitTo: { mode: 'zoom', value: PICTURE.zoom }, font: FONTS }).render();
   const png = await sharp(image.pixels, { raw: { width: image.width, height: image.height, channels: 4 } })
-    .png({ palette: PICTURE.palette, effort: PICTURE.effort, compressionLevel: PICTURE.compressionLevel })
+    .png({ palette: PICTURE.palette, effort: PICTURE.effort, dither: PICTURE.dither, compressionLevel: PICTURE.compressionLevel })
     .toBuffer();
   return new Uint8Array(png);
 }
 
 /** The versions a picture depends on, for the render cache's key. */
 export function pictureRenderer(): string {
-  return JSON.stringify({ vegaLite: vl.version, vega: vega.version, resvg: resvgPackage.version, sharp: sharp.versions.sharp, picture: PICTURE });
+  return JSON.stringify({ vegaLite: vl.version, vega: vega.version, resvg: resvgPackage.version, sharp: sharp.versions.sharp, picture: PICTURE, fonts: FONTS, drawing: 'static spec without aria' });
 }
 
-/** The compiled spec and static picture of a Vega-Lite spec (what a render worker does for one figure). */
-export async function drawPicture(vegaLiteSpec: object): Promise<Picture> {
+type SpecNode = Record<string, unknown>;
+
+/** An encode block without its `description` channel (the per-item aria-label). */
+function withoutDescriptions(encode: unknown): unknown {
+  if (typeof encode !== 'object' || encode === null) return encode;
+  return Object.fromEntries(
+    Object.entries(encode as SpecNode).map(([set, channels]) => {
+      if (typeof channels !== 'object' || channels === null) return [set, channels];
+      const { description: _description, ...rest } = channels as SpecNode;
+      return [set, rest];
+    }),
+  );
+}
+
+/** A title with aria off (vega titles are a string or an object with `text`). */
+function quietTitle(title: unknown): unknown {
+  if (typeof title === 'string' || Array.isArray(title)) return { text: title, aria: false };
+  return typeof title === 'object' && title !== null ? { ...title, aria: false } : title;
+}
+
+/** Marks, axes or legends (and the groups and titles inside them) with aria off and no item descriptions. */
+function quiet(items: unknown): unknown {
+  if (!Array.isArray(items)) return items;
+  return items.map((item: SpecNode) => ({
+    ...item,
+    aria: false,
+    ...(item.encode ? { encode: withoutDescriptions(item.encode) } : {}),
+    ...(item.title !== undefined && item.type === 'group' ? { title: quietTitle(item.title) } : {}),
+    ...(item.marks ? { marks: quiet(item.marks) } : {}),
+    ...(item.axes ? { axes: quiet(item.axes) } : {}),
+    ...(item.legends ? { legends: quiet(item.legends) } : {}),
+  }));
+}
+
+/**
+ * The static drawing's spec: the compiled one without accessibility attributes (aria roles and
+ * each mark item's description), which draw nothing: an <img> is read by its alt text, and the
+ * live figure keeps them.
+ */
+export function staticSpec(vegaSpec: object): object {
+  const spec = vegaSpec as SpecNode;
+  return { ...spec, ...(spec.title !== undefined ? { title: quietTitle(spec.title) } : {}), marks: quiet(spec.marks), axes: quiet(spec.axes), legends: quiet(spec.legends) };
+}
+
+/**
+ * A template's drawer, kept between figures: figures drawn from one template (each run page's
+ * five) differ only in their rows, so the spec is compiled and parsed once, and each figure gets a
+ * new View of the parsed spec with its own rows. (One View for all would keep the previous
+ * figure's size: vega's autosize only resizes a View when its layout changes.) `dataset` is the
+ * compiled spec's dataset holding the inline rows.
+ */
+interface TemplateDrawer {
+  compiled: Record<string, unknown>;
+  dataset: number;
+  compileWarnings: string[];
+  runtime: ReturnType<typeof vega.parse>;
+}
+
+/** Templates a worker keeps (a run page has five; study figures rarely share one). */
+const KEPT_TEMPLATES = 8;
+const drawers = new Map<string, TemplateDrawer | null>();
+/** Templates seen once: a drawer is made at a template's second figure, so that figures of their own do not push the shared ones out. */
+const seen = new Set<string>();
+
+function inlineRows(spec: object): object[] | null {
+  const values = (spec as { data?: { values?: unknown } }).data?.values;
+  return Array.isArray(values) ? (values as object[]) : null;
+}
+
+/** The drawer of `template`, made from this figure; null for a template's first figure, or when its compiled spec does not hold its rows as one inline dataset. */
+function templateDrawer(template: string, vegaLiteSpec: object): TemplateDrawer | null {
+  if (drawers.has(template)) {
+    const kept = drawers.get(template)!;
+    drawers.delete(template);
+    drawers.set(template, kept);
+    return kept;
+  }
+  if (!seen.has(template)) {
+    seen.add(template);
+    return null;
+  }
+  const rows = inlineRows(vegaLiteSpec);
   const { vega: compiled, warnings } = compile(vegaLiteSpec);
-  const svg = await renderSvg(compiled, warnings);
+  const data = (compiled as { data?: Array<{ values?: unknown; format?: unknown }> }).data ?? [];
+  const text = rows && JSON.stringify(rows);
+  const dataset = text === null ? -1 : data.findIndex((d) => d.format === undefined && Array.isArray(d.values) && JSON.stringify(d.values) === text);
+  const drawer = dataset < 0 ? null : { compiled: compiled as Record<string, unknown>, dataset, compileWarnings: warnings, runtime: vega.parse(staticSpec(compiled) as vega.Spec) };
+  drawers.set(template, drawer);
+  if (drawers.size > KEPT_TEMPLATES) drawers.delete(drawers.keys().next().value!);
+  return drawer;
+}
+
+/** The figure drawn by its template's drawer: the template's compiled spec with this figure's rows, drawn by a View of the parsed template. */
+async function drawFromTemplate(drawer: TemplateDrawer, vegaLiteSpec: object): Promise<Picture> {
+  const rows = inlineRows(vegaLiteSpec)!;
+  const data = (drawer.compiled.data as Array<Record<string, unknown>>).map((d, i) => (i === drawer.dataset ? { ...d, values: rows } : d));
+  const warnings = [...drawer.compileWarnings];
+  const view = new vega.View(drawer.runtime, { renderer: 'none', logger: collectingLogger(warnings) as never });
+  view.logLevel(vega.Warn);
+  try {
+    // Copies: vega tags the tuples it ingests, and the compiled spec keeps the rows as given.
+    view.data(String(data[drawer.dataset].name), rows.map((r) => ({ ...r })));
+    const svg = await view.toSVG();
+    return { vega: { ...drawer.compiled, data }, ...svgSize(svg), png: await svgToPng(svg), warnings };
+  } finally {
+    view.finalize();
+  }
+}
+
+/**
+ * The compiled spec and static picture of a Vega-Lite spec (what a render worker does for one
+ * figure). With `template` (the key of the spec without its rows, render.ts templateKey) a
+ * figure drawn from a template this worker has seen reuses its compiled spec and View.
+ */
+export async function drawPicture(vegaLiteSpec: object, template?: string): Promise<Picture> {
+  const drawer = template === undefined ? null : templateDrawer(template, vegaLiteSpec);
+  if (drawer) return drawFromTemplate(drawer, vegaLiteSpec);
+  const { vega: compiled, warnings } = compile(vegaLiteSpec);
+  const svg = await renderSvg(staticSpec(compiled), warnings);
   return { vega: compiled, ...svgSize(svg), png: await svgToPng(svg), warnings };
 }
 
 /** The render worker's task (piscina calls the default export with the task's argument). */
-export default function renderTask(task: { spec: object }): Promise<Picture> {
-  return drawPicture(task.spec);
+export default function renderTask(task: { spec: object; template?: string }): Promise<Picture> {
+  return drawPicture(task.spec, task.template);
 }

@@ -33,9 +33,9 @@ function workerSource(): string | null {
   return named && existsSync(named) ? named : null;
 }
 
-let pool: Piscina<{ spec: object }, Picture> | null | undefined;
+let pool: Piscina<{ spec: object; template?: string }, Picture> | null | undefined;
 
-function renderPool(): Piscina<{ spec: object }, Picture> | null {
+function renderPool(): Piscina<{ spec: object; template?: string }, Picture> | null {
   if (pool !== undefined) return pool;
   const workers = renderWorkers();
   const source = workerSource();
@@ -52,8 +52,8 @@ function renderPool(): Piscina<{ spec: object }, Picture> | null {
   return pool;
 }
 
-/** The compiled spec and static picture of a Vega-Lite spec, made by a render worker (or here, with none). */
-export function drawInPool(vegaLiteSpec: object): Promise<Picture> {
+/** The compiled spec and static picture of a Vega-Lite spec, made by a render worker (or here, with none); `template` as for drawPicture. */
+export function drawInPool(vegaLiteSpec: object, template?: string): Promise<Picture> {
   const workers = renderPool();
-  return workers ? workers.run({ spec: vegaLiteSpec }) : drawPicture(vegaLiteSpec);
+  return workers ? workers.run({ spec: vegaLiteSpec, template }) : drawPicture(vegaLiteSpec, template);
 }

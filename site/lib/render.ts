@@ -63,7 +63,7 @@ export function renderFigure(figure: Figure, cacheDir = figureCacheDir()): Promi
         if (cached.meta.warnings.length > 0) console.warn(`figure ${name} draws with warnings: ${cached.meta.warnings.join('; ')}`);
         return { ...cached.meta, png: cached.png };
       }
-      const { vega: compiled, png, width, height, warnings } = await drawInPool(figure.spec);
+      const { vega: compiled, png, width, height, warnings } = await drawInPool(figure.spec, templateKey(figure));
       if (warnings.length > 0) console.warn(`figure ${name} draws with warnings: ${warnings.join('; ')}`);
       const meta: RenderMeta = { vega: compiled, width, height, warnings };
       writeRender(cacheDir, key, { meta, png });

@@ -1,0 +1,63 @@
+// The static pictures: a figure drawn from its template's kept drawer (compiled and parsed once
+// for every run page's figure of that kind) is the figure drawn on its own, to the byte; the
+// accessibility attributes left out of the static drawing draw nothing; the fonts fall back.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+import { describe, expect, it } from 'vitest';
+import { compile, drawPicture, pictureFonts, renderSvg, staticSpec } from '../../site/lib/figure-picture.js';
+import { templateKey } from '../../site/lib/render.js';
+import { buildSite } from '../../site/lib/site.js';
+import { syntheticDatasets } from '../fixtures/synthetic-datasets.js';
+
+describe('the static pictures', () => {
+  const site = buildSite(syntheticDatasets(), { scale: 'quick', folder: '/tmp/x', missingReason: null });
+  // Three run pages: every kind of run figure three times (the first drawn alone, the others from the kept template).
+  const runFigures = site.runPages.filter((r) => r.run.status === 'complete').slice(0, 3).flatMap((r) => r.figures);
+
+  it('draw a figure from its template as on its own: compiled spec, size, warnings and picture', async () => {
+    const kinds = new Map<string, number>();
+    for (const figure of runFigures) {
+      const key = templateKey(figure);
+      kinds.set(key, (kinds.get(key) ?? 0) + 1);
+      const [kept, alone] = [await drawPicture(figure.spec, key), await drawPicture(figure.spec)];
+      expect(JSON.stringify(kept.vega), figure.id).toBe(JSON.stringify(alone.vega));
+      expect({ width: kept.width, height: kept.height, warnings: kept.warnings }, figure.id).toEqual({ width: alone.width, height: alone.height, warnings: alone.warnings });
+      expect(Buffer.from(kept.png).equals(Buffer.from(alone.png)), `${figure.route}/${figure.id}`).toBe(true);
+    }
+    // Every kind of run figure was drawn from a kept template more than once (the first of each is drawn alone).
+    expect([...kinds.values()].every((n) => n >= 3)).toBe(true);
+    expect(kinds.size).toBeGreaterThanOrEqual(4);
+  }, 300_000);
+
+  it('hold the same rows as the figure in the compiled spec a kept template returns', async () => {
+    const [a, b, c] = runFigures.filter((f) => f.id === runFigures[0].id);
+    const key = templateKey(a);
+    for (const f of [a, b]) await drawPicture(f.spec, key);
+    const drawn = await drawPicture(c.spec, key);
+    expect(JSON.stringify(drawn.vega)).toBe(JSON.stringify(compile(c.spec).vega));
+    expect(JSON.stringify(drawn.vega)).not.toBe(JSON.stringify(compile(a.spec).vega));
+  }, 60_000);
+
+  it('leave the accessibility attributes out of the static drawing, which changes no pixel', async () => {
+    for (const figure of runFigures.slice(0, 5)) {
+      const compiled = compile(figure.spec).vega;
+      const [full, quiet] = [await renderSvg(compiled), await renderSvg(staticSpec(compiled))];
+      expect(full, figure.id).toMatch(/aria-label="/);
+      // Only facet header titles keep a label (vega labels title text whatever its aria flag).
+      expect(quiet, figure.id).not.toMatch(/aria-label="(?!Title text)/);
+      expect(quiet.length).toBeLessThan(full.length);
+      const pixels = (svg: string) => Buffer.from(new Resvg(svg, { fitTo: { mode: 'zoom', value: 2 }, font: pictureFonts() }).render().pixels);
+      expect(pixels(quiet).equals(pixels(full)), figure.id).toBe(true);
+    }
+  }, 60_000);
+
+  it('draw text in the named font files when they are there, else in the system fonts', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fonts-'));
+    const font = join(dir, 'Some.ttf');
+    writeFileSync(font, 'not read here');
+    expect(pictureFonts([font])).toMatchObject({ loadSystemFonts: false, fontFiles: [font] });
+    expect(pictureFonts([font, join(dir, 'missing.ttf')])).toEqual({ loadSystemFonts: true });
+  });
+});
