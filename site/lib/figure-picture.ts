@@ -1,23 +1,22 @@
 // Draws a figure's Vega-Lite spec as its static picture: compiled to Vega, the headless vega
-// View's SVG, rasterised at twice its size by resvg and encoded as PNG by sharp. It runs in the build's
+// View's SVG, rasterised at twice its size by resvg and encoded as a palette PNG (indexed-png.ts). It runs in the build's
 // render workers (render-pool.ts) as well as in-thread (tests, SITE_RENDER_WORKERS=0), so it
 // imports nothing from the site but the libraries. Build time, Node only.
 import { existsSync } from 'node:fs';
 import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
 import resvgPackage from '@resvg/resvg-js/package.json' with { type: 'json' };
-import sharp from 'sharp';
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
+import { encodeIndexedPng, indexColours } from './indexed-png.js';
 
 /**
  * How the picture is made: a change of these, or of a renderer's version, renders every figure
  * again (the render cache's key holds `pictureRenderer()`). Twice the drawing's size, in a palette
- * (libimagequant at its fastest search, effort 1, without dithering: a chart's flat colours need
- * none, and it takes a sixth of the encoding's time and 2 % of its bytes) at PNG compression 9. Full colours at
- * compression 6 encode in a quarter of the time but take 2.3x the bytes (38 KB against 16 KB a
- * run figure), which the full study's 60 MB site budget cannot carry.
+ * of at most 256 colours (exact for most figures: indexed-png.ts) deflated at zlib level 9: 14 KB
+ * a run figure, as libimagequant's palette was. Full colours take 2.3x the bytes (38 KB against
+ * 16 KB a run figure), which the full study's 60 MB site budget cannot carry.
  */
-export const PICTURE = { zoom: 2, palette: true, effort: 1, dither: 0, compressionLevel: 9 } as const;
+export const PICTURE = { zoom: 2, palette: 'commonest 256 colours, the rest to the nearest', deflateLevel: 9 } as const;
 
 export interface Picture {
   /** The compiled Vega spec (the browser draws the live figure from it). */
@@ -99,18 +98,15 @@ export function pictureFonts(files: readonly string[] = LIBERATION): NonNullable
 }
 const FONTS = pictureFonts();
 
-/** The SVG rasterised (resvg, `FONTS`) at `PICTURE.zoom` times its size, as PNG. */
+/** The SVG rasterised (resvg, `FONTS`) at `PICTURE.zoom` times its size, as a palette PNG. */
 export async function svgToPng(svg: string): Promise<Uint8Array<ArrayBuffer>> {
   const image = new Resvg(svg, { fitTo: { mode: 'zoom', value: PICTURE.zoom }, font: FONTS }).render();
-  const png = await sharp(image.pixels, { raw: { width: image.width, height: image.height, channels: 4 } })
-    .png({ palette: PICTURE.palette, effort: PICTURE.effort, dither: PICTURE.dither, compressionLevel: PICTURE.compressionLevel })
-    .toBuffer();
-  return new Uint8Array(png);
+  return encodeIndexedPng(indexColours(image.pixels, image.width, image.height), PICTURE.deflateLevel);
 }
 
 /** The versions a picture depends on, for the render cache's key. */
 export function pictureRenderer(): string {
-  return JSON.stringify({ vegaLite: vl.version, vega: vega.version, resvg: resvgPackage.version, sharp: sharp.versions.sharp, picture: PICTURE, fonts: FONTS, drawing: 'static spec without aria' });
+  return JSON.stringify({ vegaLite: vl.version, vega: vega.version, resvg: resvgPackage.version, zlib: process.versions.zlib, picture: PICTURE, fonts: FONTS, drawing: 'static spec without aria' });
 }
 
 type SpecNode = Record<string, unknown>;
