@@ -57,12 +57,6 @@ export function labDataFiles(asset: LabDataAsset): Record<string, Uint8Array> {
   return Object.fromEntries(fileNames.map((name) => [name, Uint8Array.from(atob(asset.files[name]), (c) => c.charCodeAt(0))]));
 }
 
-export function toBase64(bytes: Uint8Array): string {
-  let text = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(text);
-}
-
 /** IDX bytes of unsigned-byte images (count x rows x cols) or labels. */
 export function idxImagesBytes(pixels: Uint8Array, count: number, rows: number, cols: number): Uint8Array {
   const out = new Uint8Array(16 + pixels.length);

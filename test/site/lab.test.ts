@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configHash, resolveConfig } from '../../experiments/config.js';
 import { runExperiment } from '../../experiments/run.js';
 import { runRecordSchema, type RunRecord } from '../../data/schemas/run-record.js';
-import { idxImagesBytes, idxLabelsBytes, labDataFiles, labDataScript, LAB_DATA_FORMAT, parseLabDataScript, rawDatasetFromIdx, toBase64 } from '../../site/lab/data-asset.js';
+import { idxImagesBytes, idxLabelsBytes, labDataFiles, labDataScript, LAB_DATA_FORMAT, parseLabDataScript, rawDatasetFromIdx } from '../../site/lab/data-asset.js';
 import { createHash as labCreateHash } from '../../site/lab/node-crypto.js';
 import { labConfigInput, LAB_PRESETS, type LabFields } from '../../site/lab/presets.js';
 import { labAvailability } from '../../site/lib/lab-assets.js';
@@ -112,7 +112,7 @@ describe('the lab\'s data asset', () => {
       trainImages: 3,
       testImages: 1,
       source: [],
-      files: Object.fromEntries(Object.entries(files).map(([k, v]) => [k, toBase64(v)])),
+      files: Object.fromEntries(Object.entries(files).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
     });
     const back = labDataFiles(parseLabDataScript(script, 'test.js'));
     expect(back).toEqual(files);
