@@ -1,7 +1,10 @@
 // The publication site: static Astro pages under site/, built from the datasets alone.
 // Every link the site writes is relative and every page is a file (`runs.html`, not
 // `runs/`), so the same output works under any base path and opened from disk.
-import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { defineConfig } from 'astro/config';
 
 // The render workers (site/lib/render-pool.ts) run the site's TypeScript sources, which the
@@ -21,6 +24,66 @@ const figureRenderReport = {
   },
 };
 
+/** Whether a process of this machine is alive (signal 0 only asks). */
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+/**
+ * The output folder is replaced whole, never half written: the build writes into a sibling
+ * `<out>.staging-<pid>` and, once every page is there, renames it over `<out>` (the old one is
+ * moved aside and deleted by a detached process, so a rebuild no longer waits for Astro to empty
+ * the folder first). A build that fails or is killed leaves the previous site as it was; its
+ * staging folder is removed when the process exits, or by the next build if it was killed.
+ */
+function atomicOutput() {
+  let final = null;
+  let staging = null;
+  return {
+    name: 'atomic-output',
+    hooks: {
+      'astro:config:setup': ({ command, config, updateConfig }) => {
+        if (command !== 'build') return;
+        final = fileURLToPath(config.outDir).replace(/\/+$/, '');
+        const parent = dirname(final);
+        const name = basename(final);
+        // Folders of builds that were killed (a stale one is only space: never fail the build for it).
+        for (const entry of existsSync(parent) ? readdirSync(parent) : []) {
+          const kind = ['staging', 'old'].find((k) => entry.startsWith(`${name}.${k}-`));
+          const pid = kind && Number(entry.slice(`${name}.${kind}-`.length));
+          if (!pid || !Number.isInteger(pid) || alive(pid)) continue;
+          try {
+            rmSync(join(parent, entry), { recursive: true, force: true });
+          } catch {}
+        }
+        staging = `${final}.staging-${process.pid}`;
+        rmSync(staging, { recursive: true, force: true });
+        updateConfig({ outDir: pathToFileURL(`${staging}/`).href });
+        process.once('exit', () => {
+          if (staging) rmSync(staging, { recursive: true, force: true });
+        });
+      },
+      'astro:build:done': () => {
+        if (!final || !staging) return;
+        const old = `${final}.old-${process.pid}`;
+        const hadOld = existsSync(final);
+        if (hadOld) renameSync(final, old);
+        renameSync(staging, final);
+        staging = null;
+        if (hadOld) {
+          const script = `require('node:fs').rmSync(${JSON.stringify(old)}, { recursive: true, force: true })`;
+          spawn(process.execPath, ['-e', script], { detached: true, stdio: 'ignore' }).unref();
+        }
+      },
+    },
+  };
+}
+
 /** Base path the site is served under, e.g. `/sparsity/` for a project page. */
 const base = process.env.SITE_BASE ?? '/';
 
@@ -36,7 +99,7 @@ export default defineConfig({
   // core, site/lib/render-pool.ts), which the pages in flight keep busy.
   build: { format: 'file', concurrency: 4 },
   devToolbar: { enabled: false },
-  integrations: [figureRenderReport],
+  integrations: [figureRenderReport, atomicOutput()],
   vite: {
     // The build renders figures (vega, sharp) and bundles the browser script (esbuild) in
     // Node: keep those packages out of Vite's SSR bundle.

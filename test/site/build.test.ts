@@ -1,7 +1,8 @@
-// `astro build` without datasets (the site still builds and says how to produce them) and
-// with an invalid dataset (the build fails, naming the file).
+// `astro build` without datasets (the site still builds and says how to produce them), with an
+// invalid dataset (the build fails, naming the file), and over a built site: a build that fails
+// leaves the previous site as it was (the output folder is replaced whole, astro.config.mjs).
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -48,5 +49,19 @@ describe('astro build', () => {
     expect(code).not.toBe(0);
     expect(log).toContain(`dataset ${file} does not match the "runs" schema`);
     expect(log).toContain('rows.0.status');
+  }, 120_000);
+
+  it('leaves the site it built before as it was when a build into its folder fails', async () => {
+    const out = join(work, 'empty-dist'); // built by the first test
+    const files = (dir: string): string[] => readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
+    expect(existsSync(join(out, 'index.html')), 'the first test builds the site this one rebuilds').toBe(true);
+    const before = files(out);
+    const home = readFileSync(join(out, 'index.html'), 'utf8');
+    const { code, log } = await build({ SITE_DATA_DIR: join(work, 'bad'), SITE_OUT_DIR: out, SITE_CACHE_DIR: join(work, 'cache-bad') });
+    expect(code, log).not.toBe(0);
+    expect(files(out)).toEqual(before);
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toBe(home);
+    // Nothing of the failed build is left beside it.
+    expect(readdirSync(work).filter((name) => name.startsWith('empty-dist.'))).toEqual([]);
   }, 120_000);
 });
