@@ -25,7 +25,7 @@ if (values.help) {
   console.log(`Usage: npx tsx bench/site-build.ts [--runs 1000] [--skip-synthetic] [--skip-rebuild] [--json FILE]   (npm run bench:site)
   --runs N           runs of the synthetic study (at least N: the generator adds seeds of every configuration)
   --skip-synthetic   leave out (a), the cold and the unchanged build of the synthetic study
-  --skip-rebuild     leave out (b), the rebuild of the committed full study after one new run
+  --skip-rebuild     leave out (b), the committed full study built cold, unchanged and after one new run
   --json FILE        also write the results as JSON
   --figure-cache DIR for (b): a render cache already warm from a build of the committed study
                      (it is copied, not changed); (b) then skips its own cold first build`);
