@@ -63,7 +63,8 @@ function atomicOutput() {
         }
         staging = `${final}.staging-${process.pid}`;
         rmSync(staging, { recursive: true, force: true });
-        updateConfig({ outDir: pathToFileURL(`${staging}/`).href });
+        // A URL object, as Astro holds the resolved outDir (a URL's text would reach Vite as a relative folder named "file:").
+        updateConfig({ outDir: pathToFileURL(`${staging}/`) });
         process.once('exit', () => {
           if (staging) rmSync(staging, { recursive: true, force: true });
         });
