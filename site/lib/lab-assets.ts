@@ -1,13 +1,16 @@
 // The live lab's files, made at build time: the training worker and the page script bundled
 // from the engine with esbuild, the wasm binaries and the Fashion-MNIST subset, each wrapped in
 // a classic script (file:// pages may run scripts, not fetch files). Runs in Node only.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Plugin } from 'esbuild';
 import { loadFashionMnistRaw, FASHION_MNIST_DEFAULT_DIR, FASHION_MNIST_FILES } from '../../experiments/data/idx.js';
 import { stratifiedSubset } from '../../experiments/data/dataset.js';
+import { engineCode } from '../../experiments/provenance.js';
 import { createRandom } from '../../experiments/random.js';
+import { writeFileAtomic } from '../../experiments/record-file.js';
 import { idxImagesBytes, idxLabelsBytes, labDataScript, LAB_DATA_FORMAT, LAB_WASM_GLOBAL, LAB_WORKER_GLOBAL } from '../lab/data-asset.js';
 
 /** Images per class in the lab's subset (train, test): small enough to ship, large enough for a few epochs of distinct batches. */
@@ -44,42 +47,81 @@ function toBase64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 
-let dataScript: Promise<string> | null = null;
+/** The data script made from the files in `dir`: a class-balanced subset of the training and test files, chosen with a fixed seed. */
+async function makeLabDataScript(dir: string): Promise<string> {
+  const raw = await loadFashionMnistRaw(dir);
+  const size = raw.height * raw.width;
+  const part = (split: typeof raw.train, perClass: number, purpose: string) => {
+    const which = stratifiedSubset(split.labels, raw.numClasses, perClass * raw.numClasses, createRandom(0, purpose));
+    const pixels = new Uint8Array(which.length * size);
+    which.forEach((j, i) => pixels.set(split.pixels.subarray(j * size, (j + 1) * size), i * size));
+    const labels = Array.from(which, (j) => split.labels[j]);
+    return { images: idxImagesBytes(pixels, which.length, raw.height, raw.width), labels: idxLabelsBytes(labels), count: which.length };
+  };
+  const train = part(raw.train, LAB_SUBSET.trainPerClass, 'lab-train');
+  const test = part(raw.test, LAB_SUBSET.testPerClass, 'lab-test');
+  // zlib's default level: on these images a ninth of level 9's time (0.33 s against 3.1 s, a
+  // sixth of a site rebuild) for 0.8 % more bytes.
+  const gz = (bytes: Uint8Array) => toBase64(gzipSync(bytes, { level: 6 }));
+  return labDataScript({
+    format: LAB_DATA_FORMAT,
+    dataset: 'fashion-mnist',
+    selection: `${LAB_SUBSET.trainPerClass} training and ${LAB_SUBSET.testPerClass} test images of each class, chosen uniformly at random (seed 0) and kept in file order`,
+    trainImages: train.count,
+    testImages: test.count,
+    source: raw.files,
+    files: {
+      [`${FASHION_MNIST_FILES.trainImages}.gz`]: gz(train.images),
+      [`${FASHION_MNIST_FILES.trainLabels}.gz`]: gz(train.labels),
+      [`${FASHION_MNIST_FILES.testImages}.gz`]: gz(test.images),
+      [`${FASHION_MNIST_FILES.testLabels}.gz`]: gz(test.labels),
+    },
+  });
+}
 
-/** The data script: a class-balanced subset of the training and test files, chosen with a fixed seed. */
-export function labDataAssetScript(): Promise<string> {
-  dataScript ??= (async () => {
+/** Where data scripts are kept between builds: SITE_LAB_CACHE, else .cache/lab in the working directory (gitignored). */
+export function labCacheDir(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): string {
+  return env.SITE_LAB_CACHE ?? join(cwd, '.cache', 'lab');
+}
+
+/**
+ * The key of the data script made from `dir`: the dataset files' bytes, and the code that reads,
+ * selects and writes them (the engine's digest for experiments/, the source of the functions here
+ * and in site/lab/data-asset.ts). Null outside git, where the engine's code has no digest: then
+ * the script is made again at every build.
+ */
+export function labDataKey(dir: string): string | null {
+  const engine = engineCode();
+  if (engine === 'unknown') return null;
+  const hash = createHash('sha256').update(JSON.stringify({ engine, format: LAB_DATA_FORMAT, subset: LAB_SUBSET, zlib: process.versions.zlib }));
+  for (const f of [makeLabDataScript, labDataScript, idxImagesBytes, idxLabelsBytes, toBase64]) hash.update(f.toString());
+  for (const name of Object.values(FASHION_MNIST_FILES)) {
+    const file = existsSync(join(dir, `${name}.gz`)) ? join(dir, `${name}.gz`) : join(dir, name);
+    hash.update(`${name}\n`).update(readFileSync(file));
+  }
+  return hash.digest('hex').slice(0, 32);
+}
+
+const dataScripts = new Map<string, Promise<string>>();
+
+/**
+ * The lab's data script, kept between builds by its key (labDataKey): reading, subsetting and
+ * compressing the Fashion-MNIST files took 1 to 2 s of every build, a tenth of a rebuild.
+ */
+export function labDataAssetScript(cacheDir = labCacheDir()): Promise<string> {
+  let script = dataScripts.get(cacheDir);
+  if (script) return script;
+  script = (async () => {
     const dir = labDataDir();
-    const raw = await loadFashionMnistRaw(dir);
-    const size = raw.height * raw.width;
-    const part = (split: typeof raw.train, perClass: number, purpose: string) => {
-      const which = stratifiedSubset(split.labels, raw.numClasses, perClass * raw.numClasses, createRandom(0, purpose));
-      const pixels = new Uint8Array(which.length * size);
-      which.forEach((j, i) => pixels.set(split.pixels.subarray(j * size, (j + 1) * size), i * size));
-      const labels = Array.from(which, (j) => split.labels[j]);
-      return { images: idxImagesBytes(pixels, which.length, raw.height, raw.width), labels: idxLabelsBytes(labels), count: which.length };
-    };
-    const train = part(raw.train, LAB_SUBSET.trainPerClass, 'lab-train');
-    const test = part(raw.test, LAB_SUBSET.testPerClass, 'lab-test');
-    // zlib's default level: on these images a ninth of level 9's time (0.33 s against 3.1 s, a
-    // sixth of a site rebuild) for 0.8 % more bytes.
-    const gz = (bytes: Uint8Array) => toBase64(gzipSync(bytes, { level: 6 }));
-    return labDataScript({
-      format: LAB_DATA_FORMAT,
-      dataset: 'fashion-mnist',
-      selection: `${LAB_SUBSET.trainPerClass} training and ${LAB_SUBSET.testPerClass} test images of each class, chosen uniformly at random (seed 0) and kept in file order`,
-      trainImages: train.count,
-      testImages: test.count,
-      source: raw.files,
-      files: {
-        [`${FASHION_MNIST_FILES.trainImages}.gz`]: gz(train.images),
-        [`${FASHION_MNIST_FILES.trainLabels}.gz`]: gz(train.labels),
-        [`${FASHION_MNIST_FILES.testImages}.gz`]: gz(test.images),
-        [`${FASHION_MNIST_FILES.testLabels}.gz`]: gz(test.labels),
-      },
-    });
+    const key = labDataKey(dir);
+    const file = key && join(cacheDir, `fashion-mnist-${key}.js`);
+    if (file && existsSync(file)) return readFileSync(file, 'utf8');
+    const made = await makeLabDataScript(dir);
+    if (file) writeFileAtomic(file, made);
+    return made;
   })();
-  return dataScript;
+  dataScripts.set(cacheDir, script);
+  return script;
 }
 
 export async function labWasmScript(kind: keyof typeof LAB_WASM): Promise<string> {

@@ -17,7 +17,8 @@ import { runRecordSchema, type RunRecord } from '../../data/schemas/run-record.j
 import { idxImagesBytes, idxLabelsBytes, labDataFiles, labDataScript, LAB_DATA_FORMAT, parseLabDataScript, rawDatasetFromIdx } from '../../site/lab/data-asset.js';
 import { createHash as labCreateHash } from '../../site/lab/node-crypto.js';
 import { labConfigInput, LAB_PRESETS, type LabFields } from '../../site/lab/presets.js';
-import { labAvailability } from '../../site/lib/lab-assets.js';
+import { FASHION_MNIST_DEFAULT_DIR, FASHION_MNIST_FILES } from '../../experiments/data/idx.js';
+import { labAvailability, labDataAssetScript, labDataKey, LAB_SUBSET } from '../../site/lib/lab-assets.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
@@ -123,6 +124,32 @@ describe('the lab\'s data asset', () => {
     expect(Array.from(raw.test.labels)).toEqual([7]);
     expect(() => parseLabDataScript('window.x = 1;', 'other.js')).toThrow(/other\.js is not a lab data script/);
   });
+});
+
+describe('the lab\'s data script kept between builds', () => {
+  it('is keyed by the dataset files\' bytes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-key-'));
+    const names = Object.values(FASHION_MNIST_FILES);
+    names.forEach((name, i) => writeFileSync(join(dir, name), Uint8Array.from([i, 1, 2, 3])));
+    const key = labDataKey(dir);
+    expect(key).toMatch(/^[0-9a-f]{32}$/);
+    expect(labDataKey(dir)).toBe(key);
+    writeFileSync(join(dir, names[2]), Uint8Array.from([2, 1, 2, 4]));
+    expect(labDataKey(dir)).not.toBe(key);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.skipIf(!hasData)('is written on first use and read back at the next build', async () => {
+    const [first, second] = [mkdtempSync(join(tmpdir(), 'lab-cache-')), mkdtempSync(join(tmpdir(), 'lab-cache-'))];
+    const made = await labDataAssetScript(first);
+    const file = `fashion-mnist-${labDataKey(process.env.LAB_DATA_DIR ?? FASHION_MNIST_DEFAULT_DIR)}.js`;
+    expect(readFileSync(join(first, file), 'utf8')).toBe(made);
+    expect(parseLabDataScript(made, file).trainImages).toBe(LAB_SUBSET.trainPerClass * 10);
+    // A build that finds the file under its key takes it as it is.
+    writeFileSync(join(second, file), `${made}// kept\n`);
+    expect(await labDataAssetScript(second)).toBe(`${made}// kept\n`);
+    for (const d of [first, second]) rmSync(d, { recursive: true, force: true });
+  }, 60_000);
 });
 
 describe('the lab without the dataset', () => {
