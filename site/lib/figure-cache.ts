@@ -2,7 +2,8 @@
 // what they are made from (the Vega-Lite spec with its data, and the renderer's versions), so a
 // rebuild renders only the figures whose data changed. Build time, Node only.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** The folder of the cache: SITE_FIGURE_CACHE, or .cache/figures in the working directory (gitignored). */
@@ -27,12 +28,12 @@ function writeAtomic(file: string, body: string | Uint8Array): void {
   renameSync(tmp, file);
 }
 
-/** The cached render under `key`, or null when there is none (or it cannot be read). */
-export function readRender<Meta>(dir: string, key: string): CachedRender<Meta> | null {
+/** The cached render under `key`, or null when there is none (or it cannot be read); read off the build's thread (libuv's pool). */
+export async function readRender<Meta>(dir: string, key: string): Promise<CachedRender<Meta> | null> {
   try {
     // The metadata is written last: when it is there, the picture is complete.
-    const meta = JSON.parse(readFileSync(join(dir, `${key}.json`), 'utf8')) as Meta;
-    const png = new Uint8Array(readFileSync(join(dir, `${key}.png`)));
+    const meta = JSON.parse(await readFile(join(dir, `${key}.json`), 'utf8')) as Meta;
+    const png = new Uint8Array(await readFile(join(dir, `${key}.png`)));
     return { meta, png };
   } catch {
     return null;

@@ -57,7 +57,7 @@ export function renderFigure(figure: Figure, cacheDir = figureCacheDir()): Promi
   if (!hit) {
     hit = (async () => {
       const key = renderKey(figure.spec, pictureRenderer());
-      const cached = readRender<RenderMeta>(cacheDir, key);
+      const cached = await readRender<RenderMeta>(cacheDir, key);
       if (cached) {
         renderStats().cached++;
         if (cached.meta.warnings.length > 0) console.warn(`figure ${name} draws with warnings: ${cached.meta.warnings.join('; ')}`);

@@ -1,8 +1,9 @@
 // The files next to the pages: every figure as PNG, CSV, Vega-Lite spec and live script, the
 // specs that figures drawn from one template share (figure-specs/<key>.js), and the datasets
 // themselves (datasets/<name>.json.gz, gzip-compressed: links.ts datasetPath).
-import { readFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { join } from 'node:path';
 import type { APIRoute, GetStaticPaths } from 'astro';
 import { DATASET_NAMES } from '../../data/schemas/datasets.js';
@@ -29,10 +30,12 @@ export const getStaticPaths = (() => {
  * of level 9 (1.5 s against 3.7 s, a tenth of a rebuild) for 5 % more bytes (5.41 MB against 5.13 MB).
  */
 const GZIP_LEVEL = 6;
+/** Read and compressed off the build's thread (libuv's pool), which renders pages meanwhile. */
+const gzipAsync = promisify(gzip);
 
 export const GET: APIRoute<Props> = async ({ props }) => {
   if (props.kind === 'dataset') {
-    return new Response(gzipSync(readFileSync(props.file), { level: GZIP_LEVEL }), { headers: { 'Content-Type': 'application/gzip' } });
+    return new Response(await gzipAsync(await readFile(props.file), { level: GZIP_LEVEL }), { headers: { 'Content-Type': 'application/gzip' } });
   }
   const { body, type } = props.kind === 'template' ? await templateFile(props.template) : await figureFile(props.figure, props.ext, props.template);
   return new Response(body, { headers: { 'Content-Type': type } });
