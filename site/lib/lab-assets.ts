@@ -11,6 +11,7 @@ import { stratifiedSubset } from '../../experiments/data/dataset.js';
 import { engineCode } from '../../experiments/provenance.js';
 import { createRandom } from '../../experiments/random.js';
 import { writeFileAtomic } from '../../experiments/record-file.js';
+import { keptBundle } from './bundle-cache.js';
 import { idxImagesBytes, idxLabelsBytes, labDataScript, LAB_DATA_FORMAT, LAB_WASM_GLOBAL, LAB_WORKER_GLOBAL } from '../lab/data-asset.js';
 
 /** Images per class in the lab's subset (train, test): small enough to ship, large enough for a few epochs of distinct batches. */
@@ -180,22 +181,24 @@ export function labBundle(entry: 'worker' | 'page'): Promise<string> {
   let bundle = bundles.get(entry);
   if (!bundle) {
     bundle = (async () => {
-      const { build } = await import('esbuild');
       const { codeVersion, engineCode } = await import('../../experiments/provenance.js');
-      const result = await build({
-        entryPoints: [join(process.cwd(), 'site', 'lab', `${entry}.ts`)],
-        bundle: true,
-        format: 'iife',
-        platform: 'browser',
-        target: 'es2022',
-        minify: true,
-        write: false,
-        legalComments: 'none',
-        logLevel: 'silent',
-        plugins: [nodeStandIns()],
-        define: { LAB_CODE_VERSION: JSON.stringify(codeVersion()), LAB_ENGINE_CODE: JSON.stringify(engineCode()) },
-      });
-      const code = result.outputFiles[0].text;
+      const code = await keptBundle(
+        `lab-${entry}`,
+        {
+          entryPoints: [join(process.cwd(), 'site', 'lab', `${entry}.ts`)],
+          bundle: true,
+          format: 'iife',
+          platform: 'browser',
+          target: 'es2022',
+          minify: true,
+          write: false,
+          legalComments: 'none',
+          logLevel: 'silent',
+          plugins: [nodeStandIns()],
+          define: { LAB_CODE_VERSION: JSON.stringify(codeVersion()), LAB_ENGINE_CODE: JSON.stringify(engineCode()) },
+        },
+        `${nodeStandIns.toString()}\n${JSON.stringify(NODE_STAND_INS)}`,
+      );
       // The worker starts from a Blob of its source: file:// pages may not start workers from files.
       return entry === 'worker' ? `self.${LAB_WORKER_GLOBAL} = ${JSON.stringify(code)};\n` : code;
     })();
