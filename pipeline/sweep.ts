@@ -1,13 +1,13 @@
 // Runs the missing runs of a plan in parallel worker processes: one engine CLI process per run,
 // at most `workers` at a time, each run under a lock so that no two processes train it.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { $ } from 'zx';
 import { canonicalJson } from '../experiments/config-hash.js';
 import type { Plan, PlannedRun } from './plan.js';
 import { isSettled, locksDir, recordPath, runState, type RunState } from './records.js';
-import { tryLock, type Lock } from './lock.js';
+import { staleness, tryLock, type Lock } from './lock.js';
 import { relativeCost, runWork } from './estimate.js';
 import type { Reporter, RunProgress, SweepSnapshot } from './progress.js';
 
@@ -57,6 +57,27 @@ interface Active {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** How long the end of a sweep waits for the engine of a killed pipeline to exit after writing its record. */
+const ORPHAN_EXIT_MS = 10_000;
+
+/**
+ * Removes the locks of runs that have their record and whose holders have exited. An engine
+ * orphaned by a pipeline killed with -9 writes its record and exits with its lock still there
+ * (the pipeline that would have removed it is gone); a later sweep skips that run as done, so it
+ * clears the lock here, once the engine has exited.
+ */
+async function removeSettledLocks(root: string, scale: Plan['scale'], hashes: readonly string[]): Promise<void> {
+  const dir = locksDir(root, scale);
+  if (!existsSync(dir)) return;
+  const deadline = Date.now() + ORPHAN_EXIT_MS;
+  for (const hash of hashes) {
+    const path = join(dir, `${hash}.lock`);
+    if (!existsSync(path) || !isSettled(runState(root, scale, hash), false)) continue;
+    while (staleness(path) === null && existsSync(path) && Date.now() < deadline) await sleep(100);
+    if (staleness(path) !== null) rmSync(path, { force: true });
+  }
+}
 
 /** The engine CLI flags for one run. */
 export function engineArgs(engine: EngineOptions, run: PlannedRun, configFile: string, out: string, progress: 'jsonl' | 'none'): string[] {
@@ -241,6 +262,7 @@ export async function runSweep(plan: Plan, options: SweepOptions): Promise<Sweep
   options.signal?.addEventListener('abort', onAbort);
   try {
     await Promise.all(Array.from({ length: Math.max(1, options.workers) }, (_, i) => workerLoop(i + 1)));
+    if (!options.signal?.aborted) await removeSettledLocks(root, scale, plan.runs.map((r) => r.hash));
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     rmSync(configDir, { recursive: true, force: true });

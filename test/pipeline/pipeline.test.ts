@@ -2,7 +2,8 @@
 // studies (test/pipeline/tiny-studies.ts): cache, failures, corrupt records, kill -9, two
 // pipelines at once, status.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DATASET_NAMES } from '../../data/schemas/datasets.js';
@@ -164,6 +165,21 @@ describe('pipeline with the fake engine', () => {
     expect(recordNames()).toHaveLength(DISTINCT_RUNS);
     const again = trainings(log).slice(before).filter((h) => withRecord.has(`${h}.json`));
     expect(again).toEqual([]);
+    expect(readdirSync(join(root, 'quick', 'locks'))).toEqual([]);
+  }, 60_000);
+
+  it('clears the lock an orphaned engine left on a run that has its record, once that engine has exited', async () => {
+    await runPipeline(args, { FAKE_ENGINE_LOG: log });
+    const [name] = recordNames();
+    // What an engine orphaned by kill -9 of its pipeline leaves: its record, and the pipeline's lock naming it, both processes gone.
+    const gone = spawnSync('true').pid!;
+    expect(isAlive(gone)).toBe(false);
+    const lock = join(root, 'quick', 'locks', name.replace('.json', '.lock'));
+    writeFileSync(lock, JSON.stringify({ pid: gone, host: hostname(), bootId: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(), child: gone, startedAt: new Date().toISOString() }));
+    const before = trainings(log).length;
+    const r = await runPipeline(args, { FAKE_ENGINE_LOG: log });
+    expect(r.code, r.stderr).toBe(0);
+    expect(trainings(log)).toHaveLength(before);
     expect(readdirSync(join(root, 'quick', 'locks'))).toEqual([]);
   }, 60_000);
 
