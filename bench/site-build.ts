@@ -80,7 +80,25 @@ function build(name: string, site: 'synthetic' | 'full', data: string, figureCac
 
 type Json = Record<string, unknown> & { runs: string[]; rows: Array<Record<string, unknown>> };
 
-/** The committed full study with one more run: a copy of a complete run of the strength study under a new id and the next seed. */
+/**
+ * A copied row as a new run's: its training loss, surviving γ and lifetime sparseness moved by 1 %
+ * (`NEW_RUN_SHIFT`), so that the new run's figures differ from its source's and are drawn, as a
+ * real new run's are, instead of being found in the render cache. Dead filters stay dead (γ at or
+ * below the dead threshold is left as it is) and sparseness stays in [0, 1].
+ */
+const NEW_RUN_SHIFT = 1.01;
+function asNewRunRow(row: Record<string, unknown>, gammaThreshold: number): Record<string, unknown> {
+  const out = { ...row };
+  const scale = (field: string, factor: number) => {
+    if (typeof out[field] === 'number') out[field] = (out[field] as number) * factor;
+  };
+  for (const field of ['loss', 'regLoss', 'trainLoss']) scale(field, NEW_RUN_SHIFT);
+  if (typeof out.gamma === 'number' && Math.abs(out.gamma) > gammaThreshold) scale('gamma', NEW_RUN_SHIFT);
+  for (const field of ['lifetimeSparseness', 'lifetimeSparsenessEarly', 'lifetimeMedian', 'lifetimeQ10', 'lifetimeQ25', 'lifetimeQ75', 'lifetimeQ90']) scale(field, 1 / NEW_RUN_SHIFT);
+  return out;
+}
+
+/** The committed full study with one more run: a copy of a complete run of the strength study under a new id and the next seed, its numbers moved as asNewRunRow says. */
 function withOneMoreRun(root: string): string {
   const folder = join(root, 'full', 'datasets');
   const read = (n: string) => JSON.parse(readFileSync(join(folder, `${n}.json`), 'utf8')) as Json;
@@ -88,6 +106,7 @@ function withOneMoreRun(root: string): string {
   const studies = read('studies');
   const strength = studies.rows.find((s) => s.study === 'strength') as { members: Array<{ run: string; seed: number; factors: object }> };
   const source = runs.rows.find((r) => r.status === 'complete' && strength.members.some((m) => m.run === r.run))!;
+  const gammaThreshold = (runs.thresholds as { gamma: number }).gamma;
   const id = 'beefbeefbeef0001';
   const seed = Math.max(...strength.members.map((m) => m.seed)) + 1;
   for (const name of DATASET_NAMES) {
@@ -98,7 +117,7 @@ function withOneMoreRun(root: string): string {
         const m = s.members.find((x) => x.run === source.run);
         if (m) s.members.push({ ...m, run: id, seed });
       }
-    } else d.rows.push(...d.rows.filter((r) => r.run === source.run).map((r) => ({ ...r, run: id })));
+    } else d.rows.push(...d.rows.filter((r) => r.run === source.run).map((r) => ({ ...asNewRunRow(r, gammaThreshold), run: id })));
     if (d.runs.includes(source.run as string)) d.runs.push(id);
     writeFileSync(join(folder, `${name}.json`), JSON.stringify(d));
   }

@@ -1,6 +1,7 @@
 // The build's render workers: the figures are compiled and their static pictures drawn (figure-picture.ts) in
-// worker threads (piscina), one per core by default, while the main thread builds the pages.
-// SITE_RENDER_WORKERS sets how many (0: draw in the main thread). Build time, Node only.
+// worker threads (piscina), one per core by default, while the main thread builds the pages; a
+// build's first few figures are drawn in its own thread (drawForBuild), which costs less than
+// starting the workers. SITE_RENDER_WORKERS sets how many (0: draw in the main thread). Build time, Node only.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -56,4 +57,25 @@ function renderPool(): Piscina<{ spec: object; template?: string }, Picture> | n
 export function drawInPool(vegaLiteSpec: object, template?: string): Promise<Picture> {
   const workers = renderPool();
   return workers ? workers.run({ spec: vegaLiteSpec, template }) : drawPicture(vegaLiteSpec, template);
+}
+
+/**
+ * Figures a build draws in its own thread before it starts the workers. A worker's start (tsx,
+ * vega, vega-lite and resvg loaded again) costs ~2 s of CPU, the drawing of ~20 figures, and a
+ * rebuild after one new run draws 5 to 15: drawn here, that rebuild of the full study took 19.0 s
+ * (18.0 s of CPU) against 23.2 s (23.2 s) with the workers started for them (bench:site, medians
+ * of 3 alternated, 5 December). Past this count (a cold build) the workers draw the rest.
+ */
+export const DRAWN_HERE_FIRST = 24;
+
+/** Whether the build's next figure is drawn in its own thread, after `drawn` figures, with `workers` workers to be had. */
+export function drawsHere(drawn: number, workers: number): boolean {
+  return workers === 0 || drawn < DRAWN_HERE_FIRST;
+}
+
+let drawnByBuild = 0;
+
+/** A figure the build draws (render.ts): its first DRAWN_HERE_FIRST in this thread, the rest by the render workers. */
+export function drawForBuild(vegaLiteSpec: object, template?: string): Promise<Picture> {
+  return drawsHere(drawnByBuild++, renderWorkers()) ? drawPicture(vegaLiteSpec, template) : drawInPool(vegaLiteSpec, template);
 }

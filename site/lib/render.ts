@@ -7,7 +7,7 @@ import { figureCacheDir, readRender, renderKey, writeRender } from './figure-cac
 import { compile, pictureRenderer, renderSvg } from './figure-picture.js';
 import type { Figure, Row } from './figure-model.js';
 import { liveFigureScript, sharedSpecScript } from './live-figure.js';
-import { drawInPool } from './render-pool.js';
+import { drawForBuild } from './render-pool.js';
 
 export interface RenderedFigure {
   /** The compiled Vega spec the browser makes interactive. */
@@ -63,7 +63,7 @@ export function renderFigure(figure: Figure, cacheDir = figureCacheDir()): Promi
         if (cached.meta.warnings.length > 0) console.warn(`figure ${name} draws with warnings: ${cached.meta.warnings.join('; ')}`);
         return { ...cached.meta, png: cached.png };
       }
-      const { vega: compiled, png, width, height, warnings } = await drawInPool(figure.spec, templateKey(figure));
+      const { vega: compiled, png, width, height, warnings } = await drawForBuild(figure.spec, templateKey(figure));
       if (warnings.length > 0) console.warn(`figure ${name} draws with warnings: ${warnings.join('; ')}`);
       const meta: RenderMeta = { vega: compiled, width, height, warnings };
       writeRender(cacheDir, key, { meta, png });

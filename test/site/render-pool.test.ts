@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { drawPicture } from '../../site/lib/figure-picture.js';
-import { drawInPool, renderWorkers } from '../../site/lib/render-pool.js';
+import { DRAWN_HERE_FIRST, drawForBuild, drawInPool, drawsHere, renderWorkers } from '../../site/lib/render-pool.js';
 import { buildSite } from '../../site/lib/site.js';
 import { syntheticDatasets } from '../fixtures/synthetic-datasets.js';
 
@@ -23,6 +23,18 @@ describe('the render workers', () => {
       expect({ format: meta.format, width: meta.width, height: meta.height }).toEqual({ format: 'png', width: Math.round(here.width * 2), height: Math.round(here.height * 2) });
     }
   }, 120_000);
+
+  it("draw a build's figures after its first few, which its own thread draws, each as drawPicture does", async () => {
+    expect([0, 1, DRAWN_HERE_FIRST - 1].map((drawn) => drawsHere(drawn, 2))).toEqual([true, true, true]);
+    expect([DRAWN_HERE_FIRST, DRAWN_HERE_FIRST + 100].map((drawn) => drawsHere(drawn, 2))).toEqual([false, false]);
+    expect(drawsHere(DRAWN_HERE_FIRST + 100, 0)).toBe(true);
+    // The build's first DRAWN_HERE_FIRST figures and one more, drawn by a worker: each the picture drawPicture makes.
+    const queue = Array.from({ length: DRAWN_HERE_FIRST + 1 }, (_, i) => figures[i % figures.length]);
+    for (const figure of queue) {
+      const [built, here] = await Promise.all([drawForBuild(figure.spec), drawPicture(figure.spec)]);
+      expect(Buffer.from(built.png).equals(Buffer.from(here.png)), figure.id).toBe(true);
+    }
+  }, 180_000);
 
   it('takes SITE_RENDER_WORKERS as a whole number, 0 for the main thread', () => {
     expect(renderWorkers({ SITE_RENDER_WORKERS: '0' })).toBe(0);
