@@ -44,6 +44,26 @@ export function topLevel(rows: Row[], body: VlSpec): VlSpec {
   return { $schema: SCHEMA, data: { values: rows }, config: FIGURE_CONFIG, ...body };
 }
 
+/** Categories vega's default palette tells apart; tableau20 tells apart twice as many. */
+export const DISTINCT_COLOURS = { default: 10, wide: 20 } as const;
+
+/**
+ * A nominal colour encoding on `field` for `count` categories: vega's 10 colours up to 10,
+ * tableau20 up to 20 (vega's default repeats from the 11th, so that with 14 groups "adadelta · l2"
+ * and "rmsprop · l2" were the same blue), and a legend that names every category in full. Past
+ * 20 categories no palette keeps them apart: split the figure instead (facets).
+ */
+export function nominalColour(field: string, title: string, count: number, extra: VlSpec = {}): VlSpec {
+  return {
+    field,
+    type: 'nominal',
+    title,
+    ...(count > DISTINCT_COLOURS.default ? { scale: { scheme: 'tableau20' } } : {}),
+    legend: { titleLimit: 600, labelLimit: 320, symbolLimit: Math.max(count, 1) },
+    ...extra,
+  };
+}
+
 /** A legend-bound point selection on `field`, and the opacity that follows it. */
 export function legendPick(field: string) {
   return {

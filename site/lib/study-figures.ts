@@ -4,7 +4,7 @@ import type { LayerRow, StudyRow } from '../../data/schemas/datasets.js';
 import { factorOf, measured, sortLevels, valueOf, type Member } from '../../analysis/cells.js';
 import { mean } from '../../analysis/statistics.js';
 import { studyFigureId, studyRoute } from './figure-ids.js';
-import { CRITERIA, hasSpread, legendPick, noScale, pct, runsOf, seedsText, sparsityAxis, topLevel, type Figure, type Row, type VlSpec } from './figure-model.js';
+import { CRITERIA, DISTINCT_COLOURS, hasSpread, legendPick, nominalColour, noScale, pct, runsOf, seedsText, sparsityAxis, topLevel, type Figure, type Row, type VlSpec } from './figure-model.js';
 import { percent } from './format.js';
 import { cellLabel, factorLabel, formatLevel } from './studies.js';
 
@@ -71,11 +71,9 @@ function extremes(rows: readonly Row[], value: string, label: (r: Row) => string
 }
 
 /** The encodings shared by the seed-spread dot plots: x = level, colour (and offset) = group. */
-function dotPlotEncodings(axes: StudyAxes, hasGroup: boolean) {
+function dotPlotEncodings(axes: StudyAxes, hasGroup: boolean, groupCount: number) {
   const x = { field: 'level', type: 'ordinal', sort: axes.levels.length ? axes.levels : undefined, title: axes.x ? factorLabel(axes.x) : null, axis: { labelAngle: 0 } };
-  const color = hasGroup
-    ? { field: 'group', type: 'nominal', title: axes.group.map(factorLabel).join(' · ') }
-    : { value: '#1f6fb2' };
+  const color = hasGroup ? nominalColour('group', axes.group.map(factorLabel).join(' · '), groupCount) : { value: '#1f6fb2' };
   const offset = hasGroup ? { xOffset: { field: 'group', type: 'nominal' } } : {};
   return { x, color, offset };
 }
@@ -88,7 +86,7 @@ function spreadOnly(groupby: string[]): VlSpec[] {
 
 /** Seeds as open dots, mean as a tick, mean ± sd as an error bar. */
 function seedSpreadLayers(rows: readonly Row[], valueField: string, y: VlSpec, axes: StudyAxes, hasGroup: boolean, tooltip: VlSpec[]): VlSpec[] {
-  const { x, color, offset } = dotPlotEncodings(axes, hasGroup);
+  const { x, color, offset } = dotPlotEncodings(axes, hasGroup, new Set(rows.map((r) => r.group)).size);
   const pick = hasGroup ? legendPick('group') : null;
   const opacity = (on: number) => (pick ? { opacity: pick.opacity(on) } : {});
   return [
@@ -188,39 +186,56 @@ export function studyLayersFigure(study: StudyRow, members: readonly Member[], l
     const m = byRun.get(l.run);
     if (!m) continue;
     const level = axes.x ? formatLevel(factorOf(m, axes.x)) : 'all';
-    const config = [level, groupLabel(m, axes.group)].filter(Boolean).join(' · ');
-    rows.push({ run: l.run, seed: m.seed, config, block: l.layer + 1, filters: l.filters, deadByActivation: l.deadByActivation, deadByGamma: l.deadByGamma, sparsity: l.sparsityActivation });
+    const group = groupLabel(m, axes.group);
+    const config = [level, group].filter(Boolean).join(' · ');
+    rows.push({ run: l.run, seed: m.seed, config, level, group, block: l.layer + 1, filters: l.filters, deadByActivation: l.deadByActivation, deadByGamma: l.deadByGamma, sparsity: l.sparsityActivation });
   }
   if (rows.length === 0) return null;
   const configs = sortConfigs(rows.map((r) => r.config as string), axes.levels);
-  const pick = legendPick('config');
+  const groups = [...new Set(rows.map((r) => r.group as string))].sort();
+  const levels = axes.levels.filter((l) => rows.some((r) => r.level === l));
+  const groupTitle = axes.group.map(factorLabel).join(' · ');
+  // More configurations than a palette keeps apart (lr-range: 44): one panel per group, coloured by the x factor's level.
+  const paneled = configs.length > DISTINCT_COLOURS.wide && groups.length > 1 && levels.length <= DISTINCT_COLOURS.wide;
+  const colourField = paneled ? 'level' : 'config';
+  const pick = legendPick(colourField);
   const x = { field: 'block', type: 'ordinal', title: 'block (conv layer)', axis: { labelAngle: 0 } };
-  const color = { field: 'config', type: 'nominal', title: [axes.x, ...axes.group].filter((f): f is string => f !== null).map(factorLabel).join(' · ') || 'configuration', sort: configs };
-  const y = sparsityAxis('layer sparsity (dead by activation)');
-  const spec = topLevel(rows, {
-    width: 560,
-    height: 240,
-    layer: [
-      { mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y: { aggregate: 'mean', field: 'sparsity', ...y }, color, opacity: pick.opacity(1, 0.08) } },
-      {
-        params: [pick.param],
-        mark: { type: 'circle', size: 22 },
-        encoding: {
-          x,
-          y: { field: 'sparsity', ...noScale(y) },
-          color,
-          opacity: pick.opacity(0.7, 0.05),
-          tooltip: [{ field: 'config' }, { field: 'block' }, { field: 'seed' }, { field: 'deadByActivation', title: 'dead' }, { field: 'filters' }, { field: 'sparsity', format: '.1%' }],
-        },
+  const colourTitle = paneled ? factorLabel(axes.x as string) : [axes.x, ...axes.group].filter((f): f is string => f !== null).map(factorLabel).join(' · ') || 'configuration';
+  const color = nominalColour(colourField, colourTitle, paneled ? levels.length : configs.length, { sort: paneled ? levels : configs });
+  // A panel is 140 px tall: its axis title must fit (the caption names the criterion).
+  const y = sparsityAxis(paneled ? 'dead by activation' : 'layer sparsity (dead by activation)');
+  const layer = [
+    { mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y: { aggregate: 'mean', field: 'sparsity', ...y }, color, opacity: pick.opacity(1, 0.08) } },
+    {
+      params: [pick.param],
+      mark: { type: 'circle', size: 22 },
+      encoding: {
+        x,
+        y: { field: 'sparsity', ...noScale(y) },
+        color,
+        opacity: pick.opacity(0.7, 0.05),
+        tooltip: [{ field: 'config' }, { field: 'block' }, { field: 'seed' }, { field: 'deadByActivation', title: 'dead' }, { field: 'filters' }, { field: 'sparsity', format: '.1%' }],
       },
-    ],
-  });
+    },
+  ];
+  const spec = paneled
+    ? topLevel(rows, {
+        facet: { field: 'group', type: 'nominal', title: groupTitle, sort: groups },
+        columns: 4,
+        spec: { width: 170, height: 140, layer },
+      })
+    : topLevel(rows, { width: 560, height: 240, layer });
+  const blocks = new Set(rows.map((r) => r.block)).size;
   return {
     id: studyFigureId.layers(study.study),
     route: studyRoute(study.study),
     title: 'Where the filters die: sparsity per layer',
-    caption: `Share of dead filters (activation criterion) in each of the network's conv blocks. Lines join the means over seeds; dots are single seeds. Click a legend entry to pick one configuration. ${seedsText(rows)}.`,
-    alt: `Line chart of per-layer sparsity across the ${new Set(rows.map((r) => r.block)).size} conv blocks, one line per configuration (${configs.length}).`,
+    caption: paneled
+      ? `Share of dead filters (activation criterion) in each of the network's conv blocks, one panel per ${groupTitle}, one colour per ${factorLabel(axes.x as string)}. Lines join the means over seeds; dots are single seeds. Click a legend entry to pick one ${factorLabel(axes.x as string)}. ${seedsText(rows)}.`
+      : `Share of dead filters (activation criterion) in each of the network's conv blocks. Lines join the means over seeds; dots are single seeds. Click a legend entry to pick one configuration. ${seedsText(rows)}.`,
+    alt: paneled
+      ? `Line charts of per-layer sparsity across the ${blocks} conv blocks, one panel per ${groupTitle} (${groups.length}), one line per ${factorLabel(axes.x as string)}.`
+      : `Line chart of per-layer sparsity across the ${blocks} conv blocks, one line per configuration (${configs.length}).`,
     rows,
     spec,
     runs: runsOf(rows),

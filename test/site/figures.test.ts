@@ -15,6 +15,8 @@ import { compile, jsonForScript, renderSvg, sharedTemplates, specReadingCsv, tem
 import { buildSite, studyProgress } from '../../site/lib/site.js';
 import { membersOf } from '../../analysis/cells.js';
 import { syntheticDatasets } from '../fixtures/synthetic-datasets.js';
+import { hasFull, readFull } from '../analysis/committed.js';
+import { DISTINCT_COLOURS, nominalColour } from '../../site/lib/figure-model.js';
 
 const data = syntheticDatasets();
 const runsById = new Map(data.runs.rows.map((r) => [r.run, r]));
@@ -181,6 +183,51 @@ describe('every figure of a synthetic site', () => {
       expect(svg, `${f.route}/${f.id}`).toMatch(/class="mark-(symbol|rect|line|rule|area)[^"]*role-mark/);
     }
   }, 60_000);
+});
+
+/** Every nominal colour encoding of a spec, with the layer's or facet's data it reads (the top-level rows). */
+function nominalColours(spec: unknown, out: Array<Record<string, unknown>> = []): Array<Record<string, unknown>> {
+  if (Array.isArray(spec)) for (const s of spec) nominalColours(s, out);
+  else if (spec && typeof spec === 'object') {
+    const o = spec as Record<string, unknown>;
+    const enc = o.encoding as Record<string, Record<string, unknown>> | undefined;
+    if (enc?.color && enc.color.type === 'nominal' && typeof enc.color.field === 'string') out.push(enc.color);
+    for (const [k, v] of Object.entries(o)) if (k !== 'data') nominalColours(v, out);
+  }
+  return out;
+}
+
+describe('colours of categories', () => {
+  it('keeps vega\'s 10 colours up to 10 categories, tableau20 past them, and names every category in the legend', () => {
+    expect(nominalColour('g', 'group', 10).scale).toBeUndefined();
+    expect(nominalColour('g', 'group', 14).scale).toEqual({ scheme: 'tableau20' });
+    expect(nominalColour('g', 'group', 14).legend).toMatchObject({ symbolLimit: 14 });
+  });
+
+  it.skipIf(!hasFull)('gives no two categories of a committed study figure the same colour, and draws each without warnings', async () => {
+    const site = buildSite(readFull(), { scale: 'full', folder: '/tmp/x', missingReason: null });
+    const figures = site.studies.flatMap((s) => s.figures);
+    expect(figures.length).toBeGreaterThan(20);
+    let wide = 0;
+    for (const f of figures) {
+      for (const colour of nominalColours(f.spec)) {
+        const categories = new Set(f.rows.map((r) => r[colour.field as string])).size;
+        expect(categories, `${f.id}: ${String(colour.field)}`).toBeLessThanOrEqual(DISTINCT_COLOURS.wide);
+        if (categories > DISTINCT_COLOURS.default) {
+          wide++;
+          expect(colour.scale, `${f.id}: ${categories} categories of ${String(colour.field)}`).toEqual({ scheme: 'tableau20' });
+        }
+      }
+      const { vega, warnings } = compile(f.spec);
+      const drawWarnings: string[] = [];
+      await renderSvg(vega, drawWarnings);
+      expect([...warnings, ...drawWarnings], `${f.route}/${f.id}`).toEqual([]);
+    }
+    // lr-range's 14 optimizer and regularization groups need the wide palette; its 44 configurations, panels.
+    expect(wide).toBeGreaterThan(0);
+    const layers = figures.find((f) => f.id === 'lr-range-layers');
+    expect((layers?.spec.facet as Record<string, unknown> | undefined)?.field).toBe('group');
+  }, 120_000);
 });
 
 describe('progress of the studies', () => {
