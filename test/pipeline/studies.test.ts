@@ -138,6 +138,8 @@ describe('study definitions', () => {
       }
     }
     expect(cellsOf(cells, 'rmsprop').map((c) => c.lr)).toContain(1e-3);
+    // Every cell of the range decides a verdict: 3 seeds each.
+    for (const c of cells) expect(c.sparsities.length, `${c.optimizer} ${c.lr} ${c.kind}`).toBe(3);
     // Decoupled decay: AdamW's per-step shrink lr * strength spans 5e-7 (v1's) to 5e-4, 3 seeds.
     const adamw = members('decoupled-strength');
     const shrinks = adamw.map((c) => c.optimizer.lr * c.regularization.strength);
