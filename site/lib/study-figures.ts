@@ -195,12 +195,13 @@ export function studyLayersFigure(study: StudyRow, members: readonly Member[], l
   const groups = [...new Set(rows.map((r) => r.group as string))].sort();
   const levels = axes.levels.filter((l) => rows.some((r) => r.level === l));
   const groupTitle = axes.group.map(factorLabel).join(' · ');
+  const xTitle = axes.x ? factorLabel(axes.x) : 'configuration';
   // More configurations than a palette keeps apart (lr-range: 44): one panel per group, coloured by the x factor's level.
   const paneled = configs.length > DISTINCT_COLOURS.wide && groups.length > 1 && levels.length <= DISTINCT_COLOURS.wide;
   const colourField = paneled ? 'level' : 'config';
   const pick = legendPick(colourField);
   const x = { field: 'block', type: 'ordinal', title: 'block (conv layer)', axis: { labelAngle: 0 } };
-  const colourTitle = paneled ? factorLabel(axes.x as string) : [axes.x, ...axes.group].filter((f): f is string => f !== null).map(factorLabel).join(' · ') || 'configuration';
+  const colourTitle = paneled ? xTitle : [axes.x, ...axes.group].filter((f): f is string => f !== null).map(factorLabel).join(' · ') || 'configuration';
   const color = nominalColour(colourField, colourTitle, paneled ? levels.length : configs.length, { sort: paneled ? levels : configs });
   // A panel is 140 px tall: its axis title must fit (the caption names the criterion).
   const y = sparsityAxis(paneled ? 'dead by activation' : 'layer sparsity (dead by activation)');
@@ -231,10 +232,10 @@ export function studyLayersFigure(study: StudyRow, members: readonly Member[], l
     route: studyRoute(study.study),
     title: 'Where the filters die: sparsity per layer',
     caption: paneled
-      ? `Share of dead filters (activation criterion) in each of the network's conv blocks, one panel per ${groupTitle}, one colour per ${factorLabel(axes.x as string)}. Lines join the means over seeds; dots are single seeds. Click a legend entry to pick one ${factorLabel(axes.x as string)}. ${seedsText(rows)}.`
+      ? `Share of dead filters (activation criterion) in each of the network's conv blocks, one panel per ${groupTitle}, one colour per ${xTitle}. Lines join the means over seeds; dots are single seeds. Click a legend entry to pick one ${xTitle}. ${seedsText(rows)}.`
       : `Share of dead filters (activation criterion) in each of the network's conv blocks. Lines join the means over seeds; dots are single seeds. Click a legend entry to pick one configuration. ${seedsText(rows)}.`,
     alt: paneled
-      ? `Line charts of per-layer sparsity across the ${blocks} conv blocks, one panel per ${groupTitle} (${groups.length}), one line per ${factorLabel(axes.x as string)}.`
+      ? `Line charts of per-layer sparsity across the ${blocks} conv blocks, one panel per ${groupTitle} (${groups.length}), one line per ${xTitle}.`
       : `Line chart of per-layer sparsity across the ${blocks} conv blocks, one line per configuration (${configs.length}).`,
     rows,
     spec,

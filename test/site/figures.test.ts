@@ -185,7 +185,7 @@ describe('every figure of a synthetic site', () => {
   }, 60_000);
 });
 
-/** Every nominal colour encoding of a spec, with the layer's or facet's data it reads (the top-level rows). */
+/** Every nominal colour encoding of a spec, in its layers and facets alike. */
 function nominalColours(spec: unknown, out: Array<Record<string, unknown>> = []): Array<Record<string, unknown>> {
   if (Array.isArray(spec)) for (const s of spec) nominalColours(s, out);
   else if (spec && typeof spec === 'object') {
