@@ -3,6 +3,7 @@
 // draws the configuration diff, outcome, overlaid curves, per-layer sparsity, emergence and pruning.
 import { parse, View, Warn, type Spec } from 'vega';
 import { Handler } from 'vega-tooltip';
+import { colourScheme, RUN_COLOUR_SIGNAL } from '../lib/figure-model.js';
 import type { PackedRunComparison, RunComparison } from '../lib/run-comparison.js';
 import { readHashState, runList, writeHashState } from './hash-state.js';
 import { unpackValues } from './packed-values.js';
@@ -142,6 +143,7 @@ async function drawChart(figure: HTMLElement, rows: object[], tooltip: Handler):
   const view = new View(parse(spec), { renderer: 'svg', container: host, hover: true, logLevel: Warn, tooltip: tooltip.call });
   views.push(view);
   view.data('rows', rows);
+  view.signal(RUN_COLOUR_SIGNAL, colourScheme(new Set(rows.map((r) => (r as { run: string }).run)).size));
   await view.runAsync();
   host.querySelector('svg')?.setAttribute('role', 'img');
   host.querySelector('svg')?.setAttribute('aria-label', `${figure.querySelector('.fig-title')?.textContent ?? 'chart'} of runs ${[...new Set(rows.map((r) => (r as { run: string }).run))].join(', ')}`);

@@ -1,20 +1,20 @@
 // The compare page's charts as Vega-Lite templates over a named data set "rows", compiled to
 // Vega at build time; the browser inserts the rows of the chosen runs (site/client/compare.ts).
 import { COMPARED_CURVES } from './run-comparison.js';
-import { CRITERIA, FIGURE_CONFIG, type VlSpec } from './figure-model.js';
+import { colourScheme, CRITERIA, DISTINCT_COLOURS, FIGURE_CONFIG, RUN_COLOUR_SIGNAL, type VlSpec } from './figure-model.js';
 import { compile } from './render.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-/** Runs are told apart by colour; more than ten share colours (and are told apart in the legend). */
-const runColor = { field: 'run', type: 'nominal', title: 'run', scale: { scheme: 'tableau10' } };
+/** Runs are told apart by colour, in the scheme the page sets for their number. */
+const runColor = { field: 'run', type: 'nominal', title: 'run', scale: { scheme: { expr: RUN_COLOUR_SIGNAL } }, legend: { symbolLimit: DISTINCT_COLOURS.wide * 2 } };
 const pct = (title: string) => ({ type: 'quantitative', title, axis: { format: '.1~%' }, scale: { domain: { unionWith: [0, 0.05] } } });
 
-const template = (body: VlSpec): VlSpec => ({ $schema: SCHEMA, data: { name: 'rows' }, config: FIGURE_CONFIG, ...body });
+const template = (body: VlSpec): VlSpec => ({ $schema: SCHEMA, data: { name: 'rows' }, config: FIGURE_CONFIG, params: [{ name: RUN_COLOUR_SIGNAL, value: colourScheme(1) }], ...body });
 
 export const COMPARISON_CHARTS = {
   curves: {
     title: 'Training curves, overlaid',
-    caption: 'Training loss and batch accuracy as logged, test accuracy at the checkpoints; one colour per run.',
+    caption: 'Training loss and batch accuracy as logged, test accuracy at the checkpoints; one colour per run (colours repeat past 20 runs).',
     spec: template({
       facet: { column: { field: 'series', type: 'nominal', title: null, sort: [...COMPARED_CURVES] } },
       resolve: { scale: { y: 'independent' } },
@@ -33,7 +33,7 @@ export const COMPARISON_CHARTS = {
   },
   layers: {
     title: 'Sparsity per layer, both criteria',
-    caption: 'Share of dead filters in each conv block at the end of training; left by activation, right by |γ|; bars side by side, one colour per run.',
+    caption: 'Share of dead filters in each conv block at the end of training; left by activation, right by |γ|; bars side by side, one colour per run (colours repeat past 20 runs).',
     spec: template({
       facet: { column: { field: 'criterion', type: 'nominal', title: null, sort: [...CRITERIA] } },
       spec: {
@@ -52,7 +52,7 @@ export const COMPARISON_CHARTS = {
   },
   emergence: {
     title: 'Emergence: network sparsity at each checkpoint',
-    caption: 'Share of the network\'s filters dead at each checkpoint (probe subset); left by activation, right by |γ|; one colour per run.',
+    caption: 'Share of the network\'s filters dead at each checkpoint (probe subset); left by activation, right by |γ|; one colour per run (colours repeat past 20 runs).',
     spec: template({
       facet: { column: { field: 'criterion', type: 'nominal', title: null, sort: [...CRITERIA] } },
       spec: {

@@ -47,6 +47,19 @@ export function topLevel(rows: Row[], body: VlSpec): VlSpec {
 /** Categories vega's default palette tells apart; tableau20 tells apart twice as many. */
 export const DISTINCT_COLOURS = { default: 10, wide: 20 } as const;
 
+/** The colour scheme for `count` categories: vega's 10 colours (tableau10) up to 10, tableau20 past them. */
+export function colourScheme(count: number): 'tableau10' | 'tableau20' {
+  return count > DISTINCT_COLOURS.default ? 'tableau20' : 'tableau10';
+}
+
+/**
+ * The signal of the compare page's charts (comparison-charts.ts) that holds their colour scheme:
+ * the page sets it to colourScheme(number of runs) before drawing (site/client/compare.ts), so up
+ * to DISTINCT_COLOURS.wide runs get colours of their own; past that, colours repeat and the legend
+ * tells the runs apart.
+ */
+export const RUN_COLOUR_SIGNAL = 'runColours';
+
 /**
  * A nominal colour encoding on `field` for `count` categories: vega's 10 colours up to 10,
  * tableau20 up to 20 (vega's default repeats from the 11th, so that with 14 groups "adadelta · l2"
@@ -58,7 +71,7 @@ export function nominalColour(field: string, title: string, count: number, extra
     field,
     type: 'nominal',
     title,
-    ...(count > DISTINCT_COLOURS.default ? { scale: { scheme: 'tableau20' } } : {}),
+    ...(count > DISTINCT_COLOURS.default ? { scale: { scheme: colourScheme(count) } } : {}),
     legend: { titleLimit: 600, labelLimit: 320, symbolLimit: Math.max(count, 1) },
     ...extra,
   };

@@ -573,6 +573,24 @@ describe('the reviewer tools', () => {
     expect(problems.console).toEqual([]);
   }, 60_000);
 
+  it('gives each of a dozen compared runs a colour of its own (vega\'s default palette repeats from the 11th)', async () => {
+    const runs = complete().slice(0, 12).map((r) => r.run);
+    expect(runs).toHaveLength(12);
+    const { page, problems } = await watchedPage();
+    await page.goto(`${origin}${BASE}compare.html#runs=${runs.join(',')}`);
+    await page.waitForFunction(() => (document.querySelector('[data-compare]') as HTMLElement | null)?.dataset.state === 'ready', undefined, { timeout: 20_000 });
+    for (const chart of ['curves', 'layers', 'emergence']) {
+      expect((await legend(page, chart)).sort(), chart).toEqual(runs.map((r) => r.slice(0, 8)).sort());
+      // A legend symbol is drawn in its run's colour (stroke for lines, fill for bars).
+      const colours = await page
+        .locator(`[data-compare-chart="${chart}"] svg .role-legend-symbol path`)
+        .evaluateAll((paths) => paths.map((p) => [p.getAttribute('stroke'), p.getAttribute('fill')].find((c) => c && c !== 'transparent' && c !== 'none') ?? ''));
+      expect(colours, chart).toHaveLength(12);
+      expect(new Set(colours).size, `${chart}: ${colours.join(' ')}`).toBe(12);
+    }
+    expect(problems.console).toEqual([]);
+  }, 60_000);
+
   it('reopens the run browser from its address: filters, sort and ticked runs; and keeps changes in it', async () => {
     const rmsprop = datasets.runs.rows.filter((r) => r.optimizer === 'rmsprop' && r.status === 'complete');
     expect(rmsprop.length).toBeGreaterThan(1);
