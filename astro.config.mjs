@@ -24,6 +24,30 @@ const figureRenderReport = {
   },
 };
 
+const FIGURE_FILES_SLOT = Symbol.for('implicit-filter-sparsity.figure-files');
+
+/**
+ * Writes every figure's files (picture, data, spec, live script) into the output folder once the
+ * pages are built: the [...file] route leaves the job in the slot (site/lib/figure-files.ts), which is
+ * cheaper than an Astro endpoint per file. Listed before atomicOutput, whose end moves the folder.
+ */
+const figureFiles = {
+  name: 'figure-files',
+  hooks: {
+    'astro:build:start': () => {
+      globalThis[FIGURE_FILES_SLOT] = { job: null };
+    },
+    'astro:build:done': async ({ dir, logger }) => {
+      const job = globalThis[FIGURE_FILES_SLOT]?.job;
+      if (!job) return;
+      const started = performance.now();
+      const written = await job(fileURLToPath(dir));
+      globalThis[FIGURE_FILES_SLOT] = undefined;
+      logger.info(`${written} figure files written in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    },
+  },
+};
+
 /** Whether a process of this machine is alive (signal 0 only asks). */
 function alive(pid) {
   try {
@@ -100,7 +124,7 @@ export default defineConfig({
   // core, site/lib/render-pool.ts), which the pages in flight keep busy.
   build: { format: 'file', concurrency: 4 },
   devToolbar: { enabled: false },
-  integrations: [figureRenderReport, atomicOutput()],
+  integrations: [figureFiles, figureRenderReport, atomicOutput()],
   vite: {
     // The build renders figures (vega, sharp) and bundles the browser script (esbuild) in
     // Node: keep those packages out of Vite's SSR bundle.

@@ -1,12 +1,14 @@
-// The files next to the pages: every figure as PNG, CSV, Vega-Lite spec and live script, the
-// specs that figures drawn from one template share (figure-specs/<key>.js), and the datasets
-// themselves (datasets/<name>.json.gz, gzip-compressed: links.ts datasetPath).
+// The files next to the pages: the specs that figures drawn from one template share
+// (figure-specs/<key>.js), the datasets themselves (datasets/<name>.json.gz, gzip-compressed:
+// links.ts datasetPath) and, in `astro dev`, every figure as PNG, CSV, Vega-Lite spec and live
+// script; a build writes those once its pages are done (figure-files.ts), not one endpoint each.
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { join } from 'node:path';
 import type { APIRoute, GetStaticPaths } from 'astro';
 import { DATASET_NAMES } from '../../data/schemas/datasets.js';
+import { deferFigureFiles } from '../lib/figure-files.js';
 import type { Figure } from '../lib/figure-model.js';
 import { FIGURE_FILES, figureFile, sharedTemplates, templateFile, templateKey, templatePath, type FigureFile } from '../lib/render.js';
 import { datasetPath } from '../lib/links.js';
@@ -17,7 +19,7 @@ type Props = { kind: 'figure'; figure: Figure; ext: FigureFile; template?: Figur
 export const getStaticPaths = (() => {
   const site = getSite();
   const shared = sharedTemplates(site.figures);
-  const figures = site.figures.flatMap((figure) =>
+  const figures = (deferFigureFiles(site.figures, shared) ? [] : site.figures).flatMap((figure) =>
     FIGURE_FILES.map((ext) => ({ params: { file: `${figure.route}/${figure.id}.${ext}` }, props: { kind: 'figure', figure, ext, template: shared.get(templateKey(figure)) } as Props })),
   );
   const templates = [...shared].map(([key, template]) => ({ params: { file: templatePath(key) }, props: { kind: 'template', template } as Props }));
