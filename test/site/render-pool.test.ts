@@ -36,6 +36,18 @@ describe('the render workers', () => {
     }
   }, 180_000);
 
+  it('free the rasters of the figures they drew (resvg keeps ~5 MB a figure outside the heap until finalized)', async () => {
+    const run = site.runPages.filter((r) => r.run.status === 'complete').flatMap((r) => r.figures);
+    const draw = (n: number) => Promise.all(Array.from({ length: n }, (_, i) => run[i % run.length]).map((f) => drawInPool(f.spec)));
+    await draw(16); // the workers started and their heaps warm
+    const before = process.memoryUsage.rss();
+    const drawn = 96;
+    for (let i = 0; i < drawn; i += 8) await draw(8);
+    const perFigure = (process.memoryUsage.rss() - before) / drawn;
+    // Before the fix each figure left 7.6 MB behind (the run figures of the full study); after it, about 1 MB.
+    expect(perFigure / 1e6).toBeLessThan(3);
+  }, 180_000);
+
   it('takes SITE_RENDER_WORKERS as a whole number, 0 for the main thread', () => {
     expect(renderWorkers({ SITE_RENDER_WORKERS: '0' })).toBe(0);
     expect(renderWorkers({ SITE_RENDER_WORKERS: '3' })).toBe(3);
