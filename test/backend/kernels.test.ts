@@ -4,8 +4,9 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { WASM_KERNELS } from '../../experiments/backend/wasm-kernels.js';
 import { expectSameOnBoth, randomArray, setup } from './helpers.js';
 
-// The cpu reference is slow on the larger shapes.
-vi.setConfig({ testTimeout: 60_000 });
+// The cpu reference is slow on the larger shapes: on 2 cores shared with a training sweep and
+// the rest of the suite, the 8x14x14x32 -> 64 filter gradient once took 69 s (5 December).
+vi.setConfig({ testTimeout: 300_000 });
 beforeAll(setup);
 
 interface ConvCase {
