@@ -6,6 +6,7 @@ import { runFigureId } from './figure-ids.js';
 import { CRITERIA, type Figure } from './figure-model.js';
 import { configSections } from './format.js';
 import { packValues, registrationScript } from './live-figure.js';
+import { CURVE_SERIES } from './run-figures.js';
 import type { RunPage } from './site.js';
 
 /** The run as the compare page shows it: one file per run (compare/<run>.js), loaded on demand. */
@@ -41,7 +42,7 @@ export interface RunComparison {
 }
 
 /** The curves a comparison overlays: the run figure's series minus the regularization loss (one panel per series). */
-export const COMPARED_CURVES = ['training loss', 'training accuracy (batch)', 'test accuracy (checkpoint)'] as const;
+export const COMPARED_CURVES = [CURVE_SERIES[0], CURVE_SERIES[2], CURVE_SERIES[3]] as const;
 
 function figureRows(page: RunPage, id: string): Figure['rows'] {
   return page.figures.find((f) => f.id === id)?.rows ?? [];
@@ -49,12 +50,13 @@ function figureRows(page: RunPage, id: string): Figure['rows'] {
 
 export function runComparison(page: RunPage): RunComparison {
   const r = page.run;
-  const curves = figureRows(page, runFigureId.curves)
-    .filter((row) => (COMPARED_CURVES as readonly string[]).includes(String(row.series)))
-    .map((row) => ({ series: String(row.series), iteration: Number(row.iteration), value: Number(row.value) }));
+  // The run figures' rows carry a column per series (curves) and per criterion (emergence).
+  const curves = figureRows(page, runFigureId.curves).flatMap((row) =>
+    COMPARED_CURVES.filter((series) => typeof row[series] === 'number').map((series) => ({ series, iteration: Number(row.iteration), value: Number(row[series]) })),
+  );
   const emergence = figureRows(page, runFigureId.emergence)
     .filter((row) => row.series === 'network')
-    .map((row) => ({ criterion: String(row.criterion), iteration: Number(row.iteration), sparsity: Number(row.sparsity) }));
+    .flatMap((row) => CRITERIA.map((criterion) => ({ criterion, iteration: Number(row.iteration), sparsity: Number(row[criterion]) })));
   const layers = page.layers.flatMap((l) => [
     { criterion: CRITERIA[0], block: l.layer + 1, sparsity: l.sparsityActivation },
     { criterion: CRITERIA[1], block: l.layer + 1, sparsity: l.sparsityGamma },

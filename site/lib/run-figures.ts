@@ -46,20 +46,16 @@ export function runEmergenceFigure(run: RunRow, emergence: readonly EmergenceRow
   const mine = emergence.filter((e) => e.run === run.run);
   const iterations = new Set(mine.map((e) => e.iteration));
   if (iterations.size < 2) return null;
-  const rows: Row[] = [];
-  for (const e of mine) {
-    rows.push({ iteration: e.iteration, series: `block ${e.layer + 1}`, criterion: CRITERIA[0], sparsity: sparsity(e.deadByActivation, e.filters) });
-    rows.push({ iteration: e.iteration, series: `block ${e.layer + 1}`, criterion: CRITERIA[1], sparsity: sparsity(e.deadByGamma, e.filters) });
-  }
+  // One row per checkpoint and series with a column per criterion (the spec folds them), so the
+  // CSV and the live figure's data carry each iteration and series name once, not once per criterion.
+  const rows: Row[] = mine.map((e) => ({ iteration: e.iteration, series: `block ${e.layer + 1}`, [CRITERIA[0]]: sparsity(e.deadByActivation, e.filters), [CRITERIA[1]]: sparsity(e.deadByGamma, e.filters) }));
   const network = networkSparsityOverTime(mine);
-  for (const p of network) {
-    rows.push({ iteration: p.iteration, series: 'network', criterion: CRITERIA[0], sparsity: p.sparsity });
-    rows.push({ iteration: p.iteration, series: 'network', criterion: CRITERIA[1], sparsity: p.sparsityGamma });
-  }
+  for (const p of network) rows.push({ iteration: p.iteration, series: 'network', [CRITERIA[0]]: p.sparsity, [CRITERIA[1]]: p.sparsityGamma });
   rows.sort((a, b) => (a.iteration as number) - (b.iteration as number));
   const series = [...new Set(rows.map((r) => r.series as string))].sort((a, b) => (a === 'network' ? -1 : b === 'network' ? 1 : a.localeCompare(b, 'en', { numeric: true })));
   const pick = legendPick('series');
   const spec = topLevel(rows, {
+    transform: [{ fold: [...CRITERIA], as: ['criterion', 'sparsity'] }],
     facet: { column: { field: 'criterion', type: 'nominal', title: null, sort: [...CRITERIA] } },
     spec: {
       width: 260,
@@ -133,13 +129,15 @@ export const GAMMA_FLOOR = 1e-7;
 export function runGammaFigure(run: RunRow, filters: readonly FilterRow[], gammaThreshold: number): Figure | null {
   const mine = filters.filter((f) => f.run === run.run);
   if (mine.length === 0) return null;
-  const rows: Row[] = mine.map((f) => ({ block: f.layer + 1, filter: f.filter, status: filterStatus(f), gamma: f.gamma, absGamma: Math.max(Math.abs(f.gamma), GAMMA_FLOOR), beta: f.beta }));
+  const rows: Row[] = mine.map((f) => ({ block: f.layer + 1, filter: f.filter, status: filterStatus(f), gamma: f.gamma, beta: f.beta }));
   const pick = legendPick('status');
   const spec = topLevel(rows, {
     width: 440,
     height: { step: 26 },
     layer: [
       {
+        // |γ| is computed from γ in the spec, not carried as a second column of the data.
+        transform: [{ calculate: `max(abs(datum.gamma), ${GAMMA_FLOOR})`, as: 'absGamma' }],
         params: [pick.param],
         mark: { type: 'tick', thickness: 1.5, size: 18 },
         encoding: {
@@ -166,20 +164,38 @@ export function runGammaFigure(run: RunRow, filters: readonly FilterRow[], gamma
   };
 }
 
+/** The series of a run's training-curves figure, each a column of its rows; the last only at checkpoints. */
+export const CURVE_SERIES = ['training loss', 'regularization loss', 'training accuracy (batch)', 'test accuracy (checkpoint)'] as const;
+
 export function runCurvesFigure(run: RunRow, curves: readonly CurveRow[], emergence: readonly EmergenceRow[]): Figure | null {
   const mine = curves.filter((c) => c.run === run.run).sort((a, b) => a.iteration - b.iteration);
   if (mine.length === 0) return null;
-  const rows: Row[] = [];
-  for (const c of mine) {
-    rows.push({ iteration: c.iteration, panel: 'loss', series: 'training loss', value: c.loss });
-    rows.push({ iteration: c.iteration, panel: 'loss', series: 'regularization loss', value: c.regLoss });
-    rows.push({ iteration: c.iteration, panel: 'accuracy', series: 'training accuracy (batch)', value: c.accuracy });
+  // One row per logged iteration with a column per series (the spec folds them); test accuracy
+  // is known only at checkpoints, which get rows of their own where no curve was logged.
+  const byIteration = new Map<number, Row>();
+  const at = (iteration: number): Row => {
+    let row = byIteration.get(iteration);
+    if (!row) byIteration.set(iteration, (row = { iteration, ...Object.fromEntries(CURVE_SERIES.map((s) => [s, null])) }));
+    return row;
+  };
+  for (const c of mine) Object.assign(at(c.iteration), { [CURVE_SERIES[0]]: c.loss, [CURVE_SERIES[1]]: c.regLoss, [CURVE_SERIES[2]]: c.accuracy });
+  let tests = 0;
+  for (const e of emergence) {
+    if (e.run !== run.run || e.testAccuracy === null) continue;
+    at(e.iteration)[CURVE_SERIES[3]] = e.testAccuracy;
+    tests++;
   }
-  const tests = new Map<number, number>();
-  for (const e of emergence) if (e.run === run.run && e.testAccuracy !== null) tests.set(e.iteration, e.testAccuracy);
-  for (const [iteration, value] of [...tests].sort((a, b) => a[0] - b[0])) rows.push({ iteration, panel: 'accuracy', series: 'test accuracy (checkpoint)', value });
+  const rows = [...byIteration.values()].sort((a, b) => (a.iteration as number) - (b.iteration as number));
+  // A run without checkpoints has no test-accuracy column; the spec (one for every run page) folds
+  // all four series and drops the missing values.
+  if (!tests) for (const r of rows) delete r[CURVE_SERIES[3]];
   const pick = legendPick('series');
   const spec = topLevel(rows, {
+    transform: [
+      { fold: [...CURVE_SERIES], as: ['series', 'value'] },
+      { filter: 'isValid(datum.value)' },
+      { calculate: "indexof(datum.series, 'accuracy') >= 0 ? 'accuracy' : 'loss'", as: 'panel' },
+    ],
     facet: { column: { field: 'panel', type: 'nominal', title: null, sort: ['loss', 'accuracy'] } },
     resolve: { scale: { y: 'independent' } },
     spec: {
@@ -201,7 +217,7 @@ export function runCurvesFigure(run: RunRow, curves: readonly CurveRow[], emerge
     id: runFigureId.curves,
     route: runRoute(run.run),
     title: 'Training curves',
-    caption: `Training loss, regularization loss and batch accuracy logged during training${tests.size ? ', with test accuracy at the checkpoints' : ''}.`,
+    caption: `Training loss, regularization loss and batch accuracy logged during training${tests ? ', with test accuracy at the checkpoints' : ''}.`,
     alt: `Line charts of loss and accuracy over ${last.iteration} iterations; last logged training loss ${last.loss.toFixed(3)}.`,
     rows,
     spec,

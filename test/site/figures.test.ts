@@ -5,7 +5,7 @@ import type { RunRow, StudyRow } from '../../data/schemas/datasets.js';
 import { MECHANISM_POINTS, mechanismRows, SELECTIVITY_READINGS, selectivityBeforeFigure, selectivityBeforeRows, sparsityOverTimeRows } from '../../site/lib/emergence-figures.js';
 import { pruningRows } from '../../site/lib/pruning-figures.js';
 import { effectRows, studyAxes } from '../../site/lib/study-figures.js';
-import { read as vegaRead } from 'vega';
+import { parse, read as vegaRead, View } from 'vega';
 import { fillTemplate, unpackSpec, type LiveFigure } from '../../site/client/packed-values.js';
 import type { Row } from '../../site/lib/figure-model.js';
 import { FIGURE_GLOBAL, FIGURE_SPEC_GLOBAL, liveFigureScript, packSpec, packValues, sharedSpecScript } from '../../site/lib/live-figure.js';
@@ -183,6 +183,50 @@ describe('every figure of a synthetic site', () => {
       expect(svg, `${f.route}/${f.id}`).toMatch(/class="mark-(symbol|rect|line|rule|area)[^"]*role-mark/);
     }
   }, 60_000);
+
+  it('draws from a run\'s rows (a column per series or criterion) every logged value once, as its series', async () => {
+    const page = site.runPages.find((r) => r.run.status === 'complete' && r.figures.length === 5)!;
+    const id = page.run.run;
+    const drawn = async (figureId: string, mark: 'symbol' | 'line') => {
+      const f = page.figures.find((g) => g.id === figureId)!;
+      const view = new View(parse(compile(f.spec).vega), { renderer: 'none' });
+      await view.runAsync();
+      const items: Row[] = [];
+      // The marks' items only (role "mark"), not the legends' symbols.
+      const walk = (node: { marktype?: string; role?: string; items?: unknown[]; datum?: Row }, parent?: { marktype?: string; role?: string }): void => {
+        if (node.datum && parent?.marktype === mark && parent.role === 'mark') items.push(node.datum);
+        for (const child of node.items ?? []) walk(child as typeof node, node.marktype ? node : parent);
+      };
+      walk((view.scenegraph() as unknown as { root: never }).root);
+      view.finalize();
+      return items;
+    };
+    // Training curves: a point per logged iteration and series, and one per checkpoint's test accuracy.
+    const curves = data.curves.rows.filter((c) => c.run === id);
+    const tests = new Map(data.emergence.rows.filter((e) => e.run === id && e.testAccuracy !== null).map((e) => [e.iteration, e.testAccuracy]));
+    const points = await drawn('training-curves', 'symbol');
+    const key = (r: Row) => `${r.series}@${r.iteration}=${r.value}`;
+    const expected = [
+      ...curves.flatMap((c) => [
+        { series: 'training loss', iteration: c.iteration, value: c.loss },
+        { series: 'regularization loss', iteration: c.iteration, value: c.regLoss },
+        { series: 'training accuracy (batch)', iteration: c.iteration, value: c.accuracy },
+      ]),
+      ...[...tests].map(([iteration, value]) => ({ series: 'test accuracy (checkpoint)', iteration, value })),
+    ];
+    expect(tests.size).toBeGreaterThan(1);
+    expect(points.map(key).sort()).toEqual(expected.map(key).sort());
+    expect(new Set(points.filter((p) => String(p.series).includes('accuracy')).map((p) => p.panel))).toEqual(new Set(['accuracy']));
+    // Emergence: per block and network, the sparsity by each criterion at each checkpoint.
+    const lines = await drawn('emergence', 'line');
+    const mine = data.emergence.rows.filter((e) => e.run === id);
+    for (const e of mine.slice(0, 20)) {
+      const at = (criterion: string) => lines.find((l) => l.series === `block ${e.layer + 1}` && l.iteration === e.iteration && l.criterion === criterion)?.sparsity;
+      expect(at('dead by activation')).toBeCloseTo(e.deadByActivation / e.filters, 12);
+      expect(at('dead by |γ|')).toBeCloseTo(e.deadByGamma / e.filters, 12);
+    }
+    expect(lines.length).toBe(2 * (mine.length + new Set(mine.map((e) => e.iteration)).size));
+  });
 });
 
 /** Every nominal colour encoding of a spec, in its layers and facets alike. */
