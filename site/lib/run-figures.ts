@@ -206,7 +206,7 @@ export function runCurvesFigure(run: RunRow, curves: readonly CurveRow[], emerge
       encoding: {
         x: { field: 'iteration', type: 'quantitative' },
         y: { field: 'value', type: 'quantitative', title: null },
-        color: { field: 'series', type: 'nominal', title: null },
+        color: { field: 'series', type: 'nominal', title: null, legend: { columns: 2 } },
         opacity: pick.opacity(1, 0.1),
         tooltip: [{ field: 'series' }, { field: 'iteration' }, { field: 'value', format: '.4g' }],
       },

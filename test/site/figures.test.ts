@@ -181,6 +181,8 @@ describe('every figure of a synthetic site', () => {
       const svg = await renderSvg(vega, drawWarnings);
       expect(drawWarnings, `${f.route}/${f.id}`).toEqual([]);
       expect(svg, `${f.route}/${f.id}`).toMatch(/class="mark-(symbol|rect|line|rule|area)[^"]*role-mark/);
+      // The static picture names every legend entry in full (vega cuts a label past labelLimit with "…").
+      expect([...svg.matchAll(/>([^<>]*…)</g)].map((m) => m[1]), `${f.route}/${f.id}`).toEqual([]);
     }
   }, 60_000);
 
