@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import type { Plugin } from 'esbuild';
 import { loadFashionMnistRaw, FASHION_MNIST_DEFAULT_DIR, FASHION_MNIST_FILES } from '../../experiments/data/idx.js';
 import { stratifiedSubset } from '../../experiments/data/dataset.js';
-import { engineCode } from '../../experiments/provenance.js';
+import { codeVersion, engineCode } from '../../experiments/provenance.js';
 import { createRandom } from '../../experiments/random.js';
 import { writeFileAtomic } from '../../experiments/record-file.js';
 import { keptBundle } from './bundle-cache.js';
@@ -181,7 +181,6 @@ export function labBundle(entry: 'worker' | 'page'): Promise<string> {
   let bundle = bundles.get(entry);
   if (!bundle) {
     bundle = (async () => {
-      const { codeVersion, engineCode } = await import('../../experiments/provenance.js');
       const code = await keptBundle(
         `lab-${entry}`,
         {
