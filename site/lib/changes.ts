@@ -81,7 +81,16 @@ export function latestSnapshot(datasetsFolder: string): VerdictSnapshot | null {
   if (!existsSync(dir)) return null;
   const files = readdirSync(dir).filter((f) => /^v\d+\.json$/.test(f)).sort((a, b) => Number(a.slice(1, -5)) - Number(b.slice(1, -5)));
   if (files.length === 0) return null;
-  const file = join(dir, files[files.length - 1]);
+  return readSnapshot(join(dir, files[files.length - 1]));
+}
+
+/** Reads the kept version `version` (e.g. "v1") under `<scale folder>/verdicts/` (build time); null when it is not kept. */
+export function keptSnapshot(datasetsFolder: string, version: string): VerdictSnapshot | null {
+  const file = join(VERDICTS_FOLDER(datasetsFolder), `${version}.json`);
+  return existsSync(file) ? readSnapshot(file) : null;
+}
+
+function readSnapshot(file: string): VerdictSnapshot {
   const parsed = verdictSnapshotSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!parsed.success) throw new Error(`${file} is not a verdict summary (data/schemas/verdict-snapshot.ts): ${parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}. Write it again with \`npm run verdicts:snapshot\`.`);
   return parsed.data;

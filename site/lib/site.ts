@@ -19,6 +19,7 @@ import { runCurvesFigure, runEmergenceFigure, runGammaFigure, runLayersFigure, r
 import { cellLabel, factorLabel, formatLevel } from './studies.js';
 import { studyAccuracyFigure, studyAxes, studyEffectFigure, studyLayersFigure, varyingFactors } from './study-figures.js';
 import { computeVerdicts, type Verdict } from './verdicts.js';
+import { keptSnapshot } from './changes.js';
 
 export interface CellSummary {
   label: string;
@@ -203,7 +204,9 @@ export function buildSite(
   const d = datasets ?? EMPTY;
   const runs = [...d.runs.rows].sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.run.localeCompare(b.run));
   const runsById = new Map(runs.map((r) => [r.run, r]));
-  const verdicts = computeVerdicts({ runs, studies: d.studies.rows, filters: d.filters.rows, emergence: d.emergence.rows, pruning: d.pruning.rows });
+  // The v1 verdicts that v2 rules supersede are shown as v1 published them (kept beside the datasets).
+  const publishedV1 = datasets ? keptSnapshot(info.folder, 'v1') : null;
+  const verdicts = computeVerdicts({ runs, studies: d.studies.rows, filters: d.filters.rows, emergence: d.emergence.rows, pruning: d.pruning.rows }, publishedV1);
   const studies: StudyPage[] = [...d.studies.rows].sort(byStudyOrder).map((row) => {
     const members = membersOf(row, runsById);
     const runIds = [...new Set(members.map((m) => m.run.run))];

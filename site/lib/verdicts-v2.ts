@@ -15,7 +15,7 @@ import { HYPOTHESES } from '../../experiments/hypotheses.js';
 import { studyFigureId, studyRoute } from './figure-ids.js';
 import { formatLevel } from './studies.js';
 import { percent, points } from './format.js';
-import type { Unit, Verdict } from './verdicts.js';
+import type { SupersededVerdict, Unit, Verdict } from './verdicts.js';
 
 /** Hypotheses decided by a v2 rule. */
 const V2_HYPOTHESES = [1, 2, 3, 5, 6, 7] as const;
@@ -159,9 +159,10 @@ function reasonOf(outcome: Verdict['outcome'], units: readonly Unit[], pendingRu
 
 /**
  * The v2 verdicts as display verdicts, each with the v1 verdict it supersedes and its rule
- * change. `v1` are the published v1 verdicts (the superseded results stay visible).
+ * change. `v1` are the v1 verdicts they supersede (the superseded results stay visible), `basis`
+ * says which (as published, or v1's rules on these datasets).
  */
-export function describeV2Verdicts(input: V2Input, v1: readonly Verdict[]): Verdict[] {
+export function describeV2Verdicts(input: V2Input, v1: readonly SupersededVerdict[], basis: string): Verdict[] {
   const results = v2Verdicts(input);
   return V2_HYPOTHESES.map((h) => {
     const studies: string[] = [...V2_STUDIES[h]];
@@ -190,7 +191,7 @@ export function describeV2Verdicts(input: V2Input, v1: readonly Verdict[]): Verd
       units: d.units,
       pending,
       version: 2,
-      ...(old ? { superseded: { outcome: old.outcome, effect: old.effect, reason: old.reason } } : {}),
+      ...(old ? { superseded: { outcome: old.outcome, effect: old.effect, reason: old.reason, basis } } : {}),
       ...(change ? { change: { commit: change.commit, supersedes: change.supersedes, reason: change.reason } } : {}),
     };
   });

@@ -8,6 +8,7 @@ import { computeVerdicts as computeAnalysisVerdicts, type AnyVerdict } from '../
 import type { TrendUnit } from '../../analysis/v1/trend.js';
 import type { SelectivityGap } from '../../analysis/v1/h6.js';
 import type { VerdictInput } from '../../analysis/v1/verdict.js';
+import type { VerdictSnapshot } from '../../data/schemas/verdict-snapshot.js';
 import { HYPOTHESES } from '../../experiments/hypotheses.js';
 import { studyFigureId, studyRoute } from './figure-ids.js';
 import { percent, percentSpread, points, ratio } from './format.js';
@@ -43,24 +44,40 @@ export interface Verdict {
   /** The rule version that decided it (absent: v1's). */
   version?: number;
   /** The v1 verdict a v2 rule supersedes (it stays visible), and the change of method. */
-  superseded?: { outcome: Outcome; effect: Verdict['effect']; reason: string };
+  superseded?: { outcome: Outcome; effect: Verdict['effect']; reason: string; /** Which v1 verdict this is: as published, or v1's rule on these datasets. */ basis: string };
   change?: { commit: string; supersedes: string; reason: string };
 }
 
-/** The v1 verdicts: v1's rules on v1's designs (each study v2 rule supersedes one, shown beside it). */
+/** The v1 verdicts: v1's rules on the datasets (they decide every hypothesis no v2 rule decides). */
 function computeV1Verdicts(input: VerdictInput): Verdict[] {
   return computeAnalysisVerdicts(input).map(describeVerdict);
+}
+
+/** A v1 verdict that a v2 rule supersedes, with which v1 it is. */
+export type SupersededVerdict = Pick<Verdict, 'hypothesis' | 'outcome' | 'effect' | 'reason'>;
+
+/**
+ * The v1 verdicts v2 rules supersede: as v1 published them when the kept v1 summary is given
+ * (data/<scale>/verdicts/v1.json; study v2 has since added seeds and groups to some v1 studies,
+ * on which v1's rules may read otherwise), else v1's rules on these datasets.
+ */
+function supersededVerdicts(published: VerdictSnapshot | null, now: readonly Verdict[]): { verdicts: SupersededVerdict[]; basis: string } {
+  if (!published) return { verdicts: [...now], basis: "v1's rule on these datasets" };
+  const basis = `v1 as published at ${published.commit.slice(0, 12)} (${published.committedAt.slice(0, 10)}), on its ${published.runs.length} records`;
+  return { verdicts: published.verdicts.map((k) => ({ hypothesis: k.hypothesis, outcome: k.outcome, effect: { ...k.effect }, reason: basis })), basis };
 }
 
 /**
  * The verdict of every hypothesis, as the pages show it: by its v2 rule where it has one and the
  * datasets hold every study that rule reads (datasets made before study v2, or without its
- * designs, are decided by v1's rules).
+ * designs, are decided by v1's rules), with the v1 verdict it supersedes: as v1 published it when
+ * `published` (the kept v1 summary) is given.
  */
-export function computeVerdicts(input: VerdictInput): Verdict[] {
+export function computeVerdicts(input: VerdictInput, published: VerdictSnapshot | null = null): Verdict[] {
   const v1 = computeV1Verdicts(input);
   const present = new Set(input.studies.map((s) => s.study));
-  const v2 = describeV2Verdicts(input, v1).filter((v) => v.studies.every((s) => present.has(s)));
+  const superseded = supersededVerdicts(published?.version === 'v1' ? published : null, v1);
+  const v2 = describeV2Verdicts(input, superseded.verdicts, superseded.basis).filter((v) => v.studies.every((s) => present.has(s)));
   return v1.map((v) => v2.find((x) => x.hypothesis === v.hypothesis) ?? v);
 }
 

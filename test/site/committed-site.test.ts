@@ -7,6 +7,7 @@ import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATASET_NAMES } from '../../data/schemas/datasets.js';
+import { verdictSnapshotSchema } from '../../data/schemas/verdict-snapshot.js';
 import { trainingLengths } from '../../analysis/training-length.js';
 import { computeVerdicts } from '../../site/lib/verdicts.js';
 import { hasFull, readFull, readme, readmeOutcomes, REPO, verdictInput } from '../analysis/committed.js';
@@ -99,6 +100,23 @@ describe.skipIf(!hasFull)('the site built from the committed full study', () => 
     expect(pages.length).toBeGreaterThan(80);
     expect(pages.filter((p) => p.bytes > PAGE_LIMIT).map((p) => `${p.path}: ${p.bytes} bytes`)).toEqual([]);
     expect(total).toBeLessThan(SITE_LIMIT);
+  });
+
+  it('shows beside each verdict a v2 rule decides the v1 verdict it supersedes as v1 published it (data/full/verdicts/v1.json)', () => {
+    // Study v2 added seeds and groups to some v1 studies, on which v1's rules read otherwise (H3):
+    // the page must show what v1 published, not v1's rule on today's data.
+    const kept = verdictSnapshotSchema.parse(JSON.parse(readFileSync(join(REPO, 'data', 'full', 'verdicts', 'v1.json'), 'utf8')));
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    const shown = [...html.matchAll(/<tr id="summary-h(\d)">([\s\S]*?)<\/tr>/g)]
+      .map((m) => ({ hypothesis: Number(m[1]), span: /<span[^>]*data-superseded[^>]*title="([^"]*)"[^>]*>v1: (\w+)</.exec(m[2]) }))
+      .filter((r) => r.span !== null);
+    expect(shown.map((r) => r.hypothesis)).toEqual(computeVerdicts(verdictInput(readFull())).filter((v) => v.version === 2).map((v) => v.hypothesis));
+    for (const { hypothesis, span } of shown) {
+      const published = kept.verdicts.find((v) => v.hypothesis === hypothesis)!;
+      expect(span![2], `H${hypothesis}`).toBe(published.outcome);
+      expect(span![1].replace(/&amp;/g, '&'), `H${hypothesis}`).toContain(published.effect.text);
+      expect(span![1], `H${hypothesis}`).toContain(`on its ${kept.runs.length} records`);
+    }
   });
 
   it('publishes every dataset gzip-compressed, byte for byte the committed file', () => {
