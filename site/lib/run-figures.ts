@@ -171,24 +171,20 @@ export function runCurvesFigure(run: RunRow, curves: readonly CurveRow[], emerge
   const mine = curves.filter((c) => c.run === run.run).sort((a, b) => a.iteration - b.iteration);
   if (mine.length === 0) return null;
   // One row per logged iteration with a column per series (the spec folds them); test accuracy
-  // is known only at checkpoints, which get rows of their own where no curve was logged.
+  // is known only at checkpoints, which get rows of their own where no curve was logged. A run
+  // without checkpoints has no test-accuracy column; the spec (one for every run page) folds all
+  // four series and drops the missing values.
+  const tests = emergence.filter((e) => e.run === run.run && e.testAccuracy !== null);
+  const columns = tests.length ? CURVE_SERIES : CURVE_SERIES.slice(0, 3);
   const byIteration = new Map<number, Row>();
   const at = (iteration: number): Row => {
     let row = byIteration.get(iteration);
-    if (!row) byIteration.set(iteration, (row = { iteration, ...Object.fromEntries(CURVE_SERIES.map((s) => [s, null])) }));
+    if (!row) byIteration.set(iteration, (row = { iteration, ...Object.fromEntries(columns.map((s) => [s, null])) }));
     return row;
   };
   for (const c of mine) Object.assign(at(c.iteration), { [CURVE_SERIES[0]]: c.loss, [CURVE_SERIES[1]]: c.regLoss, [CURVE_SERIES[2]]: c.accuracy });
-  let tests = 0;
-  for (const e of emergence) {
-    if (e.run !== run.run || e.testAccuracy === null) continue;
-    at(e.iteration)[CURVE_SERIES[3]] = e.testAccuracy;
-    tests++;
-  }
+  for (const e of tests) at(e.iteration)[CURVE_SERIES[3]] = e.testAccuracy;
   const rows = [...byIteration.values()].sort((a, b) => (a.iteration as number) - (b.iteration as number));
-  // A run without checkpoints has no test-accuracy column; the spec (one for every run page) folds
-  // all four series and drops the missing values.
-  if (!tests) for (const r of rows) delete r[CURVE_SERIES[3]];
   const pick = legendPick('series');
   const spec = topLevel(rows, {
     transform: [
@@ -217,7 +213,7 @@ export function runCurvesFigure(run: RunRow, curves: readonly CurveRow[], emerge
     id: runFigureId.curves,
     route: runRoute(run.run),
     title: 'Training curves',
-    caption: `Training loss, regularization loss and batch accuracy logged during training${tests ? ', with test accuracy at the checkpoints' : ''}.`,
+    caption: `Training loss, regularization loss and batch accuracy logged during training${tests.length ? ', with test accuracy at the checkpoints' : ''}.`,
     alt: `Line charts of loss and accuracy over ${last.iteration} iterations; last logged training loss ${last.loss.toFixed(3)}.`,
     rows,
     spec,

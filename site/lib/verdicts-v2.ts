@@ -191,7 +191,7 @@ export function describeV2Verdicts(input: V2Input, v1: readonly SupersededVerdic
       units: d.units,
       pending,
       version: 2,
-      ...(old ? { superseded: { outcome: old.outcome, effect: old.effect, reason: old.reason, basis } } : {}),
+      ...(old ? { superseded: { outcome: old.outcome, effect: old.effect, basis } } : {}),
       ...(change ? { change: { commit: change.commit, supersedes: change.supersedes, reason: change.reason } } : {}),
     };
   });

@@ -44,7 +44,7 @@ export interface Verdict {
   /** The rule version that decided it (absent: v1's). */
   version?: number;
   /** The v1 verdict a v2 rule supersedes (it stays visible), and the change of method. */
-  superseded?: { outcome: Outcome; effect: Verdict['effect']; reason: string; /** Which v1 verdict this is: as published, or v1's rule on these datasets. */ basis: string };
+  superseded?: { outcome: Outcome; effect: Verdict['effect']; /** Which v1 verdict this is: as published, or v1's rule on these datasets. */ basis: string };
   change?: { commit: string; supersedes: string; reason: string };
 }
 
@@ -54,7 +54,7 @@ function computeV1Verdicts(input: VerdictInput): Verdict[] {
 }
 
 /** A v1 verdict that a v2 rule supersedes, with which v1 it is. */
-export type SupersededVerdict = Pick<Verdict, 'hypothesis' | 'outcome' | 'effect' | 'reason'>;
+export type SupersededVerdict = Pick<Verdict, 'hypothesis' | 'outcome' | 'effect'>;
 
 /**
  * The v1 verdicts v2 rules supersede: as v1 published them when the kept v1 summary is given
@@ -64,7 +64,7 @@ export type SupersededVerdict = Pick<Verdict, 'hypothesis' | 'outcome' | 'effect
 function supersededVerdicts(published: VerdictSnapshot | null, now: readonly Verdict[]): { verdicts: SupersededVerdict[]; basis: string } {
   if (!published) return { verdicts: [...now], basis: "v1's rule on these datasets" };
   const basis = `v1 as published at ${published.commit.slice(0, 12)} (${published.committedAt.slice(0, 10)}), on its ${published.runs.length} records`;
-  return { verdicts: published.verdicts.map((k) => ({ hypothesis: k.hypothesis, outcome: k.outcome, effect: { ...k.effect }, reason: basis })), basis };
+  return { verdicts: published.verdicts.map((k) => ({ hypothesis: k.hypothesis, outcome: k.outcome, effect: { ...k.effect } })), basis };
 }
 
 /**
