@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { initBackend, BackendUnavailableError, type BackendInfo } from '../experiments/backend/resolve.js';
 import { registerWasmKernels, useStockWasmKernels } from '../experiments/backend/wasm-kernels.js';
 import { setNativeKernels, setReorderingKernels } from '../experiments/backend/native.js';
-import { convSame } from '../experiments/backend/first-layer-conv.js';
+import { convSame } from '../experiments/backend/conv3x3-same.js';
 import { resolveConfig, type RunConfig } from '../experiments/config.js';
 import { basicNetSpec, blockSizes, buildNetwork, disposeNetwork, initialWeights, trainables, type Network } from '../experiments/model.js';
 import { createOptimizer, type Optimizer } from '../experiments/optimizers.js';
@@ -297,12 +297,18 @@ function kernelShares(steps: number): { stepMs: number; kernels: Array<{ kernel:
 interface KernelComparison {
   kernel: string;
   shape: string;
+  /** The compiled kernels (the default engine). */
   oursMs: number;
+  /** The same kernels without the compiled ones (setNativeKernels(false)): XNNPACK convolutions, transposes and loops. */
+  opsMs: number;
   stockMs: number;
+  /** Against the stock kernels. */
   speedup: number;
+  /** Against the op path: the compiled convolutions add the same products in the same order (same bits). */
+  speedupOverOps: number;
 }
 
-/** Our gradient kernels against the stock wasm ones, on the shapes of BasicNet's step. */
+/** Our convolution and gradient kernels against the same without the compiled ones and against the stock wasm ones, on the shapes of BasicNet's step. */
 function compareKernels(): KernelComparison[] {
   const spec = basicNetSpec(benchConfig(), SHAPE, CLASSES);
   const sizes = blockSizes(spec);
@@ -323,9 +329,7 @@ function compareKernels(): KernelComparison[] {
       run: () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: filter.shape } as unknown as tf.NamedAttrMap) as tf.Tensor,
       dispose,
     });
-    if (i === 0) {
-      jobs.push({ kernel: 'Conv2D (first layer)', shape, run: () => convSame(x as tf.Tensor4D, filter as tf.Tensor4D), dispose: () => undefined });
-    }
+    jobs.push({ kernel: i === 0 ? 'Conv2D (first layer)' : 'Conv2D', shape, run: () => convSame(x as tf.Tensor4D, filter as tf.Tensor4D), dispose: () => undefined });
     if (i > 0) {
       jobs.push({
         kernel: 'Conv2DBackpropInput',
@@ -355,6 +359,9 @@ function compareKernels(): KernelComparison[] {
     return (performance.now() - t0) / reps;
   };
   const ours = jobs.map((j) => time(j, 10));
+  setNativeKernels(false);
+  const ops = jobs.map((j) => time(j, 10));
+  setNativeKernels(true);
   useStockWasmKernels();
   // Without the compiled kernels too: the first layer's convolution is then tf.conv2d (XNNPACK).
   setNativeKernels(false);
@@ -363,7 +370,7 @@ function compareKernels(): KernelComparison[] {
   registerWasmKernels();
   const seen = new Set<() => void>();
   for (const j of jobs) if (!seen.has(j.dispose)) (seen.add(j.dispose), j.dispose());
-  return jobs.map((j, i) => ({ kernel: j.kernel, shape: j.shape, oursMs: ours[i], stockMs: stock[i], speedup: stock[i] / ours[i] }));
+  return jobs.map((j, i) => ({ kernel: j.kernel, shape: j.shape, oursMs: ours[i], opsMs: ops[i], stockMs: stock[i], speedup: stock[i] / ours[i], speedupOverOps: ops[i] / ours[i] }));
 }
 
 /**
@@ -396,7 +403,7 @@ async function checkpointCost(stepMsBatch32: number, rounds: number): Promise<Re
   };
   // The same measurements without the compiled kernels: the stock FusedBatchNorm, Relu, Max and
   // Mean in place of the inference pass (backend/inference-block.ts) and tf.conv2d for the first
-  // layer (backend/first-layer-conv.ts); timed alternately in `rounds`.
+  // layers (backend/conv3x3-same.ts); timed alternately in `rounds`.
   const stock = () => {
     setNativeKernels(false);
     try {
@@ -637,10 +644,10 @@ async function main(): Promise<void> {
     ['backend', 'path', 'img/s', 'ms/step', 'steps', 'vs wasm ours'],
     ...results.filter((r) => !grid.includes(r)).map((r) => [r.backend, r.path, fmt(r.imagesPerSecond), fmt(r.stepMs), String(r.steps), fmt(r.imagesPerSecond / ours.imagesPerSecond, 3)]),
   ]);
-  console.log(`\nwasm, our kernels vs stock (ms per call, same shapes)\n`);
+  console.log(`\nwasm, our kernels (compiled) vs the same without the compiled ones (XNNPACK convolutions, transposes, loops) vs stock (ms per call, same shapes)\n`);
   printTable([
-    ['kernel', 'shape', 'ours', 'stock', 'speed-up'],
-    ...comparisons.map((c) => [c.kernel, c.shape, fmt(c.oursMs, 2), fmt(c.stockMs, 1), `${fmt(c.speedup)}x`]),
+    ['kernel', 'shape', 'ours', 'without compiled', 'stock', 'vs without', 'vs stock'],
+    ...comparisons.map((c) => [c.kernel, c.shape, fmt(c.oursMs, 2), fmt(c.opsMs, 2), fmt(c.stockMs, 1), `${fmt(c.speedupOverOps, 2)}x`, `${fmt(c.speedup)}x`]),
   ]);
   console.log(`\nshare of the wasm step per kernel (batch ${BATCH}, top-level kernels; step ${fmt(shares.stepMs)} ms with timers)\n`);
   printTable([

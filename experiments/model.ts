@@ -2,7 +2,7 @@
 // average pooling and a linear head, built from explicit TF.js variables.
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNormTraining } from './backend/batch-norm.js';
-import { convSame } from './backend/first-layer-conv.js';
+import { convSame } from './backend/conv3x3-same.js';
 import { inferenceBlock, type FeatureStatistics } from './backend/inference-block.js';
 import { flushSubnormals } from './backend/subnormals.js';
 import type { ParameterGroup } from './config.js';

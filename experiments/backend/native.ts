@@ -30,6 +30,9 @@ export interface NativeKernels {
   channel_affine_backward(x: Ptr, dy: Ptr, mean: Ptr, k1: Ptr, k2: Ptr, k3: Ptr, M: number, C: number, out: Ptr): void;
   centred_product(x: Ptr, dy: Ptr, mean: Ptr, M: number, C: number, out: Ptr): void;
   conv3x3_same_1ch(x: Ptr, k: Ptr, y: Ptr, N: number, H: number, W: number, Co: number): void;
+  conv3x3_same(x: Ptr, w: Ptr, y: Ptr, N: number, H: number, W: number, Ci: number, Co: number): void;
+  conv3x3_same_input_grad(dy: Ptr, w: Ptr, dx: Ptr, N: number, H: number, W: number, Ci: number, Co: number, scratch: Ptr): void;
+  conv3x3_same_filter_grad(x: Ptr, dy: Ptr, dw: Ptr, N: number, H: number, W: number, Ci: number, Co: number): void;
   batch_norm_activation_inference(
     x: Ptr, mean: Ptr, variance: Ptr, gamma: Ptr, beta: Ptr, N: number, P: number, C: number, eps: number, leaky: number, slope: number,
     y: Ptr, active: Ptr, peak: Ptr, responses: Ptr, scratch: Ptr,

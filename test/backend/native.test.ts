@@ -13,7 +13,7 @@ import { flushInto, flushSubnormals, MIN_NORMAL_FLOAT32 } from '../../experiment
 import { createRandom } from '../../experiments/random.js';
 import { batchNormTraining } from '../../experiments/backend/batch-norm.js';
 import { inferenceBlock } from '../../experiments/backend/inference-block.js';
-import { convSame } from '../../experiments/backend/first-layer-conv.js';
+import { convSame } from '../../experiments/backend/conv3x3-same.js';
 import { expectClose, randomArray, runOn, setup } from './helpers.js';
 
 vi.setConfig({ testTimeout: 60_000 });
@@ -305,6 +305,59 @@ describe('compiled first-layer convolution (3x3, stride 1, same, one input chann
       const actual = run(convSame);
       ['y', 'dx', 'dfilter'].forEach((what, i) => expect(bits(actual[i]), what).toEqual(bits(expected[i])));
       expect(actual[0].some((v) => v !== 0)).toBe(true);
+    });
+  }
+});
+
+describe('compiled 3x3 same convolutions over many channels: forward, input and filter gradients', () => {
+  // The XNNPACK path (setNativeKernels(false): the stock Conv2D, and wasm-kernels.ts's transposed
+  // convolutions for the gradients) is the reference, to the bit. Batches that are not a multiple of
+  // the 4-image tile, maps of 1 to 7 pixels a side, input channels not a multiple of 4 (the filter
+  // gradient's one-at-a-time rest); zeros of both signs and subnormal inputs.
+  const shapes: Array<{ shape: [number, number, number, number, number]; compiled: boolean }> = [
+    { shape: [5, 7, 6, 8, 16], compiled: true },
+    { shape: [4, 3, 3, 16, 8], compiled: true },
+    { shape: [2, 1, 5, 8, 24], compiled: true },
+    { shape: [1, 4, 4, 24, 32], compiled: true },
+    // Batches over several chunks of images (kernels.c CONV_CHUNK) and their rest.
+    { shape: [13, 3, 2, 8, 8], compiled: true },
+    // Input channels 12 (input gradient on XNNPACK) and 3 (forward on XNNPACK, filter gradient compiled one channel at a time).
+    { shape: [3, 2, 1, 12, 8], compiled: false },
+    { shape: [6, 5, 5, 3, 8], compiled: false },
+  ];
+  for (const { shape, compiled } of shapes) {
+    const [n, h, w, ci, co] = shape;
+    it(`${n}x${h}x${w}x${ci} -> ${co}: output and both gradients equal the XNNPACK path's to the bit${compiled ? ', with no XNNPACK convolution run' : ''}`, async () => {
+      tf.setBackend('wasm');
+      const x = randomArray([n, h, w, ci], `conv x ${shape}`);
+      x.values.forEach((v, i) => (x.values[i] = i % 5 === 0 ? 0 : i % 11 === 0 ? -0 : i % 7 === 0 ? v * 1e-39 : v));
+      const k = randomArray([3, 3, ci, co], `conv k ${shape}`);
+      const mix = randomArray([n, h, w, co], `conv mix ${shape}`);
+      mix.values.forEach((v, i) => (mix.values[i] = i % 4 === 0 ? 0 : v));
+      const run = () =>
+        tf.tidy(() => {
+          const [xs, ks, m] = [x, k, mix].map((p) => tf.tensor4d(p.values, p.shape as [number, number, number, number]));
+          const y = convSame(xs, ks);
+          const [dx, dk] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(convSame(a as tf.Tensor4D, b as tf.Tensor4D), m)))([xs, ks]);
+          return [y, dx, dk];
+        });
+      setNativeKernels(false);
+      let expected: Float32Array[];
+      try {
+        expected = run().map((t) => t.dataSync() as Float32Array);
+      } finally {
+        setNativeKernels(true);
+      }
+      let outputs: tf.Tensor[] = [];
+      const profile = await tf.profile(() => (outputs = run()));
+      const actual = outputs.map((t) => t.dataSync() as Float32Array);
+      tf.dispose(outputs);
+      ['y', 'dx', 'dfilter'].forEach((what, i) => expect(bits(actual[i]), what).toEqual(bits(expected[i])));
+      expect(actual.every((a) => a.some((v) => v !== 0))).toBe(true);
+      if (compiled) {
+        expect(profile.kernelNames).toContain('ProjectConv3x3Same');
+        expect(profile.kernelNames).not.toContain('Conv2D');
+      }
     });
   }
 });

@@ -492,6 +492,172 @@ void conv3x3_same_1ch(const f32 *x, const f32 *k, f32 *y, u32 N, u32 H, u32 W, u
   }
 }
 
+// ---- 3x3, stride 1, 'same' convolutions and their gradients over many channels ----
+// tfjs-backend-wasm convolves through XNNPACK's indirect GEMM: each output starts at +0 (no bias)
+// and adds one product at a time (float32, a product then a sum), the taps in row order and
+// within a tap the input channels in order; the zero padding adds products 0 * w. The kernels
+// below add the same products in the same order, so that their outputs equal the stock ones to
+// the bit for finite inputs (they leave out the padding's products: a sum that starts at +0 is
+// never -0, so adding +-0 leaves it unchanged). They are faster because they take the taps one
+// at a time for the whole batch, with that tap's weights in cache, and keep the running sums in
+// the output, where XNNPACK streams all of a long reduction's packed weights per output tile.
+// The tile: 4 outputs (images, or rows of the filter gradient) x 8 channels, as XNNPACK's 4x8.
+#define MAC_LANE(acc0, acc1, s, lane, b0, b1)                                                     \
+  {                                                                                                \
+    const v128_t s_ = wasm_i32x4_shuffle(s, s, lane, lane, lane, lane);                            \
+    acc0 = ADD(acc0, MUL(s_, b0));                                                                 \
+    acc1 = ADD(acc1, MUL(s_, b1));                                                                 \
+  }
+// acc0, acc1 (8 channels of one output) += the 4 inputs in v (4 consecutive reduction channels)
+// times the 4 rows of weights b00/b01 .. b30/b31, one product at a time in channel order.
+#define MAC4(acc0, acc1, v)                                                                        \
+  MAC_LANE(acc0, acc1, v, 0, b00, b01)                                                             \
+  MAC_LANE(acc0, acc1, v, 1, b10, b11)                                                             \
+  MAC_LANE(acc0, acc1, v, 2, b20, b21) MAC_LANE(acc0, acc1, v, 3, b30, b31)
+#define LOAD_B(wq, stride)                                                                         \
+  const v128_t b00 = wasm_v128_load(wq), b01 = wasm_v128_load((wq) + 4);                           \
+  const v128_t b10 = wasm_v128_load((wq) + (stride)), b11 = wasm_v128_load((wq) + (stride) + 4);   \
+  const v128_t b20 = wasm_v128_load((wq) + 2 * (stride)), b21 = wasm_v128_load((wq) + 2 * (stride) + 4); \
+  const v128_t b30 = wasm_v128_load((wq) + 3 * (stride)), b31 = wasm_v128_load((wq) + 3 * (stride) + 4);
+
+// out[n, y, x, o] = sum over taps t = (fy, fx) in row order, then c, of
+// in[n, y + fy - 1, x + fx - 1, c] * wt[t, c, o]; in: [N, H, W, Cin], wt: [9, Cin, Cout],
+// out: [N, H, W, Cout]. Cin % 4 == 0, Cout % 8 == 0. Images go CONV_CHUNK at a time through all
+// the taps, so that their inputs and sums stay in cache (a probe's batches of 500 images do not fit).
+#define CONV_CHUNK 8
+static void conv3x3_taps(const f32 *in, const f32 *wt, f32 *out, u32 N, u32 H, u32 W, u32 Cin, u32 Cout) {
+  for (u32 i = 0; i < N * H * W * Cout; i++) out[i] = 0.0f;
+  const u32 is = H * W * Cin, os = H * W * Cout;
+  for (u32 n0 = 0; n0 < N; n0 += CONV_CHUNK) {
+    const u32 n1 = n0 + CONV_CHUNK < N ? n0 + CONV_CHUNK : N;
+    for (u32 t = 0; t < 9; t++) {
+      const u32 fy = t / 3, fx = t % 3;
+      const u32 x0 = fx == 0 ? 1 : 0, x1 = fx == 2 ? W - 1 : W;
+      const f32 *wtap = wt + t * Cin * Cout;
+      for (u32 y = 0; y < H; y++) {
+        if (y + fy < 1 || y + fy - 1 >= H) continue;
+        for (u32 x = x0; x < x1; x++) {
+          const f32 *ipix = in + ((y + fy - 1) * W + x + fx - 1) * Cin;
+          f32 *opix = out + (y * W + x) * Cout;
+          u32 n = n0;
+          for (; n + 4 <= n1; n += 4) {
+            const f32 *i0 = ipix + n * is;
+            for (u32 ob = 0; ob < Cout; ob += 8) {
+              f32 *o = opix + n * os + ob;
+              v128_t p00 = wasm_v128_load(o), p01 = wasm_v128_load(o + 4);
+              v128_t p10 = wasm_v128_load(o + os), p11 = wasm_v128_load(o + os + 4);
+              v128_t p20 = wasm_v128_load(o + 2 * os), p21 = wasm_v128_load(o + 2 * os + 4);
+              v128_t p30 = wasm_v128_load(o + 3 * os), p31 = wasm_v128_load(o + 3 * os + 4);
+              for (u32 c = 0; c < Cin; c += 4) {
+                LOAD_B(wtap + c * Cout + ob, Cout)
+                const v128_t v0 = wasm_v128_load(i0 + c), v1 = wasm_v128_load(i0 + is + c);
+                const v128_t v2 = wasm_v128_load(i0 + 2 * is + c), v3 = wasm_v128_load(i0 + 3 * is + c);
+                MAC4(p00, p01, v0) MAC4(p10, p11, v1) MAC4(p20, p21, v2) MAC4(p30, p31, v3)
+              }
+              wasm_v128_store(o, p00), wasm_v128_store(o + 4, p01);
+              wasm_v128_store(o + os, p10), wasm_v128_store(o + os + 4, p11);
+              wasm_v128_store(o + 2 * os, p20), wasm_v128_store(o + 2 * os + 4, p21);
+              wasm_v128_store(o + 3 * os, p30), wasm_v128_store(o + 3 * os + 4, p31);
+            }
+          }
+          for (; n < n1; n++) {
+            const f32 *i0 = ipix + n * is;
+            for (u32 ob = 0; ob < Cout; ob += 8) {
+              f32 *o = opix + n * os + ob;
+              v128_t p00 = wasm_v128_load(o), p01 = wasm_v128_load(o + 4);
+              for (u32 c = 0; c < Cin; c += 4) {
+                LOAD_B(wtap + c * Cout + ob, Cout)
+                const v128_t v0 = wasm_v128_load(i0 + c);
+                MAC4(p00, p01, v0)
+              }
+              wasm_v128_store(o, p00), wasm_v128_store(o + 4, p01);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// y = conv2d(x, w, 1, 'same'): x [N, H, W, Ci], w [3, 3, Ci, Co] (already tap, input, output), y [N, H, W, Co].
+EXPORT(conv3x3_same)
+void conv3x3_same(const f32 *x, const f32 *w, f32 *y, u32 N, u32 H, u32 W, u32 Ci, u32 Co) {
+  conv3x3_taps(x, w, y, N, H, W, Ci, Co);
+}
+
+// dx = the input gradient of conv2d(x, w, 1, 'same'): dy [N, H, W, Co] convolved with w flipped
+// in space and with its channels swapped (wasm-kernels.ts conv2dInputGradient hands XNNPACK the
+// same), dx [N, H, W, Ci]. wt: scratch for the flipped weights, 9 * Co * Ci floats.
+EXPORT(conv3x3_same_input_grad)
+void conv3x3_same_input_grad(const f32 *dy, const f32 *w, f32 *dx, u32 N, u32 H, u32 W, u32 Ci, u32 Co, f32 *wt) {
+  for (u32 t = 0; t < 9; t++)
+    for (u32 co = 0; co < Co; co++)
+      for (u32 ci = 0; ci < Ci; ci++) wt[(t * Co + co) * Ci + ci] = w[((8 - t) * Ci + ci) * Co + co];
+  conv3x3_taps(dy, wt, dx, N, H, W, Co, Ci);
+}
+
+// dw[ky, kx, ci, co] = sum over y, x, n of x[n, y + ky - 1, x + kx - 1, ci] * dy[n, y, x, co]:
+// the filter gradient as wasm-kernels.ts conv2dFilterGradient hands it to XNNPACK (x as Ci images
+// of N channels, dy as the filter), whose taps are dy's positions (y, x) in row order and whose
+// channels are the images n. Row by row of dy, each tap's sums are loaded from dw, advanced over
+// the row and stored. Input channels in blocks of 4 (the rest one at a time); Co % 8 == 0.
+EXPORT(conv3x3_same_filter_grad)
+void conv3x3_same_filter_grad(const f32 *x, const f32 *dy, f32 *dw, u32 N, u32 H, u32 W, u32 Ci, u32 Co) {
+  for (u32 i = 0; i < 9 * Ci * Co; i++) dw[i] = 0.0f;
+  const u32 xs = H * W * Ci, ds = H * W * Co;
+  for (u32 y = 0; y < H; y++) {
+    for (u32 ky = 0; ky < 3; ky++) {
+      if (y + ky < 1 || y + ky - 1 >= H) continue;
+      const u32 iy = y + ky - 1;
+      for (u32 kx = 0; kx < 3; kx++) {
+        const u32 x0 = kx == 0 ? 1 : 0, x1 = kx == 2 ? W - 1 : W;
+        u32 cb = 0;
+        for (; cb + 4 <= Ci; cb += 4) {
+          for (u32 ob = 0; ob < Co; ob += 8) {
+            f32 *o = dw + ((ky * 3 + kx) * Ci + cb) * Co + ob;
+            v128_t a00 = wasm_v128_load(o), a01 = wasm_v128_load(o + 4);
+            v128_t a10 = wasm_v128_load(o + Co), a11 = wasm_v128_load(o + Co + 4);
+            v128_t a20 = wasm_v128_load(o + 2 * Co), a21 = wasm_v128_load(o + 2 * Co + 4);
+            v128_t a30 = wasm_v128_load(o + 3 * Co), a31 = wasm_v128_load(o + 3 * Co + 4);
+            for (u32 xx = x0; xx < x1; xx++) {
+              const f32 *xp = x + (iy * W + xx + kx - 1) * Ci + cb;
+              const f32 *dp = dy + (y * W + xx) * Co + ob;
+              for (u32 n = 0; n < N; n++) {
+                const v128_t v = wasm_v128_load(xp + n * xs);
+                const v128_t b0 = wasm_v128_load(dp + n * ds), b1 = wasm_v128_load(dp + n * ds + 4);
+                MAC_LANE(a00, a01, v, 0, b0, b1)
+                MAC_LANE(a10, a11, v, 1, b0, b1)
+                MAC_LANE(a20, a21, v, 2, b0, b1)
+                MAC_LANE(a30, a31, v, 3, b0, b1)
+              }
+            }
+            wasm_v128_store(o, a00), wasm_v128_store(o + 4, a01);
+            wasm_v128_store(o + Co, a10), wasm_v128_store(o + Co + 4, a11);
+            wasm_v128_store(o + 2 * Co, a20), wasm_v128_store(o + 2 * Co + 4, a21);
+            wasm_v128_store(o + 3 * Co, a30), wasm_v128_store(o + 3 * Co + 4, a31);
+          }
+        }
+        for (; cb < Ci; cb++) {
+          for (u32 ob = 0; ob < Co; ob += 8) {
+            f32 *o = dw + ((ky * 3 + kx) * Ci + cb) * Co + ob;
+            v128_t a00 = wasm_v128_load(o), a01 = wasm_v128_load(o + 4);
+            for (u32 xx = x0; xx < x1; xx++) {
+              const f32 *xp = x + (iy * W + xx + kx - 1) * Ci + cb;
+              const f32 *dp = dy + (y * W + xx) * Co + ob;
+              for (u32 n = 0; n < N; n++) {
+                const v128_t s = SPLAT(xp[n * xs]);
+                a00 = ADD(a00, MUL(s, wasm_v128_load(dp + n * ds)));
+                a01 = ADD(a01, MUL(s, wasm_v128_load(dp + n * ds + 4)));
+              }
+            }
+            wasm_v128_store(o, a00), wasm_v128_store(o + 4, a01);
+          }
+        }
+      }
+    }
+  }
+}
+
 // ---- The element passes of batch norm in training mode, for the exact engine ----
 // The same float32 operations in the same order as the op-by-op path (experiments/backend/
 // channel-ops.ts), one pass each instead of two to five: out = x * k1 + k2 (channelAffine),
