@@ -2,7 +2,9 @@
 // 1,000 runs, then again with its figures in the cache (what the pages cost without drawing), (b) the committed full study rebuilt after one new run (the render cache warmed by a
 // first build of it), printing seconds and how many figures were rendered or taken from the
 // cache. Targets (issue 15): (a) <= 120 s, (b) <= 20 s. Wall-clock on whatever else the machine runs.
-// Usage: npx tsx bench/site-build.ts [--runs 1000] [--skip-synthetic] [--skip-rebuild] [--json FILE] [--figure-cache DIR]
+// With --compare-resvg, (a)'s cold build is also made with the stable resvg-js (SITE_RESVG=stable)
+// and the ratio to the default rasteriser (the 2.7 alpha where installed: site/lib/svg-raster.ts) printed.
+// Usage: npx tsx bench/site-build.ts [--runs 1000] [--skip-synthetic] [--skip-rebuild] [--compare-resvg] [--json FILE] [--figure-cache DIR]
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -16,16 +18,19 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '1000' },
     'skip-synthetic': { type: 'boolean' },
     'skip-rebuild': { type: 'boolean' },
+    'compare-resvg': { type: 'boolean' },
     json: { type: 'string' },
     'figure-cache': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (values.help) {
-  console.log(`Usage: npx tsx bench/site-build.ts [--runs 1000] [--skip-synthetic] [--skip-rebuild] [--json FILE]   (npm run bench:site)
+  console.log(`Usage: npx tsx bench/site-build.ts [--runs 1000] [--skip-synthetic] [--skip-rebuild] [--compare-resvg] [--json FILE]   (npm run bench:site)
   --runs N           runs of the synthetic study (at least N: the generator adds seeds of every configuration)
   --skip-synthetic   leave out (a), the cold and the unchanged build of the synthetic study
   --skip-rebuild     leave out (b), the committed full study built cold, unchanged and after one new run
+  --compare-resvg    for (a), also build cold with the stable resvg-js (SITE_RESVG=stable) first,
+                     and print the default rasteriser's time as a ratio of it
   --json FILE        also write the results as JSON
   --figure-cache DIR for (b): a render cache already warm from a build of the committed study
                      (it is copied, not changed); (b) then skips its own cold first build`);
@@ -50,7 +55,7 @@ interface Build {
  * counts it reports. The builds of one site share their output and Astro cache folders, as a
  * researcher's rebuilds do (each replaces the previous site: astro.config.mjs atomicOutput).
  */
-function build(name: string, site: 'synthetic' | 'full', data: string, figureCache: string, runs: number): Promise<Build> {
+function build(name: string, site: 'synthetic' | 'full', data: string, figureCache: string, runs: number, extraEnv: Record<string, string> = {}): Promise<Build> {
   const out = join(work, `dist-${site}`);
   const started = performance.now();
   return new Promise((done, fail) => {
@@ -58,7 +63,7 @@ function build(name: string, site: 'synthetic' | 'full', data: string, figureCac
     const command = `TIMEFORMAT='cpu-seconds %U %S'; time "$0" "$1" build`;
     const child = spawn('bash', ['-c', command, process.execPath, join(REPO, 'node_modules', 'astro', 'astro.js')], {
       cwd: REPO,
-      env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', SITE_SCALE: 'full', SITE_DATA_DIR: data, SITE_OUT_DIR: out, SITE_CACHE_DIR: join(work, `astro-${site}`), SITE_FIGURE_CACHE: figureCache },
+      env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', SITE_SCALE: 'full', SITE_DATA_DIR: data, SITE_OUT_DIR: out, SITE_CACHE_DIR: join(work, `astro-${site}`), SITE_FIGURE_CACHE: figureCache, ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let log = '';
@@ -135,7 +140,14 @@ try {
     while (seeds > 1 && syntheticDatasets({ size: 'full', scale: 'full', seeds: seeds - 1 }).runs.rows.length >= wanted) seeds--;
     const data = join(work, 'synthetic');
     const d = writeSyntheticDatasets(data, { size: 'full', scale: 'full', seeds });
-    results.push(await build('synthetic-cold', 'synthetic', data, join(work, 'figures-synthetic'), d.runs.rows.length));
+    const stable = values['compare-resvg'] ? await build('synthetic-cold-stable-resvg', 'synthetic', data, join(work, 'figures-synthetic-stable'), d.runs.rows.length, { SITE_RESVG: 'stable' }) : null;
+    if (stable) results.push(stable);
+    const cold = await build('synthetic-cold', 'synthetic', data, join(work, 'figures-synthetic'), d.runs.rows.length);
+    results.push(cold);
+    if (stable) {
+      const cpu = stable.cpuSeconds && cold.cpuSeconds ? `, ${(stable.cpuSeconds / cold.cpuSeconds).toFixed(2)}x in CPU` : '';
+      console.log(`the default rasteriser against the stable resvg-js, cold: ${(stable.seconds / cold.seconds).toFixed(2)}x faster in wall time${cpu}`);
+    }
     // The same build again with every figure in the render cache: what the pages cost without drawing.
     results.push(await build('synthetic-unchanged', 'synthetic', data, join(work, 'figures-synthetic'), d.runs.rows.length));
   }

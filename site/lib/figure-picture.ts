@@ -5,20 +5,21 @@
 import { existsSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
-import resvgPackage from '@resvg/resvg-js/package.json' with { type: 'json' };
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
 import { encodeIndexedPng, indexColours } from './indexed-png.js';
+import { chooseRasteriser, type ResvgRenderOptions } from './svg-raster.js';
 
 /**
  * How the picture is made: a change of these, or of a renderer's version, renders every figure
  * again (the render cache's key holds `pictureRenderer()`). Twice the drawing's size, in a palette
- * of at most 256 colours (exact for most figures: indexed-png.ts) deflated at zlib level 9: 14 KB
- * a run figure, as libimagequant's palette was. Full colours take 2.3x the bytes (38 KB against
- * 16 KB a run figure), which the full study's 60 MB site budget cannot carry.
+ * of at most 256 colours (exact for most figures: indexed-png.ts) deflated at zlib level 7: 14.7 KB
+ * a figure of the full study. Level 9 made them 10 % smaller (13.2 KB; the site 57.2 against
+ * 58.9 MB) but took 18-22 ms a figure against 4, a quarter of a cold build's CPU; level 6 saved
+ * no time more. Full colours take 2.3x the bytes (38 KB against 16 KB a run figure), which the
+ * full study's 60 MB site budget cannot carry.
  */
-export const PICTURE = { zoom: 2, palette: 'commonest 256 colours, the rest to the nearest', deflateLevel: 9 } as const;
+export const PICTURE = { zoom: 2, palette: 'commonest 256 colours, the rest to the nearest', deflateLevel: 7 } as const;
 
 export interface Picture {
   /** The compiled Vega spec (the browser draws the live figure from it). */
@@ -99,9 +100,11 @@ export function pictureFonts(files: readonly string[] = LIBERATION): NonNullable
     : { loadSystemFonts: true };
 }
 const FONTS = pictureFonts();
+/** resvg: the 2.7 alpha where it is installed, else the stable package (svg-raster.ts). */
+const RASTERISER = chooseRasteriser();
 
 /**
- * resvg-js (2.6) keeps each picture's raster and pixel copy (~5 MB a run figure at zoom 2) in
+ * resvg-js (2.6, and the 2.7 alpha) keeps each picture's raster and pixel copy (~5 MB a run figure at zoom 2) in
  * memory V8 does not count, freed by finalizers once the garbage collector has found their objects
  * dead and the thread is back in its event loop (render-pool.ts: `atomics: 'disabled'`). A render
  * worker's heap is so small that it seldom collects: every COLLECT_EVERY pictures a thread runs a
@@ -115,7 +118,7 @@ let sinceCollection = 0;
 
 /** The SVG rasterised (resvg, `FONTS`) at `PICTURE.zoom` times its size, as a palette PNG. */
 export async function svgToPng(svg: string): Promise<Uint8Array<ArrayBuffer>> {
-  const image = new Resvg(svg, { fitTo: { mode: 'zoom', value: PICTURE.zoom }, font: FONTS }).render();
+  const image = RASTERISER.rasterise(svg, { fitTo: { mode: 'zoom', value: PICTURE.zoom }, font: FONTS });
   const png = encodeIndexedPng(indexColours(image.pixels, image.width, image.height), PICTURE.deflateLevel);
   if (++sinceCollection >= COLLECT_EVERY) {
     sinceCollection = 0;
@@ -126,7 +129,7 @@ export async function svgToPng(svg: string): Promise<Uint8Array<ArrayBuffer>> {
 
 /** The versions a picture depends on, for the render cache's key. */
 export function pictureRenderer(): string {
-  return JSON.stringify({ vegaLite: vl.version, vega: vega.version, resvg: resvgPackage.version, zlib: process.versions.zlib, picture: PICTURE, fonts: FONTS, drawing: 'static spec without aria' });
+  return JSON.stringify({ vegaLite: vl.version, vega: vega.version, resvg: `${RASTERISER.name}@${RASTERISER.version}`, zlib: process.versions.zlib, picture: PICTURE, fonts: FONTS, drawing: 'static spec without aria' });
 }
 
 type SpecNode = Record<string, unknown>;

@@ -97,15 +97,19 @@ export function indexColours(pixels: Uint8Array, width: number, height: number):
   for (let h = 0; h < size; h++) if (used[h]) found.push(h);
   found.sort((a, b) => counts[b] - counts[a] || keys[a] - keys[b]);
   const palette = found.slice(0, MAX_ENTRIES).map((h) => rgba(keys[h]));
-  const entryOf = new Map<number, number>();
-  found.forEach((h, i) => entryOf.set(keys[h], i < MAX_ENTRIES ? i : nearest(palette, rgba(keys[h]))));
+  // Each slot's palette entry, so that the second pass looks a colour up in the same table
+  // (typed arrays only: a Map of colours boxes each uint32 above 2^31 and took most of the pass).
+  const entryOfSlot = new Uint8Array(size);
+  found.forEach((h, i) => {
+    entryOfSlot[h] = i < MAX_ENTRIES ? i : nearest(palette, rgba(keys[h]));
+  });
   const indices = new Uint8Array(count);
-  let previous = -1;
-  let entry = 0;
+  let previous = colours[0];
+  let entry = count > 0 ? entryOfSlot[slot(previous)] : 0;
   for (let i = 0; i < count; i++) {
     const c = colours[i];
     if (c !== previous) {
-      entry = entryOf.get(c)!;
+      entry = entryOfSlot[slot(c)];
       previous = c;
     }
     indices[i] = entry;

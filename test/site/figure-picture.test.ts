@@ -1,6 +1,7 @@
 // The static pictures: a figure drawn from its template's kept drawer (compiled and parsed once
-// for every run page's figure of that kind) is the figure drawn on its own, to the byte; the
-// accessibility attributes left out of the static drawing draw nothing; the fonts fall back.
+// for every run page's figure of that kind) is the figure drawn on its own, to the byte, on
+// synthetic data and on the committed full study; the accessibility attributes left out of the
+// static drawing draw nothing; the fonts fall back.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { Resvg } from '@resvg/resvg-js';
 import { describe, expect, it } from 'vitest';
 import { compile, drawPicture, pictureFonts, renderSvg, staticSpec } from '../../site/lib/figure-picture.js';
 import { templateKey } from '../../site/lib/render.js';
+import { locateData } from '../../site/lib/data.js';
 import { buildSite } from '../../site/lib/site.js';
 import { syntheticDatasets } from '../fixtures/synthetic-datasets.js';
 
@@ -30,6 +32,23 @@ describe('the static pictures', () => {
     expect([...kinds.values()].every((n) => n >= 3)).toBe(true);
     expect(kinds.size).toBeGreaterThanOrEqual(4);
   }, 300_000);
+
+  it('draw the committed full study\'s run figures from their kept templates as each on its own, to the byte', async () => {
+    const source = locateData({ SITE_SCALE: 'full' });
+    if (source.kind !== 'loaded') throw new Error(source.missing.reason);
+    const full = buildSite(source.data.datasets, { scale: 'full', folder: source.data.folder, root: source.data.root, missingReason: null });
+    // Every 12th complete run (~16 of the 200): each kind of run figure drawn from its kept template ~15 times.
+    const figures = full.runPages.filter((r) => r.run.status === 'complete').filter((_, i) => i % 12 === 0).flatMap((r) => r.figures);
+    const kept = new Map<string, number>();
+    for (const figure of figures) {
+      const key = templateKey(figure);
+      kept.set(key, (kept.get(key) ?? 0) + 1);
+      const [fromTemplate, alone] = [await drawPicture(figure.spec, key), await drawPicture(figure.spec)];
+      expect({ width: fromTemplate.width, height: fromTemplate.height, warnings: fromTemplate.warnings }, figure.id).toEqual({ width: alone.width, height: alone.height, warnings: alone.warnings });
+      expect(Buffer.from(fromTemplate.png).equals(Buffer.from(alone.png)), `${figure.route}/${figure.id}`).toBe(true);
+    }
+    expect([...kept.values()].filter((n) => n >= 10).length).toBeGreaterThanOrEqual(5);
+  }, 600_000);
 
   it('hold the same rows as the figure in the compiled spec a kept template returns', async () => {
     const [a, b, c] = runFigures.filter((f) => f.id === runFigures[0].id);
