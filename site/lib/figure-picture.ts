@@ -102,6 +102,8 @@ export function pictureFonts(files: readonly string[] = LIBERATION): NonNullable
 const FONTS = pictureFonts();
 /** resvg: the 2.7 alpha where it is installed, else the stable package (svg-raster.ts). */
 const RASTERISER = chooseRasteriser();
+/** How resvg draws a picture: `PICTURE.zoom` times the drawing's size, text in `FONTS`. */
+export const RASTER_OPTIONS: ResvgRenderOptions = { fitTo: { mode: 'zoom', value: PICTURE.zoom }, font: FONTS };
 
 /**
  * resvg-js (2.6, and the 2.7 alpha) keeps each picture's raster and pixel copy (~5 MB a run figure at zoom 2) in
@@ -118,7 +120,7 @@ let sinceCollection = 0;
 
 /** The SVG rasterised (resvg, `FONTS`) at `PICTURE.zoom` times its size, as a palette PNG. */
 export async function svgToPng(svg: string): Promise<Uint8Array<ArrayBuffer>> {
-  const image = RASTERISER.rasterise(svg, { fitTo: { mode: 'zoom', value: PICTURE.zoom }, font: FONTS });
+  const image = RASTERISER.rasterise(svg, RASTER_OPTIONS);
   const png = encodeIndexedPng(indexColours(image.pixels, image.width, image.height), PICTURE.deflateLevel);
   if (++sinceCollection >= COLLECT_EVERY) {
     sinceCollection = 0;

@@ -42,8 +42,8 @@ export function nextRasteriser(): Rasteriser | null {
   const require = createRequire(import.meta.url);
   try {
     const binding = require(NEXT_BINDING) as Binding;
-    const { version } = require(`${NEXT_BINDING}/package.json`) as { version: string };
-    return { name: `@resvg/resvg-js-linux-x64-gnu`, version, rasterise: (svg, options) => new binding.Resvg(svg, JSON.stringify(options)).render() };
+    const { name, version } = require(`${NEXT_BINDING}/package.json`) as { name: string; version: string };
+    return { name, version, rasterise: (svg, options) => new binding.Resvg(svg, JSON.stringify(options)).render() };
   } catch {
     return null;
   }

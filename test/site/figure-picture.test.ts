@@ -5,12 +5,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
 import { describe, expect, it } from 'vitest';
-import { compile, drawPicture, pictureFonts, renderSvg, staticSpec } from '../../site/lib/figure-picture.js';
+import { compile, drawPicture, pictureFonts, RASTER_OPTIONS, renderSvg, staticSpec } from '../../site/lib/figure-picture.js';
 import { templateKey } from '../../site/lib/render.js';
 import { locateData } from '../../site/lib/data.js';
 import { buildSite } from '../../site/lib/site.js';
+import { STABLE } from '../../site/lib/svg-raster.js';
 import { syntheticDatasets } from '../fixtures/synthetic-datasets.js';
 
 describe('the static pictures', () => {
@@ -67,7 +67,7 @@ describe('the static pictures', () => {
       // Only facet header titles keep a label (vega labels title text whatever its aria flag).
       expect(quiet, figure.id).not.toMatch(/aria-label="(?!Title text)/);
       expect(quiet.length).toBeLessThan(full.length);
-      const pixels = (svg: string) => Buffer.from(new Resvg(svg, { fitTo: { mode: 'zoom', value: 2 }, font: pictureFonts() }).render().pixels);
+      const pixels = (svg: string) => Buffer.from(STABLE.rasterise(svg, RASTER_OPTIONS).pixels);
       expect(pixels(quiet).equals(pixels(full)), figure.id).toBe(true);
     }
   }, 60_000);

@@ -1,11 +1,11 @@
 // The figures' palette PNGs, decoded by another decoder (sharp's libvips/libspng): exact when the
 // image has 256 colours or fewer, the 256 commonest colours and the nearest of them otherwise,
 // transparency kept, the same bytes every time; and a real figure's picture is its raster.
-import { Resvg } from '@resvg/resvg-js';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { compile, pictureFonts, PICTURE, renderSvg, staticSpec, svgToPng } from '../../site/lib/figure-picture.js';
+import { compile, RASTER_OPTIONS, renderSvg, staticSpec, svgToPng } from '../../site/lib/figure-picture.js';
 import { encodeIndexedPng, indexColours } from '../../site/lib/indexed-png.js';
+import { STABLE } from '../../site/lib/svg-raster.js';
 import { buildSite } from '../../site/lib/site.js';
 import { syntheticDatasets } from '../fixtures/synthetic-datasets.js';
 
@@ -96,7 +96,7 @@ describe('palette PNGs', () => {
     let exact = 0;
     for (const figure of figures) {
       const svg = await renderSvg(staticSpec(compile(figure.spec).vega));
-      const raster = new Resvg(svg, { fitTo: { mode: 'zoom', value: PICTURE.zoom }, font: pictureFonts() }).render();
+      const raster = STABLE.rasterise(svg, RASTER_OPTIONS);
       const decoded = await decode(await svgToPng(svg));
       expect({ width: decoded.width, height: decoded.height }).toEqual({ width: raster.width, height: raster.height });
       if (indexColours(raster.pixels, raster.width, raster.height).distinctColours <= 256) {

@@ -2,7 +2,7 @@
 // figure of the site with the same pixels as the stable resvg-js, so that which one a machine has
 // changes the build's time, not its pictures; and SITE_RESVG chooses between them, clearly.
 import { describe, expect, it } from 'vitest';
-import { compile, PICTURE, pictureFonts, renderSvg, staticSpec } from '../../site/lib/figure-picture.js';
+import { compile, RASTER_OPTIONS, renderSvg, staticSpec } from '../../site/lib/figure-picture.js';
 import { templateKey } from '../../site/lib/render.js';
 import { buildSite } from '../../site/lib/site.js';
 import { chooseRasteriser, nextRasteriser, STABLE } from '../../site/lib/svg-raster.js';
@@ -29,11 +29,10 @@ describe('the rasteriser', () => {
     const kinds = new Map<string, (typeof site.figures)[number]>();
     for (const figure of site.figures) if (!kinds.has(templateKey(figure))) kinds.set(templateKey(figure), figure);
     expect(kinds.size).toBeGreaterThan(10);
-    const options = { fitTo: { mode: 'zoom' as const, value: PICTURE.zoom }, font: pictureFonts() };
     for (const figure of kinds.values()) {
       const svg = await renderSvg(staticSpec(compile(figure.spec).vega));
-      const stable = STABLE.rasterise(svg, options);
-      const faster = next!.rasterise(svg, options);
+      const stable = STABLE.rasterise(svg, RASTER_OPTIONS);
+      const faster = next!.rasterise(svg, RASTER_OPTIONS);
       expect({ width: faster.width, height: faster.height }, figure.id).toEqual({ width: stable.width, height: stable.height });
       expect(Buffer.from(faster.pixels).equals(Buffer.from(stable.pixels)), figure.id).toBe(true);
     }
