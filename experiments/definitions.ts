@@ -13,9 +13,10 @@ export const DEFAULT_THRESHOLDS: Thresholds = { gamma: 1e-3, activation: 1e-12 }
 
 /**
  * Bumped whenever a definition below changes meaning; stored in every dataset. 2: adds the
- * lifetime sparseness (the v2 selectivity measure); the active share keeps its meaning.
+ * lifetime sparseness (the v2 selectivity measure); the active share keeps its meaning. 3: adds
+ * the paper's selectivity measure (study v3); the earlier measures keep their meaning.
  */
-export const DEFINITIONS_VERSION = 2;
+export const DEFINITIONS_VERSION = 3;
 
 export function isDeadByGamma(gamma: number, t: Thresholds = DEFAULT_THRESHOLDS): boolean {
   return Math.abs(gamma) < t.gamma;
@@ -75,6 +76,76 @@ export function lifetimeSparsenessOf(responses: ArrayLike<number>): number | nul
   }
   return lifetimeSparseness(sum, sumOfSquares, responses.length);
 }
+
+/** The paper's selectivity: an image counts as "not responded to" below this share of the feature's largest response. */
+export const PAPER_SELECTIVITY_THRESHOLD = 1e-3;
+
+/**
+ * The paper's selectivity measure (Mehta, Kim and Theobalt 2019; study v3): for each image the
+ * maximum over positions of the feature's |activation| (post-activation, inference mode), divided
+ * by the feature's maximum of that over the N images; the selectivity is the share of images whose
+ * normalised maximum is below the threshold (1e-3). 0 when the feature answers every image
+ * (universal, universality = 1 - selectivity), near 1 when it answers few. Null when the feature
+ * answers no image (every maximum 0: dead by activation) or N < 2.
+ * `maxima[offset + i * stride]` is image i's maximum (a [images, features] array: stride = features).
+ */
+export function paperSelectivity(
+  maxima: ArrayLike<number>,
+  images: number,
+  stride = 1,
+  offset = 0,
+  threshold: number = PAPER_SELECTIVITY_THRESHOLD,
+): number | null {
+  if (images < 2) return null;
+  let top = 0;
+  for (let i = 0; i < images; i++) {
+    const m = maxima[offset + i * stride];
+    if (m < 0) throw new Error(`per-image maxima are maxima of |activation|, never negative (got ${m} at image ${i})`);
+    if (m > top) top = m;
+  }
+  if (!(top > 0)) return null;
+  let below = 0;
+  for (let i = 0; i < images; i++) if (maxima[offset + i * stride] / top < threshold) below++;
+  return below / images;
+}
+
+/** e-folds of pure decay that take a gamma from 1 to the gamma threshold 1e-3: ln(1000) = 6.9. */
+export const COLLAPSE_EFOLDS = Math.log(1 / DEFAULT_THRESHOLDS.gamma);
+
+/** What the decay budget of a run depends on (a resolved configuration has every field). */
+export interface DecayBudgetInput {
+  optimizer: { name: string; lr: number; momentum?: number };
+  regularization: { kind: string; strength: number };
+  training: { iterations: number };
+}
+
+/**
+ * The decay budget of a run (study v3): how many e-folds of pure decay its regularization can apply
+ * to a weight over the run. SGD with L2: lr x strength x T; SGD with momentum mu: / (1 - mu);
+ * decoupled decay (PyTorch's convention, w <- w (1 - lr strength) per step): lr x strength x T
+ * (the exact -T ln(1 - lr strength) differs by under 0.1 % at the strengths used); no
+ * regularization: 0. Null for adaptive optimizers with L2 in the loss, whose step is rescaled per
+ * weight, so the formula does not apply. A run with a budget under COLLAPSE_EFOLDS cannot take a
+ * gamma from 1 to 1e-3 by decay alone, whatever its optimizer.
+ */
+export function decayBudget(c: DecayBudgetInput): number | null {
+  const { kind, strength } = c.regularization;
+  if (kind === 'none' || strength === 0) return 0;
+  const { name, lr } = c.optimizer;
+  const T = c.training.iterations;
+  if (kind === 'decoupled') return lr * strength * T;
+  if (name === 'sgd') return lr * strength * T;
+  if (name === 'momentum') return (lr * strength * T) / (1 - (c.optimizer.momentum ?? 0));
+  return null;
+}
+
+/**
+ * Study v3's task pairs of Fashion-MNIST labels, chosen from the dataset's well-known confusions
+ * before any v3 run: T-shirt/top (0) against Shirt (6), its most confused pair, and Trouser (1)
+ * against Bag (8), which share no shape. Each task keeps 2 classes, so the two differ in difficulty
+ * only; whether the hard pair is in fact harder is checked on the runs' own test accuracy.
+ */
+export const TASK_PAIRS = { hard: [0, 6], easy: [1, 8] } as const;
 
 /**
  * The early checkpoint of a run is its first checkpoint at or after this share of the run's
@@ -165,6 +236,11 @@ export const GLOSSARY: ReadonlyArray<{ term: string; definition: string }> = [
     term: 'Selectivity: lifetime sparseness (v2, primary)',
     definition:
       'A feature’s response to an image is the spatial mean of its post-activation output (its positive part: a leaky ReLU’s negative leak counts as no response), in inference mode. Over the N images, S = (1 − (mean r)² / mean(r²)) / (1 − 1/N) (Treves-Rolls, normalised as in Vinje and Gallant 2000): 0 when the feature responds equally to every image, 1 when it responds to a single one; undefined for a feature that responds to none. Measured at checkpoints on the probe subset and at the end on the training set.',
+  },
+  {
+    term: 'Selectivity: the paper’s measure (v3)',
+    definition:
+      'As Mehta, Kim and Theobalt define it: for each image, the maximum over positions of the feature’s |activation| (after the activation, inference mode), divided by the feature’s largest such maximum over the probe images; the selectivity is the share of images below 1e-3 (universality = 1 − selectivity). 0 when the feature answers every image; undefined for a feature that answers none. Recorded at checkpoints on the probe subset from study v3 on, next to lifetime sparseness.',
   },
   {
     term: 'Selectivity: active share (v1)',

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { forward, type Network } from './model.js';
 import { gatherBatch, type ImageBatchSource } from './train.js';
 import { createRandom, permutation } from './random.js';
-import { isDeadByActivation, isDeadByGamma, lifetimeSparseness, type Thresholds } from './definitions.js';
+import { isDeadByActivation, isDeadByGamma, lifetimeSparseness, paperSelectivity, type Thresholds } from './definitions.js';
 import type { RunConfig } from './config.js';
 import type { ImageDataset } from './data/dataset.js';
 import type { Checkpoint, LayerMeasurement, RunRecord } from '../data/schemas/run-record.js';
@@ -33,6 +33,8 @@ export interface Evaluation {
   /** Per layer and filter: sums over the images of the response r and of r^2 (definitions.featureResponse). */
   responseSums: number[][];
   responseSquareSums: number[][];
+  /** Per layer, [images, filters]: each image's maximum |activation| (only with `imageMaxima`). */
+  imageMaxima: Float32Array[] | null;
 }
 
 /**
@@ -42,7 +44,7 @@ export interface Evaluation {
 export function evaluate(
   net: Network,
   source: ImageBatchSource,
-  options: { filters: boolean; batchSize?: number; count?: number },
+  options: { filters: boolean; batchSize?: number; count?: number; imageMaxima?: boolean },
 ): Evaluation {
   const { spec } = net;
   const count = Math.min(options.count ?? source.count, source.count);
@@ -52,6 +54,8 @@ export function evaluate(
   const peaks = spec.filters.map((f) => new Array<number>(f).fill(0));
   const responseSums = spec.filters.map((f) => new Array<number>(f).fill(0));
   const responseSquareSums = spec.filters.map((f) => new Array<number>(f).fill(0));
+  // Kept per image (images x filters floats per layer): only on the probe, where the paper's selectivity is read.
+  const imageMaxima = options.filters && options.imageMaxima ? spec.filters.map((f) => new Float32Array(count * f)) : null;
   let lossSum = 0;
   let correct = 0;
   const indices = new Uint32Array(batchSize);
@@ -66,15 +70,16 @@ export function evaluate(
       // Per block: images on which each feature is active, its peak and its responses
       // (backend/inference-block.ts). The responses are squared and summed in float64 below:
       // a nearly dead feature's r^2 underflows float32.
-      const perLayer = out.features.flatMap((f) => [f.active, f.peak, f.responses]);
+      const perLayer = out.features.flatMap((f) => [f.active, f.peak, f.responses, f.imageMaxima]);
       return [loss, hits, ...perLayer];
     });
     lossSum += outs[0].dataSync()[0];
     correct += outs[1].dataSync()[0];
     for (let l = 0; l < activeImages.length && options.filters; l++) {
-      const active = outs[2 + 3 * l].dataSync();
-      const peak = outs[3 + 3 * l].dataSync();
-      const responses = outs[4 + 3 * l].dataSync();
+      const active = outs[2 + 4 * l].dataSync();
+      const peak = outs[3 + 4 * l].dataSync();
+      const responses = outs[4 + 4 * l].dataSync();
+      if (imageMaxima) imageMaxima[l].set(outs[5 + 4 * l].dataSync(), start * active.length);
       const filters = active.length;
       for (let f = 0; f < filters; f++) {
         activeImages[l][f] += active[f];
@@ -92,7 +97,7 @@ export function evaluate(
     }
     tf.dispose([x, y, ...outs]);
   }
-  return { loss: lossSum / count, accuracy: correct / count, images: count, activeImages, peaks, responseSums, responseSquareSums };
+  return { loss: lossSum / count, accuracy: correct / count, images: count, activeImages, peaks, responseSums, responseSquareSums, imageMaxima };
 }
 
 /** Rounds to 6 significant digits: the records' precision (float32 carries about 7). */
@@ -113,6 +118,13 @@ export function layerMeasurements(net: Network, evaluation: Evaluation, threshol
       const s = lifetimeSparseness(sum, squares[f], evaluation.images);
       return s === null ? null : round6(s);
     });
+    const maxima = evaluation.imageMaxima?.[layer];
+    const paper = maxima
+      ? gamma.map((_, f) => {
+          const s = paperSelectivity(maxima, evaluation.images, gamma.length, f);
+          return s === null ? null : round6(s);
+        })
+      : undefined;
     const indices = (pred: (i: number) => boolean) => gamma.map((_, i) => i).filter(pred);
     return {
       layer,
@@ -121,6 +133,7 @@ export function layerMeasurements(net: Network, evaluation: Evaluation, threshol
       beta,
       selectivity,
       lifetimeSparseness: lifetime,
+      ...(paper ? { paperSelectivity: paper } : {}),
       peak,
       deadByGamma: indices((i) => isDeadByGamma(gamma[i], thresholds)),
       deadByActivation: indices((i) => isDeadByActivation(evaluation.peaks[layer][i], thresholds)),
@@ -178,7 +191,7 @@ export function measureCheckpoint(
   iteration: number,
   window: { loss: number; accuracy: number } | null,
 ): Checkpoint {
-  const onProbe = evaluate(net, probes.train, { filters: true });
+  const onProbe = evaluate(net, probes.train, { filters: true, imageMaxima: true });
   const layers = layerMeasurements(net, onProbe, config.thresholds);
   if (probes.mechanism) {
     measureMechanism(net, probes.mechanism.x, probes.mechanism.y, probes.mechanism.regScale).forEach((m, l) => {

@@ -60,6 +60,7 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
     name: config.data.dataset,
     dir: options.dataDir,
     classes: config.data.classes ?? undefined,
+    classList: config.data.classList ?? undefined,
     trainSubset: config.data.trainSubset,
     seed: config.training.seed,
   });

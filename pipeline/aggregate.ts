@@ -256,6 +256,7 @@ function filterRows(record: RunRecord, t: Thresholds): FilterRow[] {
         // Only in records that measured it (study v2 on), so v1's datasets stay as they were.
         ...(l.lifetimeSparseness ? { lifetimeSparseness: l.lifetimeSparseness[f] } : {}),
         ...(atEarly?.lifetimeSparseness ? { lifetimeSparsenessEarly: atEarly.lifetimeSparseness[f] } : {}),
+        ...(atEarly?.paperSelectivity ? { paperSelectivityEarly: atEarly.paperSelectivity[f] } : {}),
       });
     }
   }
@@ -299,6 +300,8 @@ function mechanismRows(records: readonly RunRecord[], t: Thresholds): MechanismR
             filter: f,
             selectivity: l.selectivity[f],
             gamma: l.gamma[f],
+            // Study v3 on: what the v3 rules read beside the gradients (v2's mechanism rows stay as they were).
+            ...(l.paperSelectivity ? { beta: l.beta[f], lifetimeSparseness: l.lifetimeSparseness?.[f] ?? null, paperSelectivity: l.paperSelectivity[f] } : {}),
             dataGradGamma: m.dataGradGamma[f],
             regGradGamma: m.regGradGamma[f],
             dataGradKernel: m.dataGradKernel[f],

@@ -172,6 +172,8 @@ export const filterRow = z
      */
     lifetimeSparseness: fraction.nullable().optional(),
     lifetimeSparsenessEarly: fraction.nullable().optional(),
+    /** The paper's selectivity (experiments/definitions.ts) on the probe at the early checkpoint; records from study v3 on. */
+    paperSelectivityEarly: fraction.nullable().optional(),
   })
   .strict();
 
@@ -184,6 +186,10 @@ export const mechanismRow = z
     filter: int,
     selectivity: fraction,
     gamma: z.number(),
+    /** Records from study v3 on: beta, and both selectivity measures on the probe at this checkpoint (null: no response). */
+    beta: z.number().optional(),
+    lifetimeSparseness: fraction.nullable().optional(),
+    paperSelectivity: fraction.nullable().optional(),
     dataGradGamma: z.number(),
     regGradGamma: z.number(),
     dataGradKernel: z.number(),

@@ -60,6 +60,11 @@ export const runConfigInputSchema = z
       .object({
         dataset: z.enum(DATASETS).default('fashion-mnist'),
         classes: count.max(100).nullable().default(null).describe('keep the first k classes (null: all)'),
+        classList: z
+          .array(z.number().int().nonnegative().max(99))
+          .min(2)
+          .optional()
+          .describe('keep these labels, in this order (task class i = label classList[i]); absent: the first k (classes); study v3'),
         trainSubset: count.nullable().default(null).describe('number of training images (null: all)'),
         probeSize: count.default(2048).describe('training images in the fixed probe subset used at checkpoints'),
       })

@@ -23,6 +23,12 @@ export const layerMeasurementSchema = z
      * written before it was measured.
      */
     lifetimeSparseness: z.array(z.number().min(0).max(1).nullable()).optional(),
+    /**
+     * The paper's selectivity of each filter over the measured images (experiments/definitions.ts
+     * paperSelectivity): the share of images whose maximum |activation| is below 1e-3 of the
+     * filter's largest; null for a filter that answered none. Checkpoints of records from study v3 on.
+     */
+    paperSelectivity: z.array(z.number().min(0).max(1).nullable()).optional(),
     /** Largest |activation| over every position of every measured image. */
     peak: nums,
     /** Indices of filters dead by each criterion, under the record's thresholds. */

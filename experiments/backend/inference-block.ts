@@ -17,6 +17,8 @@ export interface FeatureStatistics {
   peak: tf.Tensor1D;
   /** [images, features]: the spatial mean of max(activation, 0) for each image. */
   responses: tf.Tensor2D;
+  /** [images, features]: the maximum over positions of |activation| for each image (the paper's selectivity). */
+  imageMaxima: tf.Tensor2D;
 }
 
 export interface InferenceBlock {
@@ -73,8 +75,11 @@ export function inferenceBlock(x: tf.Tensor4D, params: InferenceParameters, spec
     const inputs = { x, mean: params.runningMean, variance: params.runningVariance, gamma: params.gamma, beta: params.beta };
     const attrs = { epsilon: spec.bnEpsilon, leaky: !relu, slope: spec.leakySlope, measured };
     const outs = tf.engine().runKernel(INFERENCE_BLOCK_KERNEL, inputs, attrs) as unknown as tf.Tensor[];
-    const statistics = measured ? { active: outs[1] as tf.Tensor1D, peak: outs[2] as tf.Tensor1D, responses: outs[3] as tf.Tensor2D } : null;
-    return { y: outs[0] as tf.Tensor4D, statistics };
+    const y = outs[0] as tf.Tensor4D;
+    const statistics = measured
+      ? { active: outs[1] as tf.Tensor1D, peak: outs[2] as tf.Tensor1D, responses: outs[3] as tf.Tensor2D, imageMaxima: imageMaxima(y, relu) }
+      : null;
+    return { y, statistics };
   }
   const normed = tf.batchNorm4d(x, params.runningMean, params.runningVariance, params.beta, params.gamma, spec.bnEpsilon);
   const y = relu ? tf.relu(normed) : tf.leakyRelu(normed, spec.leakySlope);
@@ -85,5 +90,10 @@ export function inferenceBlock(x: tf.Tensor4D, params: InferenceParameters, spec
   const peak = (relu ? tf.max(perImage, 0) : tf.max(tf.abs(y), [0, 1, 2])) as tf.Tensor1D;
   // The response of each image (definitions.featureResponse): spatial mean of max(y, 0).
   const responses = tf.mean(relu ? y : tf.relu(y), [1, 2]) as tf.Tensor2D;
-  return { y, statistics: { active, peak, responses } };
+  return { y, statistics: { active, peak, responses, imageMaxima: relu ? (perImage as tf.Tensor2D) : imageMaxima(y, relu) } };
+}
+
+/** Per image and feature, the maximum over positions of |y| (a ReLU's output is never negative). */
+function imageMaxima(y: tf.Tensor4D, relu: boolean): tf.Tensor2D {
+  return tf.max(relu ? y : tf.abs(y), [1, 2]) as tf.Tensor2D;
 }

@@ -55,6 +55,12 @@ export interface DatasetOptions {
   dir?: string;
   /** Keep only labels < classes (the first k classes), in train and test. Default (or null): all. */
   classes?: number | null;
+  /**
+   * Keep only these labels, in this order: the task's class i is the dataset's label classList[i]
+   * (study v3's task difficulty apart from class identity). Overrides the first-k choice; `classes`,
+   * when given too, must equal its length.
+   */
+  classList?: readonly number[] | null;
   /** Keep this many training images, class-stratified, chosen from `seed`. Default (or null): all. */
   trainSubset?: number | null;
   seed: number;
@@ -65,6 +71,7 @@ const optionsSchema = z
     name: z.enum(DATASET_NAMES),
     dir: z.string().min(1).optional(),
     classes: z.number().int().min(2).nullable().optional(),
+    classList: z.array(z.number().int().nonnegative()).min(2).nullable().optional(),
     trainSubset: z.number().int().positive().nullable().optional(),
     seed: z.number().int(),
   })
@@ -135,13 +142,29 @@ export function stratifiedSubset(labels: ArrayLike<number>, numClasses: number, 
   return out;
 }
 
-/** Positions (ascending) of the images whose label is < classes. */
-function classFilter(labels: Int32Array, classes: number): Uint32Array {
+/** The dataset labels a task keeps, in task order: classList, or the first `classes`, or all. */
+function keptLabels(numClasses: number, name: string, classes?: number | null, classList?: readonly number[] | null): number[] {
+  if (classList !== null && classList !== undefined) {
+    const bad = classList.filter((c) => c >= numClasses);
+    if (bad.length > 0) throw new Error(`classList has labels ${bad.join(', ')}, but ${name} has labels 0-${numClasses - 1}`);
+    if (new Set(classList).size !== classList.length) throw new Error(`classList repeats a label: ${classList.join(', ')}`);
+    if (classes !== null && classes !== undefined && classes !== classList.length) {
+      throw new Error(`classes (${classes}) must equal the length of classList (${classList.length}) when both are given`);
+    }
+    return [...classList];
+  }
+  const k = classes ?? numClasses;
+  if (k > numClasses) throw new Error(`classes must be at most ${numClasses} for ${name} (got ${k})`);
+  return Array.from({ length: k }, (_, i) => i);
+}
+
+/** Positions (ascending) of the images whose label the task keeps (labelMap >= 0). */
+function classFilter(labels: Int32Array, labelMap: Int32Array): Uint32Array {
   let n = 0;
-  for (let i = 0; i < labels.length; i++) if (labels[i] < classes) n++;
+  for (let i = 0; i < labels.length; i++) if (labelMap[labels[i]] >= 0) n++;
   const out = new Uint32Array(n);
   n = 0;
-  for (let i = 0; i < labels.length; i++) if (labels[i] < classes) out[n++] = i;
+  for (let i = 0; i < labels.length; i++) if (labelMap[labels[i]] >= 0) out[n++] = i;
   return out;
 }
 
@@ -192,6 +215,7 @@ function normalise(
   imageSize: number,
   channels: number,
   stats: { mean: number[]; std: number[] },
+  labelMap: Int32Array,
 ): ImageSplit {
   const table = new Float32Array(channels * 256);
   for (let c = 0; c < channels; c++) {
@@ -203,7 +227,7 @@ function normalise(
   for (let k = 0; k < which.length; k++) {
     const from = which[k] * imageSize;
     const to = k * imageSize;
-    labels[k] = raw.labels[which[k]];
+    labels[k] = labelMap[raw.labels[which[k]]];
     if (channels === 1) {
       for (let p = 0; p < imageSize; p++) images[to + p] = table[src[from + p]];
     } else {
@@ -223,7 +247,7 @@ function describe(error: z.ZodError): string {
 export async function loadDataset(opts: DatasetOptions): Promise<ImageDataset> {
   const parsed = optionsSchema.safeParse(opts);
   if (!parsed.success) throw new Error(`invalid dataset options:\n${describe(parsed.error)}`);
-  const { name, classes, trainSubset, seed } = parsed.data;
+  const { name, classes, classList, trainSubset, seed } = parsed.data;
   const given = parsed.data.dir ?? defaultDataDir(name);
   if (given === undefined) {
     throw new Error(`${name} has no default data folder: ${cifarHint(name === 'cifar100' ? 'cifar100' : 'cifar10')}`);
@@ -231,7 +255,7 @@ export async function loadDataset(opts: DatasetOptions): Promise<ImageDataset> {
   const dir = resolve(given);
 
   const raw: RawDataset = name === 'fashion-mnist' ? await loadFashionMnistRaw(dir) : await loadCifarRaw(name, dir);
-  return prepareDataset(raw, { name, classes, trainSubset, seed }, dir);
+  return prepareDataset(raw, { name, classes, classList, trainSubset, seed }, dir);
 }
 
 /**
@@ -240,15 +264,18 @@ export async function loadDataset(opts: DatasetOptions): Promise<ImageDataset> {
  */
 export function prepareDataset(
   raw: RawDataset,
-  opts: { name: DatasetName; classes?: number | null; trainSubset?: number | null; seed: number },
+  opts: { name: DatasetName; classes?: number | null; classList?: readonly number[] | null; trainSubset?: number | null; seed: number },
   dir: string,
 ): ImageDataset {
-  const { name, classes, trainSubset, seed } = opts;
-  const k = classes ?? raw.numClasses;
-  if (k > raw.numClasses) throw new Error(`classes must be at most ${raw.numClasses} for ${name} (got ${k})`);
+  const { name, classes, classList, trainSubset, seed } = opts;
+  const kept = keptLabels(raw.numClasses, name, classes, classList);
+  const k = kept.length;
   const imageSize = raw.height * raw.width * raw.channels;
+  // Dataset label -> task label (-1: dropped).
+  const labelMap = new Int32Array(raw.numClasses).fill(-1);
+  kept.forEach((label, i) => (labelMap[label] = i));
 
-  let trainWhich = classFilter(raw.train.labels, k);
+  let trainWhich = classFilter(raw.train.labels, labelMap);
   if (trainSubset !== null && trainSubset !== undefined) {
     if (trainSubset > trainWhich.length) {
       throw new Error(
@@ -256,11 +283,11 @@ export function prepareDataset(
       );
     }
     const labels = new Int32Array(trainWhich.length);
-    for (let i = 0; i < trainWhich.length; i++) labels[i] = raw.train.labels[trainWhich[i]];
+    for (let i = 0; i < trainWhich.length; i++) labels[i] = labelMap[raw.train.labels[trainWhich[i]]];
     const picked = stratifiedSubset(labels, k, trainSubset, createRandom(seed, 'train-subset'));
     trainWhich = picked.map((i) => trainWhich[i]);
   }
-  const testWhich = classFilter(raw.test.labels, k);
+  const testWhich = classFilter(raw.test.labels, labelMap);
   if (trainWhich.length === 0) throw new Error(`${name} with ${k} classes has no training images in ${dir}`);
 
   const stats = channelStats(raw.train.pixels, imageSize, raw.channels, trainWhich);
@@ -273,8 +300,8 @@ export function prepareDataset(
     width: raw.width,
     channels: raw.channels,
     numClasses: k,
-    train: normalise(raw.train, trainWhich, imageSize, raw.channels, used),
-    test: normalise(raw.test, testWhich, imageSize, raw.channels, used),
+    train: normalise(raw.train, trainWhich, imageSize, raw.channels, used, labelMap),
+    test: normalise(raw.test, testWhich, imageSize, raw.channels, used, labelMap),
     normalization: used,
     source: { dir, files: raw.files },
   };

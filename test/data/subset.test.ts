@@ -91,6 +91,25 @@ describe('class subset', () => {
     expect(classCounts(ds.train.labels, 3)).toEqual([100, 80, 40]);
   });
 
+  it('keeps a class list, in file order, relabelled to its order (task class i = label classList[i])', async () => {
+    const ds = await loadDataset({ name: 'fashion-mnist', dir, seed: 0, classList: [9, 2] });
+    expect(ds.numClasses).toBe(2);
+    const expectedTrain = TRAIN_LABELS.flatMap((l, i) => (l === 9 || l === 2 ? [i] : []));
+    expect(indices(ds, 'train')).toEqual(expectedTrain);
+    expect(Array.from(ds.train.labels)).toEqual(expectedTrain.map((i) => (TRAIN_LABELS[i] === 9 ? 0 : 1)));
+    expect(indices(ds, 'test')).toEqual([1002, 1005, 1006, 1007]);
+    expect(Array.from(ds.test.labels)).toEqual([1, 0, 1, 1]);
+    // With a training subset, the strata are the listed classes.
+    const sub = await loadDataset({ name: 'fashion-mnist', dir, seed: 1, classList: [3, 2], trainSubset: 20 });
+    expect(classCounts(sub.train.labels, 2)).toEqual([10, 10]);
+  });
+
+  it('says what is wrong with a class list', async () => {
+    await expect(loadDataset({ name: 'fashion-mnist', dir, seed: 0, classList: [3, 10] })).rejects.toThrow(/labels 10, but fashion-mnist has labels 0-9/);
+    await expect(loadDataset({ name: 'fashion-mnist', dir, seed: 0, classList: [3, 3] })).rejects.toThrow(/repeats a label/);
+    await expect(loadDataset({ name: 'fashion-mnist', dir, seed: 0, classList: [3, 4], classes: 3 })).rejects.toThrow(/must equal the length/);
+  });
+
   it('keeps everything without a class subset (null or absent)', async () => {
     const a = await loadDataset({ name: 'fashion-mnist', dir, seed: 0 });
     const b = await loadDataset({ name: 'fashion-mnist', dir, seed: 5, classes: null, trainSubset: null });

@@ -1,6 +1,7 @@
 // The definitions on values worked out by hand.
 import { describe, expect, it } from 'vitest';
 import {
+  paperSelectivity,
   deadCounts,
   DEFAULT_THRESHOLDS,
   diedAt,
@@ -66,6 +67,19 @@ describe('lifetime sparseness (v2 selectivity)', () => {
 
 /** A filter's activation peak at checkpoints 0, 100, 200, ... */
 const peaks = (xs: Array<number | undefined>) => xs.map((peak, i) => ({ iteration: i * 100, peak }));
+
+describe("the paper's selectivity (v3)", () => {
+  it('counts the images below 1e-3 of the largest maximum, reading a strided [images, features] array', () => {
+    // Two features, four images: feature 0 answers images 0 and 2; feature 1 every image, one just at the threshold.
+    const maxima = [4, 1, 0, 1, 2, 0.001, 1e-4, 1];
+    expect(paperSelectivity(maxima, 4, 2, 0)).toBe(0.25 * 2);
+    expect(paperSelectivity(maxima, 4, 2, 1)).toBe(0);
+    expect(paperSelectivity([1, 0.0009], 2)).toBe(0.5);
+    expect(paperSelectivity([0, 0, 0], 3)).toBeNull();
+    expect(paperSelectivity([1], 1)).toBeNull();
+    expect(() => paperSelectivity([1, -1], 2)).toThrow(/never negative/);
+  });
+});
 
 describe('dead counts and when a filter died', () => {
   it('counts the filters of a layer dead by gamma, by activation and by both', () => {

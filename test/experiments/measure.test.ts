@@ -35,6 +35,8 @@ describe('measurements on a hand-built network', () => {
     // Layer 1 filter 0 sees the pooled layer-0 filter 0: 1/s^2, 0, (2/s^2)/4, 0.
     expect(layers[1].lifetimeSparseness![0]).toBeCloseTo(ls(1.5 ** 2 / 16 / (1.25 / 4)), 5);
     expect(layers[1].lifetimeSparseness![1]).toBeNull();
+    // Only the probe's evaluation keeps per-image maxima: no paper selectivity without them.
+    expect(layers[0].paperSelectivity).toBeUndefined();
     // Peak of filter (0,0) is the +2 pixel; filter (0,1) is 0.5 + 5e-4 * 2 / sqrt(1 + 1e-5) at most.
     expect(layers[0].peak[0]).toBeCloseTo(2 / Math.sqrt(1 + 1e-5), 5);
     expect(layers[0].peak[1]).toBeCloseTo(0.5 + 1e-3 / Math.sqrt(1 + 1e-5), 5);
@@ -43,6 +45,23 @@ describe('measurements on a hand-built network', () => {
     expect(byActivation).toBeCloseTo(2 / 5, 10);
     expect(byGamma).toBeCloseTo(2 / 5, 10);
     disposeNetwork(net);
+  });
+
+  it("the paper's selectivity: the share of images whose maximum |activation| is under 1e-3 of the filter's largest", () => {
+    for (const activation of ['relu', 'leaky-relu'] as const) {
+      const net = handBuiltNetwork(activation);
+      const layers = layerMeasurements(net, evaluate(net, probeImages(), { filters: true, batchSize: 3, imageMaxima: true }), DEFAULT_THRESHOLDS);
+      if (activation === 'relu') {
+        // Filter (0,0) answers images 1 and 3 (maxima 1/s and 2/s) and not 2 and 4: half the images are below.
+        expect(layers[0].paperSelectivity).toEqual([0.5, 0, null]);
+        expect(layers[1].paperSelectivity).toEqual([0.5, null]);
+      } else {
+        // The leak answers every image: filter (0,0)'s smallest maximum is 0.01/s against 2/s (0.005 > 1e-3),
+        // and filter (0,2) reads -0.01 everywhere: |activation| 0.01 on every image.
+        expect(layers[0].paperSelectivity).toEqual([0, 0, 0]);
+      }
+      disposeNetwork(net);
+    }
   });
 
   it('leaky ReLU leaves no filter dead by activation where ReLU kills it', () => {
