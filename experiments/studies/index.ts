@@ -1,6 +1,13 @@
-// Every study, in the order a sweep runs them: study v2's first, in the order issue 14 asks (the
+// Every study, in the order a sweep runs them: study v3's first (the runs that decide most first:
+// the paper's width, then the short designs), then study v2's, in the order issue 14 asks (the
 // runs deciding H6/H7, H5, H2, then H3), then v1's (recorded at full scale but for the seeds v2 adds).
 import { activationStudy } from './activation.js';
+import { bnUnregularizedStudy } from './bn-unregularized.js';
+import { decayBudgetStudy } from './decay-budget.js';
+import { emergence60kStudy } from './emergence-60k.js';
+import { paperWidthStudy } from './paper-width.js';
+import { rmspropUnregularizedStudy } from './rmsprop-unregularized.js';
+import { taskIdentityStudy } from './task-identity.js';
 import { batchSizeStudy } from './batch-size.js';
 import { decoupledStrengthStudy } from './decoupled-strength.js';
 import { emergenceLongStudy } from './emergence-long.js';
@@ -18,6 +25,12 @@ import { widthStudy } from './width.js';
 export type { Study, StudyContext } from './study.js';
 
 export const STUDIES: readonly Study[] = [
+  paperWidthStudy,
+  rmspropUnregularizedStudy,
+  bnUnregularizedStudy,
+  decayBudgetStudy,
+  taskIdentityStudy,
+  emergence60kStudy,
   emergenceLongStudy,
   taskEqualStudy,
   lrRangeStudy,

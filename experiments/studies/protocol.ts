@@ -72,6 +72,28 @@ export interface ScaleProtocol {
    * strength) per step: a per-step shrink of 5e-7 (v1's 5e-4) up to 5e-4.
    */
   decoupledStrengths: readonly number[];
+  /**
+   * Study v3 (issue 37): fresh seeds no rule has seen, and the designs that decide the v3 rules
+   * (analysis/v3/). Strengths are given with their decay budgets (experiments/definitions.ts
+   * decayBudget): at full scale 7, 14 and 28 e-folds, every one enough to take a gamma from 1 to
+   * 1e-3 (6.9), where v2's SGD cells had at most 1.5.
+   */
+  v3: {
+    seeds: readonly number[];
+    widths: readonly number[];
+    /** SGD with momentum (0.9) and L2 at this learning rate, at these strengths. */
+    momentumLr: number;
+    momentumStrengths: readonly number[];
+    /** AdamW (decoupled decay, PyTorch's convention) at lr 1e-3, at these strengths. */
+    adamwStrengths: readonly number[];
+    /** RMSprop without regularization at these learning rates (around v2's 1e-2). */
+    rmspropRates: readonly number[];
+    /** Task difficulty apart from class identity: every task on this many images; random subsets of these sizes. */
+    taskImages: number | null;
+    randomClassCounts: readonly number[];
+    /** Emergence to this many iterations, on these seeds. */
+    emergence: { iterations: number; seeds: readonly number[] };
+  };
 }
 
 /**
@@ -132,6 +154,19 @@ export const PROTOCOLS: Record<Scale, ScaleProtocol> = {
     lrRangeKinds: ['l2', 'none'],
     lrRangeSeeds: [0, 1, 2],
     decoupledStrengths: [5e-4, 5e-3, 5e-2, 0.5],
+    v3: {
+      seeds: [3, 4, 5],
+      widths: [16, 32, 64],
+      // Budgets 0.01 x s x 10,000 / (1 - 0.9) = 7, 14, 28 e-folds.
+      momentumLr: 0.01,
+      momentumStrengths: [7e-3, 1.4e-2, 2.8e-2],
+      // Budgets 1e-3 x s x 10,000 = 7, 14, 28 e-folds (per-step shrink 7e-4 to 2.8e-3).
+      adamwStrengths: [0.7, 1.4, 2.8],
+      rmspropRates: [5e-3, 1e-2, 2e-2],
+      taskImages: 12_000,
+      randomClassCounts: [2, 5],
+      emergence: { iterations: 60_000, seeds: [3, 4] },
+    },
   },
   // A check of the whole system on the real data in about 15 minutes on 2 cores: the same model
   // and grids (a little coarser), 250 iterations on a class-stratified subset, one seed. Issue 6's reference saw no
@@ -165,8 +200,34 @@ export const PROTOCOLS: Record<Scale, ScaleProtocol> = {
     lrRangeKinds: ['l2'],
     lrRangeSeeds: [0],
     decoupledStrengths: [5e-4, 5e-2],
+    // The same designs, smaller: one seed, widths 16 and 32, and strengths with the same budgets
+    // over the quick run's iterations (computed from them below).
+    v3: {
+      seeds: [3],
+      widths: [16, 32],
+      momentumLr: 0.01,
+      momentumStrengths: [],
+      adamwStrengths: [],
+      rmspropRates: [1e-2],
+      taskImages: 2048,
+      randomClassCounts: [2],
+      emergence: { iterations: 1000, seeds: [3] },
+    },
   },
 };
+
+/** Study v3's decay budgets (e-folds) for the strengths of a scale whose list is empty: the full scale's 7, 14 and 28. */
+export const V3_BUDGETS = [7, 14, 28] as const;
+
+/** The strengths of the v3 decay-budget study at a scale: its list, or the strengths that give V3_BUDGETS over its iterations. */
+export function v3Strengths(scale: Scale): { momentum: number[]; adamw: number[] } {
+  const p = PROTOCOLS[scale];
+  const round = (x: number) => Number(x.toPrecision(3));
+  return {
+    momentum: p.v3.momentumStrengths.length ? [...p.v3.momentumStrengths] : V3_BUDGETS.map((b) => round((b * 0.1) / (p.v3.momentumLr * p.iterations))),
+    adamw: p.v3.adamwStrengths.length ? [...p.v3.adamwStrengths] : V3_BUDGETS.map((b) => round(b / (1e-3 * p.iterations))),
+  };
+}
 
 /** The main configuration of a scale, seed 0, on Fashion-MNIST with all 10 classes. */
 export function mainConfig(scale: Scale): RunConfigInput {
