@@ -6,6 +6,7 @@ import { cellsOf, membersOf, seedsOf, type FactorValue, type Member } from '../c
 import { byMajority, tally, type Outcome, type UnitOutcome } from './outcome.js';
 import { MIN_SEEDS } from '../seeds.js';
 import { V2_ONLY_STUDIES } from '../v2/verdicts.js';
+import { V3_ONLY_STUDIES } from '../v3/verdicts.js';
 
 export interface VerdictInput {
   runs: readonly RunRow[];
@@ -67,8 +68,8 @@ export function contextOf(input: VerdictInput): Context {
 
 /** Studies that test hypothesis h (by the studies dataset, else by experiments/hypotheses.ts). */
 export function studiesFor(h: number, input: VerdictInput): StudyRow[] {
-  // The v1 rules read v1's designs: study v2's own studies are decided by the v2 rules.
-  const tagged = input.studies.filter((s) => s.hypotheses.includes(h) && !V2_ONLY_STUDIES.includes(s.study));
+  // The v1 rules read v1's designs: study v2's and v3's own studies are decided by their rules.
+  const tagged = input.studies.filter((s) => s.hypotheses.includes(h) && !V2_ONLY_STUDIES.includes(s.study) && !V3_ONLY_STUDIES.includes(s.study));
   if (tagged.length > 0) return tagged;
   const named = HYPOTHESES.find((x) => x.id === h)?.study;
   return input.studies.filter((s) => s.study === named);
