@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 export const ruleChangeSchema = z
   .object({
-    hypothesis: z.number().int().min(1).max(9),
+    hypothesis: z.number().int().min(1).max(12),
     /** The rule's version after the change (v1 is the published study's). */
     version: z.number().int().positive(),
     /** The commit that fixed the rule, and the file that holds it there. */
