@@ -50,6 +50,25 @@ def main() -> None:
         return head(x.mean(dim=(2, 3))), acts
 
     steps, batch = meta["steps"], meta["batchSize"]
+    if meta.get("mode") == "long":
+        # crosscheck-long.ts: the whole training set once and the engine's batch order; the
+        # filters dead by |gamma| every `every` steps (no per-step losses).
+        train = np.fromfile(f"{folder}/train.f32", dtype="<f4").reshape(-1, h, w, c)
+        train_labels = np.fromfile(f"{folder}/train_labels.i32", dtype="<i4")
+        order = np.fromfile(f"{folder}/order.u32", dtype="<u4").reshape(steps, batch)
+        dead_at = []
+        for s in range(steps):
+            x = torch.from_numpy(train[order[s]]).permute(0, 3, 1, 2).contiguous()
+            y = torch.from_numpy(train_labels[order[s]]).long()
+            opt.zero_grad()
+            logits, _ = forward(x)
+            F.cross_entropy(logits, y).backward()
+            opt.step()
+            if (s + 1) % meta["every"] == 0:
+                dead_at.append({"iteration": s + 1, "deadByGamma": [[j for j, v in enumerate(bns[i].weight.detach().abs().tolist()) if v < meta["gammaThreshold"]] for i in range(len(filters))]})
+                print(f"crosscheck.py: {s + 1}/{steps} steps", file=sys.stderr, flush=True)
+        json.dump({"torch": torch.__version__, "deadByGammaAt": dead_at}, sys.stdout)
+        return
     images = np.fromfile(f"{folder}/batches.f32", dtype="<f4").reshape(steps, batch, h, w, c)
     labels = np.fromfile(f"{folder}/labels.i32", dtype="<i4").reshape(steps, batch)
     losses = []

@@ -67,7 +67,8 @@ export class BatchSampler {
     for (let i = 0; i < batches; i++) this.nextIndices();
   }
 
-  private nextIndices(): Uint32Array {
+  /** The positions of the next batch in the training set (what next() gathers); advances the sampler. */
+  nextIndices(): Uint32Array {
     if (this.position + this.batchSize > this.source.count) {
       this.order = permutation(this.source.count, this.random);
       this.position = 0;
