@@ -1,5 +1,6 @@
 // The study definitions: both scales expand into valid configurations, identical runs share a
 // hash, scales never share one, and the full scale follows issue 6's protocol.
+import { COLLAPSE_EFOLDS, decayBudget, TASK_PAIRS } from '../../experiments/definitions.js';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, configHash } from '../../experiments/config.js';
 import { STUDIES, studyNamed } from '../../experiments/studies/index.js';
@@ -30,12 +31,18 @@ describe('study definitions', () => {
         'task-equal',
         'lr-range',
         'decoupled-strength',
+        'paper-width',
+        'rmsprop-unregularized',
+        'bn-unregularized',
+        'decay-budget',
+        'task-identity',
+        'emergence-60k',
       ].sort(),
     );
     for (const h of HYPOTHESES) {
       expect(studyNamed(h.study).hypotheses).toContain(h.id);
     }
-    expect(() => studyNamed('nope')).toThrow(/known studies: emergence-long, task-equal/);
+    expect(() => studyNamed('nope')).toThrow(/known studies: paper-width, rmsprop-unregularized/);
   });
 
   it.each(['quick', 'full'] as const)('expands at %s scale into valid configurations', (scale) => {
@@ -98,7 +105,10 @@ describe('study definitions', () => {
       for (const { study: s, members } of plan.studies) {
         if (s.name !== study) continue;
         for (const m of members) {
-          const key = JSON.stringify(m.factors);
+          // task-identity draws its random subsets anew for each seed: a cell is a pair, or a class count.
+          const list = m.factors['data.classList'];
+          const pair = list === JSON.stringify(TASK_PAIRS.hard) || list === JSON.stringify(TASK_PAIRS.easy);
+          const key = study === 'task-identity' && !pair ? `classes ${m.factors['data.classes']}` : JSON.stringify(m.factors);
           cells.set(key, (cells.get(key) ?? new Set()).add(m.seed));
         }
       }
@@ -107,6 +117,23 @@ describe('study definitions', () => {
     expect(seedsPerCell('optimizer')).toBeGreaterThanOrEqual(3);
     for (const s of STUDIES) if (s.name !== 'optimizer') expect(seedsPerCell(s.name), s.name).toBeGreaterThanOrEqual(2);
     expect(PROTOCOLS.full.tableSeeds.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('gives study v3 designs its rules can decide, on seeds no rule has seen (issue 37)', () => {
+    const plan = planStudies(STUDIES, 'full', noCifar);
+    const members = (name: string) => plan.studies.find((x) => x.study.name === name)!.members.map((m) => plan.runs.find((r) => r.hash === m.hash)!.config);
+    const v3 = ['paper-width', 'rmsprop-unregularized', 'bn-unregularized', 'decay-budget', 'task-identity', 'emergence-60k'];
+    const earlierSeeds = new Set(plan.studies.filter((x) => !v3.includes(x.study.name)).flatMap((x) => x.members.map((m) => m.seed)));
+    for (const name of v3) for (const c of members(name)) expect(earlierSeeds.has(c.training.seed), `${name} seed ${c.training.seed}`).toBe(false);
+    expect([...new Set(members('paper-width').map((c) => c.model.width))].sort((a, b) => a - b)).toEqual([16, 32, 64]);
+    expect(members('paper-width').every((c) => c.measure.mechanism && c.measure.checkpointEvery === 500)).toBe(true);
+    // Every decay-budget cell can collapse a gamma: at least ln(1000) e-folds.
+    for (const c of members('decay-budget')) expect(decayBudget(c)!, `${c.optimizer.name} ${c.regularization.strength}`).toBeGreaterThanOrEqual(COLLAPSE_EFOLDS);
+    expect(members('bn-unregularized').every((c) => !c.regularization.appliesTo.includes('gamma') && !c.regularization.appliesTo.includes('beta'))).toBe(true);
+    const tasks = members('task-identity');
+    expect(new Set(tasks.map((c) => c.data.trainSubset))).toEqual(new Set([12_000]));
+    expect(tasks.filter((c) => JSON.stringify(c.data.classList) === JSON.stringify(TASK_PAIRS.hard))).toHaveLength(3);
+    expect(members('emergence-60k').every((c) => c.training.iterations === 60_000)).toBe(true);
   });
 
   it('gives study v2 designs that its rules can decide (issue 14)', () => {
