@@ -1,0 +1,25 @@
+// Study v3 on the committed datasets: every rule's deciding studies are planned, its status counts
+// the planned configurations, and no outcome is claimed for a rule before any of its runs exist.
+import { describe, expect, it } from 'vitest';
+import { V3_STUDIES } from '../../../analysis/v3/verdicts.js';
+import { STUDIES } from '../../../experiments/studies/index.js';
+import { planStudies } from '../../../pipeline/plan.js';
+import { studyV3Status } from '../../../site/lib/study-v3.js';
+import { hasFull, readFull } from '../committed.js';
+
+describe.skipIf(!hasFull)('study v3 on the committed data', () => {
+  it('counts each rule’s planned configurations and claims an outcome only from recorded runs', () => {
+    const d = readFull();
+    const plan = planStudies(STUDIES, 'full', { cifar: false });
+    const status = studyV3Status({ runs: d.runs.rows, studies: d.studies.rows, filters: d.filters.rows, mechanism: d.mechanism.rows, emergence: d.emergence.rows });
+    expect(status.map((s) => s.hypothesis)).toEqual(Object.keys(V3_STUDIES).map(Number));
+    for (const s of status) {
+      const planned = new Set(plan.runs.filter((r) => r.studies.some((x) => s.studies.includes(x))).map((r) => r.hash));
+      expect(s.configurations, `H${s.hypothesis}`).toBe(planned.size);
+      expect(s.recorded + s.pending, `H${s.hypothesis}`).toBe(planned.size);
+      expect(s.commit).toMatch(/^[0-9a-f]{40}$/);
+      if (s.recorded === 0) expect(s.outcomes).toBeNull();
+      else expect(['supported', 'contradicted', 'inconclusive']).toContain(s.outcomes!.gamma);
+    }
+  });
+});
