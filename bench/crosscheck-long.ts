@@ -113,19 +113,23 @@ try {
     }
     const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
     console.log(`seed ${seed}: filters dead by |gamma| (all blocks) at ${rows.filter((r) => r.seed === seed).map((r) => `${r.iteration}: engine ${total(r.engine)} / PyTorch ${total(r.torch)}`).join(', ')}`);
+    // Written after every seed: a long comparison stopped part-way keeps the seeds it finished.
+    if (opts.json) writeJsonAtomic(opts.json, summaryOf([...new Set(rows.map((r) => r.seed))]));
   }
-  const summary = {
+} finally {
+  rmSync(folder, { recursive: true, force: true });
+}
+
+function summaryOf(done: number[]) {
+  return {
     kind: 'crosscheck-long',
     configuration: 'main (Adam 1e-3, L2 5e-4 on every group, batch 32, BasicNet width 16), He-normal initial weights',
     steps: opts.steps,
     every: opts.every,
-    seeds,
+    seeds: done,
     torch: torchVersion,
     torchSeconds: Math.round(torchSeconds),
     engineSource: 'committed emergence-long records (data/full/runs) of the same configuration and seeds',
     rows,
   };
-  if (opts.json) writeJsonAtomic(opts.json, summary);
-} finally {
-  rmSync(folder, { recursive: true, force: true });
 }
