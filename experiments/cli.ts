@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { CONFIG_FIELDS, ConfigError, configHash, resolveConfig, type RunConfigInput } from './config.js';
 import { runExperiment, type ProgressEvent } from './run.js';
-import { writeJsonAtomic } from './record-file.js';
+import { DISK_FULL_EXIT_CODE, isDiskFull, writeJsonAtomic } from './record-file.js';
 import { removeSnapshot, snapshotPath } from './snapshot.js';
 import type { BackendChoice } from './backend/resolve.js';
 
@@ -73,7 +73,7 @@ function buildProgram(): Command {
     .addHelpText(
       'after',
       '\nEvery configuration field also has a flag, e.g. --optimizer-name adam --optimizer-lr 0.001 --training-iterations 500.\n' +
-        'Exit codes: 0 the run completed or diverged (recorded), 1 it failed or the input was invalid, 2 usage error.',
+        `Exit codes: 0 the run completed or diverged (recorded), 1 it failed or the input was invalid, 2 usage error, ${DISK_FULL_EXIT_CODE} the disk is full (nothing complete lost: free space and rerun).`,
     );
   const defaults = resolveConfig({});
   for (const field of CONFIG_FIELDS) {
@@ -177,7 +177,7 @@ export async function main(argv: string[]): Promise<number> {
     return record.status === 'failed' ? 1 : 0;
   } catch (error) {
     process.stderr.write(`error: ${(error as Error).message}\n`);
-    return 1;
+    return isDiskFull(error) ? DISK_FULL_EXIT_CODE : 1;
   }
 }
 

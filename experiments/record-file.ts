@@ -1,33 +1,10 @@
-// Reading and writing run records and other JSON outputs: writes are atomic (temporary file in
-// the same folder, fsync, rename), so a killed process never leaves a half-written file.
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, openSync, writeSync, fsyncSync, closeSync, renameSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
+// Reading and writing run records and other JSON outputs: writes go through the one atomic writer
+// (data/atomic-write.ts: every byte, fsync, rename), so a killed process or a full disk never
+// leaves a half-written file in place of a good one.
+import { readFileSync } from 'node:fs';
 import { runRecordSchema, type RunRecord } from '../data/schemas/run-record.js';
 
-/** Writes text to `path` atomically; the folder is created if needed. */
-export function writeFileAtomic(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    const fd = openSync(tmp, 'w');
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-  } catch (error) {
-    rmSync(tmp, { force: true });
-    throw error;
-  }
-}
-
-/** Writes a value as pretty JSON with a final newline, atomically. */
-export function writeJsonAtomic(path: string, value: unknown): void {
-  writeFileAtomic(path, `${JSON.stringify(value, null, 1)}\n`);
-}
+export { writeFileAtomic, writeJsonAtomic, isDiskFull, WriteFileError, DISK_FULL_EXIT_CODE } from '../data/atomic-write.js';
 
 /** Reads and validates a run record; the error names the file and the first bad fields. */
 export function readRunRecord(path: string): RunRecord {

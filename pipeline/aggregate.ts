@@ -1,12 +1,13 @@
 // Run records -> the datasets the site reads. Pure functions build each dataset from the valid
 // records of one scale; the output is deterministic (sorted keys and rows, no timestamps, derived
 // numbers rounded to 12 significant digits), so aggregating twice gives byte-identical files.
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson } from '../experiments/config-hash.js';
 import { quantileSorted } from 'd3-array';
 import { DEFAULT_THRESHOLDS, DEFINITIONS_VERSION, deadCounts, diedAt, isAtOrAfterEarly, isDeadByActivation, isDeadByGamma, sparsity, type Thresholds } from '../experiments/definitions.js';
 import { readRunRecord, writeFileAtomic } from '../experiments/record-file.js';
+import { recoverFolder, replaceFolder } from '../data/atomic-write.js';
 import type { Study, StudyContext } from '../experiments/studies/index.js';
 import {
   DATASET_NAMES,
@@ -26,7 +27,7 @@ import {
 } from '../data/schemas/datasets.js';
 import type { Checkpoint, LayerMeasurement, RunRecord } from '../data/schemas/run-record.js';
 import { planStudies, type Plan } from './plan.js';
-import { identityProblem, recordFiles } from './records.js';
+import { datasetsDir, identityProblem, recordFiles } from './records.js';
 
 /** Derived numbers are rounded so that summation order or platform cannot change a digit. */
 export function stable(x: number): number {
@@ -449,16 +450,27 @@ export interface AggregateReport {
   orphans: string[];
 }
 
-/** Reads a scale's records and (re)writes its datasets under `<root>/<scale>/datasets/`. */
+/**
+ * Reads a scale's records and (re)writes its datasets under `<root>/<scale>/datasets/`, all or
+ * nothing: when any dataset changed, the whole set is written into a sibling folder and swapped
+ * in (data/atomic-write.ts replaceFolder), so a reader never sees new and old datasets side by side.
+ */
 export function aggregate(root: string, scale: Scale, studies: readonly Study[]): AggregateReport {
   const { records, invalid } = loadRecords(root, scale);
   const files = buildDatasets(scale, records, studies);
-  const written: DatasetName[] = [];
-  for (const name of DATASET_NAMES) {
-    const path = join(root, datasetPath(scale, name));
-    if (existsSync(path) && readFileSync(path, 'utf8') === files[name]) continue;
-    writeFileAtomic(path, files[name]);
-    written.push(name);
+  const folder = datasetsDir(root, scale);
+  recoverFolder(folder);
+  const written = DATASET_NAMES.filter((name) => {
+    const path = join(folder, `${name}.json`);
+    return !existsSync(path) || readFileSync(path, 'utf8') !== files[name];
+  });
+  if (written.length) {
+    replaceFolder(folder, (staging) => {
+      // Anything else kept in the folder goes along (the datasets are rewritten).
+      const others = existsSync(folder) ? readdirSync(folder).filter((f) => !f.startsWith('.') && !DATASET_NAMES.some((n) => f === `${n}.json`)) : [];
+      for (const f of others) cpSync(join(folder, f), join(staging, f), { recursive: true });
+      for (const name of DATASET_NAMES) writeFileAtomic(join(staging, `${name}.json`), files[name]);
+    });
   }
   const runsDataset = JSON.parse(files.runs) as { rows: Array<{ run: string; studies: string[] }> };
   const orphans = runsDataset.rows.filter((r) => r.studies.length === 0).map((r) => r.run);

@@ -19,6 +19,7 @@ import { emitSlurm } from './slurm.js';
 import { statusReport } from './status.js';
 import { calibratedSpeed } from './estimate.js';
 import type { RunRecord } from '../data/schemas/run-record.js';
+import { DISK_FULL_EXIT_CODE, isDiskFull } from '../data/atomic-write.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_ENGINE = [process.execPath, '--import', 'tsx', join(REPO, 'experiments', 'cli.ts')];
@@ -196,6 +197,10 @@ async function runCommand(opts: RunOptions): Promise<number> {
   say(describeSummary(summary));
   for (const c of summary.crashed) say(`  no record: ${c.hash} ${c.label}: ${c.reason}`);
   if (summary.interrupted) return 130;
+  if (summary.diskFull) {
+    say(`stopped: the disk is full, so no further run was started and nothing was aggregated.\n${summary.diskFull}`);
+    return DISK_FULL_EXIT_CODE;
+  }
 
   aggregateAndReport(root, plan.scale, all);
   if (opts.site) await buildSite(root, plan.scale);
@@ -221,7 +226,7 @@ function buildProgram(): Command {
       'after',
       '\nA run is trained once: complete and diverged records are kept; failed ones are kept unless --retry-failed;\n' +
         'missing or corrupt ones are (re)trained. Scales never mix: records go to <results>/<scale>/runs/<hash>.json.\n' +
-        'Exit codes: 0 all requested runs have a complete or diverged record, 1 a run failed or an input was invalid, 130 interrupted.',
+        `Exit codes: 0 all requested runs have a complete or diverged record, 1 a run failed or an input was invalid, ${DISK_FULL_EXIT_CODE} the disk is full (free space and rerun), 130 interrupted.`,
     )
     .action(async (opts: RunOptions) => {
       process.exitCode = await runCommand(opts);
@@ -262,7 +267,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof PlanError) say(`error: ${error.message}`);
     else say(`error: ${(error as Error).message}`);
-    return 1;
+    return isDiskFull(error) ? DISK_FULL_EXIT_CODE : 1;
   }
 }
 

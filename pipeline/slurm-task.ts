@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { configHash, resolveConfig } from '../experiments/config.js';
 import { isSettled, locksDir, recordPath, runState, type RunState } from './records.js';
-import { tryLock } from './lock.js';
+import { tryLock, type Lock } from './lock.js';
 import { readSlurmJob, taskHeader } from './slurm.js';
 import { engineArgs } from './sweep.js';
 
@@ -61,13 +61,13 @@ async function runSlurmTask(jobFile: string, task: number, results: string): Pro
     const command = job.engine.node ? [process.execPath, ...job.engine.command] : job.engine.command;
     const args = engineArgs({ ...job.engine, command, cwd: process.cwd() }, { hash, label, config, studies: [] }, configFile, out, 'jsonl');
     say(`${prefix} ${args.join(' ')}`);
-    return await train(args, lock.setChild.bind(lock), prefix, out, () => runState(root, job.scale, hash));
+    return await train(args, lock, prefix, out, () => runState(root, job.scale, hash));
   } finally {
     lock.release();
   }
 }
 
-async function train(args: string[], setChild: (pid: number | null) => void, prefix: string, out: string, state: () => RunState): Promise<number> {
+async function train(args: string[], lock: Lock, prefix: string, out: string, state: () => RunState): Promise<number> {
   // The engine's stderr goes straight to the task's log: its errors are what `status` shows.
   const child = spawn(args[0], args.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((done) => {
@@ -77,7 +77,12 @@ async function train(args: string[], setChild: (pid: number | null) => void, pre
       done(null);
     });
   });
-  if (child.pid !== undefined) setChild(child.pid);
+  if (child.pid !== undefined) lock.setChild(child.pid);
+  // Another task took the run over (this node was unreachable past the lock's timeout): stop here.
+  lock.onLost((why) => {
+    say(`${prefix} ${why}; stopping the engine`);
+    child.kill('SIGTERM');
+  });
   let stopped: NodeJS.Signals | null = null;
   const onSignal = (signal: NodeJS.Signals) => {
     // scancel and time limits send SIGTERM to every process of the task; the engine's snapshot

@@ -1,7 +1,7 @@
 // `--emit slurm`: a Slurm array job with one task per missing run (the script, its job file and
 // the configurations), and the per-task logs it leaves next to the records. Each task runs
 // pipeline/slurm-task.ts, which takes the run's lock and trains it with the engine.
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { canonicalJson } from '../experiments/config.js';
@@ -145,7 +145,7 @@ TASK="\${SLURM_ARRAY_TASK_ID:?submit this script with sbatch, or set SLURM_ARRAY
 cd "$REPO"
 exec "$NODE" --import tsx pipeline/slurm-task.ts --job "$JOB" --task "$TASK" --results "$RESULTS"
 `;
-  writeFileSync(script, text);
+  writeFileAtomic(script, text);
   chmodSync(script, 0o755);
   return { script, jobFile, logs, tasks: options.runs.length, timeLimit };
 }

@@ -1,5 +1,6 @@
 // `npm run pipeline -- status`: per study, how many runs are complete, diverged, failed, running
-// (locked by a live process) or pending, and the compute the scale needs in total and still.
+// (locked by a live process) or pending, the live and the stale locks, and the compute the scale
+// needs in total and still.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunRecord } from '../data/schemas/run-record.js';
@@ -7,7 +8,7 @@ import type { Plan } from './plan.js';
 import { locksDir, recordPath, runState, type RunState } from './records.js';
 import { snapshotStanding, snapshotPath } from '../experiments/snapshot.js';
 import { engineCode } from '../experiments/provenance.js';
-import { staleness } from './lock.js';
+import { heartbeatAge, readLock, staleness } from './lock.js';
 import { calibratedSpeed, runSeconds } from './estimate.js';
 import { duration } from '../data/duration.js';
 import { taskLogs, type TaskLog } from './slurm.js';
@@ -39,6 +40,36 @@ export interface StatusReport {
   speed: number;
   /** The newest Slurm task log of each failed or pending (not running) run that a task trained. */
   slurmTasks: TaskLog[];
+  /** Locks of unsettled runs: live ones (the run is being trained) and stale ones (the next sweep takes the run over). */
+  locks: { live: LockView[]; stale: LockView[] };
+}
+
+export interface LockView {
+  hash: string;
+  label: string;
+  /** Who took it, as the lock says ("pid 123 on node7"), or "unreadable". */
+  holder: string;
+  /** Seconds since its last heartbeat. */
+  heartbeatSeconds: number;
+  /** Why it is stale (null for a live lock). */
+  stale: string | null;
+}
+
+/** The lock of every unsettled run that has one, live or stale. */
+function lockViews(root: string, plan: Plan, unsettled: Plan['runs']): { live: LockView[]; stale: LockView[] } {
+  const live: LockView[] = [];
+  const stale: LockView[] = [];
+  for (const r of unsettled) {
+    const path = join(locksDir(root, plan.scale), `${r.hash}.lock`);
+    const age = heartbeatAge(path);
+    if (age === null) continue;
+    const info = readLock(path);
+    const why = staleness(path);
+    if (why === 'gone') continue;
+    const view = { hash: r.hash, label: r.label, holder: info ? `pid ${info.pid} on ${info.host}` : 'unreadable', heartbeatSeconds: age / 1000, stale: why };
+    (why ? stale : live).push(view);
+  }
+  return { live, stale };
 }
 
 function classify(root: string, plan: Plan, hash: string, state: RunState): RunStatus {
@@ -112,6 +143,15 @@ export function statusReport(root: string, plan: Plan, workers: number): StatusR
     lines.push('', `snapshots written by other engine code (not ${engine}; these runs start again from iteration 0):`);
     for (const r of withSnapshot(false)) lines.push(`  ${r.hash} ${r.label}: iteration ${snapshots.get(r.hash)!.iteration} of ${r.config.training.iterations}`);
   }
+  const locks = lockViews(root, plan, unsettled);
+  if (locks.live.length) {
+    lines.push('', 'live locks (being trained; the holder refreshes its lock, and a lock without a heartbeat goes stale):');
+    for (const l of locks.live) lines.push(`  ${l.hash} ${l.label}: ${l.holder}, heartbeat ${duration(l.heartbeatSeconds)} ago`);
+  }
+  if (locks.stale.length) {
+    lines.push('', 'stale locks (counted as pending; the next sweep or Slurm task takes the run over and continues from its snapshot):');
+    for (const l of locks.stale) lines.push(`  ${l.hash} ${l.label}: ${l.holder}, ${l.stale}`);
+  }
   // A Slurm task that failed or was cancelled leaves its run pending (or failed): its log says why.
   const logs = taskLogs(root, plan.scale);
   const slurmTasks = plan.runs.flatMap((r) => {
@@ -148,5 +188,5 @@ export function statusReport(root: string, plan: Plan, workers: number): StatusR
     }
   }
   if (mixed.length) lines.push('', 'studies whose records come from more than one engine version (provenance.engineCode; compare their figures with that in mind):', ...mixed);
-  return { text: lines.join('\n'), counts, studies, engines, remainingSeconds, totalSeconds, speed, slurmTasks };
+  return { text: lines.join('\n'), counts, studies, engines, remainingSeconds, totalSeconds, speed, slurmTasks, locks };
 }

@@ -1,10 +1,11 @@
 // Runs the missing runs of a plan in parallel worker processes: one engine CLI process per run,
 // at most `workers` at a time, each run under a lock so that no two processes train it.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { $ } from 'zx';
 import { canonicalJson } from '../experiments/config-hash.js';
+import { DISK_FULL_EXIT_CODE, isDiskFull, writeFileAtomic } from '../experiments/record-file.js';
 import type { Plan, PlannedRun } from './plan.js';
 import { isSettled, locksDir, recordPath, runState, type RunState } from './records.js';
 import { staleness, tryLock, type Lock } from './lock.js';
@@ -48,6 +49,8 @@ export interface SweepSummary {
   /** Records found unreadable or invalid (they were redone). */
   corrupt: string[];
   interrupted: boolean;
+  /** Set when a write met a full disk: the sweep started no run after it (the message says what to do). */
+  diskFull: string | null;
 }
 
 interface Active {
@@ -100,7 +103,15 @@ export async function runSweep(plan: Plan, options: SweepOptions): Promise<Sweep
     crashed: [],
     corrupt: [],
     interrupted: false,
+    diskFull: null,
   };
+  /** A full disk stops the sweep: no run is started after it (the running ones go on to their end). */
+  const stopForFullDisk = (message: string) => {
+    if (summary.diskFull) return;
+    summary.diskFull = message;
+    reporter.note(`disk full: no further runs are started. ${message}`);
+  };
+  const stopped = () => (options.signal?.aborted ?? false) || summary.diskFull !== null;
 
   const queue: PlannedRun[] = [];
   for (const run of plan.runs) {
@@ -151,7 +162,7 @@ export async function runSweep(plan: Plan, options: SweepOptions): Promise<Sweep
   const train = async (worker: number, run: PlannedRun, lock: Lock): Promise<void> => {
     const out = recordPath(root, scale, run.hash);
     const configFile = join(configDir, `${run.hash}.json`);
-    writeFileSync(configFile, `${canonicalJson(run.config)}\n`);
+    writeFileAtomic(configFile, `${canonicalJson(run.config)}\n`);
     const entry: Active = {
       run,
       work: runWork(run.config),
@@ -162,8 +173,26 @@ export async function runSweep(plan: Plan, options: SweepOptions): Promise<Sweep
     const args = engineArgs(options.engine, run, configFile, out, 'jsonl');
     const child = $({ cwd: options.engine.cwd, quiet: true, nothrow: true })`${args}`;
     children.add(child);
+    // Another host took the run over (this one was unreachable past the lock's timeout): stop
+    // training it here; its snapshot lets the other host continue.
+    lock.onLost((why) => {
+      reporter.note(`[w${worker}] ${run.hash}: ${why}; stopping this engine`);
+      try {
+        child.kill('SIGTERM').catch(() => {});
+      } catch {
+        // already exited
+      }
+    });
     for (let i = 0; i < 200 && child.pid === undefined; i++) await sleep(5);
-    if (child.pid !== undefined) lock.setChild(child.pid);
+    if (child.pid !== undefined) {
+      try {
+        lock.setChild(child.pid);
+      } catch (error) {
+        // The lock still names this process, whose heartbeat keeps it held while the engine runs.
+        if (!isDiskFull(error)) throw error;
+        stopForFullDisk((error as Error).message);
+      }
+    }
     for await (const line of child) {
       let event: Record<string, unknown>;
       try {
@@ -210,6 +239,7 @@ export async function runSweep(plan: Plan, options: SweepOptions): Promise<Sweep
       ok = state.kind !== 'failed';
     } else {
       const tail = result.stderr.trim().split('\n').slice(-5).join(' | ');
+      if (result.exitCode === DISK_FULL_EXIT_CODE) stopForFullDisk(result.stderr.trim().split('\n').filter((l) => l.startsWith('error: ')).pop()?.slice(7) ?? tail);
       const reason =
         state.kind === 'corrupt' ? state.reason : `the engine exited with ${result.exitCode ?? result.signal} and wrote no record: ${tail}`;
       if (!options.signal?.aborted) summary.crashed.push({ hash: run.hash, label: run.label, reason });
@@ -219,7 +249,7 @@ export async function runSweep(plan: Plan, options: SweepOptions): Promise<Sweep
   };
 
   const workerLoop = async (worker: number): Promise<void> => {
-    while (!options.signal?.aborted) {
+    while (!stopped()) {
       const run = queue.shift();
       if (!run) {
         if (waiting.length === 0) return;
@@ -227,7 +257,15 @@ export async function runSweep(plan: Plan, options: SweepOptions): Promise<Sweep
         queue.push(...waiting.splice(0));
         continue;
       }
-      const attempt = tryLock(join(locksDir(root, scale), `${run.hash}.lock`));
+      let attempt: ReturnType<typeof tryLock>;
+      try {
+        attempt = tryLock(join(locksDir(root, scale), `${run.hash}.lock`));
+      } catch (error) {
+        if (!isDiskFull(error)) throw error;
+        stopForFullDisk((error as Error).message);
+        queue.unshift(run);
+        return;
+      }
       if (!attempt.acquired) {
         if (!noted.has(run.hash)) {
           noted.add(run.hash);
@@ -244,6 +282,9 @@ export async function runSweep(plan: Plan, options: SweepOptions): Promise<Sweep
           continue;
         }
         await train(worker, run, attempt.lock);
+      } catch (error) {
+        if (!isDiskFull(error)) throw error;
+        stopForFullDisk((error as Error).message);
       } finally {
         attempt.lock.release();
       }

@@ -5,7 +5,8 @@
 // stage: a version keeps the verdicts as the site words them (effect labels and texts), which the
 // changes page shows as "then".
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '../data/atomic-write.js';
 import { join, relative } from 'node:path';
 import { Command, Option } from 'commander';
 import { SCALES, type Scale } from '../data/schemas/datasets.js';
@@ -31,7 +32,7 @@ const program = new Command('verdicts:snapshot')
     const folder = VERDICTS_FOLDER(data.folder);
     mkdirSync(folder, { recursive: true });
     const rules = ruleChangesFromLog(git('log', '--format=%H%x09%cI%x09%s', '--', ...RULE_PATHS));
-    writeFileSync(RULE_CHANGES_FILE(data.folder), `${JSON.stringify(rules, null, 1)}\n`);
+    writeFileAtomic(RULE_CHANGES_FILE(data.folder), `${JSON.stringify(rules, null, 1)}\n`);
     process.stderr.write(`${relative(process.cwd(), RULE_CHANGES_FILE(data.folder))}: ${rules.changes.length} rule commits\n`);
     if (opts.rulesOnly) return;
     if (!/^v\d+$/.test(opts.version)) throw new Error(`--version "${opts.version}" is not a version name: use v1, v2, ...`);
@@ -47,7 +48,7 @@ const program = new Command('verdicts:snapshot')
       dataVersion: dataVersion(data.folder),
     });
     const file = join(folder, `${opts.version}.json`);
-    writeFileSync(file, `${JSON.stringify(snapshot, null, 1)}\n`);
+    writeFileAtomic(file, `${JSON.stringify(snapshot, null, 1)}\n`);
     process.stderr.write(`${relative(process.cwd(), file)}: ${snapshot.verdicts.length} verdicts over ${snapshot.runs.length} runs at ${snapshot.commit}\n`);
   });
 

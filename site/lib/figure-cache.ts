@@ -2,9 +2,9 @@
 // what they are made from (the Vega-Lite spec with its data, and the renderer's versions), so a
 // rebuild renders only the figures whose data changed. Build time, Node only.
 import { createHash } from 'node:crypto';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../data/atomic-write.js';
 
 /** The folder of the cache: SITE_FIGURE_CACHE, or .cache/figures in the working directory (gitignored). */
 export function figureCacheDir(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): string {
@@ -21,13 +21,6 @@ export interface CachedRender<Meta> {
   png: Uint8Array<ArrayBuffer>;
 }
 
-/** Writes a file so that no reader ever sees it half written (a temporary file, then a rename). */
-function writeAtomic(file: string, body: string | Uint8Array): void {
-  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  writeFileSync(tmp, body);
-  renameSync(tmp, file);
-}
-
 /** The cached render under `key`, or null when there is none (or it cannot be read); read off the build's thread (libuv's pool). */
 export async function readRender<Meta>(dir: string, key: string): Promise<CachedRender<Meta> | null> {
   try {
@@ -41,7 +34,6 @@ export async function readRender<Meta>(dir: string, key: string): Promise<Cached
 }
 
 export function writeRender<Meta>(dir: string, key: string, render: CachedRender<Meta>): void {
-  mkdirSync(dir, { recursive: true });
-  writeAtomic(join(dir, `${key}.png`), render.png);
-  writeAtomic(join(dir, `${key}.json`), JSON.stringify(render.meta));
+  writeFileAtomic(join(dir, `${key}.png`), render.png);
+  writeFileAtomic(join(dir, `${key}.json`), JSON.stringify(render.meta));
 }

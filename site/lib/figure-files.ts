@@ -5,8 +5,9 @@
 // of CPU of a rebuild's 21 s). The [...file] route hands the build its figures (registerFigureFiles);
 // astro.config.mjs's `figure-files` integration writes them when the pages are done. `astro dev`
 // has no such end, so there the route serves them as before. Build time, Node only.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../../data/atomic-write.js';
 import type { Figure } from './figure-model.js';
 import { FIGURE_FILES, figureFile, templateKey } from './render.js';
 
@@ -20,7 +21,9 @@ export async function writeFigureFiles(outDir: string, figures: readonly Figure[
     Array.from({ length: inFlight }, async () => {
       for (const { figure, ext, path } of queue) {
         const { body } = await figureFile(figure, ext, shared.get(templateKey(figure)));
-        await writeFile(path, body);
+        // Every byte or an error naming the file; no fsync of each file, as the output folder is
+        // swapped in whole once complete (astro.config.mjs, atomicOutput).
+        writeFileAtomic(path, body, { fsync: false });
       }
     }),
   );

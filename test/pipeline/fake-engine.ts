@@ -4,9 +4,13 @@
 //   FAKE_ENGINE_LOG=file: appends "<hash>\n" when training starts (to count trainings).
 //   FAKE_ENGINE_PIDS=file: appends "<pid>\n" when it starts (to check that it was stopped).
 //   FAKE_ENGINE_MS_PER_ITERATION=n: sleeps n ms per iteration (to be killed mid-run).
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+//   A snapshot next to --out (experiments/snapshot.ts snapshotPath) of this run: continues from its
+//   iteration (a "resumed" event, as the engine's) and removes it once the record is written.
+//   A write that meets a full disk: the engine's message and exit code (DISK_FULL_EXIT_CODE).
+import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { configHash, resolveConfig } from '../../experiments/config.js';
-import { writeJsonAtomic } from '../../experiments/record-file.js';
+import { DISK_FULL_EXIT_CODE, isDiskFull, writeJsonAtomic } from '../../experiments/record-file.js';
+import { snapshotPath } from '../../experiments/snapshot.js';
 import { fakeEngineRecord } from './fixtures.js';
 
 function flag(name: string): string | undefined {
@@ -43,7 +47,16 @@ if (process.env.FAKE_ENGINE_LOG) appendFileSync(process.env.FAKE_ENGINE_LOG, `${
 const started = Date.now();
 const msPerIteration = Number(process.env.FAKE_ENGINE_MS_PER_ITERATION ?? 0);
 const n = config.training.iterations;
-for (let i = 1; i <= n; i++) {
+const snapshot = snapshotPath(out);
+let from = 0;
+if (existsSync(snapshot)) {
+  const saved = JSON.parse(readFileSync(snapshot, 'utf8')) as { id?: string; iteration?: number };
+  if (saved.id === id && typeof saved.iteration === 'number' && saved.iteration < n) {
+    from = saved.iteration;
+    emit({ type: 'resumed', iteration: from });
+  }
+}
+for (let i = from + 1; i <= n; i++) {
   if (msPerIteration > 0) await new Promise((r) => setTimeout(r, msPerIteration));
   emit({ type: 'progress', iteration: i, iterations: n, loss: 1 / i, accuracy: 0.5, imagesPerSecond: 1000 });
 }
@@ -62,6 +75,12 @@ if (config.optimizer.lr >= 100) {
   record.failure = { reason: 'fake failure (seed 666)', iteration: null };
   record.final = null;
 }
-writeJsonAtomic(out, record);
+try {
+  writeJsonAtomic(out, record);
+} catch (error) {
+  process.stderr.write(`error: ${(error as Error).message}\n`);
+  process.exit(isDiskFull(error) ? DISK_FULL_EXIT_CODE : 1);
+}
+rmSync(snapshot, { force: true });
 emit({ type: 'done', status: record.status, id, wallSeconds: record.provenance.wallSeconds });
 process.exit(record.status === 'failed' ? 1 : 0);
