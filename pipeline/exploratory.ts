@@ -1,0 +1,57 @@
+// Writes the exploratory findings of a scale's committed data (analysis/exploratory) to
+// data/<scale>/exploratory.json, for the site's exploratory page. Found after looking at the data,
+// they decide nothing. Usage: npm run findings:exploratory [-- --scale full]
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { datasetPath, datasetSchemas, SCALES, type Dataset, type DatasetName, type Scale } from '../data/schemas/datasets.js';
+import { readRunRecord, writeJsonAtomic } from '../experiments/record-file.js';
+import { exploratoryFindings, historiesNeeded } from '../analysis/exploratory/findings.js';
+import { exploratoryFile, EXPLORATORY_VERSION, type ExploratoryFile } from '../analysis/exploratory/file.js';
+import { recordPath } from './records.js';
+
+const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', 'data');
+
+function readDataset<N extends DatasetName>(scale: Scale, name: N): Dataset<N> {
+  const path = join(ROOT, datasetPath(scale, name));
+  try {
+    return datasetSchemas[name].parse(JSON.parse(readFileSync(path, 'utf8'))) as Dataset<N>;
+  } catch (error) {
+    throw new Error(`cannot read dataset ${path} (${(error as Error).message}): run npm run pipeline -- aggregate --scale ${scale} first`);
+  }
+}
+
+/** The findings of a scale's datasets and records, as written to its exploratory file. */
+export function computeExploratory(scale: Scale): ExploratoryFile {
+  const runs = readDataset(scale, 'runs');
+  const studies = readDataset(scale, 'studies');
+  const filters = readDataset(scale, 'filters');
+  const emergence = readDataset(scale, 'emergence');
+  const histories = historiesNeeded(runs.rows, studies.rows).map((id) => readRunRecord(recordPath(ROOT, scale, id)));
+  const findings = exploratoryFindings({ runs: runs.rows, studies: studies.rows, filters: filters.rows, emergence: emergence.rows, histories, thresholds: runs.thresholds });
+  return exploratoryFile(scale, runs.runs, runs.definitionsVersion, findings);
+}
+
+/** Rounds to 12 significant digits (no -0) so that the file is the same on every platform; non-finite numbers become null. */
+function stableJson(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' ? (Number.isFinite(v) ? Number(v.toPrecision(12)) || 0 : null) : v)));
+}
+
+export function writeExploratory(scale: Scale): string {
+  const path = join(ROOT, scale, 'exploratory.json');
+  writeJsonAtomic(path, stableJson(computeExploratory(scale)));
+  return path;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const program = new Command()
+    .name('findings:exploratory')
+    .description(`writes data/<scale>/exploratory.json (file version ${EXPLORATORY_VERSION}) from the scale's datasets and run records`)
+    .option('--scale <scale>', `one of ${SCALES.join(', ')}`, 'full')
+    .action((opts: { scale: string }) => {
+      if (!(SCALES as readonly string[]).includes(opts.scale)) throw new Error(`unknown scale ${opts.scale}: use one of ${SCALES.join(', ')}`);
+      console.log(`wrote ${writeExploratory(opts.scale as Scale)}`);
+    });
+  program.parse();
+}
