@@ -34,12 +34,17 @@ export function computeExploratory(scale: Scale): ExploratoryFile {
 }
 
 /** Rounds to 12 significant digits (no -0) so that the file is the same on every platform; non-finite numbers become null. */
-function stableJson(value: unknown): unknown {
+export function stableJson(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' ? (Number.isFinite(v) ? Number(v.toPrecision(12)) || 0 : null) : v)));
 }
 
+/** Where a scale's exploratory findings are written. */
+export function exploratoryPath(scale: Scale): string {
+  return join(ROOT, scale, 'exploratory.json');
+}
+
 export function writeExploratory(scale: Scale): string {
-  const path = join(ROOT, scale, 'exploratory.json');
+  const path = exploratoryPath(scale);
   writeJsonAtomic(path, stableJson(computeExploratory(scale)));
   return path;
 }
