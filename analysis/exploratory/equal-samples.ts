@@ -8,7 +8,10 @@ import { perCell, summaryOf } from './cell-summary.js';
 
 export interface BatchCell {
   batchSize: number;
-  seeds: Array<{ run: string; seed: number; atEqualIterations: number | null; atEqualSamples: number | null; equalSamplesIteration: number | null }>;
+  seeds: Array<{ run: string; seed: number; final: number | null; atEqualIterations: number | null; atEqualSamples: number | null; equalSamplesIteration: number | null }>;
+  /** At the end, on the full training set (the runs dataset): equal iterations as the verdicts read them. */
+  final: Summary | null;
+  /** On the probe, at the checkpoint of equal iterations and of equal samples. */
   atEqualIterations: Summary | null;
   atEqualSamples: Summary | null;
 }
@@ -26,7 +29,7 @@ export interface EqualSamples {
 export function equalSamples(study: StudyRow, runs: readonly RunRow[], emergence: readonly EmergenceRow[]): EqualSamples | null {
   const runsById = new Map(runs.map((r) => [r.run, r]));
   const rowsByRun = groupBy(emergence, (e) => e.run);
-  const cells = perCell(study, runsById, (m) => ({ batchSize: m.run.batchSize, series: networkSparsityOverTime(rowsByRun.get(m.run.run) ?? []) }));
+  const cells = perCell(study, runsById, (m) => ({ batchSize: m.run.batchSize, final: m.run.sparsityActivation, series: networkSparsityOverTime(rowsByRun.get(m.run.run) ?? []) }));
   const all = cells.flatMap((c) => c.seeds);
   if (all.length === 0) return null;
   const iterations = Math.min(...all.map((s) => s.series.at(-1)?.iteration ?? 0));
@@ -37,8 +40,8 @@ export function equalSamples(study: StudyRow, runs: readonly RunRow[], emergence
     .map((c) => {
       const batchSize = c.seeds[0].batchSize;
       const iteration = samples / batchSize;
-      const seeds = c.seeds.map((s) => ({ run: s.run, seed: s.seed, atEqualIterations: at(s.series, iterations), atEqualSamples: Number.isInteger(iteration) ? at(s.series, iteration) : null, equalSamplesIteration: Number.isInteger(iteration) ? iteration : null }));
-      return { batchSize, seeds, atEqualIterations: summaryOf(seeds.map((s) => s.atEqualIterations)), atEqualSamples: summaryOf(seeds.map((s) => s.atEqualSamples)) };
+      const seeds = c.seeds.map((s) => ({ run: s.run, seed: s.seed, final: s.final, atEqualIterations: at(s.series, iterations), atEqualSamples: Number.isInteger(iteration) ? at(s.series, iteration) : null, equalSamplesIteration: Number.isInteger(iteration) ? iteration : null }));
+      return { batchSize, seeds, final: summaryOf(seeds.map((s) => s.final)), atEqualIterations: summaryOf(seeds.map((s) => s.atEqualIterations)), atEqualSamples: summaryOf(seeds.map((s) => s.atEqualSamples)) };
     })
     .sort((a, b) => a.batchSize - b.batchSize);
   const curves = all.flatMap((s) => s.series.map((p) => ({ run: s.run, seed: s.seed, batchSize: s.batchSize, iteration: p.iteration, samples: p.iteration * s.batchSize, sparsity: p.sparsity })));

@@ -89,6 +89,8 @@ export interface GammaFallSummary {
   optimizer: string;
   falls: number;
   medianLrPerStep: number | null;
+  /** The same per block (layer index), blocks with a fall only. */
+  byLayer: Array<{ layer: number; falls: number; medianLrPerStep: number }>;
   /** Falls a line fits better than an exponential. */
   linearBetter: number;
   medianR2Linear: number | null;
@@ -104,6 +106,10 @@ export function summariseFalls(history: RunHistory): GammaFallSummary {
     optimizer: history.config.optimizer.name,
     falls: falls.length,
     medianLrPerStep: med(falls.map((f) => f.lrPerStep)),
+    byLayer: [...new Set(falls.map((f) => f.layer))].sort((a, b) => a - b).map((layer) => {
+      const xs = falls.filter((f) => f.layer === layer).map((f) => f.lrPerStep);
+      return { layer, falls: xs.length, medianLrPerStep: median(xs) };
+    }),
     linearBetter: falls.filter((f) => f.r2Linear > f.r2Exponential).length,
     medianR2Linear: med(falls.map((f) => f.r2Linear)),
     medianR2Exponential: med(falls.map((f) => f.r2Exponential)),

@@ -192,7 +192,7 @@ describe.skipIf(!hasFull)('exploratory findings of the committed v2 data', { tim
     for (const p of f.emergence.plateaus) if (p.from !== null) expect(p.length).toBeGreaterThanOrEqual(0);
   });
 
-  it('H4: equal iterations and equal samples read the same emergence rows at iteration and samples / batch', () => {
+  it('H4: equal iterations read the runs dataset and the emergence rows; equal samples the emergence rows at samples / batch', () => {
     const b = f.batch;
     expect(b).not.toBeNull();
     for (const cell of b?.cells ?? []) {
@@ -202,6 +202,7 @@ describe.skipIf(!hasFull)('exploratory findings of the committed v2 data', { tim
           return rs.reduce((n, r) => n + r.deadByActivation, 0) / rs.reduce((n, r) => n + r.filters, 0);
         };
         expect(s.atEqualIterations).toBeCloseTo(at(b?.iterations as number), 12);
+        expect(s.final).toBe(d.runs.rows.find((r) => r.run === s.run)?.sparsityActivation);
         expect((s.equalSamplesIteration as number) * cell.batchSize).toBe(b?.samples);
         expect(s.atEqualSamples).toBeCloseTo(at(s.equalSamplesIteration as number), 12);
       }

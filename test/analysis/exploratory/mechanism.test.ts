@@ -58,3 +58,14 @@ describe('selectivityGradient', () => {
     expect(selectivityGradient(h, 250)).toEqual([]);
   });
 });
+
+describe('summariseFalls by block', () => {
+  it('gives each block the median of its own falls', () => {
+    const h = history('r', 0, its, [(t) => [{ gamma: Math.max(0, 1 - 1e-4 * t) }], (t) => [{ gamma: Math.max(0, 1 - 2e-4 * t) }, { gamma: Math.max(0, 1 - 2.5e-4 * t) }]], 1e-3);
+    const s = summariseFalls(h);
+    expect(s.byLayer.map((b) => b.layer)).toEqual([0, 1]);
+    expect(s.byLayer[0].medianLrPerStep).toBeCloseTo(0.1, 9);
+    expect(s.byLayer[1].falls).toBe(2);
+    expect(s.byLayer[1].medianLrPerStep).toBeCloseTo((0.2 + 0.25) / 2, 9);
+  });
+});
