@@ -3,7 +3,7 @@
 // has the power to tell. The building block of the H6 and mechanism findings. Pure.
 import { median } from '../statistics.js';
 import { auc, aucPermutationP, detectableAucEffect } from './rank-statistics.js';
-import { READINGS, fateSamples, type ReadingName, type RunHistory } from './fates.js';
+import { READINGS, fateSamples, type Deaths, type ReadingName, type RunHistory } from './fates.js';
 
 /**
  * A block can test a difference between the fates when its dying and surviving features are many
@@ -36,7 +36,7 @@ export interface FateComparison {
   powered: boolean;
 }
 
-export function compareFates(history: RunHistory, deaths: Parameters<typeof fateSamples>[1], layer: number, iteration: number, reading: ReadingName): FateComparison | null {
+export function compareFates(history: RunHistory, deaths: Deaths, layer: number, iteration: number, reading: ReadingName): FateComparison | null {
   const s = fateSamples(history, deaths, layer, iteration, READINGS[reading]);
   if (!s) return null;
   const detectable = detectableAucEffect(s.dying.length, s.surviving.length);
@@ -60,7 +60,7 @@ export function compareFates(history: RunHistory, deaths: Parameters<typeof fate
 }
 
 /** Every block of every run at each of the given checkpoints, for one reading. */
-export function compareAll(histories: ReadonlyArray<{ history: RunHistory; deaths: Parameters<typeof fateSamples>[1] }>, iterations: readonly number[], reading: ReadingName): FateComparison[] {
+export function compareAll(histories: ReadonlyArray<{ history: RunHistory; deaths: Deaths }>, iterations: readonly number[], reading: ReadingName): FateComparison[] {
   const out: FateComparison[] = [];
   for (const { history, deaths } of histories) {
     const layers = history.checkpoints[0]?.layers.map((l) => l.layer) ?? [];

@@ -18,8 +18,11 @@ export const READINGS = {
 } satisfies Record<string, Reading>;
 export type ReadingName = keyof typeof READINGS;
 
-/** Per layer and filter, the checkpoint from which it stays dead by activation (null: alive at the end), from the filters dataset. */
-export function deathsOf(run: string, filters: readonly Pick<FilterRow, 'run' | 'layer' | 'filter' | 'diedAt'>[]): Map<number, Map<number, number | null>> {
+/** Per layer and filter, the checkpoint from which it stays dead by activation (null: alive at the end). */
+export type Deaths = ReadonlyMap<number, ReadonlyMap<number, number | null>>;
+
+/** A run's deaths, from the filters dataset. */
+export function deathsOf(run: string, filters: readonly Pick<FilterRow, 'run' | 'layer' | 'filter' | 'diedAt'>[]): Deaths {
   const out = new Map<number, Map<number, number | null>>();
   for (const f of filters) {
     if (f.run !== run) continue;
@@ -46,7 +49,7 @@ export interface FateSamples {
 }
 
 /** The readings of one layer at one checkpoint, split by fate. Null when the run has no such checkpoint or layer. */
-export function fateSamples(history: RunHistory, deaths: ReadonlyMap<number, ReadonlyMap<number, number | null>>, layer: number, iteration: number, reading: Reading): FateSamples | null {
+export function fateSamples(history: RunHistory, deaths: Deaths, layer: number, iteration: number, reading: Reading): FateSamples | null {
   const measured = checkpointAt(history, iteration)?.layers.find((l) => l.layer === layer);
   const fates = deaths.get(layer);
   if (!measured || !fates) return null;
