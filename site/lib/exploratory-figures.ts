@@ -20,6 +20,8 @@ export interface ExploratoryFinding {
 /** Two decimals: 0.3 -> "0.30", -0.38 -> "−0.38". */
 const f2 = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : `${x < 0 ? '−' : ''}${Math.abs(x).toFixed(2)}`);
 const f1 = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(1));
+/** A permutation p-value: below 0.001 as such (the test's floor is 1 / permutations). */
+const pValue = (x: number | null) => (x === null ? 'n/a' : x < 1e-3 ? '< 0.001' : x.toFixed(3));
 /** Values per seed, in seed order: "0.30 / 0.20 / 0.21". */
 const perSeed = (xs: ReadonlyArray<number | null>, fmt: (x: number | null) => string = f2) => xs.map(fmt).join(' / ');
 const block = (layer: number) => layer + 1;
@@ -75,7 +77,7 @@ function h6Finding(f: ExploratoryFindings): ExploratoryFinding {
       rows: [...new Set(early.map((c) => `${c.layer}/${c.iteration}`))].map((k) => {
         const [layer, it] = k.split('/').map(Number);
         const cs = bySeed(early.filter((c) => c.layer === layer && c.iteration === it));
-        return [String(block(layer)), it.toLocaleString('en-US'), cs.map((c) => `${c.dying}/${c.surviving}`).join(', '), perSeed(cs.map((c) => c.auc)), perSeed(cs.map((c) => c.p), (x) => number(x, 2))];
+        return [String(block(layer)), it.toLocaleString('en-US'), cs.map((c) => `seed ${c.seed}: ${c.dying}/${c.surviving}`).join(', '), perSeed(cs.map((c) => c.auc)), perSeed(cs.map((c) => c.p), pValue)];
       }),
     },
   };
@@ -136,7 +138,7 @@ function gradientFinding(f: ExploratoryFindings): ExploratoryFinding {
           encoding: {
             x: { field: 'block', type: 'ordinal', title: 'block', axis: { labelAngle: 0 } },
             y: { field: 'value', type: 'quantitative', title: null, scale: { domain: [-1, 1] } },
-            color: { field: 'checkpoint', type: 'nominal', title: 'checkpoint' },
+            color: { field: 'checkpoint', type: 'nominal', title: 'checkpoint', sort: f.constants.gradientCheckpoints.map(String) },
             tooltip: [{ field: 'measure' }, { field: 'block' }, { field: 'seed' }, { field: 'checkpoint' }, { field: 'value', format: '.2f' }],
           },
         },
@@ -325,7 +327,7 @@ function budgetFinding(f: ExploratoryFindings): ExploratoryFinding {
         mark: { type: 'point', filled: true, size: 60 },
         encoding: {
           x: { field: 'eFolds', type: 'quantitative', title: 'decay budget (e-folds)', scale: { domain: [0, Math.ceil(f.constants.eFoldsToCollapse) + 1] } },
-          y: { field: 'sparsityGamma', type: 'quantitative', title: 'sparsity by |γ| (mean)', axis: { format: '.0%' } },
+          y: { field: 'sparsityGamma', type: 'quantitative', title: 'sparsity by |γ| (mean)', axis: { format: '.1%' } },
           color: { field: 'optimizer', type: 'nominal', title: 'optimizer' },
           tooltip: [{ field: 'cell' }, { field: 'eFolds', format: '.3f' }, { field: 'sparsityGamma', format: '.1%' }, { field: 'sparsityActivation', format: '.1%' }],
         },
