@@ -109,35 +109,8 @@ export function paperSelectivity(
   return below / images;
 }
 
-/** e-folds of pure decay that take a gamma from 1 to the gamma threshold 1e-3: ln(1000) = 6.9. */
-export const COLLAPSE_EFOLDS = Math.log(1 / DEFAULT_THRESHOLDS.gamma);
-
-/** What the decay budget of a run depends on (a resolved configuration has every field). */
-export interface DecayBudgetInput {
-  optimizer: { name: string; lr: number; momentum?: number };
-  regularization: { kind: string; strength: number };
-  training: { iterations: number };
-}
-
-/**
- * The decay budget of a run (study v3): how many e-folds of pure decay its regularization can apply
- * to a weight over the run. SGD with L2: lr x strength x T; SGD with momentum mu: / (1 - mu);
- * decoupled decay (PyTorch's convention, w <- w (1 - lr strength) per step): lr x strength x T
- * (the exact -T ln(1 - lr strength) differs by under 0.1 % at the strengths used); no
- * regularization: 0. Null for adaptive optimizers with L2 in the loss, whose step is rescaled per
- * weight, so the formula does not apply. A run with a budget under COLLAPSE_EFOLDS cannot take a
- * gamma from 1 to 1e-3 by decay alone, whatever its optimizer.
- */
-export function decayBudget(c: DecayBudgetInput): number | null {
-  const { kind, strength } = c.regularization;
-  if (kind === 'none' || strength === 0) return 0;
-  const { name, lr } = c.optimizer;
-  const T = c.training.iterations;
-  if (kind === 'decoupled') return lr * strength * T;
-  if (name === 'sgd') return lr * strength * T;
-  if (name === 'momentum') return (lr * strength * T) / (1 - (c.optimizer.momentum ?? 0));
-  return null;
-}
+/** e-folds of pure decay that take a gamma from 1 to the gamma threshold 1e-3: ln(1000) = 6.9 (eFoldsToCollapse at the default threshold). */
+export const COLLAPSE_EFOLDS = eFoldsToCollapse();
 
 /**
  * Study v3's task pairs of Fashion-MNIST labels, chosen from the dataset's well-known confusions
@@ -210,6 +183,69 @@ export function diedAt(peaks: ReadonlyArray<{ iteration: number; peak: number | 
     if (!dead) from = null;
   }
   return from ?? finalIteration;
+}
+
+/**
+ * How a dead filter died. "gamma-collapse": its batch-norm scale is negligible (dead by gamma).
+ * "negative-beta": dead by activation with |gamma| at or above the gamma threshold and a negative
+ * beta, so the batch-norm shift keeps the pre-activation below zero on every image (the classic
+ * dying ReLU, not a collapse). "other": dead by activation with a non-negative beta and a live
+ * gamma (its inputs went silent, say). Null for a filter alive by both criteria.
+ */
+export type DeathMechanism = 'gamma-collapse' | 'negative-beta' | 'other';
+
+export function deathMechanism(filter: { gamma: number; beta: number; deadByActivation: boolean }, t: Thresholds = DEFAULT_THRESHOLDS): DeathMechanism | null {
+  if (isDeadByGamma(filter.gamma, t)) return 'gamma-collapse';
+  if (!filter.deadByActivation) return null;
+  return filter.beta < 0 ? 'negative-beta' : 'other';
+}
+
+/** The parts of a run configuration the decay budget depends on. */
+export interface DecayBudgetConfig {
+  optimizer: { name: string; lr?: number; momentum?: number };
+  regularization: { kind: 'none' | 'l2' | 'decoupled'; strength: number; appliesTo: readonly string[] };
+  schedule: { kind: 'constant' | 'step'; milestones: readonly number[]; factor: number };
+  training: { iterations: number };
+}
+
+/** E-folds of decay a gamma must undergo to fall from 1 to the gamma threshold: ln(1 / 1e-3) = 6.9. */
+export function eFoldsToCollapse(t: Thresholds = DEFAULT_THRESHOLDS): number {
+  return Math.log(1 / t.gamma);
+}
+
+/**
+ * The decay budget of a configuration: how many e-folds of pure decay its regularization can apply
+ * to a batch-norm gamma over the run, with the data-loss gradient left out. SGD with L2 (gradient
+ * + strength * w) shrinks w by lr * strength per step: lr * strength * T; heavy-ball momentum mu
+ * sums a constant pull into 1 / (1 - mu) of it; decoupled decay (PyTorch's AdamW convention,
+ * w <- w (1 - lr * strength)) applies lr * strength per step whatever the optimizer. A step
+ * schedule sums the rate it has at each step. An adaptive optimizer with L2 divides the pull by its
+ * running gradient statistics, so the formula does not apply: null with the reason. Compare with
+ * eFoldsToCollapse: a smaller budget cannot collapse a gamma by construction.
+ */
+export function decayBudget(config: DecayBudgetConfig): { eFolds: number; reason: null } | { eFolds: null; reason: string } {
+  const { kind, strength, appliesTo } = config.regularization;
+  if (kind === 'none' || strength === 0) return { eFolds: 0, reason: null };
+  if (!appliesTo.includes('gamma')) return { eFolds: 0, reason: null };
+  const lr = config.optimizer.lr;
+  if (lr === undefined) throw new Error(`decayBudget needs the resolved learning rate of ${config.optimizer.name}: pass a resolved configuration (experiments/config.ts)`);
+  const { iterations } = config.training;
+  let lrSum = lr * iterations;
+  if (config.schedule.kind === 'step') {
+    lrSum = 0;
+    for (let t = 0; t < iterations; t++) lrSum += lr * config.schedule.factor ** config.schedule.milestones.filter((m) => m <= t).length;
+  }
+  if (kind === 'decoupled') return { eFolds: lrSum * strength, reason: null };
+  if (config.optimizer.name === 'sgd') return { eFolds: lrSum * strength, reason: null };
+  if (config.optimizer.name === 'momentum') {
+    const mu = config.optimizer.momentum ?? 0;
+    if (mu >= 1) return { eFolds: null, reason: `momentum ${mu} does not damp: the budget diverges` };
+    return { eFolds: (lrSum * strength) / (1 - mu), reason: null };
+  }
+  return {
+    eFolds: null,
+    reason: `${config.optimizer.name} with L2 divides the decay by its running gradient statistics per parameter, so the pull per step is not lr x strength: the budget formula does not apply`,
+  };
 }
 
 /** The definitions as prose, shown on the site's methods page next to the values above. */

@@ -1,5 +1,5 @@
 // What the run-level v3 rules read of a run: its factors, both sparsities at the end, and its decay
-// budget (experiments/definitions.ts decayBudget, computed by the caller from the configuration).
+// budget (experiments/definitions.ts decayBudget's e-folds, computed by the caller from the configuration).
 import type { Criterion } from './criteria.js';
 
 export interface V3Run {

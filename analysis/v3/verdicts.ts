@@ -55,7 +55,7 @@ export function v3Run(r: RunRow, filters: readonly FilterRow[]): V3Run {
     lr: r.lr,
     regularization: r.regularization,
     strength: r.strength,
-    decayBudget: decayBudget(r.config),
+    decayBudget: decayBudget(r.config).eFolds,
     width: r.width,
     classes: r.classes,
     classList: r.config.data.classList ?? null,

@@ -128,7 +128,7 @@ describe('study definitions', () => {
     expect([...new Set(members('paper-width').map((c) => c.model.width))].sort((a, b) => a - b)).toEqual([16, 32, 64]);
     expect(members('paper-width').every((c) => c.measure.mechanism && c.measure.checkpointEvery === 500)).toBe(true);
     // Every decay-budget cell can collapse a gamma: at least ln(1000) e-folds.
-    for (const c of members('decay-budget')) expect(decayBudget(c)!, `${c.optimizer.name} ${c.regularization.strength}`).toBeGreaterThanOrEqual(COLLAPSE_EFOLDS);
+    for (const c of members('decay-budget')) expect(decayBudget(c).eFolds!, `${c.optimizer.name} ${c.regularization.strength}`).toBeGreaterThanOrEqual(COLLAPSE_EFOLDS);
     expect(members('bn-unregularized').every((c) => !c.regularization.appliesTo.includes('gamma') && !c.regularization.appliesTo.includes('beta'))).toBe(true);
     const tasks = members('task-identity');
     expect(new Set(tasks.map((c) => c.data.trainSubset))).toEqual(new Set([12_000]));

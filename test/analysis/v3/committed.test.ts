@@ -21,5 +21,5 @@ describe.skipIf(!hasFull)('study v3 on the committed data', () => {
       if (s.recorded === 0) expect(s.outcomes).toBeNull();
       else expect(['supported', 'contradicted', 'inconclusive']).toContain(s.outcomes!.gamma);
     }
-  });
+  }, 120_000);
 });

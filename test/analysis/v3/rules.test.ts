@@ -1,6 +1,6 @@
 // Study v3's rules on hand-built inputs whose outcomes follow from the rules' text.
 import { describe, expect, it } from 'vitest';
-import { decayBudget } from '../../../experiments/definitions.js';
+import { COLLAPSE_EFOLDS, decayBudget } from '../../../experiments/definitions.js';
 import { featureRule, FEATURE_RULE_V3, type V3Feature, type V3FeatureRun } from '../../../analysis/v3/features.js';
 import { h1V3 } from '../../../analysis/v3/h1.js';
 import { h2V3, H2_V3 } from '../../../analysis/v3/h2.js';
@@ -39,12 +39,18 @@ const seeds = (values: number[], fields: Partial<V3Run>) => values.map((gamma, i
 
 describe('decay budget', () => {
   it('follows the brief: lr x strength x T, / (1 - momentum), decoupled lr x strength x T, adaptive L2 undefined', () => {
-    const T = { iterations: 10_000 };
-    expect(decayBudget({ optimizer: { name: 'sgd', lr: 0.1 }, regularization: { kind: 'l2', strength: 5e-4 }, training: T })).toBeCloseTo(0.5, 12);
-    expect(decayBudget({ optimizer: { name: 'momentum', lr: 0.01, momentum: 0.9 }, regularization: { kind: 'l2', strength: 7e-3 }, training: T })).toBeCloseTo(7, 9);
-    expect(decayBudget({ optimizer: { name: 'adamw', lr: 1e-3 }, regularization: { kind: 'decoupled', strength: 0.7 }, training: T })).toBeCloseTo(7, 9);
-    expect(decayBudget({ optimizer: { name: 'adam', lr: 1e-3 }, regularization: { kind: 'l2', strength: 5e-4 }, training: T })).toBeNull();
-    expect(decayBudget({ optimizer: { name: 'adam', lr: 1e-3 }, regularization: { kind: 'none', strength: 5e-4 }, training: T })).toBe(0);
+    const cfg = (name: string, lr: number, kind: 'l2' | 'decoupled' | 'none', strength: number, momentum?: number) => ({
+      optimizer: { name, lr, momentum },
+      regularization: { kind, strength, appliesTo: ['conv', 'gamma', 'beta', 'head'] },
+      schedule: { kind: 'constant' as const, milestones: [], factor: 0.1 },
+      training: { iterations: 10_000 },
+    });
+    expect(decayBudget(cfg('sgd', 0.1, 'l2', 5e-4)).eFolds).toBeCloseTo(0.5, 12);
+    expect(decayBudget(cfg('momentum', 0.01, 'l2', 7e-3, 0.9)).eFolds).toBeCloseTo(7, 9);
+    expect(decayBudget(cfg('adamw', 1e-3, 'decoupled', 0.7)).eFolds).toBeCloseTo(7, 9);
+    expect(decayBudget(cfg('adam', 1e-3, 'l2', 5e-4)).eFolds).toBeNull();
+    expect(decayBudget(cfg('adam', 1e-3, 'none', 5e-4)).eFolds).toBe(0);
+    expect(COLLAPSE_EFOLDS).toBeCloseTo(Math.log(1000), 12);
   });
 });
 
