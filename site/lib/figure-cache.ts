@@ -34,6 +34,8 @@ export async function readRender<Meta>(dir: string, key: string): Promise<Cached
 }
 
 export function writeRender<Meta>(dir: string, key: string, render: CachedRender<Meta>): void {
-  writeFileAtomic(join(dir, `${key}.png`), render.png);
-  writeFileAtomic(join(dir, `${key}.json`), JSON.stringify(render.meta));
+  // Whole files, without an fsync each: 12 ms a file on a busy disk (7x the write), some 20 s of a
+  // cold full build, for a cache; after a power cut, delete .cache/figures if a picture looks broken.
+  writeFileAtomic(join(dir, `${key}.png`), render.png, { fsync: false });
+  writeFileAtomic(join(dir, `${key}.json`), JSON.stringify(render.meta), { fsync: false });
 }
