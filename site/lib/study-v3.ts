@@ -1,7 +1,10 @@
 // Study v3 on the site: each pre-registered rule with its commit (data/rule-changes.json), how many
 // of the runs that decide it are recorded, and, computed by analysis/v3 from the datasets, its
 // outcome under both dead criteria. A rule whose studies still have pending runs is provisional.
-import type { RunRow, StudyRow } from '../../data/schemas/datasets.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { RunRow, Scale, StudyRow } from '../../data/schemas/datasets.js';
 import { RULE_CHANGES } from '../../analysis/v2/verdicts.js';
 import type { Criterion } from '../../analysis/v3/criteria.js';
 import { H10_STATEMENT } from '../../analysis/v3/h10.js';
@@ -59,4 +62,27 @@ export function studyV3Status(input: V3Input): V3RuleStatus[] {
       criteriaAgree: recorded === 0 ? null : result.criteriaAgree,
     };
   });
+}
+
+const crosscheckSchema = z.object({
+  kind: z.literal('crosscheck-long'),
+  configuration: z.string(),
+  steps: z.number().int(),
+  every: z.number().int(),
+  seeds: z.array(z.number().int()),
+  torch: z.string(),
+  torchSeconds: z.number(),
+  engineSource: z.string(),
+  rows: z.array(z.object({ seed: z.number().int(), iteration: z.number().int(), engine: z.array(z.number().int()), torch: z.array(z.number().int()) })),
+});
+
+export type Crosscheck = z.infer<typeof crosscheckSchema>;
+
+/** The engine-against-PyTorch comparison of a scale (data/<scale>/crosscheck.json, written by npm run crosscheck:long), or null when absent. */
+export function readCrosscheck(root: string, scale: Scale): Crosscheck | null {
+  const path = join(root, scale, 'crosscheck.json');
+  if (!existsSync(path)) return null;
+  const parsed = crosscheckSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) throw new Error(`${path} is not a crosscheck:long result (${parsed.error.issues[0]?.message}): rerun npm run crosscheck:long -- --json ${path}`);
+  return parsed.data;
 }

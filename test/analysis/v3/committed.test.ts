@@ -4,8 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { V3_STUDIES } from '../../../analysis/v3/verdicts.js';
 import { STUDIES } from '../../../experiments/studies/index.js';
 import { planStudies } from '../../../pipeline/plan.js';
-import { studyV3Status } from '../../../site/lib/study-v3.js';
-import { hasFull, readFull } from '../committed.js';
+import { readCrosscheck, studyV3Status } from '../../../site/lib/study-v3.js';
+import { readRunRecord } from '../../../experiments/record-file.js';
+import { join } from 'node:path';
+import { hasFull, readFull, REPO } from '../committed.js';
 
 describe.skipIf(!hasFull)('study v3 on the committed data', () => {
   it('counts each rule’s planned configurations and claims an outcome only from recorded runs', () => {
@@ -20,6 +22,21 @@ describe.skipIf(!hasFull)('study v3 on the committed data', () => {
       expect(s.commit).toMatch(/^[0-9a-f]{40}$/);
       if (s.recorded === 0) expect(s.outcomes).toBeNull();
       else expect(['supported', 'contradicted', 'inconclusive']).toContain(s.outcomes!.gamma);
+    }
+  }, 120_000);
+
+  it('the engine side of the PyTorch comparison is what the engine’s emergence-long records say', () => {
+    const c = readCrosscheck(join(REPO, 'data'), 'full');
+    if (c === null) return;
+    const d = readFull();
+    const long = d.studies.rows.find((s) => s.study === 'emergence-long')!;
+    expect(c.rows.length).toBe(c.seeds.length * (c.steps / c.every));
+    for (const row of c.rows) {
+      const member = long.members.find((m) => m.seed === row.seed)!;
+      const record = readRunRecord(join(REPO, 'data', 'full', 'runs', `${member.run}.json`));
+      const at = record.checkpoints.find((k) => k.iteration === row.iteration)!;
+      expect(row.engine).toEqual(at.layers.map((l) => l.deadByGamma.length));
+      expect(row.torch).toHaveLength(row.engine.length);
     }
   }, 120_000);
 });
