@@ -65,6 +65,17 @@ export function orderedColour(field: string, title: string, levels: readonly str
   return { field, type: 'ordinal' as const, title, sort: [...levels], scale: { domain: [...levels], scheme: SEQUENTIAL_SCHEME }, legend: { labelLimit: 200, titleLimit: 600, symbolLimit: levels.length }, ...extra };
 }
 
+/**
+ * The two selectivity readings, each named with its direction on every axis (one vocabulary): the
+ * active share saturates and its 1 is the least selective feature; lifetime sparseness's 1 is the most.
+ */
+export const MEASURE = {
+  activeShare: 'active share',
+  activeShareAxis: 'active share (1 = fires on every image, least selective)',
+  lifetime: 'lifetime sparseness',
+  lifetimeAxis: 'lifetime sparseness (1 = answers one image, most selective)',
+} as const;
+
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 
 /** The figures' look in the light theme: system fonts, text at least 11 px, a white background. */
