@@ -262,7 +262,7 @@ export function mechanismFigure(study: StudyRow, members: readonly Member[], mec
         params: [pick.param],
         mark: { type: 'circle', size: 16 },
         encoding: {
-          x: { field: 'selectivity', type: 'quantitative', title: `${MEASURE.activeShareAxis} at the checkpoint`, scale: { domain: [0, 1] } },
+          x: { field: 'selectivity', type: 'quantitative', title: [MEASURE.activeShareAxis, 'at the checkpoint'], scale: { domain: [0, 1] } },
           y: { field: 'ratioGamma', type: 'quantitative', title: ['regularization ÷ data-loss', 'gradient on γ (log)'], scale: { type: 'log' } },
           color: { field: 'fate', type: 'nominal', title: 'feature', scale: { domain: ['dies later', 'survives'], range: [FATE_COLORS.died, FATE_COLORS.survived] } },
           opacity: pick.opacity(0.55, 0.04),
@@ -369,7 +369,7 @@ export function lifetimeBeforeFigure(study: StudyRow, members: readonly Member[]
   const rows = all.filter((r) => dyingBlocks.has(r.block as number));
   if (rows.length === 0) return null;
   const m = H6_V2.saturatedMargin;
-  const x = { field: 'lifetime', type: 'quantitative', title: `${MEASURE.lifetimeAxis}, early checkpoint`, scale: { domain: [0, 1] } };
+  const x = { field: 'lifetime', type: 'quantitative', title: [MEASURE.lifetimeAxis, 'at the early checkpoint'], scale: { domain: [0, 1] } };
   // One band per facet cell (not one per row): aggregate to the block first.
   const band = (from: number, to: number) => ({
     transform: [{ aggregate: [{ op: 'count', as: 'features' }], groupby: ['block'] }],

@@ -51,6 +51,8 @@ const SMALL = { width: 270, height: 150 } as const;
 /** The y axis of a findings figure: the share of dead filters, from 0 and at least to 5 %. */
 const Y = { type: 'quantitative', title: 'dead filters (activation)', axis: { format: '.0%' }, scale: { domain: { unionWith: [0, 0.05] } } } as const;
 const SMALL_LEGEND = { orient: 'bottom', direction: 'horizontal', columns: 3, labelLimit: 110, titleLimit: 300 } as const;
+/** A second legend of a small figure goes above it, so that the two do not sit side by side past a phone's width. */
+const TOP_LEGEND = { ...SMALL_LEGEND, orient: 'top' } as const;
 
 export function tallyOf(verdicts: readonly Pick<Verdict, 'outcome'>[]): Record<Outcome, number> {
   const out: Record<Outcome, number> = { supported: 0, contradicted: 0, inconclusive: 0 };
@@ -112,15 +114,15 @@ function rangeFinding(input: FindingsInput): Finding | null {
     height: SMALL.height,
     encoding: {
       x: { field: 'lr', type: 'quantitative', title: 'learning rate (log)', scale: { type: 'log' }, axis: { format: '~g', tickCount: 4 } },
-      color: optimizerColour('optimizer', rows.map((r) => r.optimizer), { legend: { ...SMALL_LEGEND, columns: 4 } }),
+      color: optimizerColour('optimizer', rows.map((r) => r.optimizer), { legend: SMALL_LEGEND }),
     },
     layer: [
-      { mark: { type: 'line', strokeWidth: 1.8 }, encoding: { y: { field: 'sparsity', ...Y }, strokeDash: { ...regularizationDash('regularization', rows.map((r) => r.regularization)), legend: SMALL_LEGEND } } },
+      { mark: { type: 'line', strokeWidth: 1.8 }, encoding: { y: { field: 'sparsity', ...Y }, strokeDash: { ...regularizationDash('regularization', rows.map((r) => r.regularization)), legend: TOP_LEGEND } } },
       {
         mark: { type: 'point', filled: true, size: 36, cursor: 'pointer' },
         encoding: {
           y: { field: 'sparsity', ...noScale(Y) },
-          shape: { ...regularizationShape('regularization', rows.map((r) => r.regularization)), legend: SMALL_LEGEND },
+          shape: { ...regularizationShape('regularization', rows.map((r) => r.regularization)), legend: TOP_LEGEND },
           href: { field: 'href' },
           tooltip: [{ field: 'optimizer' }, { field: 'regularization' }, { field: 'lr', title: 'learning rate' }, { field: 'sparsity', title: 'mean dead (activation)', format: '.1%' }, { field: 'seeds', title: 'seeds' }],
         },

@@ -3,7 +3,8 @@
 import type { LayerRow, StudyRow } from '../../data/schemas/datasets.js';
 import { factorOf, measured, sortLevels, valueOf, type Member } from '../../analysis/cells.js';
 import { mean } from '../../analysis/statistics.js';
-import { studyFigureId, studyRoute } from './figure-ids.js';
+import { runRoute, studyFigureId, studyRoute } from './figure-ids.js';
+import { pageHref } from './links.js';
 import { CRITERIA, hasSpread, legendPick, nominalColour, noScale, pct, runsOf, seedsText, sparsityAxis, topLevel, type Figure, type Row, type VlSpec } from './figure-model.js';
 import { optimizerColour, orderedColour, regularizationDash, regularizationShape } from './figure-style.js';
 import { percent } from './format.js';
@@ -51,6 +52,11 @@ function styleFields(m: Member, axes: StudyAxes): Row {
   };
 }
 
+/** Where a mark of a study figure leads: its run's page (the vega `href` channel opens it on a click). */
+function runHref(study: StudyRow, run: string): string {
+  return pageHref(studyRoute(study.study), runRoute(run));
+}
+
 /** Whether the x factor's levels are numbers (an ordered factor: a sequential palette). */
 function orderedX(rows: readonly Row[], axes: StudyAxes, members: readonly Member[]): boolean {
   return axes.x !== null && rows.length > 0 && members.every((m) => typeof factorOf(m, axes.x as string) === 'number');
@@ -67,6 +73,7 @@ export function effectRows(study: StudyRow, members: readonly Member[]): Row[] {
       level: axes.x ? formatLevel(factorOf(m, axes.x)) : 'all',
       group: groupLabel(m, axes.group),
       ...styleFields(m, axes),
+      href: runHref(study, m.run.run),
     };
     rows.push({ ...base, criterion: CRITERIA[0], sparsity: valueOf(m, 'activation') });
     if (m.run.sparsityGamma !== null) rows.push({ ...base, criterion: CRITERIA[1], sparsity: m.run.sparsityGamma });
@@ -121,8 +128,8 @@ function seedSpreadLayers(rows: readonly Row[], valueField: string, y: VlSpec, a
   return [
     {
       ...(pick ? { params: [pick.param] } : {}),
-      mark: { type: 'point', size: 42, strokeWidth: 1.3, filled: false },
-      encoding: { x, ...offset, y: { field: valueField, ...y }, color, ...shape, ...opacity(0.9), tooltip },
+      mark: { type: 'point', size: 42, strokeWidth: 1.3, filled: false, cursor: 'pointer' },
+      encoding: { x, ...offset, y: { field: valueField, ...y }, color, ...shape, ...opacity(0.9), tooltip, href: { field: 'href' } },
     },
     ...(hasSpread(rows, ['level', 'group', 'criterion'])
       ? [
@@ -186,6 +193,7 @@ export function studyAccuracyFigure(study: StudyRow, members: readonly Member[])
     level: axes.x ? formatLevel(factorOf(m, axes.x)) : 'all',
     group: groupLabel(m, axes.group),
     ...styleFields(m, axes),
+    href: runHref(study, m.run.run),
     testAccuracy: valueOf(m, 'accuracy'),
   }));
   if (rows.length === 0) return null;

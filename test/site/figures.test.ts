@@ -49,9 +49,9 @@ describe('study effect rows', () => {
 
   it('has one row per complete run and criterion, leaving out failed runs and missing values', () => {
     expect(effectRows(study, members)).toEqual([
-      { run: 'a'.repeat(16), seed: 0, level: 'adam', group: '', optimizer: 'adam', criterion: 'dead by activation', sparsity: 0.4 },
-      { run: 'a'.repeat(16), seed: 0, level: 'adam', group: '', optimizer: 'adam', criterion: 'dead by |γ|', sparsity: 0.35 },
-      { run: 'b'.repeat(16), seed: 1, level: 'sgd', group: '', optimizer: 'sgd', criterion: 'dead by activation', sparsity: 0.05 },
+      { run: 'a'.repeat(16), seed: 0, level: 'adam', group: '', optimizer: 'adam', href: `../runs/${'a'.repeat(16)}.html`, criterion: 'dead by activation', sparsity: 0.4 },
+      { run: 'a'.repeat(16), seed: 0, level: 'adam', group: '', optimizer: 'adam', href: `../runs/${'a'.repeat(16)}.html`, criterion: 'dead by |γ|', sparsity: 0.35 },
+      { run: 'b'.repeat(16), seed: 1, level: 'sgd', group: '', optimizer: 'sgd', href: `../runs/${'b'.repeat(16)}.html`, criterion: 'dead by activation', sparsity: 0.05 },
     ]);
   });
 
