@@ -23,9 +23,10 @@ try {
     const context = await browser.newContext({ viewport: { width, height: width < 600 ? 844 : 900 } });
     const page = await context.newPage();
     for (const p of PAGES) {
-      await page.goto(`${pathToFileURL(resolve(dist)).href}/${p.path}`);
-      await page.waitForLoadState('load');
-      await page.waitForTimeout(1500);
+      // The lab loads about 5 MB of scripts: on a busy machine that takes longer than a page's default 30 s.
+      await page.goto(`${pathToFileURL(resolve(dist)).href}/${p.path}`, { waitUntil: 'domcontentloaded', timeout: 180_000 });
+      await page.waitForLoadState('load', { timeout: 180_000 }).catch(() => undefined);
+      await page.waitForTimeout(2500);
       const file = join(out, `${p.name}-${width}.png`);
       await page.screenshot({ path: file });
       console.log(file);
