@@ -239,13 +239,14 @@ function selectivityFigure(id: string, study: Study, filters: readonly FilterRow
   const active = selectivityBeforeRows(study.row, study.members, filters)
     .rows.filter((r) => r.reading === SELECTIVITY_READINGS[0])
     .map((r) => ({ block: r.block, fate: r.fate, value: r.selectivity, seed: r.seed, run: r.run }));
-  const [all, measure] = lifetime.length > 0 ? [lifetime, 'early lifetime sparseness (1 = answers one image)'] : [active, 'early active share (1 = fires on every image: least selective)'];
+  const [all, measure] = lifetime.length > 0 ? [lifetime, ['early lifetime sparseness', '(1 = answers one image)']] : [active, ['early active share', '(1 = every image: least selective)']];
   const dying = new Set(all.filter((r) => r.fate === 'died').map((r) => r.block));
   const rows: Row[] = all.filter((r) => dying.has(r.block)).map((r) => ({ ...r, block: `block ${r.block}` }));
   if (rows.length === 0) return null;
   const blocks = [...new Set(rows.map((r) => r.block as string))].sort();
   const spec = topLevel(rows, {
-    width: SMALL.width,
+    // Narrower than the others: the block labels sit left of the plot, and the whole fits 390 px.
+    width: SMALL.width - 80,
     height: { step: 16 },
     mark: { type: 'boxplot', extent: 'min-max', size: 6, median: { color: '#888' } },
     encoding: {
@@ -255,7 +256,7 @@ function selectivityFigure(id: string, study: Study, filters: readonly FilterRow
       color: { field: 'fate', type: 'nominal', title: 'fate', sort: ['died', 'survived'], scale: { domain: ['died', 'survived'], range: [FATE_COLORS.died, FATE_COLORS.survived] }, legend: SMALL_LEGEND },
     },
   });
-  return { id, route: ROUTE, title, caption: `The ${measure} of each feature at the early checkpoint, by block, for the features that died later and those that survived (boxes span the quartiles, whiskers the range); ${study.row.study} study, all seeds.`, alt: `Box plots of the early selectivity reading of dying and surviving features by block.`, rows, spec, runs: runsOf(rows) };
+  return { id, route: ROUTE, title, caption: `The ${measure.join(' ')} of each feature at the early checkpoint, by block, for the features that died later and those that survived (boxes span the quartiles, whiskers the range); ${study.row.study} study, all seeds.`, alt: `Box plots of the early selectivity reading of dying and surviving features by block.`, rows, spec, runs: runsOf(rows) };
 }
 
 /** After / before ratios of the pruned network (H9's reading). */
@@ -264,15 +265,17 @@ function pruningFigureSmall(id: string, study: Study, pruning: readonly PruningR
   if (rows.length === 0) return null;
   const metrics = ['parameters', 'FLOPs', 'images/s (measured)', 'test accuracy'];
   const spec = topLevel(rows, {
-    width: SMALL.width,
+    // The metric names sit left of the plot: narrower, so that the whole fits 390 px.
+    width: SMALL.width - 100,
     height: { step: 22 },
     layer: [
       { data: { values: [{ one: 1 }] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#888' }, encoding: { x: { field: 'one', type: 'quantitative' } } },
       {
         mark: { type: 'point', filled: true, size: 40, color: '#1f6fb2', cursor: 'pointer' },
         encoding: {
-          y: { field: 'metric', type: 'nominal', sort: metrics, title: null },
-          x: { field: 'ratio', type: 'quantitative', title: 'after / before removing dead filters', scale: { zero: true } },
+          // Short names on the axis (the tooltip and caption give them in full): the figure fits 390 px.
+          y: { field: 'metric', type: 'nominal', sort: metrics, title: null, axis: { labelExpr: "datum.value == 'images/s (measured)' ? 'images/s' : datum.value == 'test accuracy' ? 'accuracy' : datum.value" } },
+          x: { field: 'ratio', type: 'quantitative', title: ['after / before removing', 'the dead filters'], scale: { zero: true } },
           href: { field: 'href' },
           tooltip: [{ field: 'metric' }, { field: 'seed' }, { field: 'ratio', format: '.3f' }, { field: 'run' }],
         },

@@ -33,7 +33,7 @@ afterAll(async () => {
   await browser?.close();
   await new Promise((r) => (server ? server.close(() => r(null)) : r(null)));
   if (work) rmSync(work, { recursive: true, force: true });
-});
+}, 60_000);
 
 async function open(path: string, viewport: { width: number; height: number }, colorScheme: 'light' | 'dark'): Promise<Page> {
   const context = await browser.newContext({ viewport, colorScheme });
