@@ -168,12 +168,15 @@ export const PROTOCOLS: Record<Scale, ScaleProtocol> = {
       emergence: { iterations: 60_000, seeds: [3, 4] },
     },
   },
-  // A check of the whole system on the real data in about 15 minutes on 2 cores: the same model
-  // and grids (a little coarser), 250 iterations on a class-stratified subset, one seed. Issue 6's reference saw no
-  // filter die before ~5,000 iterations, so expect accuracy, curves and selectivity here, and
-  // few or no dead filters.
+  // The whole system on the real data in under 20 minutes on 2 cores, long enough to show the
+  // phenomenon: the same model and grids (a little coarser), 500 iterations on a class-stratified
+  // subset, one seed. In the full study RMSprop at its default lr 0.01 with L2 had 22 % of its
+  // filters dead by iteration 500 (its first checkpoint), so the quick optimizer and lr-range
+  // studies show deaths; Adam at 1e-3 starts later (~2,500), so the one-factor studies around the
+  // main configuration show few. Decoupled decay for Adam only, the strength sweep for Adam only
+  // and widths 8 and 16 (as at full scale) pay for the longer runs.
   quick: {
-    iterations: 250,
+    iterations: 500,
     checkpointEvery: 50,
     emergenceCheckpointEvery: 25,
     logEvery: 10,
@@ -182,14 +185,14 @@ export const PROTOCOLS: Record<Scale, ScaleProtocol> = {
     testAtCheckpoints: false,
     emergenceTestAtCheckpoints: false,
     prune: false,
-    tableDecoupled: 'every-optimizer',
-    strengthOptimizers: ['adam', 'momentum'],
+    tableDecoupled: 'adam-only',
+    strengthOptimizers: ['adam'],
     tableSeeds: [0],
     seeds: [0],
     strengths: [1e-4, 5e-4, 2e-3],
     batchSizes: [16, 32, 64],
     learningRates: [5e-4, 1e-3, 2e-3],
-    widths: [8, 16, 32],
+    widths: [8, 16],
     classes: [2, 5, 10],
     emergenceSeeds: [0],
     emergenceLong: { iterations: 500, checkpointEvery: 50, seeds: [0] },

@@ -5,7 +5,20 @@
 // off or drawing fails.
 import { parse, View, Warn, type Spec } from 'vega';
 import { Handler } from 'vega-tooltip';
+import { darkSpec } from '../lib/figure-theme.js';
 import { fillTemplate, unpackSpec, type LiveFigure } from './packed-values.js';
+
+/** Whether the page shows the dark theme (the reader's choice, else the system's). */
+export function isDark(): boolean {
+  const chosen = document.documentElement.dataset.theme;
+  return chosen ? chosen === 'dark' : matchMedia('(prefers-color-scheme: dark)').matches;
+}
+
+/** The event the theme switch sends (client/theme.ts); live figures redraw in the new theme. */
+export const THEME_EVENT = 'sparsity:theme';
+
+/** Each live figure's redraw, for a change of theme. */
+const redraws = new Map<HTMLElement, () => Promise<void>>();
 
 const registry = <T>(global: string): Record<string, T> => ((window as unknown as Record<string, Record<string, T>>)[global] ??= {});
 /** Each figure's script, by "<route>/<figure id>" (site/lib/live-figure.ts). */
@@ -50,18 +63,18 @@ function figureRows(spec: Spec): unknown[] {
   return source?.values ?? [];
 }
 
-function offerDownloads(figure: HTMLElement, view: View, spec: Spec): void {
+function offerDownloads(figure: HTMLElement, currentView: () => View, spec: Spec): void {
   for (const button of Array.from(figure.querySelectorAll<HTMLButtonElement>('button[data-figure-download]'))) {
     const kind = button.dataset.figureDownload;
     button.hidden = false;
     button.addEventListener('click', () => {
-      if (kind === 'svg') void view.toSVG().then((svg) => download(`${figure.id}.svg`, 'image/svg+xml', svg));
+      if (kind === 'svg') void currentView().toSVG().then((svg) => download(`${figure.id}.svg`, 'image/svg+xml', svg));
       else if (kind === 'json') download(`${figure.id}.json`, 'application/json', `${JSON.stringify(figureRows(spec), null, 1)}\n`);
     });
   }
 }
 
-async function hydrate(figure: HTMLElement, tooltip: Handler): Promise<void> {
+async function hydrate(figure: HTMLElement, tooltip: () => Handler): Promise<void> {
   const src = figure.dataset.liveSrc;
   const key = figure.dataset.liveKey;
   const canvas = figure.querySelector<HTMLElement>('.fig-canvas');
@@ -80,24 +93,34 @@ async function hydrate(figure: HTMLElement, tooltip: Handler): Promise<void> {
     packed = fillTemplate(template, entry.rows);
   }
   const spec = unpackSpec(packed);
-  const host = document.createElement('div');
-  host.className = 'fig-live';
-  const view = new View(parse(spec), { renderer: 'svg', container: host, hover: true, logLevel: Warn, tooltip: tooltip.call });
-  await view.runAsync();
-  const svg = host.querySelector('svg');
-  if (svg) {
-    svg.setAttribute('role', 'img');
-    svg.setAttribute('aria-label', figure.dataset.alt ?? '');
-  }
-  canvas.replaceChildren(host);
-  offerDownloads(figure, view, spec);
+  let view: View | null = null;
+  const draw = async () => {
+    const host = document.createElement('div');
+    host.className = 'fig-live';
+    view?.finalize();
+    view = new View(parse(isDark() ? darkSpec(spec) : spec), { renderer: 'svg', container: host, hover: true, logLevel: Warn, tooltip: tooltip().call });
+    await view.runAsync();
+    const svg = host.querySelector('svg');
+    if (svg) {
+      svg.setAttribute('role', 'img');
+      svg.setAttribute('aria-label', figure.dataset.alt ?? '');
+    }
+    canvas.replaceChildren(host);
+  };
+  await draw();
+  redraws.set(figure, draw);
+  offerDownloads(figure, () => view as View, spec);
   figure.dataset.live = 'true';
 }
 
 export function hydrateFigures(): void {
   const figures = Array.from(document.querySelectorAll<HTMLElement>('figure[data-figure]'));
   if (figures.length === 0) return;
-  const tooltip = new Handler({ theme: 'light' });
+  const handlers = { light: new Handler({ theme: 'light' }), dark: new Handler({ theme: 'dark' }) };
+  const tooltip = () => handlers[isDark() ? 'dark' : 'light'];
+  document.addEventListener(THEME_EVENT, () => {
+    for (const redraw of redraws.values()) void redraw();
+  });
   // One after the other, so a page with many figures stays responsive while they load.
   let chain = Promise.resolve();
   const queued = new Set<HTMLElement>();

@@ -6,7 +6,15 @@ import { hydrateFigures } from './figures.js';
 import { initRunsTable } from './runs-table.js';
 import { initThemeToggle } from './theme.js';
 
+/** A printed page shows what folds away on screen (captions' files, verdict units, run lists). */
+function openForPrint(): void {
+  window.addEventListener('beforeprint', () => {
+    for (const d of Array.from(document.querySelectorAll('details'))) d.open = true;
+  });
+}
+
 function start(): void {
+  openForPrint();
   initThemeToggle();
   initRunsTable();
   initCompare();

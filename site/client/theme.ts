@@ -1,5 +1,7 @@
 // Browser: the light / dark switch. The page starts from the saved choice or the system's
-// (prefers-color-scheme); the inline script in the layout applies it before first paint.
+// (prefers-color-scheme); the inline script in the layout applies it before first paint. A switch
+// sends THEME_EVENT, on which the live figures redraw in the new theme (client/figures.ts).
+import { THEME_EVENT } from './figures.js';
 
 export function initThemeToggle(): void {
   const button = document.querySelector<HTMLButtonElement>('[data-theme-toggle]');
@@ -23,5 +25,6 @@ export function initThemeToggle(): void {
       // Storage may be off (private mode, file://): the choice then lasts for this page.
     }
     label();
+    document.dispatchEvent(new Event(THEME_EVENT));
   });
 }

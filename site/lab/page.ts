@@ -60,6 +60,8 @@ function start(root: HTMLElement): void {
   let checkpoints: Array<{ checkpoint: Checkpoint; seconds: number }> = [];
   let iterations = 0;
   let firstDeath: { iteration: number; seconds: number } | null = null;
+  /** The first death the selected preset expects, when the run started has exactly its fields. */
+  let expectedDeath: number | null = null;
   let lastProgress = '';
   let drawPending = false;
 
@@ -119,7 +121,7 @@ function start(root: HTMLElement): void {
         { label: 'dead by |γ|', className: 's-gamma', points: deadSeries('deadByGamma') },
         { label: 'dead by activation', className: 's-activation', points: deadSeries('deadByActivation') },
       ],
-      { xMax, yLabel: 'dead filters (% of network)', yMin: 0 },
+      { xMax, yLabel: 'dead filters (% of network)', yMin: 0, yMaxAtLeast: 10, marker: expectedDeath === null ? undefined : { x: expectedDeath, label: `expected first death (${expectedDeath})` } },
     );
     const last = checkpoints.at(-1)?.checkpoint;
     if (!last) return;
@@ -128,7 +130,7 @@ function start(root: HTMLElement): void {
         const row = document.createElement('tr');
         const defined = (l.lifetimeSparseness ?? []).filter((s): s is number => s !== null);
         const cells = [
-          `conv${l.layer + 1}`,
+          `block ${l.layer + 1}`,
           String(l.filters),
           String(l.deadByGamma.length),
           String(l.deadByActivation.length),
@@ -141,12 +143,12 @@ function start(root: HTMLElement): void {
     );
     drawStrips(
       gammaSvg,
-      last.layers.map((l) => ({ label: `conv${l.layer + 1}`, values: l.gamma.map((g) => Math.log10(Math.max(Math.abs(g), 1e-7))), dead: new Set(l.deadByGamma) })),
+      last.layers.map((l) => ({ label: `block ${l.layer + 1}`, values: l.gamma.map((g) => Math.log10(Math.max(Math.abs(g), 1e-7))), dead: new Set(l.deadByGamma) })),
       { min: -7, max: 0.5, ticks: [[-6, '1e-6'], [-3, '1e-3'], [0, '1']], axisLabel: '|γ| (log scale; marked: dead by |γ|)' },
     );
     drawStrips(
       selectivitySvg,
-      last.layers.map((l) => ({ label: `conv${l.layer + 1}`, values: (l.lifetimeSparseness ?? l.gamma.map(() => null)).map((s) => s), dead: new Set(l.deadByActivation) })),
+      last.layers.map((l) => ({ label: `block ${l.layer + 1}`, values: (l.lifetimeSparseness ?? l.gamma.map(() => null)).map((s) => s), dead: new Set(l.deadByActivation) })),
       { min: 0, max: 1, ticks: [[0, '0'], [0.5, '0.5'], [1, '1']], axisLabel: 'lifetime sparseness (marked: dead by activation)' },
     );
   };
@@ -183,7 +185,7 @@ function start(root: HTMLElement): void {
       case 'ready':
         setState(
           'ready',
-          `Ready: ${m.trainImages.toLocaleString('en')} training and ${m.testImages.toLocaleString('en')} test images; ${m.backend}.` +
+          `Ready: press Start to train on ${m.trainImages.toLocaleString('en')} Fashion-MNIST images in this page (tested on ${m.testImages.toLocaleString('en')}; engine: ${m.backend}).` +
             (m.simd ? '' : ' This browser has no WebAssembly SIMD, so the lab runs the plain wasm build: several times slower, and its numbers may differ in the last digits from the Node engine’s SIMD build.'),
         );
         root.dataset.simd = String(m.simd);
@@ -192,10 +194,14 @@ function start(root: HTMLElement): void {
         invalid.textContent = m.message;
         setState('ready');
         return;
-      case 'started':
+      case 'started': {
         iterations = m.config.training.iterations;
-        setState('running', `Training run ${m.id} on ${m.trainImages.toLocaleString('en')} images: BasicNet ${m.filters.join('-')}.`);
+        const preset = LAB_PRESETS.find((p) => p.id === presetSelect.value);
+        const fields = readFields();
+        expectedDeath = preset && Object.entries(preset.fields).every(([k, v]) => String(fields[k as keyof LabFields]) === String(v)) ? preset.firstDeath : null;
+        setState('running', `Training BasicNet (${m.filters.reduce((a, b) => a + b, 0)} filters in ${m.filters.length} blocks) on ${m.trainImages.toLocaleString('en')} images; the charts show filters dying as they die.`);
         return;
+      }
       case 'checkpoint': {
         checkpoints.push({ checkpoint: m.checkpoint, seconds: m.seconds });
         if (!firstDeath && m.checkpoint.iteration > 0 && m.checkpoint.layers.some((l) => l.deadByGamma.length + l.deadByActivation.length > 0)) {

@@ -25,6 +25,8 @@ export interface LabPreset {
   title: string;
   /** What the reader should see, from the study's result. */
   expect: string;
+  /** The iteration of the first death with these fields (seed 0), drawn on the dead-filter chart; null where none is expected. */
+  firstDeath: number | null;
   /** The study page it reproduces (site route) and the hypothesis it speaks to. */
   study: { route: string; label: string };
   fields: LabFields;
@@ -56,6 +58,7 @@ export const LAB_PRESETS: readonly LabPreset[] = [
     id: 'adam-l2',
     title: 'Adam + L2 (the main configuration)',
     expect: 'Filters start to die within a few hundred iterations (seed 0: the first at iteration 350, dead by activation; by 500, 8 of 464).',
+    firstDeath: 350,
     study: { route: 'studies/optimizer', label: 'Optimizer study (H2)' },
     fields: main,
   },
@@ -63,6 +66,7 @@ export const LAB_PRESETS: readonly LabPreset[] = [
     id: 'momentum-l2',
     title: 'SGD + momentum + L2',
     expect: 'No deaths (seed 0: none in 500 iterations): the study found the SGD family far less sparse than Adam.',
+    firstDeath: null,
     study: { route: 'studies/optimizer', label: 'Optimizer study (H2)' },
     fields: { ...main, optimizer: 'momentum', lr: 0.01 },
   },
@@ -70,6 +74,7 @@ export const LAB_PRESETS: readonly LabPreset[] = [
     id: 'adam-none',
     title: 'Adam, no regularization',
     expect: 'No deaths (seed 0: none in 500 iterations): without regularization nothing pulls gamma to zero (H1).',
+    firstDeath: null,
     study: { route: 'studies/optimizer', label: 'Optimizer study (H1)' },
     fields: { ...main, regularization: 'none', strength: 0 },
   },
@@ -77,6 +82,7 @@ export const LAB_PRESETS: readonly LabPreset[] = [
     id: 'adam-l2-leaky',
     title: 'Adam + L2, leaky ReLU',
     expect: 'No filter dies by activation, since the leak keeps every channel nonzero (seed 0: no death of either kind in 500 iterations; in the study a few gammas collapsed after 4,500).',
+    firstDeath: null,
     study: { route: 'studies/activation', label: 'Activation study (H8)' },
     fields: { ...main, activation: 'leaky-relu' },
   },

@@ -6,6 +6,7 @@ import { factorOf, groupBy, type Member } from '../../analysis/cells.js';
 import { deadByEarly, networkSparsityOverTime } from '../../analysis/time-series.js';
 import { studyFigureId, studyRoute } from './figure-ids.js';
 import { CRITERIA, CRITERION_COLORS, FATE_COLORS, legendPick, noScale, runsOf, seedsText, sparsityAxis, topLevel, type Figure, type Row, type VlSpec } from './figure-model.js';
+import { MEASURE } from './figure-style.js';
 import { percent } from './format.js';
 import { cellLabel } from './studies.js';
 import { H6_V2, h6Unit, type H6BlockNumbers } from '../../analysis/v2/h6.js';
@@ -100,13 +101,13 @@ export function selectivityOverTimeFigure(study: StudyRow, members: readonly Mem
       deadShare: e.filters > 0 ? e.deadByActivation / e.filters : 0,
     }));
   if (rows.length === 0) return null;
-  const spec = blockQuantilesOverTime(rows, 'selectivity', []);
+  const spec = blockQuantilesOverTime(rows, MEASURE.activeShareAxis, []);
   return {
     id: studyFigureId.selectivityOverTime(study.study),
     route: studyRoute(study.study),
-    title: 'Selectivity of the features during training, per block',
-    caption: `Selectivity is the share of probe images on which a feature fires. Blue: median over the block's features with a band from the 10th to the 90th percentile, one per seed; dashed orange: share of the block's filters dead by activation. ${seedsText(rows)}.`,
-    alt: `Small multiples, one per conv block, of feature selectivity (median and 10–90 % band) and the share of dead filters over training iterations.`,
+    title: 'Active share of the features during training, per block',
+    caption: `The active share is the share of probe images on which a feature fires (1 = every image: the least selective; it saturates near 1, so it cannot tell selective features apart). Blue: median over the block's features with a band from the 10th to the 90th percentile, one per seed; dashed orange: share of the block's filters dead by activation. ${seedsText(rows)}.`,
+    alt: `Small multiples, one per conv block, of the features' active share (median and 10–90 % band) and the share of dead filters over training iterations.`,
     rows,
     spec,
     runs: runsOf(rows),
@@ -182,7 +183,7 @@ function fateStripLayers(o: { x: { field: string } & VlSpec; facet: string; form
 export function selectivityBeforeFigure(study: StudyRow, members: readonly Member[], filters: readonly FilterRow[]): Figure | null {
   const { rows, alreadyDead } = selectivityBeforeRows(study, members, filters);
   if (rows.length === 0) return null;
-  const x = { field: 'selectivity', type: 'quantitative', title: 'selectivity (share of probe images activating the feature)', scale: { domain: [0, 1] } };
+  const x = { field: 'selectivity', type: 'quantitative', title: MEASURE.activeShareAxis, scale: { domain: [0, 1] } };
   const spec = topLevel(rows, {
     facet: {
       row: { field: 'reading', type: 'nominal', title: null, sort: [...SELECTIVITY_READINGS], header: { labelAngle: 0, labelOrient: 'top', labelAnchor: 'start', labelFontWeight: 600 } },
@@ -195,7 +196,7 @@ export function selectivityBeforeFigure(study: StudyRow, members: readonly Membe
           x,
           facet: 'reading',
           format: '.2f',
-          tooltip: [{ field: 'reading' }, { field: 'fate' }, { field: 'block' }, { field: 'filter' }, { field: 'selectivity', format: '.2f' }, { field: 'measuredAt', title: 'read at iteration' }, { field: 'diedAt', title: 'died at iteration' }],
+          tooltip: [{ field: 'reading' }, { field: 'fate' }, { field: 'block' }, { field: 'filter' }, { field: 'selectivity', title: MEASURE.activeShare, format: '.2f' }, { field: 'measuredAt', title: 'read at iteration' }, { field: 'diedAt', title: 'died at iteration' }],
         }),
       ],
     },
@@ -261,11 +262,11 @@ export function mechanismFigure(study: StudyRow, members: readonly Member[], mec
         params: [pick.param],
         mark: { type: 'circle', size: 16 },
         encoding: {
-          x: { field: 'selectivity', type: 'quantitative', title: 'selectivity at the checkpoint', scale: { domain: [0, 1] } },
+          x: { field: 'selectivity', type: 'quantitative', title: [MEASURE.activeShareAxis, 'at the checkpoint'], scale: { domain: [0, 1] } },
           y: { field: 'ratioGamma', type: 'quantitative', title: ['regularization ÷ data-loss', 'gradient on γ (log)'], scale: { type: 'log' } },
           color: { field: 'fate', type: 'nominal', title: 'feature', scale: { domain: ['dies later', 'survives'], range: [FATE_COLORS.died, FATE_COLORS.survived] } },
           opacity: pick.opacity(0.55, 0.04),
-          tooltip: [{ field: 'fate' }, { field: 'seed' }, { field: 'iteration' }, { field: 'block' }, { field: 'filter' }, { field: 'selectivity', format: '.2f' }, { field: 'ratioGamma', title: 'ratio on γ', format: '.3g' }, { field: 'ratioKernel', title: 'ratio on kernel', format: '.3g' }],
+          tooltip: [{ field: 'fate' }, { field: 'seed' }, { field: 'iteration' }, { field: 'block' }, { field: 'filter' }, { field: 'selectivity', title: MEASURE.activeShare, format: '.2f' }, { field: 'ratioGamma', title: 'ratio on γ', format: '.3g' }, { field: 'ratioKernel', title: 'ratio on kernel', format: '.3g' }],
         },
       },
       { data: { values: [{ one: 1 }] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { y: { field: 'one', type: 'quantitative' } } },
@@ -275,8 +276,8 @@ export function mechanismFigure(study: StudyRow, members: readonly Member[], mec
     id: studyFigureId.mechanism(study.study),
     route: studyRoute(study.study),
     title: 'Mechanism: regularization versus data-loss gradient on each feature',
-    caption: `Each dot is one live feature at one checkpoint: the ratio of the regularization gradient to the data-loss gradient reaching its BN scale γ, against its selectivity. Above the dashed line regularization dominates. Orange: features that die later. ${rows.length < total ? `A deterministic sample of ${rows.length} of ${total} feature-checkpoints (every ${Math.ceil(total / rows.length)}th). ` : ''}${seedsText(rows)}.`,
-    alt: `Scatter plot, log scale, of the regularization-to-data gradient ratio on γ against selectivity for ${rows.length} feature-checkpoints, coloured by whether the feature dies later.`,
+    caption: `Each dot is one live feature at one checkpoint: the ratio of the regularization gradient to the data-loss gradient reaching its BN scale γ, against its active share (1 = fires on every probe image). Above the dashed line regularization dominates. Orange: features that die later. ${rows.length < total ? `A deterministic sample of ${rows.length} of ${total} feature-checkpoints (every ${Math.ceil(total / rows.length)}th). ` : ''}${seedsText(rows)}.`,
+    alt: `Scatter plot, log scale, of the regularization-to-data gradient ratio on γ against the active share for ${rows.length} feature-checkpoints, coloured by whether the feature dies later.`,
     rows,
     spec,
     runs: runsOf(rows),
@@ -308,7 +309,7 @@ export function lifetimeOverTimeFigure(study: StudyRow, members: readonly Member
       deadShare: e.filters > 0 ? e.deadByActivation / e.filters : 0,
     }));
   if (rows.length === 0) return null;
-  const spec = blockQuantilesOverTime(rows, 'lifetime sparseness', [{ field: 'noResponse', title: 'no response' }]);
+  const spec = blockQuantilesOverTime(rows, MEASURE.lifetimeAxis, [{ field: 'noResponse', title: 'no response' }]);
   return {
     id: studyFigureId.lifetimeOverTime(study.study),
     route: studyRoute(study.study),
@@ -368,7 +369,7 @@ export function lifetimeBeforeFigure(study: StudyRow, members: readonly Member[]
   const rows = all.filter((r) => dyingBlocks.has(r.block as number));
   if (rows.length === 0) return null;
   const m = H6_V2.saturatedMargin;
-  const x = { field: 'lifetime', type: 'quantitative', title: 'lifetime sparseness at the early checkpoint', scale: { domain: [0, 1] } };
+  const x = { field: 'lifetime', type: 'quantitative', title: [MEASURE.lifetimeAxis, 'at the early checkpoint'], scale: { domain: [0, 1] } };
   // One band per facet cell (not one per row): aggregate to the block first.
   const band = (from: number, to: number) => ({
     transform: [{ aggregate: [{ op: 'count', as: 'features' }], groupby: ['block'] }],

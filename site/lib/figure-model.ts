@@ -1,6 +1,7 @@
 // The figure model the page families share: what a figure is (rows + Vega-Lite spec + caption
 // and alt text), the common look, and the spec pieces every family builds from. Pure.
 import type { DatasetName } from '../../data/schemas/datasets.js';
+import { FIGURE_CONFIG } from './figure-style.js';
 import { seedList } from './format.js';
 
 export type Row = Record<string, string | number | boolean | null>;
@@ -24,21 +25,12 @@ export interface Figure {
 }
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 export const CRITERIA = ['dead by activation', 'dead by |γ|'] as const;
 export const CRITERION_COLORS = ['#1f6fb2', '#d9822b'];
 export const FATE_COLORS = { died: '#c2410c', survived: '#1f6fb2' };
 
-/** Shared look: system fonts, white background (figures sit on a light card in both themes). */
-export const FIGURE_CONFIG = {
-  font: FONT,
-  background: 'white',
-  view: { stroke: '#d0d7de' },
-  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 600, gridColor: '#e5e7eb' },
-  legend: { labelFontSize: 11, titleFontSize: 12, orient: 'bottom', direction: 'horizontal', columns: 4, labelLimit: 320 },
-  header: { labelFontSize: 12, titleFontSize: 12 },
-  title: { fontSize: 13 },
-};
+/** The shared look (figure-style.ts): system fonts, text at least 11 px; the dark theme's look is applied in the browser. */
+export { FIGURE_CONFIG };
 
 export function topLevel(rows: Row[], body: VlSpec): VlSpec {
   return { $schema: SCHEMA, data: { values: rows }, config: FIGURE_CONFIG, ...body };

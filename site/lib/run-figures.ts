@@ -5,6 +5,7 @@ import { sparsity } from '../../experiments/definitions.js';
 import { networkSparsityOverTime } from '../../analysis/time-series.js';
 import { runFigureId, runRoute } from './figure-ids.js';
 import { CRITERIA, CRITERION_COLORS, legendPick, sparsityAxis, topLevel, type Figure, type Row } from './figure-model.js';
+import { MEASURE } from './figure-style.js';
 import { percent } from './format.js';
 
 export function runLayersFigure(run: RunRow, layers: readonly LayerRow[]): Figure | null {
@@ -103,20 +104,20 @@ export function runSelectivityFigure(run: RunRow, filters: readonly FilterRow[])
     params: [pick.param],
     mark: { type: 'tick', thickness: 1.5, size: 18 },
     encoding: {
-      x: { field: 'selectivity', type: 'quantitative', title: 'selectivity (share of training images activating the feature)', scale: { domain: [0, 1] } },
+      x: { field: 'selectivity', type: 'quantitative', title: MEASURE.activeShareAxis, scale: { domain: [0, 1] } },
       y: { field: 'block', type: 'ordinal', title: 'block' },
       color: { field: 'status', type: 'nominal', title: null, scale: STATUS },
       opacity: pick.opacity(0.6, 0.04),
-      tooltip: [{ field: 'block' }, { field: 'filter' }, { field: 'status' }, { field: 'selectivity', format: '.3f' }, { field: 'selectivityEarly', title: 'selectivity early', format: '.3f' }, { field: 'selectivityBefore', title: 'selectivity shortly before death', format: '.3f' }, { field: 'diedAt', title: 'died at iteration' }],
+      tooltip: [{ field: 'block' }, { field: 'filter' }, { field: 'status' }, { field: 'selectivity', title: MEASURE.activeShare, format: '.3f' }, { field: 'selectivityEarly', title: `${MEASURE.activeShare} early`, format: '.3f' }, { field: 'selectivityBefore', title: `${MEASURE.activeShare} shortly before death`, format: '.3f' }, { field: 'diedAt', title: 'died at iteration' }],
     },
   });
   const dead = mine.filter((f) => f.deadByActivation).length;
   return {
     id: runFigureId.selectivity,
     route: runRoute(run.run),
-    title: 'Selectivity of every feature at the end',
-    caption: 'Each tick is one feature (filter) of a block: the share of the training images for which it is active, at the end of training. Dead features sit at 0. Click a legend entry to pick one status.',
-    alt: `Strip plot of the final selectivity of ${mine.length} features across the blocks; ${dead} are dead by activation.`,
+    title: 'Active share of every feature at the end',
+    caption: 'Each tick is one feature (filter) of a block: its active share, the share of the training images for which it is active, at the end of training (1 = every image: the least selective; a saturated measure, kept as v1 defined it). Dead features sit at 0. Click a legend entry to pick one status.',
+    alt: `Strip plot of the final active share of ${mine.length} features across the blocks; ${dead} are dead by activation.`,
     rows,
     spec,
     runs: [run.run],

@@ -7,6 +7,7 @@ import { DATASET_VERSION, type CurveRow, type EmergenceRow, type FilterRow, type
 import { DEFAULT_THRESHOLDS, DEFINITIONS_VERSION, type Thresholds } from '../../experiments/definitions.js';
 import { cellsOf, factorOf, measured, membersOf, seedsOf, sortLevels, valueOf, type Member } from '../../analysis/cells.js';
 import { mean, sd } from '../../analysis/statistics.js';
+import { computeFindings, type Findings } from './findings.js';
 import { describeFolder, locateData, PRODUCE_COMMAND, type Datasets } from './data.js';
 import { lifetimeBeforeFigure, lifetimeOverTimeFigure, measuresLifetime, mechanismFigure, selectivityBeforeFigure, selectivityOverTimeFigure, sparsityOverTimeFigure } from './emergence-figures.js';
 import { studyFigureId } from './figure-ids.js';
@@ -68,6 +69,8 @@ export interface Site {
   /** How far the studies of the scale are: distinct configurations, those with a record, those pending. */
   progress: StudyProgress;
   headline: Figure | null;
+  /** What the study found, as the home page opens with it (findings.ts). */
+  findings: Findings;
   /** Every figure of the site, study and run figures alike. */
   figures: Figure[];
   figureAt(route: string, id: string): Figure | undefined;
@@ -240,7 +243,8 @@ export function buildSite(
         }),
     };
   });
-  const figures = [...studies.flatMap((s) => s.figures), ...runPages.flatMap((r) => r.figures)];
+  const findings = computeFindings({ studies, verdicts, emergence: d.emergence.rows, filters: d.filters.rows, pruning: d.pruning.rows });
+  const figures = [...findings.findings.map((f) => f.figure), ...studies.flatMap((s) => s.figures), ...runPages.flatMap((r) => r.figures)];
   const index = new Map(figures.map((f) => [`${f.route}#${f.id}`, f]));
   const optimizer = studies.find((s) => s.row.study === 'optimizer');
   const headline = optimizer?.figures.find((f) => f.id === studyFigureId.sparsity('optimizer')) ?? studies.flatMap((s) => s.figures)[0] ?? null;
@@ -259,6 +263,7 @@ export function buildSite(
     verdicts,
     progress: studyProgress(d.studies.rows),
     headline,
+    findings,
     figures,
     figureAt: (route, id) => index.get(`${route}#${id}`),
     narrative: (name) => {

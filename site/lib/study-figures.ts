@@ -3,8 +3,10 @@
 import type { LayerRow, StudyRow } from '../../data/schemas/datasets.js';
 import { factorOf, measured, sortLevels, valueOf, type Member } from '../../analysis/cells.js';
 import { mean } from '../../analysis/statistics.js';
-import { studyFigureId, studyRoute } from './figure-ids.js';
-import { CRITERIA, DISTINCT_COLOURS, hasSpread, legendPick, nominalColour, noScale, pct, runsOf, seedsText, sparsityAxis, topLevel, type Figure, type Row, type VlSpec } from './figure-model.js';
+import { runRoute, studyFigureId, studyRoute } from './figure-ids.js';
+import { pageHref } from './links.js';
+import { CRITERIA, hasSpread, legendPick, nominalColour, noScale, pct, runsOf, seedsText, sparsityAxis, topLevel, type Figure, type Row, type VlSpec } from './figure-model.js';
+import { optimizerColour, orderedColour, regularizationDash, regularizationShape } from './figure-style.js';
 import { percent } from './format.js';
 import { cellLabel, factorLabel, formatLevel } from './studies.js';
 
@@ -38,6 +40,28 @@ function groupLabel(m: Member, group: readonly string[]): string {
   return group.length ? cellLabel(Object.fromEntries(group.map((g) => [g, factorOf(m, g)])), group) : '';
 }
 
+const OPTIMIZER = 'optimizer.name';
+const REGULARIZATION = 'regularization.kind';
+
+/** The optimizer and regularization of a member as fields of its rows, when the study varies them (the site's colour and shape: figure-style.ts). */
+function styleFields(m: Member, axes: StudyAxes): Row {
+  const varying = [axes.x, ...axes.group];
+  return {
+    ...(varying.includes(OPTIMIZER) ? { optimizer: String(factorOf(m, OPTIMIZER)) } : {}),
+    ...(varying.includes(REGULARIZATION) ? { regularization: String(factorOf(m, REGULARIZATION)) } : {}),
+  };
+}
+
+/** Where a mark of a study figure leads: its run's page (the vega `href` channel opens it on a click). */
+function runHref(study: StudyRow, run: string): string {
+  return pageHref(studyRoute(study.study), runRoute(run));
+}
+
+/** Whether the x factor's levels are numbers (an ordered factor: a sequential palette). */
+function orderedX(rows: readonly Row[], axes: StudyAxes, members: readonly Member[]): boolean {
+  return axes.x !== null && rows.length > 0 && members.every((m) => typeof factorOf(m, axes.x as string) === 'number');
+}
+
 /** Rows of the sparsity-by-factor figure: one per run and criterion. */
 export function effectRows(study: StudyRow, members: readonly Member[]): Row[] {
   const axes = studyAxes(study, members);
@@ -48,6 +72,8 @@ export function effectRows(study: StudyRow, members: readonly Member[]): Row[] {
       seed: m.seed,
       level: axes.x ? formatLevel(factorOf(m, axes.x)) : 'all',
       group: groupLabel(m, axes.group),
+      ...styleFields(m, axes),
+      href: runHref(study, m.run.run),
     };
     rows.push({ ...base, criterion: CRITERIA[0], sparsity: valueOf(m, 'activation') });
     if (m.run.sparsityGamma !== null) rows.push({ ...base, criterion: CRITERIA[1], sparsity: m.run.sparsityGamma });
@@ -70,14 +96,24 @@ function extremes(rows: readonly Row[], value: string, label: (r: Row) => string
   return { hi: fmt(means[0]), lo: fmt(means[means.length - 1]) };
 }
 
-/** The encodings shared by the seed-spread dot plots: x = level, colour (and offset) = group. */
-function dotPlotEncodings(axes: StudyAxes, hasGroup: boolean, groupCount: number) {
+/**
+ * The encodings shared by the seed-spread dot plots: x = level, offset = group; colour is the
+ * optimizer's wherever the study varies the optimizer, shape the regularization's, and the one
+ * accent colour otherwise (figure-style.ts).
+ */
+function dotPlotEncodings(rows: readonly Row[], axes: StudyAxes, hasGroup: boolean, groupCount: number) {
   const x = { field: 'level', type: 'ordinal', sort: axes.levels.length ? axes.levels : undefined, title: axes.x ? factorLabel(axes.x) : null, axis: { labelAngle: 0 } };
-  const color = hasGroup ? nominalColour('group', axes.group.map(factorLabel).join(' · '), groupCount) : { value: '#1f6fb2' };
+  const byOptimizer = rows.some((r) => 'optimizer' in r);
+  const color = byOptimizer
+    ? optimizerColour('optimizer', rows.map((r) => r.optimizer))
+    : hasGroup
+      ? nominalColour('group', axes.group.map(factorLabel).join(' · '), groupCount)
+      : { value: '#1f6fb2' };
+  const shape = rows.some((r) => 'regularization' in r) ? { shape: regularizationShape('regularization', rows.map((r) => r.regularization)) } : {};
   const offset = hasGroup ? { xOffset: { field: 'group', type: 'nominal' } } : {};
-  return { x, color, offset };
+  const pickField = byOptimizer ? 'optimizer' : hasGroup ? 'group' : null;
+  return { x, color, shape, offset, pickField };
 }
-
 
 /** Error bars (mean ± sd) only over cells with two or more seeds: one seed has no spread. */
 function spreadOnly(groupby: string[]): VlSpec[] {
@@ -86,14 +122,14 @@ function spreadOnly(groupby: string[]): VlSpec[] {
 
 /** Seeds as open dots, mean as a tick, mean ± sd as an error bar. */
 function seedSpreadLayers(rows: readonly Row[], valueField: string, y: VlSpec, axes: StudyAxes, hasGroup: boolean, tooltip: VlSpec[]): VlSpec[] {
-  const { x, color, offset } = dotPlotEncodings(axes, hasGroup, new Set(rows.map((r) => r.group)).size);
-  const pick = hasGroup ? legendPick('group') : null;
+  const { x, color, shape, offset, pickField } = dotPlotEncodings(rows, axes, hasGroup, new Set(rows.map((r) => r.group)).size);
+  const pick = pickField ? legendPick(pickField) : null;
   const opacity = (on: number) => (pick ? { opacity: pick.opacity(on) } : {});
   return [
     {
       ...(pick ? { params: [pick.param] } : {}),
-      mark: { type: 'point', size: 42, strokeWidth: 1.3, filled: false },
-      encoding: { x, ...offset, y: { field: valueField, ...y }, color, ...opacity(0.9), tooltip },
+      mark: { type: 'point', size: 42, strokeWidth: 1.3, filled: false, cursor: 'pointer' },
+      encoding: { x, ...offset, y: { field: valueField, ...y }, color, ...shape, ...opacity(0.9), tooltip, href: { field: 'href' } },
     },
     ...(hasSpread(rows, ['level', 'group', 'criterion'])
       ? [
@@ -156,6 +192,8 @@ export function studyAccuracyFigure(study: StudyRow, members: readonly Member[])
     seed: m.seed,
     level: axes.x ? formatLevel(factorOf(m, axes.x)) : 'all',
     group: groupLabel(m, axes.group),
+    ...styleFields(m, axes),
+    href: runHref(study, m.run.run),
     testAccuracy: valueOf(m, 'accuracy'),
   }));
   if (rows.length === 0) return null;
@@ -188,7 +226,7 @@ export function studyLayersFigure(study: StudyRow, members: readonly Member[], l
     const level = axes.x ? formatLevel(factorOf(m, axes.x)) : 'all';
     const group = groupLabel(m, axes.group);
     const config = [level, group].filter(Boolean).join(' · ');
-    rows.push({ run: l.run, seed: m.seed, config, level, group, block: l.layer + 1, filters: l.filters, deadByActivation: l.deadByActivation, deadByGamma: l.deadByGamma, sparsity: l.sparsityActivation });
+    rows.push({ run: l.run, seed: m.seed, config, level, group, ...styleFields(m, axes), block: l.layer + 1, filters: l.filters, deadByActivation: l.deadByActivation, deadByGamma: l.deadByGamma, sparsity: l.sparsityActivation });
   }
   if (rows.length === 0) return null;
   const configs = sortConfigs(rows.map((r) => r.config as string), axes.levels);
@@ -196,17 +234,26 @@ export function studyLayersFigure(study: StudyRow, members: readonly Member[], l
   const levels = axes.levels.filter((l) => rows.some((r) => r.level === l));
   const groupTitle = axes.group.map(factorLabel).join(' · ');
   const xTitle = axes.x ? factorLabel(axes.x) : 'configuration';
-  // More configurations than a palette keeps apart (lr-range: 44): one panel per group, coloured by the x factor's level.
-  const paneled = configs.length > DISTINCT_COLOURS.wide && groups.length > 1 && levels.length <= DISTINCT_COLOURS.wide;
-  const colourField = paneled ? 'level' : 'config';
+  const varying = [axes.x, ...axes.group].filter((f): f is string => f !== null);
+  // Optimizer (and regularization) alone: one line per configuration, coloured by its optimizer, dashed by its regularization.
+  const byOptimizer = varying.includes(OPTIMIZER) && varying.every((f) => f === OPTIMIZER || f === REGULARIZATION);
+  // Other factors beside a group: one panel per group, coloured by the x factor's level (a sequential palette when ordered).
+  const paneled = !byOptimizer && groups.length > 1;
+  const ordered = orderedX(rows, axes, members);
+  const colourField = byOptimizer ? 'optimizer' : 'level';
   const pick = legendPick(colourField);
   const x = { field: 'block', type: 'ordinal', title: 'block (conv layer)', axis: { labelAngle: 0 } };
-  const colourTitle = paneled ? xTitle : [axes.x, ...axes.group].filter((f): f is string => f !== null).map(factorLabel).join(' · ') || 'configuration';
-  const color = nominalColour(colourField, colourTitle, paneled ? levels.length : configs.length, { sort: paneled ? levels : configs });
+  const color = byOptimizer
+    ? optimizerColour('optimizer', rows.map((r) => r.optimizer))
+    : ordered
+      ? orderedColour('level', xTitle, levels)
+      : nominalColour('level', xTitle, levels.length, { sort: levels });
+  const dash = byOptimizer && rows.some((r) => 'regularization' in r) ? { strokeDash: regularizationDash('regularization', rows.map((r) => r.regularization)) } : {};
+  const detail = { detail: { field: 'config', type: 'nominal' } };
   // A panel is 140 px tall: its axis title must fit (the caption names the criterion).
   const y = sparsityAxis(paneled ? 'dead by activation' : 'layer sparsity (dead by activation)');
   const layer = [
-    { mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y: { aggregate: 'mean', field: 'sparsity', ...y }, color, opacity: pick.opacity(1, 0.08) } },
+    { mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y: { aggregate: 'mean', field: 'sparsity', ...y }, color, ...dash, ...detail, opacity: pick.opacity(1, 0.08) } },
     {
       params: [pick.param],
       mark: { type: 'circle', size: 22 },
@@ -227,13 +274,14 @@ export function studyLayersFigure(study: StudyRow, members: readonly Member[], l
       })
     : topLevel(rows, { width: 560, height: 240, layer });
   const blocks = new Set(rows.map((r) => r.block)).size;
+  const lineKind = byOptimizer ? `one colour per optimizer${dash.strokeDash ? ', one dash per regularization (L2 solid, none dashed)' : ''}` : `one colour per ${xTitle}`;
   return {
     id: studyFigureId.layers(study.study),
     route: studyRoute(study.study),
     title: 'Where the filters die: sparsity per layer',
     caption: paneled
-      ? `Share of dead filters (activation criterion) in each of the network's conv blocks, one panel per ${groupTitle}, one colour per ${xTitle}. Lines join the means over seeds; dots are single seeds. Click a legend entry to pick one ${xTitle}. ${seedsText(rows)}.`
-      : `Share of dead filters (activation criterion) in each of the network's conv blocks. Lines join the means over seeds; dots are single seeds. Click a legend entry to pick one configuration. ${seedsText(rows)}.`,
+      ? `Share of dead filters (activation criterion) in each of the network's conv blocks, one panel per ${groupTitle}, ${lineKind}. Lines join the means over seeds; dots are single seeds. Click a legend entry to pick one ${xTitle}. ${seedsText(rows)}.`
+      : `Share of dead filters (activation criterion) in each of the network's conv blocks, ${lineKind}. Lines join the means over seeds; dots are single seeds. Click a legend entry to pick one. ${seedsText(rows)}.`,
     alt: paneled
       ? `Line charts of per-layer sparsity across the ${blocks} conv blocks, one panel per ${groupTitle} (${groups.length}), one line per ${xTitle}.`
       : `Line chart of per-layer sparsity across the ${blocks} conv blocks, one line per configuration (${configs.length}).`,

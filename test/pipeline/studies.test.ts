@@ -71,11 +71,11 @@ describe('study definitions', () => {
     expect(full.filter((h) => quick.has(h))).toEqual([]);
   });
 
-  it('sizes the optimizer table: 7 update rules x 3 regularizations at quick scale, decoupled only as AdamW at full', () => {
+  it('sizes the optimizer table: 7 update rules x 2 regularizations and decoupled only as AdamW, at both scales', () => {
     const quick = planStudies([studyNamed('optimizer')], 'quick', noCifar);
     const quickCells = new Set(quick.runs.map((r) => `${r.config.optimizer.name}/${r.config.regularization.kind}`));
-    expect(quickCells.size).toBe(21);
-    expect(quickCells.has('sgd/decoupled')).toBe(true);
+    expect(quickCells.size).toBe(7 * 2 + 1);
+    expect(quickCells.has('sgd/decoupled')).toBe(false);
     const plan = planStudies([studyNamed('optimizer')], 'full', noCifar);
     const cells = new Set(plan.runs.map((r) => `${r.config.optimizer.name}/${r.config.regularization.kind}`));
     expect(cells.size).toBe(7 * 2 + 1);
@@ -197,7 +197,7 @@ describe('study definitions', () => {
   it('gives every full-scale run a finite compute estimate, larger for wider and larger-batch runs', () => {
     const plan = planStudies([studyNamed('width'), studyNamed('batch-size')], 'quick', noCifar);
     const seconds = (pred: (c: (typeof plan.runs)[number]['config']) => boolean) => runSeconds(plan.runs.find((r) => pred(r.config))!.config, 250);
-    expect(seconds((c) => c.model.width === 32)).toBeGreaterThan(seconds((c) => c.model.width === 16));
+    expect(seconds((c) => c.model.width === 16)).toBeGreaterThan(seconds((c) => c.model.width === 8));
     expect(seconds((c) => c.training.batchSize === 64)).toBeGreaterThan(seconds((c) => c.training.batchSize === 32 && c.model.width === 16));
   });
 });
