@@ -8,7 +8,7 @@ import { writeJsonAtomic } from './record-file.js';
 import { removeSnapshot, snapshotPath } from './snapshot.js';
 import type { BackendChoice } from './backend/resolve.js';
 
-const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+const BACKENDS = ['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 const PROGRESS = ['bar', 'jsonl', 'none'] as const;
 
 /** The kebab-case flag of a config path: optimizer.lr -> --optimizer-lr. */
