@@ -67,8 +67,9 @@ async function initTensorflow(): Promise<BackendInfo> {
   );
 }
 
-/** The folder holding tfjs-backend-wasm's .wasm binaries. */
+/** The folder holding tfjs-backend-wasm's .wasm binaries (TFJS_WASM_DIR where the package is bundled: the GPU kit). */
 export function wasmBinaryFolder(): string {
+  if (process.env.TFJS_WASM_DIR) return process.env.TFJS_WASM_DIR;
   const require = createRequire(import.meta.url);
   return path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
 }

@@ -115,9 +115,9 @@ const RULE_WGSL: Record<OptimizerName, { body: string; slots: string[] }> = {
     body: `let si = s0[i] * k.a + (gi * gi) * k.b;
   let step = gi / (sqrt(si) + k.e);
   var vi = s1[i];
-  var move = step;
-  if (k.c != 0.0) { vi = s1[i] * k.c + step; move = vi; }
-  let out = wi - move * k.lr;`,
+  var stepped = step;
+  if (k.c != 0.0) { vi = s1[i] * k.c + step; stepped = vi; }
+  let out = wi - stepped * k.lr;`,
   },
 };
 RULE_WGSL.adamw = RULE_WGSL.adam;

@@ -130,11 +130,34 @@ export async function initWebgpu(options: WebgpuOptions): Promise<GpuAdapter> {
   };
   if (options.hardwareOnly && adapter.software) throw new WebgpuUnavailableError(`only a software adapter (${adapter.description}) is present`);
 
-  // tfjs-backend-webgpu registers its backend at import when navigator.gpu exists (Node 20 has no navigator).
+  // tfjs-backend-webgpu registers its backend at import only if navigator.gpu exists then (Node 20
+  // has no navigator); this registers it on the adapter found above, with the limits it asks for.
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
   if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true, writable: true });
   else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
-  await import('@tensorflow/tfjs-backend-webgpu');
+  const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+  if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
+  tf.registerBackend(
+    'webgpu',
+    async () => {
+      const limits = found.limits;
+      const device = await found.requestDevice({
+        requiredFeatures: found.features.has('timestamp-query') ? ['timestamp-query'] : [],
+        requiredLimits: {
+          maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
+          maxComputeWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
+          maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+          maxBufferSize: limits.maxBufferSize,
+          maxComputeWorkgroupSizeX: limits.maxComputeWorkgroupSizeX,
+          maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
+          // AddN binds every input: the gradient sums and the regularization term need more than the default 8.
+          maxStorageBuffersPerShaderStage: limits.maxStorageBuffersPerShaderStage,
+        },
+      });
+      return new WebGPUBackend(device, info);
+    },
+    3,
+  );
   registerWebgpuKernels();
   if (!(await tf.setBackend('webgpu'))) throw new WebgpuUnavailableError(`the webgpu backend did not initialise on ${adapter.description}`);
   active = { gpu, adapter };
