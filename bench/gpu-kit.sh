@@ -15,7 +15,7 @@ mkdir -p "$staging/node_modules/webgpu/dist/linux-x64" "$staging/wasm" "$staging
 
 # The bench and the engine in one ES module; only Dawn's binding stays a package (it loads dawn.node beside it).
 npx esbuild bench/gpu.ts --bundle --platform=node --format=esm --target=node20 --outfile="$staging/gpu.mjs" \
-  --external:webgpu --external:@tensorflow/tfjs-node --external:@tensorflow/tfjs-node-gpu --log-level=warning \
+  --external:webgpu --external:@tensorflow/tfjs-node --external:@tensorflow/tfjs-node-gpu --ignore-annotations --log-level=warning \
   --banner:js="import { createRequire as __kitRequire } from 'node:module'; const require = __kitRequire(import.meta.url);"
 cp node_modules/webgpu/index.js node_modules/webgpu/package.json "$staging/node_modules/webgpu/"
 xz -T0 -6 -c node_modules/webgpu/dist/linux-x64/dawn.node >"$staging/node_modules/webgpu/dist/linux-x64/dawn.node.xz"

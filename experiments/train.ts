@@ -6,7 +6,7 @@ import { forward, trainables, updateRunningStatistics, type Network } from './mo
 import type { Optimizer } from './optimizers.js';
 import type { RunConfig } from './config.js';
 import { createRandom, permutation, type Random } from './random.js';
-import { readSync, type Reads } from './backend/readback.js';
+import { readSync, readsSynchronously, type Reads } from './backend/readback.js';
 
 export interface ImageBatchSource {
   images: Float32Array;
@@ -139,7 +139,9 @@ export function* regularizationLossReads(net: Network, config: RunConfig): Reads
     const terms = trainables(net)
       .filter((t) => appliesTo.includes(t.group))
       .map((t) => tf.sum(tf.square(t.variable)));
-    return tf.mul(tf.addN(terms), strength / 2);
+    // webgpu binds every AddN input as a storage buffer (16 a shader on many adapters): a chain of adds there.
+    const sum = readsSynchronously() ? tf.addN(terms) : terms.reduce((a, b) => tf.add(a, b));
+    return tf.mul(sum, strength / 2);
   });
   try {
     return (yield [term])[0][0];

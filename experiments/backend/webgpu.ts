@@ -150,7 +150,7 @@ export async function initWebgpu(options: WebgpuOptions): Promise<GpuAdapter> {
           maxBufferSize: limits.maxBufferSize,
           maxComputeWorkgroupSizeX: limits.maxComputeWorkgroupSizeX,
           maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
-          // AddN binds every input: the gradient sums and the regularization term need more than the default 8.
+          // Kernels that bind many inputs (AddN of gradient sums) need more than the default 8.
           maxStorageBuffersPerShaderStage: limits.maxStorageBuffersPerShaderStage,
         },
       });
