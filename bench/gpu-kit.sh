@@ -14,9 +14,10 @@ rm -rf "$staging"
 mkdir -p "$staging/node_modules/webgpu/dist/linux-x64" "$staging/wasm" "$staging/lib" "$staging/data"
 
 # The bench and the engine in one ES module; only Dawn's binding stays a package (it loads dawn.node beside it).
+# The banner gives the bundled CommonJS code (tfjs-backend-wasm's Emscripten loader) require and __dirname.
 npx esbuild bench/gpu.ts --bundle --platform=node --format=esm --target=node20 --outfile="$staging/gpu.mjs" \
   --external:webgpu --external:@tensorflow/tfjs-node --external:@tensorflow/tfjs-node-gpu --ignore-annotations --log-level=warning \
-  --banner:js="import { createRequire as __kitRequire } from 'node:module'; const require = __kitRequire(import.meta.url);"
+  --banner:js="import { createRequire as __kitRequire } from 'node:module'; import { fileURLToPath as __kitPath } from 'node:url'; import { dirname as __kitDir } from 'node:path'; const require = __kitRequire(import.meta.url); const __filename = __kitPath(import.meta.url); const __dirname = __kitDir(__filename);"
 cp node_modules/webgpu/index.js node_modules/webgpu/package.json "$staging/node_modules/webgpu/"
 xz -T0 -6 -c node_modules/webgpu/dist/linux-x64/dawn.node >"$staging/node_modules/webgpu/dist/linux-x64/dawn.node.xz"
 cp node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm "$staging/wasm/"

@@ -114,7 +114,12 @@ async function initWebgpuBackend(hardwareOnly: boolean): Promise<BackendInfo> {
     if (error instanceof WebgpuUnavailableError) throw new BackendUnavailableError(`backend 'webgpu' is unavailable: ${error.message}`);
     throw error;
   }
-  const version = (createRequire(import.meta.url)('@tensorflow/tfjs-backend-webgpu/package.json') as { version: string }).version;
+  let version = tf.version_core;
+  try {
+    version = (createRequire(import.meta.url)('@tensorflow/tfjs-backend-webgpu/package.json') as { version: string }).version;
+  } catch {
+    // Bundled (the GPU kit): the package ships in step with tfjs-core.
+  }
   return {
     name: 'webgpu',
     detail: `@tensorflow/tfjs-backend-webgpu ${version} on Dawn (webgpu package), adapter: ${describeAdapter(adapter)}, project kernels: FusedOptimizerUpdate, FlushSubnormals`,
