@@ -66,14 +66,15 @@ async function time(config: RunConfig, spec: NetworkSpec, weights: NetworkWeight
   const batchAt = (s: number) => gatherBatch(source, Uint32Array.from({ length: batch }, (_, i) => ((s % 4) * batch + i)), SHAPE, CLASSES);
   const run = async (from: number, count: number) => {
     const pending: StepTensors[] = [];
+    const losses: number[] = [];
     for (let s = from; s < from + count; s++) {
       const { x, y } = batchAt(s);
       pending.push(trainStepTensors(net, optimizer, x, y, config.optimizer.lr));
       tf.dispose([x, y]);
       // wasm reads every step, as the run loop does; webgpu at the end (the read waits for the GPU).
-      if (tf.getBackend() !== 'webgpu') await readBack(readSteps(pending.splice(0, 1)));
+      if (tf.getBackend() !== 'webgpu') losses.push(...(await readBack(readSteps(pending.splice(0)))).map((r) => r.loss));
     }
-    return (await readBack(readSteps(pending))).map((r) => r.loss);
+    return [...losses, ...(await readBack(readSteps(pending))).map((r) => r.loss)];
   };
   const losses = await run(0, warmup);
   const t0 = performance.now();
