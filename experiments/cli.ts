@@ -8,7 +8,7 @@ import { DISK_FULL_EXIT_CODE, isDiskFull, writeJsonAtomic } from './record-file.
 import { removeSnapshot, snapshotPath } from './snapshot.js';
 import type { BackendChoice } from './backend/resolve.js';
 
-const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+const BACKENDS = ['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 const PROGRESS = ['bar', 'jsonl', 'none'] as const;
 
 /** The kebab-case flag of a config path: optimizer.lr -> --optimizer-lr. */

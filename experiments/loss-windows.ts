@@ -24,12 +24,15 @@ export function addStep(windows: LossWindows, step: StepResult): void {
   windows.logSteps += 1;
 }
 
-/** The curve point at `iteration` (mean loss and accuracy since the last one, the regularization term now); the log window restarts. */
-export function closeCurveWindow(windows: LossWindows, net: Network, config: RunConfig, iteration: number, lr: number): CurvePoint {
+/**
+ * The curve point at `iteration` (mean loss and accuracy since the last one, the regularization
+ * term now, read here unless given: webgpu reads it asynchronously); the log window restarts.
+ */
+export function closeCurveWindow(windows: LossWindows, net: Network, config: RunConfig, iteration: number, lr: number, regLoss?: number): CurvePoint {
   const point = {
     iteration,
     loss: round6(windows.logLoss / windows.logSteps),
-    regLoss: round6(regularizationLoss(net, config)),
+    regLoss: round6(regLoss ?? regularizationLoss(net, config)),
     accuracy: round6(windows.logCorrect / (windows.logSteps * config.training.batchSize)),
     lr,
   };

@@ -8,6 +8,7 @@ import { createRandom, permutation } from './random.js';
 import { isDeadByActivation, isDeadByGamma, lifetimeSparseness, paperSelectivity, type Thresholds } from './definitions.js';
 import type { RunConfig } from './config.js';
 import type { ImageDataset } from './data/dataset.js';
+import { readSync, type Reads, type Values } from './backend/readback.js';
 import type { Checkpoint, LayerMeasurement, RunRecord } from '../data/schemas/run-record.js';
 
 /** A fixed subset of the training set for checkpoint measurements, chosen by the seed. */
@@ -41,11 +42,19 @@ export interface Evaluation {
  * Runs the network in inference mode over `count` images of `source` (the first ones), in
  * batches, and accumulates loss, accuracy and, when `filters` is set, the per-filter activity.
  */
-export function evaluate(
-  net: Network,
-  source: ImageBatchSource,
-  options: { filters: boolean; batchSize?: number; count?: number; imageMaxima?: boolean },
-): Evaluation {
+export function evaluate(net: Network, source: ImageBatchSource, options: EvaluateOptions): Evaluation {
+  return readSync(evaluateReads(net, source, options));
+}
+
+export interface EvaluateOptions {
+  filters: boolean;
+  batchSize?: number;
+  count?: number;
+  /** Keep each image's maximum |activation| per filter (the paper's selectivity; the probe only). */
+  imageMaxima?: boolean;
+}
+
+export function* evaluateReads(net: Network, source: ImageBatchSource, options: EvaluateOptions): Reads<Evaluation> {
   const { spec } = net;
   const count = Math.min(options.count ?? source.count, source.count);
   if (count <= 0) throw new Error('evaluate needs at least one image');
@@ -70,16 +79,24 @@ export function evaluate(
       // Per block: images on which each feature is active, its peak and its responses
       // (backend/inference-block.ts). The responses are squared and summed in float64 below:
       // a nearly dead feature's r^2 underflows float32.
-      const perLayer = out.features.flatMap((f) => [f.active, f.peak, f.responses, f.imageMaxima]);
+      const perLayer = out.features.flatMap((f) => (imageMaxima ? [f.active, f.peak, f.responses, f.imageMaxima] : [f.active, f.peak, f.responses]));
       return [loss, hits, ...perLayer];
     });
-    lossSum += outs[0].dataSync()[0];
-    correct += outs[1].dataSync()[0];
+    tf.dispose([x, y]);
+    let values: Values[];
+    try {
+      values = yield outs;
+    } finally {
+      tf.dispose(outs);
+    }
+    lossSum += values[0][0];
+    correct += values[1][0];
     for (let l = 0; l < activeImages.length && options.filters; l++) {
-      const active = outs[2 + 4 * l].dataSync();
-      const peak = outs[3 + 4 * l].dataSync();
-      const responses = outs[4 + 4 * l].dataSync();
-      if (imageMaxima) imageMaxima[l].set(outs[5 + 4 * l].dataSync(), start * active.length);
+      const per = imageMaxima ? 4 : 3;
+      const active = values[2 + per * l];
+      const peak = values[3 + per * l];
+      const responses = values[4 + per * l];
+      if (imageMaxima) imageMaxima[l].set(values[5 + per * l], start * active.length);
       const filters = active.length;
       for (let f = 0; f < filters; f++) {
         activeImages[l][f] += active[f];
@@ -95,7 +112,6 @@ export function evaluate(
         }
       }
     }
-    tf.dispose([x, y, ...outs]);
   }
   return { loss: lossSum / count, accuracy: correct / count, images: count, activeImages, peaks, responseSums, responseSquareSums, imageMaxima };
 }
@@ -107,9 +123,14 @@ export function round6(x: number): number {
 
 /** Per-layer measurements from an evaluation with filters and the network's BN parameters. */
 export function layerMeasurements(net: Network, evaluation: Evaluation, thresholds: Thresholds): LayerMeasurement[] {
-  return net.blocks.map((block, layer) => {
-    const gamma = Array.from(block.gamma.dataSync(), round6);
-    const beta = Array.from(block.beta.dataSync(), round6);
+  return readSync(layerMeasurementsReads(net, evaluation, thresholds));
+}
+
+export function* layerMeasurementsReads(net: Network, evaluation: Evaluation, thresholds: Thresholds): Reads<LayerMeasurement[]> {
+  const bn = yield net.blocks.flatMap((b) => [b.gamma, b.beta]);
+  return net.blocks.map((_, layer) => {
+    const gamma = Array.from(bn[2 * layer], round6);
+    const beta = Array.from(bn[2 * layer + 1], round6);
     const peak = evaluation.peaks[layer].map(round6);
     const selectivity = evaluation.activeImages[layer].map((a) => round6(a / evaluation.images));
     const sums = evaluation.responseSums[layer];
@@ -152,28 +173,35 @@ export interface MechanismMeasurement {
  * The paper's mechanism: per feature, the norm of the data-loss gradient reaching its gamma and
  * its kernel (on one batch, training mode) and of the regularization gradient (scale * w).
  */
-export function measureMechanism(
+export function measureMechanism(net: Network, x: tf.Tensor4D, y: tf.Tensor2D, regScale: { conv: number; gamma: number }): MechanismMeasurement[] {
+  return readSync(measureMechanismReads(net, x, y, regScale));
+}
+
+export function* measureMechanismReads(
   net: Network,
   x: tf.Tensor4D,
   y: tf.Tensor2D,
   regScale: { conv: number; gamma: number },
-): MechanismMeasurement[] {
-  return tf.tidy(() => {
+): Reads<MechanismMeasurement[]> {
+  // Per block: |data gradient of gamma|, gamma, the norms of the kernel's data gradient and of the kernel.
+  const tensors = tf.tidy(() => {
     const vars = net.blocks.flatMap((b) => [b.kernel, b.gamma]);
     const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, forward(net, x, 'train').logits) as tf.Scalar, vars);
-    return net.blocks.map((b) => {
-      const gk = grads[b.kernel.name];
-      const gg = grads[b.gamma.name];
-      const kernelNorm = (k: tf.Tensor) => tf.sqrt(tf.sum(tf.square(k), [0, 1, 2])).dataSync();
-      const wNorm = kernelNorm(b.kernel);
-      return {
-        dataGradGamma: Array.from(tf.abs(gg).dataSync(), round6),
-        regGradGamma: Array.from(b.gamma.dataSync(), (g) => round6(Math.abs(g) * regScale.gamma)),
-        dataGradKernel: Array.from(kernelNorm(gk), round6),
-        regGradKernel: Array.from(wNorm, (n) => round6(n * regScale.conv)),
-      };
-    });
+    const kernelNorm = (k: tf.Tensor) => tf.sqrt(tf.sum(tf.square(k), [0, 1, 2]));
+    return net.blocks.flatMap((b) => [tf.abs(grads[b.gamma.name]), tf.clone(b.gamma), kernelNorm(grads[b.kernel.name]), kernelNorm(b.kernel)]);
   });
+  let v: Values[];
+  try {
+    v = yield tensors;
+  } finally {
+    tf.dispose(tensors);
+  }
+  return net.blocks.map((_, l) => ({
+    dataGradGamma: Array.from(v[4 * l], round6),
+    regGradGamma: Array.from(v[4 * l + 1], (g) => round6(Math.abs(g) * regScale.gamma)),
+    dataGradKernel: Array.from(v[4 * l + 2], round6),
+    regGradKernel: Array.from(v[4 * l + 3], (n) => round6(n * regScale.conv)),
+  }));
 }
 
 /** What a run's checkpoints measure on: a training probe, a test probe and the mechanism batch (null: not measured). */
@@ -191,14 +219,24 @@ export function measureCheckpoint(
   iteration: number,
   window: { loss: number; accuracy: number } | null,
 ): Checkpoint {
-  const onProbe = evaluate(net, probes.train, { filters: true, imageMaxima: true });
-  const layers = layerMeasurements(net, onProbe, config.thresholds);
+  return readSync(measureCheckpointReads(net, probes, config, iteration, window));
+}
+
+export function* measureCheckpointReads(
+  net: Network,
+  probes: CheckpointProbes,
+  config: RunConfig,
+  iteration: number,
+  window: { loss: number; accuracy: number } | null,
+): Reads<Checkpoint> {
+  const onProbe = yield* evaluateReads(net, probes.train, { filters: true, imageMaxima: true });
+  const layers = yield* layerMeasurementsReads(net, onProbe, config.thresholds);
   if (probes.mechanism) {
-    measureMechanism(net, probes.mechanism.x, probes.mechanism.y, probes.mechanism.regScale).forEach((m, l) => {
+    (yield* measureMechanismReads(net, probes.mechanism.x, probes.mechanism.y, probes.mechanism.regScale)).forEach((m, l) => {
       layers[l].mechanism = m;
     });
   }
-  const test = config.measure.testAtCheckpoints ? evaluate(net, probes.test, { filters: false }) : null;
+  const test = config.measure.testAtCheckpoints ? yield* evaluateReads(net, probes.test, { filters: false }) : null;
   return {
     iteration,
     trainLoss: window === null ? null : round6(window.loss),
@@ -210,9 +248,16 @@ export function measureCheckpoint(
 }
 
 /** The measurements after the last iteration on the whole training and test sets, and the unrounded test accuracy. */
-export function measureFinal(net: Network, data: ImageDataset, config: RunConfig, iteration: number): { final: NonNullable<RunRecord['final']>; testAccuracy: number } {
-  const onTrain = evaluate(net, data.train, { filters: true });
-  const onTest = evaluate(net, data.test, { filters: false });
+export function measureFinal(net: Network, data: ImageDataset, config: RunConfig, iteration: number): FinalMeasurements {
+  return readSync(measureFinalReads(net, data, config, iteration));
+}
+
+export type FinalMeasurements = { final: NonNullable<RunRecord['final']>; testAccuracy: number };
+
+export function* measureFinalReads(net: Network, data: ImageDataset, config: RunConfig, iteration: number): Reads<FinalMeasurements> {
+  const onTrain = yield* evaluateReads(net, data.train, { filters: true });
+  const onTest = yield* evaluateReads(net, data.test, { filters: false });
+  const layers = yield* layerMeasurementsReads(net, onTrain, config.thresholds);
   return {
     final: {
       iteration,
@@ -221,7 +266,7 @@ export function measureFinal(net: Network, data: ImageDataset, config: RunConfig
       testLoss: round6(onTest.loss),
       testAccuracy: round6(onTest.accuracy),
       images: onTrain.images,
-      layers: layerMeasurements(net, onTrain, config.thresholds),
+      layers,
     },
     testAccuracy: onTest.accuracy,
   };

@@ -1,6 +1,7 @@
 // The networks: BasicNet, a stack of 3x3 Conv-BN-activation blocks with max-pooling, global
 // average pooling and a linear head, built from explicit TF.js variables.
 import * as tf from '@tensorflow/tfjs-core';
+import { readSync, type Reads } from './backend/readback.js';
 import { batchNormTraining } from './backend/batch-norm.js';
 import { convSame } from './backend/conv3x3-same.js';
 import { inferenceBlock, type FeatureStatistics } from './backend/inference-block.js';
@@ -115,16 +116,16 @@ export function buildNetwork(spec: NetworkSpec, weights: NetworkWeights): Networ
 
 /** Reads a network's current weights back into plain arrays. */
 export function readWeights(net: Network): NetworkWeights {
-  const read = (v: tf.Variable) => v.dataSync() as Float32Array;
-  return {
-    kernels: net.blocks.map((b) => read(b.kernel).slice()),
-    gammas: net.blocks.map((b) => read(b.gamma).slice()),
-    betas: net.blocks.map((b) => read(b.beta).slice()),
-    runningMeans: net.blocks.map((b) => read(b.runningMean).slice()),
-    runningVariances: net.blocks.map((b) => read(b.runningVariance).slice()),
-    headWeight: read(net.headWeight).slice(),
-    headBias: read(net.headBias).slice(),
-  };
+  return readSync(readWeightsReads(net));
+}
+
+export function* readWeightsReads(net: Network): Reads<NetworkWeights> {
+  const L = net.blocks.length;
+  const v = (yield [...net.blocks.flatMap((b) => [b.kernel, b.gamma, b.beta, b.runningMean, b.runningVariance]), net.headWeight, net.headBias]).map((a) =>
+    (a as Float32Array).slice(),
+  );
+  const field = (k: number) => net.blocks.map((_, l) => v[5 * l + k]);
+  return { kernels: field(0), gammas: field(1), betas: field(2), runningMeans: field(3), runningVariances: field(4), headWeight: v[5 * L], headBias: v[5 * L + 1] };
 }
 
 export function disposeNetwork(net: Network): void {

@@ -1,7 +1,8 @@
 // Pruning: removes the dead filters (and the matching input channels of the next layer),
 // rebuilds a slim network, and measures what it saves.
 import * as tf from '@tensorflow/tfjs-core';
-import { buildNetwork, forward, readWeights, type Network, type NetworkWeights } from './model.js';
+import { buildNetwork, forward, readWeightsReads, type Network, type NetworkWeights } from './model.js';
+import { readSync, type Reads } from './backend/readback.js';
 import { gatherBatch, type ImageBatchSource } from './train.js';
 
 /** Filters each layer keeps: all but the dead ones, and at least one (a layer cannot be empty). */
@@ -32,9 +33,13 @@ function pickKernel(kernel: Float32Array, inChannels: number, outChannels: numbe
 
 /** The network without the given filters; the original is left untouched. */
 export function pruneNetwork(net: Network, dead: number[][]): { slim: Network; keep: number[][] } {
+  return readSync(pruneNetworkReads(net, dead));
+}
+
+export function* pruneNetworkReads(net: Network, dead: number[][]): Reads<{ slim: Network; keep: number[][] }> {
   const { spec } = net;
   const keep = keptFilters(spec.filters, dead);
-  const w = readWeights(net);
+  const w = yield* readWeightsReads(net);
   let inChannels = spec.inputShape[2];
   let keepIn = Array.from({ length: inChannels }, (_, i) => i);
   const slimWeights: NetworkWeights = {
@@ -65,15 +70,23 @@ export function pruneNetwork(net: Network, dead: number[][]): { slim: Network; k
 
 /** Largest |logit difference| between two networks over the first `count` images (inference mode). */
 export function maxLogitDifference(a: Network, b: Network, source: ImageBatchSource, count: number, batchSize = 500): number {
+  return readSync(maxLogitDifferenceReads(a, b, source, count, batchSize));
+}
+
+export function* maxLogitDifferenceReads(a: Network, b: Network, source: ImageBatchSource, count: number, batchSize = 500): Reads<number> {
   let worst = 0;
   const n = Math.min(count, source.count);
   for (let start = 0; start < n; start += batchSize) {
     const size = Math.min(batchSize, n - start);
     const idx = Uint32Array.from({ length: size }, (_, i) => start + i);
     const { x, y } = gatherBatch(source, idx, a.spec.inputShape, a.spec.classes);
-    const d = tf.tidy(() => tf.max(tf.abs(tf.sub(forward(a, x, 'infer').logits, forward(b, x, 'infer').logits))).dataSync()[0]);
+    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(forward(a, x, 'infer').logits, forward(b, x, 'infer').logits))));
     tf.dispose([x, y]);
-    worst = Math.max(worst, d);
+    try {
+      worst = Math.max(worst, (yield [diff])[0][0]);
+    } finally {
+      diff.dispose();
+    }
   }
   return worst;
 }
@@ -105,6 +118,34 @@ export function compareThroughput(a: Network, b: Network, source: ImageBatchSour
     rb.push(rate(b));
   }
   tf.dispose([x, y]);
-  const median = (v: number[]) => [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)];
   return [median(ra), median(rb)];
 }
+
+/** compareThroughput where reads are asynchronous (webgpu): each batch's logits are awaited. */
+export async function compareThroughputAsync(a: Network, b: Network, source: ImageBatchSource, batchSize: number, rounds = 7, roundSeconds = 0.4): Promise<[number, number]> {
+  const idx = Uint32Array.from({ length: Math.min(batchSize, source.count) }, (_, i) => i);
+  const { x, y } = gatherBatch(source, idx, a.spec.inputShape, a.spec.classes);
+  const rate = async (net: Network) => {
+    let images = 0;
+    const start = performance.now();
+    while (images === 0 || performance.now() - start < roundSeconds * 1000) {
+      const logits = tf.tidy(() => forward(net, x, 'infer').logits);
+      await logits.data();
+      logits.dispose();
+      images += idx.length;
+    }
+    return images / ((performance.now() - start) / 1000);
+  };
+  await rate(a);
+  await rate(b);
+  const ra: number[] = [];
+  const rb: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    ra.push(await rate(a));
+    rb.push(await rate(b));
+  }
+  tf.dispose([x, y]);
+  return [median(ra), median(rb)];
+}
+
+const median = (v: number[]) => [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)];

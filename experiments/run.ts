@@ -8,12 +8,13 @@ import { loadDataset, recordedDataset, type ImageDataset } from './data/dataset.
 import { initBackend, type BackendChoice } from './backend/resolve.js';
 import { basicNetSpec, buildNetwork, disposeNetwork, flopCount, initialWeights, parameterCount, recordedModel, trainables, type Network } from './model.js';
 import { createOptimizer, regularizationScale } from './optimizers.js';
-import { BatchSampler, gatherBatch, trainStep } from './train.js';
+import { BatchSampler, gatherBatch, readSteps, regularizationLossReads, trainStepTensors, type StepTensors } from './train.js';
+import { readBack, readsSynchronously } from './backend/readback.js';
 import { addStep, closeCheckpointWindow, closeCurveWindow } from './loss-windows.js';
-import { evaluate, measureCheckpoint, measureFinal, probeSubset, round6, type CheckpointProbes } from './measure.js';
-import { compareThroughput, maxLogitDifference, pruneNetwork } from './prune.js';
+import { evaluateReads, measureCheckpointReads, measureFinalReads, probeSubset, round6, type CheckpointProbes } from './measure.js';
+import { compareThroughput, compareThroughputAsync, maxLogitDifferenceReads, pruneNetworkReads } from './prune.js';
 import { createRandom } from './random.js';
-import { freshRun, resumeRun, saveRunSnapshot, stateTensors, type RunSoFar } from './snapshot.js';
+import { freshRun, resumeRun, saveRunSnapshotReads, stateTensors, type RunSoFar } from './snapshot.js';
 import { RUN_RECORD_VERSION, type PruningResult, type RunRecord } from '../data/schemas/run-record.js';
 
 export type ProgressEvent =
@@ -94,18 +95,18 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
   }
   const wallSecondsNow = () => run.earlierWallSeconds + (performance.now() - t0) / 1000;
 
-  const checkpoint = (window: { loss: number; accuracy: number } | null) => {
+  const checkpoint = async (window: { loss: number; accuracy: number } | null) => {
     const m0 = performance.now();
     emit({ type: 'phase', phase: 'measure' });
-    run.checkpoints.push(measureCheckpoint(net, probes, config, run.iteration, window));
+    run.checkpoints.push(await readBack(measureCheckpointReads(net, probes, config, run.iteration, window)));
     run.measureMs += performance.now() - m0;
   };
 
   /** Keeps the state after a checkpoint, so that a killed run can continue from here. */
-  const saveSnapshot = (path: string) => {
+  const saveSnapshot = async (path: string) => {
     const s0 = performance.now();
     try {
-      saveRunSnapshot(path, owner, run, wallSecondsNow(), { tensors, optimizer });
+      await readBack(saveRunSnapshotReads(path, owner, run, wallSecondsNow(), { tensors, optimizer }));
     } catch (error) {
       emit({ type: 'notice', message: `could not write the snapshot ${path} (${(error as Error).message}); the run goes on, but a kill would restart it` });
     }
@@ -118,24 +119,39 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
   let pruning: PruningResult | null = null;
   try {
     // The loop: a step, its loss in the windows, a curve point, a progress event and a checkpoint when due.
-    if (run.iteration === 0) checkpoint(null);
+    if (run.iteration === 0) await checkpoint(null);
     const { iterations, batchSize } = config.training;
     const progressEvery = options.progressEvery ?? 10;
+    const due = (i: number) => i % config.measure.logEvery === 0 || i % progressEvery === 0 || i % config.measure.checkpointEvery === 0 || i === iterations;
+    // Steps whose loss is still on the device: read at once where reads are synchronous (wasm),
+    // else (webgpu) together at the next iteration that uses them.
+    const pending: StepTensors[] = [];
     let rateStart = performance.now();
     let rateImages = 0;
     while (run.iteration < iterations) {
       const s0 = performance.now();
       const lr = learningRateAt(config, run.iteration);
       const { x, y } = sampler.next();
-      const step = trainStep(net, optimizer, x, y, lr);
+      pending.push(trainStepTensors(net, optimizer, x, y, lr));
       tf.dispose([x, y]);
       run.iteration += 1;
       const iteration = run.iteration;
-      run.trainMs += performance.now() - s0;
       rateImages += batchSize;
-      if (!Number.isFinite(step.loss)) throw new Divergence(iteration, step.loss);
-      addStep(run.windows, step);
-      if (iteration % config.measure.logEvery === 0 || iteration === iterations) run.curve.push(closeCurveWindow(run.windows, net, config, iteration, lr));
+      if (!readsSynchronously() && !due(iteration)) {
+        run.trainMs += performance.now() - s0;
+        continue;
+      }
+      const steps = await readBack(readSteps(pending.splice(0)));
+      run.trainMs += performance.now() - s0;
+      steps.forEach((s, k) => {
+        if (!Number.isFinite(s.loss)) throw new Divergence(iteration - steps.length + 1 + k, s.loss);
+        addStep(run.windows, s);
+      });
+      const step = steps[steps.length - 1];
+      if (iteration % config.measure.logEvery === 0 || iteration === iterations) {
+        const regLoss = await readBack(regularizationLossReads(net, config));
+        run.curve.push(closeCurveWindow(run.windows, net, config, iteration, lr, regLoss));
+      }
       if (iteration % progressEvery === 0 || iteration === iterations) {
         const seconds = (performance.now() - rateStart) / 1000;
         emit({ type: 'progress', iteration, iterations, loss: step.loss, accuracy: step.correct / batchSize, imagesPerSecond: rateImages / seconds });
@@ -143,8 +159,8 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
         rateImages = 0;
       }
       if (iteration % config.measure.checkpointEvery === 0 || iteration === iterations) {
-        checkpoint(closeCheckpointWindow(run.windows, batchSize));
-        if (options.snapshot && iteration < iterations) saveSnapshot(options.snapshot);
+        await checkpoint(closeCheckpointWindow(run.windows, batchSize));
+        if (options.snapshot && iteration < iterations) await saveSnapshot(options.snapshot);
         rateStart = performance.now();
       }
     }
@@ -152,11 +168,11 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
     // Final measurements: the whole training and test sets, then the pruned network.
     const f0 = performance.now();
     emit({ type: 'phase', phase: 'final' });
-    const measured = measureFinal(net, data, config, run.iteration);
+    const measured = await readBack(measureFinalReads(net, data, config, run.iteration));
     final = measured.final;
     if (config.measure.prune) {
       emit({ type: 'phase', phase: 'prune' });
-      pruning = measurePruning(net, final.layers.map((l) => l.deadByActivation), data, measured.testAccuracy);
+      pruning = await measurePruning(net, final.layers.map((l) => l.deadByActivation), data, measured.testAccuracy);
     }
     run.measureMs += performance.now() - f0;
   } catch (error) {
@@ -200,12 +216,12 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
 }
 
 /** Removes the dead-by-activation filters and compares the slim network with the original. */
-function measurePruning(net: Network, dead: number[][], data: ImageDataset, accuracyBefore: number): PruningResult {
-  const { slim, keep } = pruneNetwork(net, dead);
+async function measurePruning(net: Network, dead: number[][], data: ImageDataset, accuracyBefore: number): Promise<PruningResult> {
+  const { slim, keep } = await readBack(pruneNetworkReads(net, dead));
   try {
-    const accuracyAfter = evaluate(slim, data.test, { filters: false }).accuracy;
+    const accuracyAfter = (await readBack(evaluateReads(slim, data.test, { filters: false }))).accuracy;
     const batchSize = 256;
-    const [before, after] = compareThroughput(net, slim, data.test, batchSize);
+    const [before, after] = readsSynchronously() ? compareThroughput(net, slim, data.test, batchSize) : await compareThroughputAsync(net, slim, data.test, batchSize);
     return {
       removed: net.spec.filters.map((n, l) => n - keep[l].length),
       filtersBefore: net.spec.filters,
@@ -214,7 +230,7 @@ function measurePruning(net: Network, dead: number[][], data: ImageDataset, accu
       flops: { before: flopCount(net.spec), after: flopCount(slim.spec) },
       imagesPerSecond: { before: round6(before), after: round6(after) },
       testAccuracy: { before: round6(accuracyBefore), after: round6(accuracyAfter) },
-      maxLogitDifference: round6(maxLogitDifference(net, slim, data.test, data.test.count)),
+      maxLogitDifference: round6(await readBack(maxLogitDifferenceReads(net, slim, data.test, data.test.count))),
       batchSize,
     };
   } finally {

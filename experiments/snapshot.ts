@@ -5,6 +5,7 @@
 // a snapshot from other code or another backend is not used.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
+import { readSync, type Reads } from './backend/readback.js';
 import { writeJsonAtomic } from './record-file.js';
 import type { Network } from './model.js';
 import type { Optimizer } from './optimizers.js';
@@ -101,6 +102,11 @@ export function resumeRun(
 
 /** Writes the snapshot of a run at its current iteration (`wallSeconds` of all its segments so far). */
 export function saveRunSnapshot(path: string, owner: SnapshotOwner, soFar: RunSoFar, wallSeconds: number, state: Omit<RunState, 'sampler'>): void {
+  readSync(saveRunSnapshotReads(path, owner, soFar, wallSeconds, state));
+}
+
+export function* saveRunSnapshotReads(path: string, owner: SnapshotOwner, soFar: RunSoFar, wallSeconds: number, state: Omit<RunState, 'sampler'>): Reads<void> {
+  const tensors = yield* encodeTensorsReads(state.tensors);
   writeSnapshot(path, {
     schemaVersion: RUN_SNAPSHOT_VERSION,
     kind: 'run-snapshot',
@@ -116,7 +122,7 @@ export function saveRunSnapshot(path: string, owner: SnapshotOwner, soFar: RunSo
     resumed: soFar.resumed,
     windows: { ...soFar.windows },
     optimizerStep: state.optimizer.iterations,
-    tensors: encodeTensors(state.tensors),
+    tensors,
     curve: soFar.curve,
     checkpoints: soFar.checkpoints,
   });
@@ -144,11 +150,17 @@ export function stateTensors(net: Network, optimizer: Optimizer): Map<string, tf
 }
 
 export function encodeTensors(tensors: ReadonlyMap<string, tf.Variable>): RunSnapshot['tensors'] {
+  return readSync(encodeTensorsReads(tensors));
+}
+
+export function* encodeTensorsReads(tensors: ReadonlyMap<string, tf.Variable>): Reads<RunSnapshot['tensors']> {
   const out: RunSnapshot['tensors'] = {};
-  for (const [name, v] of tensors) {
-    const values = v.dataSync() as Float32Array;
+  const entries = [...tensors];
+  const all = yield entries.map(([, v]) => v);
+  entries.forEach(([name, v], i) => {
+    const values = all[i];
     out[name] = { shape: [...v.shape], data: Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64') };
-  }
+  });
   return out;
 }
 

@@ -6,6 +6,7 @@ import { forward, trainables, updateRunningStatistics, type Network } from './mo
 import type { Optimizer } from './optimizers.js';
 import type { RunConfig } from './config.js';
 import { createRandom, permutation, type Random } from './random.js';
+import { readSync, readsSynchronously, type Reads } from './backend/readback.js';
 
 export interface ImageBatchSource {
   images: Float32Array;
@@ -87,8 +88,14 @@ export interface StepResult {
   correct: number;
 }
 
-/** One training iteration on a batch. Disposes nothing it did not create. */
-export function trainStep(net: Network, optimizer: Optimizer, x: tf.Tensor4D, y: tf.Tensor2D, lr: number): StepResult {
+/** One training step's loss and correct count, still on the device. */
+export interface StepTensors {
+  loss: tf.Scalar;
+  correct: tf.Scalar;
+}
+
+/** One training iteration on a batch, its loss and hits left on the device. Disposes nothing it did not create. */
+export function trainStepTensors(net: Network, optimizer: Optimizer, x: tf.Tensor4D, y: tf.Tensor2D, lr: number): StepTensors {
   const vars = trainables(net).map((t) => t.variable);
   let stats: ReturnType<typeof forward>['batchStatistics'] = [];
   let logits: tf.Tensor2D | null = null;
@@ -100,21 +107,50 @@ export function trainStep(net: Network, optimizer: Optimizer, x: tf.Tensor4D, y:
   }, vars);
   updateRunningStatistics(net, stats, x.shape[0], optimizer.flushesSubnormals);
   optimizer.apply(grads, lr);
-  const correctT = tf.tidy(() => tf.sum(tf.equal(tf.argMax(logits!, 1), tf.argMax(y, 1))));
-  const loss = value.dataSync()[0];
-  const correct = correctT.dataSync()[0];
-  tf.dispose([value, correctT, logits!, ...Object.values(grads), ...stats.flatMap((s) => [s.mean, s.variance])]);
-  return { loss, correct };
+  const correct = tf.tidy(() => tf.sum(tf.equal(tf.argMax(logits!, 1), tf.argMax(y, 1))) as tf.Scalar);
+  tf.dispose([logits!, ...Object.values(grads), ...stats.flatMap((s) => [s.mean, s.variance])]);
+  return { loss: value, correct };
+}
+
+/** One training iteration on a batch, read back at once (backends with synchronous reads). */
+export function trainStep(net: Network, optimizer: Optimizer, x: tf.Tensor4D, y: tf.Tensor2D, lr: number): StepResult {
+  return readSync(readSteps([trainStepTensors(net, optimizer, x, y, lr)]))[0];
+}
+
+/** Reads the results of steps (in one download per quantity) and disposes their tensors. */
+export function* readSteps(steps: StepTensors[]): Reads<StepResult[]> {
+  if (steps.length === 0) return [];
+  const one = steps.length === 1;
+  const losses = one ? steps[0].loss : tf.stack(steps.map((s) => s.loss));
+  const hits = one ? steps[0].correct : tf.stack(steps.map((s) => s.correct));
+  if (!one) tf.dispose(steps.flatMap((s) => [s.loss, s.correct]));
+  try {
+    const [loss, correct] = yield [losses, hits];
+    return steps.map((_, i) => ({ loss: loss[i], correct: correct[i] }));
+  } finally {
+    tf.dispose([losses, hits]);
+  }
 }
 
 /** The regularization term strength/2 * ||w||^2 over the regularized parameters (for the training curve). */
-export function regularizationLoss(net: Network, config: RunConfig): number {
+export function* regularizationLossReads(net: Network, config: RunConfig): Reads<number> {
   const { kind, strength, appliesTo } = config.regularization;
   if (kind === 'none' || strength === 0) return 0;
-  return tf.tidy(() => {
+  const term = tf.tidy(() => {
     const terms = trainables(net)
       .filter((t) => appliesTo.includes(t.group))
       .map((t) => tf.sum(tf.square(t.variable)));
-    return tf.mul(tf.addN(terms), strength / 2).dataSync()[0];
+    // webgpu binds every AddN input as a storage buffer (16 a shader on many adapters): a chain of adds there.
+    const sum = readsSynchronously() ? tf.addN(terms) : terms.reduce((a, b) => tf.add(a, b));
+    return tf.mul(sum, strength / 2);
   });
+  try {
+    return (yield [term])[0][0];
+  } finally {
+    term.dispose();
+  }
+}
+
+export function regularizationLoss(net: Network, config: RunConfig): number {
+  return readSync(regularizationLossReads(net, config));
 }

@@ -212,7 +212,7 @@ function buildProgram(): Command {
     .description('Train the missing runs of the studies, aggregate the records into datasets, and build the site.')
     .enablePositionalOptions()
     .option('--workers <n>', 'parallel engine processes', positiveInt('--workers'), availableParallelism())
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend for the engine').choices(['auto', 'tensorflow', 'wasm', 'cpu']))
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend for the engine').choices(['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu']))
     .option('--data-dir <dir>', 'Fashion-MNIST folder for the engine (default: /usr/share/datasets/fashion-mnist)')
     .option('--retry-failed', 'train runs whose record says failed again (by default a failure is kept and reported)', false)
     .option('--no-site', 'do not build the site after aggregating')

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a fresh Debian machine, skipping what is already there:
 # the Fashion-MNIST package, the Liberation fonts the site's pictures are drawn with, Debian's Chromium (with --browser, for the browser tests) and
-# the npm packages from the lock file.
+# the npm packages from the lock file; with --browser (the tests' setup) also a software GPU for the
+# WebGPU tests (pipeline/software-gpu.sh, into .cache/, no system change).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,3 +23,5 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   echo "setup: npm ci" >&2
   npm ci --no-audit --no-fund --loglevel=error
 fi
+
+if [ "${1:-}" = "--browser" ]; then bash pipeline/software-gpu.sh; fi

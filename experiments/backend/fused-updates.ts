@@ -11,7 +11,7 @@ import { address, asWasm, f32 } from './heap.js';
 import { nativeKernels, type NativeKernels } from './native.js';
 import { MIN_NORMAL_FLOAT32 } from './subnormals.js';
 
-const FUSED_UPDATE_KERNEL = 'FusedOptimizerUpdate';
+export const FUSED_UPDATE_KERNEL = 'FusedOptimizerUpdate';
 
 /** The slots each rule keeps, in the order the kernel takes and returns them. */
 export const RULE_SLOTS: Record<OptimizerName, readonly string[]> = {
@@ -44,7 +44,7 @@ const f = Math.fround;
  * The float32 scalars of the op path: TF.js turns each number operand into a float32 scalar
  * tensor, so each constant is rounded once, from the same double expression as in optimizers.ts.
  */
-interface Constants {
+export interface Constants {
   /** l2: f(strength); decoupled: f(1 - lr * strength). */
   reg: number;
   a: number;
@@ -57,7 +57,7 @@ interface Constants {
   correction: number;
 }
 
-function constants(s: FusedUpdateStep): Constants {
+export function constants(s: FusedUpdateStep): Constants {
   const h = s.hyper;
   const reg = s.regularization === 'l2' ? f(s.strength) : s.regularization === 'decoupled' ? f(1 - s.lr * s.strength) : 0;
   const base = { reg, a: 0, b: 0, c: 0, d: 0, e: 0, lr: f(s.lr), correction: 1 };
@@ -274,8 +274,12 @@ export function fusedUpdatesAvailable(): boolean {
   return tf.getKernel(FUSED_UPDATE_KERNEL, tf.getBackend()) !== undefined;
 }
 
-/** Whether the fused update runs as compiled code here (the wasm backend with native.ts's module), where it beats the op path. */
+/**
+ * Whether the fused update runs as compiled code here, where it beats the op path: the wasm
+ * backend with native.ts's module, or webgpu (a WGSL kernel, webgpu-kernels.ts).
+ */
 export function compiledFusedUpdatesAvailable(): boolean {
+  if (tf.getBackend() === 'webgpu') return fusedUpdatesAvailable();
   return tf.getBackend() === 'wasm' && fusedUpdatesAvailable() && nativeKernels(asWasm(tf.backend())) !== null;
 }
 

@@ -1,5 +1,6 @@
-// Chooses and initialises the TensorFlow.js backend: tensorflow (tfjs-node[-gpu]), then wasm
-// with this project's kernels, then cpu. Nothing else in the code depends on which one runs.
+// Chooses and initialises the TensorFlow.js backend: a hardware GPU through WebGPU, tensorflow
+// (tfjs-node[-gpu]), then wasm with this project's kernels, then cpu. Nothing else in the code
+// depends on which one runs, except that webgpu reads tensors back only asynchronously (readback.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 // tfjs-core alone registers no gradients; the union package's bundle does (tfjs-node uses it too).
@@ -7,10 +8,11 @@ import '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { registerWasmKernels } from './wasm-kernels.js';
+import { describeAdapter, initWebgpu, WebgpuUnavailableError, type GpuAdapter } from './webgpu.js';
 
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
 export type BackendChoice = BackendName | 'auto';
-export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
 
 export interface BackendInfo {
   name: BackendName;
@@ -24,6 +26,8 @@ export interface BackendInfo {
   /** wasm only: whether the SIMD build runs, and whether its threaded build does (never in Node). */
   simd?: boolean;
   threads?: boolean;
+  /** webgpu only: the adapter that runs the kernels. */
+  adapter?: GpuAdapter;
 }
 
 const TENSORFLOW_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
@@ -63,8 +67,9 @@ async function initTensorflow(): Promise<BackendInfo> {
   );
 }
 
-/** The folder holding tfjs-backend-wasm's .wasm binaries. */
+/** The folder holding tfjs-backend-wasm's .wasm binaries (TFJS_WASM_DIR where the package is bundled: the GPU kit). */
 export function wasmBinaryFolder(): string {
+  if (process.env.TFJS_WASM_DIR) return process.env.TFJS_WASM_DIR;
   const require = createRequire(import.meta.url);
   return path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
 }
@@ -101,6 +106,30 @@ async function initWasm(): Promise<BackendInfo> {
   };
 }
 
+async function initWebgpuBackend(hardwareOnly: boolean): Promise<BackendInfo> {
+  let adapter: GpuAdapter;
+  try {
+    adapter = await initWebgpu({ hardwareOnly });
+  } catch (error) {
+    if (error instanceof WebgpuUnavailableError) throw new BackendUnavailableError(`backend 'webgpu' is unavailable: ${error.message}`);
+    throw error;
+  }
+  let version = tf.version_core;
+  try {
+    version = (createRequire(import.meta.url)('@tensorflow/tfjs-backend-webgpu/package.json') as { version: string }).version;
+  } catch {
+    // Bundled (the GPU kit): the package ships in step with tfjs-core.
+  }
+  return {
+    name: 'webgpu',
+    detail: `@tensorflow/tfjs-backend-webgpu ${version} on Dawn (webgpu package), adapter: ${describeAdapter(adapter)}, project kernels: FusedOptimizerUpdate, FlushSubnormals`,
+    tfjsVersion: tf.version_core,
+    package: '@tensorflow/tfjs-backend-webgpu',
+    kernels: ['FusedOptimizerUpdate', 'FlushSubnormals'],
+    adapter,
+  };
+}
+
 async function initCpu(): Promise<BackendInfo> {
   await tf.setBackend('cpu');
   return {
@@ -114,7 +143,8 @@ async function initCpu(): Promise<BackendInfo> {
 
 /**
  * Initialises the backend: a forced choice fails with what to install; 'auto' takes the first
- * that works of tensorflow, wasm and cpu.
+ * that works of webgpu on a hardware GPU, tensorflow, wasm and cpu ('webgpu' forced also takes a
+ * software GPU, pipeline/software-gpu.sh's lavapipe).
  */
 export async function initBackend(choice: BackendChoice = 'auto'): Promise<BackendInfo> {
   // The cpu backend's "install tfjs-node" greeting would interrupt progress bars; the backend
@@ -122,6 +152,9 @@ export async function initBackend(choice: BackendChoice = 'auto'): Promise<Backe
   tf.env().set('PROD', true);
   let info: BackendInfo;
   switch (choice) {
+    case 'webgpu':
+      info = await initWebgpuBackend(false);
+      break;
     case 'tensorflow':
       info = await initTensorflow();
       break;
@@ -132,7 +165,7 @@ export async function initBackend(choice: BackendChoice = 'auto'): Promise<Backe
       info = await initCpu();
       break;
     case 'auto': {
-      const attempts: Array<() => Promise<BackendInfo>> = [initTensorflow, initWasm, initCpu];
+      const attempts: Array<() => Promise<BackendInfo>> = [() => initWebgpuBackend(true), initTensorflow, initWasm, initCpu];
       let found: BackendInfo | null = null;
       const skipped: string[] = [];
       for (const attempt of attempts) {

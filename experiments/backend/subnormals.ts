@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { address, asWasm, f32 } from './heap.js';
 import { nativeKernels } from './native.js';
 
-const FLUSH_KERNEL = 'FlushSubnormals';
+export const FLUSH_KERNEL = 'FlushSubnormals';
 
 /** The smallest positive normal float32 (2^-126); a nonzero float32 below it in magnitude is subnormal. */
 export const MIN_NORMAL_FLOAT32 = 1.1754943508222875e-38;

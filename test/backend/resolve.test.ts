@@ -27,7 +27,8 @@ describe('initBackend', () => {
     expect(tf.getBackend()).toBe('wasm');
     expect(info.simd).toBe(true);
     expect(info.kernels).toEqual([...WASM_KERNELS]);
-    expect(info.detail).toMatch(/skipped: backend 'tensorflow' is unavailable/);
+    // No hardware GPU here: webgpu is skipped too (a software GPU is never taken by auto).
+    expect(info.detail).toMatch(/skipped: backend 'webgpu' is unavailable, backend 'tensorflow' is unavailable/);
     expect(info.tfjsVersion).toBe(tf.version_core);
   });
 
@@ -49,6 +50,6 @@ describe('initBackend', () => {
   });
 
   it('an unknown choice is rejected with the valid ones', async () => {
-    await expect(initBackend('gpu' as never)).rejects.toThrow(/auto, tensorflow, wasm, cpu/);
+    await expect(initBackend('gpu' as never)).rejects.toThrow(/auto, webgpu, tensorflow, wasm, cpu/);
   });
 });

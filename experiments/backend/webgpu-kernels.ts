@@ -1,0 +1,218 @@
+// This project's WGSL kernels for tfjs-backend-webgpu: the fused optimizer update (one dispatch per
+// variable for the parameter and all its slots, with the subnormal flush, instead of ~12 ops), and
+// the subnormal flush alone. tfjs programs have one output, so these record their own compute pass
+// into the backend's command stream, through the same buffers, uniforms and submission batching.
+import * as tf from '@tensorflow/tfjs-core';
+import { constants, FUSED_UPDATE_KERNEL, RULE_SLOTS, type FusedUpdateStep } from './fused-updates.js';
+import { FLUSH_KERNEL } from './subnormals.js';
+import type { OptimizerName } from '../config.js';
+
+/** The parts of tfjs-backend-webgpu's WebGPUBackend these kernels drive (4.22). */
+interface WebgpuBackendLike {
+  device: GPUDevice;
+  commandEncoder: GPUCommandEncoder | null;
+  computePassEncoder: GPUComputePassEncoder | null;
+  dispatchCountInPass: number;
+  commandQueueOwnedIds: WeakSet<object>;
+  makeTensorInfo(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  uploadToGPU(dataId: object): void;
+  tensorToBinding(t: tf.TensorInfo): GPUBufferBinding;
+  makeUniforms(u: Array<{ type: 'float32' | 'int32' | 'uint32'; data: number[] }>): GPUBufferBinding;
+  ensureCommandEncoderReady(): void;
+  endComputePassEncoder(): void;
+  submitQueue(): void;
+}
+
+const WORKGROUP = 64;
+const pipelines = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
+
+function pipeline(device: GPUDevice, key: string, code: () => string): GPUComputePipeline {
+  let cache = pipelines.get(device);
+  if (!cache) pipelines.set(device, (cache = new Map()));
+  let p = cache.get(key);
+  if (!p) {
+    p = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code: code() }), entryPoint: 'main' } });
+    cache.set(key, p);
+  }
+  return p;
+}
+
+/**
+ * Records one dispatch of `n` invocations (64 a workgroup) reading `inputs` and writing `outputs`
+ * (bindings: outputs, inputs, then the uniforms), as runWebGPUProgram does for one output.
+ */
+function dispatch(
+  backend: WebgpuBackendLike,
+  key: string,
+  code: () => string,
+  inputs: tf.TensorInfo[],
+  outputs: tf.TensorInfo[],
+  uniforms: Array<{ type: 'float32' | 'int32' | 'uint32'; data: number[] }>,
+  n: number,
+): void {
+  for (const t of [...outputs, ...inputs]) backend.uploadToGPU(t.dataId);
+  const p = pipeline(backend.device, key, code);
+  const entries = [...outputs, ...inputs].map((t, i) => ({ binding: i, resource: backend.tensorToBinding(t) }));
+  entries.push({ binding: entries.length, resource: backend.makeUniforms(uniforms) });
+  for (const t of [...outputs, ...inputs]) backend.commandQueueOwnedIds.add(t.dataId);
+  const bindGroup = backend.device.createBindGroup({ layout: p.getBindGroupLayout(0), entries });
+  backend.ensureCommandEncoderReady();
+  if (!backend.computePassEncoder) backend.computePassEncoder = backend.commandEncoder!.beginComputePass({});
+  backend.computePassEncoder.setPipeline(p);
+  backend.computePassEncoder.setBindGroup(0, bindGroup);
+  const groups = Math.ceil(n / WORKGROUP);
+  // At most 65,535 workgroups a dimension: larger tensors spread over y.
+  const x = Math.min(groups, 65535);
+  backend.computePassEncoder.dispatchWorkgroups(x, Math.ceil(groups / x));
+  backend.dispatchCountInPass++;
+  if ((tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE') as number) <= backend.dispatchCountInPass) {
+    backend.endComputePassEncoder();
+    backend.submitQueue();
+  }
+}
+
+const FLUSH_WGSL = `
+fn flushed(x: f32) -> f32 {
+  let b = bitcast<u32>(x);
+  if ((b & 0x7f800000u) == 0u && (b & 0x007fffffu) != 0u) { return 0.0; }
+  return x;
+}`;
+
+/** The index of this invocation over a grid of (x, y) workgroups. */
+const INDEX_WGSL = `let i = gid.x + gid.y * nwg.x * ${WORKGROUP}u;`;
+
+/**
+ * Per rule: the WGSL body from gi (regularized gradient) and wi (decayed parameter) to `out` and
+ * the new slots, in the order of fused-updates.ts's loops (float32 at every step, as there).
+ */
+const RULE_WGSL: Record<OptimizerName, { body: string; slots: string[] }> = {
+  sgd: { slots: [], body: `let out = wi - gi * k.lr;` },
+  momentum: { slots: ['vi'], body: `let vi = s0[i] * k.a + gi; let out = wi - vi * k.lr;` },
+  adam: {
+    slots: ['mi', 'vi'],
+    body: `let mi = s0[i] * k.a + gi * k.b;
+  let vi = s1[i] * k.c + (gi * gi) * k.d;
+  let denom = sqrt(vi) / k.correction + k.e;
+  let out = wi - (mi / denom) * k.lr;`,
+  },
+  adamw: { slots: [], body: '' },
+  adamax: {
+    slots: ['mi', 'ui'],
+    body: `let mi = s0[i] * k.a + gi * k.b;
+  let ui = max(s1[i] * k.c, abs(gi) + k.e);
+  let out = wi - (mi / ui) * k.lr;`,
+  },
+  adagrad: { slots: ['si'], body: `let si = s0[i] + gi * gi; let out = wi - (gi / (sqrt(si) + k.e)) * k.lr;` },
+  adadelta: {
+    slots: ['si', 'ni'],
+    body: `let si = s0[i] * k.a + (gi * gi) * k.b;
+  let di = (sqrt(s1[i] + k.e) / sqrt(si + k.e)) * gi;
+  let ni = s1[i] * k.a + (di * di) * k.b;
+  let out = wi - di * k.lr;`,
+  },
+  rmsprop: {
+    slots: ['si', 'vi'],
+    body: `let si = s0[i] * k.a + (gi * gi) * k.b;
+  let step = gi / (sqrt(si) + k.e);
+  var vi = s1[i];
+  var stepped = step;
+  if (k.c != 0.0) { vi = s1[i] * k.c + step; stepped = vi; }
+  let out = wi - stepped * k.lr;`,
+  },
+};
+RULE_WGSL.adamw = RULE_WGSL.adam;
+
+function updateShader(rule: OptimizerName): string {
+  const { body, slots } = RULE_WGSL[rule];
+  const outs = ['ow', ...slots.map((_, j) => `os${j}`)];
+  const ins = ['w', 'g', ...slots.map((_, j) => `s${j}`)];
+  const decl = [
+    ...outs.map((name, b) => `@group(0) @binding(${b}) var<storage, read_write> ${name}: array<f32>;`),
+    ...ins.map((name, b) => `@group(0) @binding(${outs.length + b}) var<storage, read> ${name}: array<f32>;`),
+  ];
+  return `${decl.join('\n')}
+struct K { n: u32, reg: i32, flush: i32, kreg: f32, a: f32, b: f32, c: f32, d: f32, e: f32, lr: f32, correction: f32 };
+@group(0) @binding(${outs.length + ins.length}) var<uniform> k: K;
+${FLUSH_WGSL}
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  ${INDEX_WGSL}
+  if (i >= k.n) { return; }
+  var gi = g[i];
+  var wi = w[i];
+  if (k.reg == 1) { gi = g[i] + w[i] * k.kreg; }
+  if (k.reg == 2) { wi = w[i] * k.kreg; }
+  ${body}
+  let f = k.flush != 0;
+  ow[i] = select(out, flushed(out), f);
+${slots.map((v, j) => `  os${j}[i] = select(${v}, flushed(${v}), f);`).join('\n')}
+}`;
+}
+
+type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
+
+function webgpuFusedUpdate(args: KernelArgs): tf.TensorInfo[] {
+  const backend = args.backend as WebgpuBackendLike;
+  const step = (args.attrs as unknown as { step: FusedUpdateStep }).step;
+  const names = RULE_SLOTS[step.rule];
+  const w = args.inputs.w as tf.TensorInfo;
+  const g = args.inputs.g as tf.TensorInfo;
+  const slots = names.map((_, i) => args.inputs[`s${i}`] as tf.TensorInfo);
+  const n = w.shape.reduce((a, b) => a * b, 1);
+  for (const t of [g, ...slots]) {
+    if (!t) throw new Error(`the fused ${step.rule} update takes ${names.length} slots (${names.join(', ')}); one is missing`);
+    if (t.shape.reduce((a, b) => a * b, 1) !== n) throw new Error(`the fused ${step.rule} update needs tensors of the parameter's size ${n}, got shape [${t.shape.join(', ')}]`);
+  }
+  const outs = [w, ...slots].map((t) => backend.makeTensorInfo([...t.shape], 'float32'));
+  const k = constants(step);
+  const reg = step.regularization === 'l2' ? 1 : step.regularization === 'decoupled' ? 2 : 0;
+  const rule = step.rule === 'adamw' ? 'adam' : step.rule;
+  dispatch(
+    backend,
+    `fused-update-${rule}`,
+    () => updateShader(rule),
+    [w, g, ...slots],
+    outs,
+    [
+      { type: 'uint32', data: [n] },
+      { type: 'int32', data: [reg] },
+      { type: 'int32', data: [step.flush ? 1 : 0] },
+      ...[k.reg, k.a, k.b, k.c, k.d, k.e, k.lr, k.correction].map((v) => ({ type: 'float32' as const, data: [v] })),
+    ],
+    n,
+  );
+  return outs;
+}
+
+const FLUSH_SHADER = `
+@group(0) @binding(0) var<storage, read_write> out: array<f32>;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+struct K { n: u32 };
+@group(0) @binding(2) var<uniform> k: K;
+${FLUSH_WGSL}
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  ${INDEX_WGSL}
+  if (i < k.n) { out[i] = flushed(x[i]); }
+}`;
+
+function webgpuFlush(args: KernelArgs): tf.TensorInfo {
+  const backend = args.backend as WebgpuBackendLike;
+  const x = args.inputs.x as tf.TensorInfo;
+  const out = backend.makeTensorInfo([...x.shape], 'float32');
+  const n = x.shape.reduce((a, b) => a * b, 1);
+  dispatch(backend, 'flush-subnormals', () => FLUSH_SHADER, [x], [out], [{ type: 'uint32', data: [n] }], n);
+  return out;
+}
+
+let registered = false;
+
+/** Registers this project's kernels for the webgpu backend (idempotent). */
+export function registerWebgpuKernels(): string[] {
+  if (!registered) {
+    registered = true;
+    tf.registerKernel({ kernelName: FUSED_UPDATE_KERNEL, backendName: 'webgpu', kernelFunc: webgpuFusedUpdate as unknown as tf.KernelFunc });
+    tf.registerKernel({ kernelName: FLUSH_KERNEL, backendName: 'webgpu', kernelFunc: webgpuFlush as unknown as tf.KernelFunc });
+  }
+  return [FUSED_UPDATE_KERNEL, FLUSH_KERNEL];
+}
