@@ -18,9 +18,9 @@ import { registerWasmKernels, useStockWasmKernels } from '../experiments/backend
 import { setNativeKernels, setReorderingKernels } from '../experiments/backend/native.js';
 import { convSame } from '../experiments/backend/conv3x3-same.js';
 import { resolveConfig, type RunConfig } from '../experiments/config.js';
-import { basicNetSpec, blockSizes, buildNetwork, disposeNetwork, initialWeights, trainables, type Network } from '../experiments/model.js';
-import { createOptimizer, type Optimizer } from '../experiments/optimizers.js';
-import { trainStep } from '../experiments/train.js';
+import { basicNetSpec, blockSizes, initialWeights, type Network } from '../experiments/model.js';
+import type { Optimizer } from '../experiments/optimizers.js';
+import { Trainer as EngineTrainer } from '../experiments/stepper.js';
 import { createRandom } from '../experiments/random.js';
 import { PROTOCOLS } from '../experiments/studies/protocol.js';
 import { positiveInteger } from './positive-integer.js';
@@ -128,12 +128,14 @@ function makeTrainer(options: TrainerOptions = { config: benchConfig(), variant:
   const { config, variant } = options;
   const batch = config.training.batchSize;
   const spec = basicNetSpec(config, SHAPE, CLASSES);
-  const net = buildNetwork(spec, initialWeights(spec, createRandom(0, 'bench')));
-  const optimizer = createOptimizer(config, trainables(net), { fusedUpdates: variant.fusedUpdates, flushSubnormals: variant.flushSubnormals });
+  const trainer = new EngineTrainer(config, { shape: SHAPE, classes: CLASSES }, {
+    weights: initialWeights(spec, createRandom(0, 'bench')),
+    engine: { fusedUpdates: variant.fusedUpdates, flushSubnormals: variant.flushSubnormals },
+  });
+  const { net, optimizer } = trainer;
   if (options.dying) restoreDyingState(options.dying, net, optimizer);
   const x = tf.randomNormal([batch, ...SHAPE], 0, 1, 'float32', 1) as tf.Tensor4D;
   const y = tf.tidy(() => tf.cast(tf.oneHot(tf.randomUniformInt([batch], 0, CLASSES, 2), CLASSES), 'float32')) as tf.Tensor2D;
-  const lr = config.optimizer.lr;
   return {
     net,
     optimizer,
@@ -142,15 +144,14 @@ function makeTrainer(options: TrainerOptions = { config: benchConfig(), variant:
       setNativeKernels(variant.compiledKernels);
       setReorderingKernels(variant.reorderingKernels);
       try {
-        trainStep(net, optimizer, x, y, lr);
+        trainer.step({ x, y });
       } finally {
         setNativeKernels(true);
         setReorderingKernels(false);
       }
     },
     dispose: () => {
-      optimizer.dispose();
-      disposeNetwork(net);
+      trainer.dispose();
       tf.dispose([x, y]);
     },
   };

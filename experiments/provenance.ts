@@ -1,15 +1,13 @@
 // Where a run comes from: the commit (with a digest of any uncommitted change) and the digest of
 // the engine's code, both read from git (outside a checkout CODE_VERSION / "unknown"), and the
-// record's provenance block with the machine, the backend and the run's times.
+// machine and backend a run's record names.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BackendInfo } from './backend/resolve.js';
-import { round6 } from './measure.js';
-import type { RunSoFar } from './snapshot.js';
-import type { RunRecord } from '../data/schemas/run-record.js';
+import type { RunOrigin } from './stepper.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -54,27 +52,14 @@ export function engineCode(): string {
   }
 }
 
-/** The record's provenance of a run that ends now, having trained `soFar.iteration` batches of `batchSize`. */
-export function runProvenance(
-  soFar: RunSoFar,
-  run: { engineCode: string; backend: BackendInfo; batchSize: number; wallSeconds: number; flushSubnormals: boolean },
-): RunRecord['provenance'] {
-  const { trainMs, measureMs, iteration, resumed } = soFar;
+/** Where a run in this process runs (its record's provenance takes the times and the code version from the run, experiments/stepper.ts). */
+export function runOrigin(backend: BackendInfo, engineCode: string): RunOrigin {
   return {
-    codeVersion: soFar.codeVersion,
-    tfjsVersion: run.backend.tfjsVersion,
-    backend: run.backend.name,
-    backendDetail: run.backend.detail,
+    tfjsVersion: backend.tfjsVersion,
+    backend: backend.name,
+    backendDetail: backend.detail,
     node: process.version,
     platform: `${process.platform}-${process.arch} ${hostname()}`,
-    startedAt: soFar.startedAt.toISOString(),
-    endedAt: new Date().toISOString(),
-    wallSeconds: round6(run.wallSeconds),
-    trainSeconds: round6(trainMs / 1000),
-    measureSeconds: round6(measureMs / 1000),
-    imagesPerSecond: round6(trainMs > 0 ? (iteration * run.batchSize) / (trainMs / 1000) : 0),
-    ...(resumed.length > 0 ? { resumed } : {}),
-    engineCode: run.engineCode,
-    flushSubnormals: run.flushSubnormals,
+    engineCode,
   };
 }
