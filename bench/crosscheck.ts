@@ -12,7 +12,7 @@ import { BACKEND_CHOICES, initBackend, type BackendChoice } from '../experiments
 import { countSubnormals } from '../experiments/backend/subnormals.js';
 import { INIT_SCHEMES, resolveConfig } from '../experiments/config.js';
 import { loadDataset } from '../experiments/data/dataset.js';
-import { DEFAULT_THRESHOLDS } from '../experiments/definitions.js';
+import { DEFAULT_THRESHOLDS } from '../data/definitions.js';
 import { layerMeasurements, evaluate } from '../experiments/measure.js';
 import { basicNetSpec } from '../experiments/model.js';
 import { configWeights, Trainer, trainerData } from '../experiments/stepper.js';

@@ -10,7 +10,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { renameSync, writeFileSync } from 'node:fs';
 import { initBackend } from '../experiments/backend/resolve.js';
 import { loadDataset } from '../experiments/data/dataset.js';
-import { isDeadByGamma } from '../experiments/definitions.js';
+import { isDeadByGamma } from '../data/definitions.js';
 import type { Network } from '../experiments/model.js';
 import { Trainer, trainerData } from '../experiments/stepper.js';
 import { dyingRunConfig, subnormalCounts } from './dying-state.js';

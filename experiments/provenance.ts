@@ -15,7 +15,7 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
  * The tracked code a run depends on or is driven by. The JSON Schema files in data/schemas are
  * generated from the zod schemas next to them (npm run pipeline -- schemas) and read by no code.
  */
-const CODE_PATHS = ['experiments', 'pipeline', 'data/schemas', ':(exclude)data/schemas/*.schema.json', 'package.json', 'package-lock.json'];
+const CODE_PATHS = ['experiments', 'pipeline', 'data/schemas', 'data/definitions.ts', 'data/precision.ts', ':(exclude)data/schemas/*.schema.json', 'package.json', 'package-lock.json'];
 
 /**
  * The commit of the code that ran; when tracked code differs from it, "-dirty-" and a digest of
@@ -33,8 +33,8 @@ export function codeVersion(): string {
   }
 }
 
-/** What a run's numbers depend on: the engine, the schemas and the dependencies (not the pipeline or the site). */
-const ENGINE_PATHS = ['experiments', 'data/schemas', 'package.json', 'package-lock.json'];
+/** What a run's numbers depend on: the engine, the schemas, the definitions and the records' precision, and the dependencies (not the pipeline or the site). */
+const ENGINE_PATHS = ['experiments', 'data/schemas', 'data/definitions.ts', 'data/precision.ts', 'package.json', 'package-lock.json'];
 const ENGINE_DIFF_PATHS = [...ENGINE_PATHS, ':(exclude)data/schemas/*.schema.json'];
 
 /**

@@ -15,7 +15,8 @@ import { basicNetSpec, buildNetwork, disposeNetwork, flopCount, initialWeights, 
 import { createOptimizer, regularizationScale, type Optimizer } from './optimizers.js';
 import { BatchSampler, gatherBatch, trainStep, type ImageBatchSource, type StepResult } from './train.js';
 import { addStep, closeCheckpointWindow, closeCurveWindow, emptyWindows } from './loss-windows.js';
-import { evaluate, measureCheckpoint, measureFinal, probeSubset, round6, type CheckpointProbes } from './measure.js';
+import { evaluate, measureCheckpoint, measureFinal, probeSubset, type CheckpointProbes } from './measure.js';
+import { round6 } from '../data/precision.js';
 import { compareThroughput, maxLogitDifference, pruneNetwork } from './prune.js';
 import { createRandom } from './random.js';
 import type { RunSoFar } from './snapshot.js';

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson } from '../experiments/config-hash.js';
 import { quantileSorted } from 'd3-array';
-import { DEFAULT_THRESHOLDS, DEFINITIONS_VERSION, deadCounts, diedAt, isAtOrAfterEarly, isDeadByActivation, isDeadByGamma, sparsity, type Thresholds } from '../experiments/definitions.js';
+import { DEFAULT_THRESHOLDS, DEFINITIONS_VERSION, deadCounts, diedAt, isAtOrAfterEarly, isDeadByActivation, isDeadByGamma, sparsity, type Thresholds } from '../data/definitions.js';
 import { readRunRecord, writeFileAtomic } from '../experiments/record-file.js';
 import type { Study, StudyContext } from '../experiments/studies/index.js';
 import {

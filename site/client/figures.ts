@@ -5,7 +5,7 @@
 // off or drawing fails.
 import { parse, View, Warn, type Spec } from 'vega';
 import { Handler } from 'vega-tooltip';
-import { fillTemplate, unpackSpec, type LiveFigure } from './packed-values.js';
+import { fillTemplate, unpackSpec, type LiveFigure } from '../codec/packed-values.js';
 
 const registry = <T>(global: string): Record<string, T> => ((window as unknown as Record<string, Record<string, T>>)[global] ??= {});
 /** Each figure's script, by "<route>/<figure id>" (site/lib/live-figure.ts). */

@@ -12,7 +12,7 @@ import {
   networkSparsity,
   selectivity,
   sparsity,
-} from '../../experiments/definitions.js';
+} from '../../data/definitions.js';
 
 describe('definitions', () => {
   it('applies the thresholds strictly', () => {

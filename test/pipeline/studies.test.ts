@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveConfig, configHash } from '../../experiments/config.js';
 import { STUDIES, studyNamed } from '../../experiments/studies/index.js';
 import { mainConfig, PROTOCOLS } from '../../experiments/studies/protocol.js';
-import { HYPOTHESES } from '../../experiments/hypotheses.js';
+import { HYPOTHESES } from '../../data/hypotheses.js';
 import { PlanError, planStudies, selectStudies } from '../../pipeline/plan.js';
 import { runSeconds } from '../../pipeline/estimate.js';
 import type { Study } from '../../experiments/studies/study.js';

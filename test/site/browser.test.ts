@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { duration, durationExact, number } from '../../site/lib/format.js';
-import { writeSyntheticDatasets, type SyntheticDatasets } from '../fixtures/synthetic-datasets.js';
+import { writeSyntheticDatasets, type SyntheticDatasets } from '../../pipeline/synthetic-study.js';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { verdictSnapshot } from '../../site/lib/changes.js';

@@ -20,7 +20,7 @@ import { createHash as labCreateHash } from '../../site/lab/node-crypto.js';
 import { LabSession } from '../../site/lab/session.js';
 import { labConfigInput, LAB_PRESETS, type LabFields } from '../../site/lab/presets.js';
 import { FASHION_MNIST_DEFAULT_DIR, FASHION_MNIST_FILES } from '../../experiments/data/idx.js';
-import { labAvailability, labDataAssetScript, labDataKey, LAB_SUBSET } from '../../site/lib/lab-assets.js';
+import { labAvailability, labDataAssetScript, labDataKey, LAB_SUBSET } from '../../site/lab/assets.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
