@@ -96,7 +96,7 @@ export function readDyingState(path = DYING_STATE_FILE): DyingState {
   try {
     return decodeState(readFileSync(path));
   } catch (error) {
-    throw new Error(`cannot read the dying-network state ${path} (${(error as Error).message}); rebuild it with npx tsx bench/dying-state.ts and copy one of its states there`);
+    throw new Error(`cannot read the dying-network state ${path} (${(error as Error).message}); rebuild it with npx tsx bench/dying-state.ts and copy one of its states there`, { cause: error });
   }
 }
 

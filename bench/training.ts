@@ -370,7 +370,11 @@ function compareKernels(): KernelComparison[] {
   setNativeKernels(true);
   registerWasmKernels();
   const seen = new Set<() => void>();
-  for (const j of jobs) if (!seen.has(j.dispose)) (seen.add(j.dispose), j.dispose());
+  for (const j of jobs) {
+    if (seen.has(j.dispose)) continue;
+    seen.add(j.dispose);
+    j.dispose();
+  }
   return jobs.map((j, i) => ({ kernel: j.kernel, shape: j.shape, oursMs: ours[i], opsMs: ops[i], stockMs: stock[i], speedup: stock[i] / ours[i], speedupOverOps: ops[i] / ours[i] }));
 }
 

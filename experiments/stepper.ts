@@ -11,7 +11,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { configHash, learningRateAt, type RunConfig } from './config.js';
 import { recordedDataset, type ImageDataset } from './data/dataset.js';
-import { basicNetSpec, buildNetwork, disposeNetwork, flopCount, initialWeights, parameterCount, recordedModel, trainables, type Network, type NetworkSpec, type NetworkWeights } from './model.js';
+import {
+  basicNetSpec,
+  buildNetwork,
+  disposeNetwork,
+  flopCount,
+  initialWeights,
+  parameterCount,
+  recordedModel,
+  trainables,
+  type Network,
+  type NetworkSpec,
+  type NetworkWeights,
+} from './model.js';
 import { createOptimizer, regularizationScale, type Optimizer } from './optimizers.js';
 import { BatchSampler, gatherBatch, trainStep, type ImageBatchSource, type StepResult } from './train.js';
 import { addStep, closeCheckpointWindow, closeCurveWindow, emptyWindows } from './loss-windows.js';
@@ -180,7 +192,12 @@ export class RunStepper {
       test: { ...data.test, count: Math.min(config.data.probeSize, data.test.count) },
       mechanism: config.measure.mechanism
         ? {
-            ...gatherBatch(probe, Uint32Array.from({ length: Math.min(config.measure.mechanismBatch, probe.count) }, (_, i) => i), shape, data.numClasses),
+            ...gatherBatch(
+              probe,
+              Uint32Array.from({ length: Math.min(config.measure.mechanismBatch, probe.count) }, (_, i) => i),
+              shape,
+              data.numClasses,
+            ),
             regScale: { conv: regularizationScale(config, 'conv'), gamma: regularizationScale(config, 'gamma') },
           }
         : null,
@@ -228,7 +245,15 @@ export class RunStepper {
     run.iteration += 1;
     const iteration = run.iteration;
     run.trainMs += performance.now() - s0;
-    const outcome: StepOutcome = { iteration, loss: step.loss, accuracy: step.correct / batchSize, lr: step.lr, diverged: false, curvePoint: null, checkpoint: null };
+    const outcome: StepOutcome = {
+      iteration,
+      loss: step.loss,
+      accuracy: step.correct / batchSize,
+      lr: step.lr,
+      diverged: false,
+      curvePoint: null,
+      checkpoint: null,
+    };
     if (!Number.isFinite(step.loss)) {
       this.status = 'diverged';
       this.failure = { reason: `the training loss became ${step.loss} at iteration ${iteration}`, iteration };

@@ -67,4 +67,3 @@ export interface StudyProgress {
   /** Configurations with no record or a failed one (each counted once, however many studies share it). */
   pending: number;
 }
-

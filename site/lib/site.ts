@@ -3,7 +3,7 @@
 // (narrative-values.ts says which).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATASET_VERSION, type CurveRow, type EmergenceRow, type FilterRow, type LayerRow, type PruningRow, type RunRow, type Scale, type StudyRow } from '../../data/schemas/datasets.js';
+import { DATASET_VERSION, type CurveRow, type EmergenceRow, type FilterRow, type LayerRow, type RunRow, type Scale, type StudyRow } from '../../data/schemas/datasets.js';
 import { DEFAULT_THRESHOLDS, DEFINITIONS_VERSION, type Thresholds } from '../../data/definitions.js';
 import { cellsOf, factorOf, measured, membersOf, seedsOf, sortLevels, valueOf, type Member } from '../../analysis/cells.js';
 import { mean, sd } from '../../analysis/statistics.js';
@@ -12,7 +12,7 @@ import { lifetimeBeforeFigure, lifetimeOverTimeFigure, measuresLifetime, mechani
 import { studyFigureId } from './figure-ids.js';
 import type { Figure } from './figure-model.js';
 import { percent, percentSpread } from './format.js';
-import { renderNarrative, type Segment } from './narrative.js';
+import { renderNarrative } from './narrative.js';
 import { boundValue } from './narrative-values.js';
 import { pruningFigure } from './pruning-figures.js';
 import { runCurvesFigure, runEmergenceFigure, runGammaFigure, runLayersFigure, runSelectivityFigure } from './run-figures.js';

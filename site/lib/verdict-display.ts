@@ -32,4 +32,3 @@ export interface Verdict {
 
 /** A v1 verdict that a v2 rule supersedes, with which v1 it is. */
 export type SupersededVerdict = Pick<Verdict, 'hypothesis' | 'outcome' | 'effect'>;
-
