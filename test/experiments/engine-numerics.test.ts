@@ -15,7 +15,7 @@ import { resolveConfig } from '../../experiments/config.js';
 import { defaultDataDir, loadDataset, type ImageDataset } from '../../experiments/data/dataset.js';
 import { probeSubset, evaluate, layerMeasurements } from '../../experiments/measure.js';
 import { Trainer, trainerData } from '../../experiments/stepper.js';
-import { setup } from '../backend/helpers.js';
+import { setup } from './backend/helpers.js';
 
 vi.setConfig({ testTimeout: 600_000 });
 

@@ -8,7 +8,7 @@ import { disposeNetwork } from '../../experiments/model.js';
 import { gatherBatch } from '../../experiments/train.js';
 import { handBuiltNetwork, probeImages } from './hand-built-network.js';
 import { setNativeKernels } from '../../experiments/backend/native.js';
-import { setup } from '../backend/helpers.js';
+import { setup } from './backend/helpers.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -1,12 +1,12 @@
 // No tensor or wasm buffer may leak: counts stay flat across training iterations on wasm.
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { batchNormTraining } from '../../experiments/backend/batch-norm.js';
+import { batchNormTraining } from '../../../experiments/backend/batch-norm.js';
 import { setup } from './helpers.js';
-import { resolveConfig } from '../../experiments/config.js';
-import { basicNetSpec, initialWeights } from '../../experiments/model.js';
-import { Trainer } from '../../experiments/stepper.js';
-import { createRandom } from '../../experiments/random.js';
+import { resolveConfig } from '../../../experiments/config.js';
+import { basicNetSpec, initialWeights } from '../../../experiments/model.js';
+import { Trainer } from '../../../experiments/stepper.js';
+import { createRandom } from '../../../experiments/random.js';
 
 vi.setConfig({ testTimeout: 60_000 });
 beforeAll(setup);
