@@ -242,7 +242,7 @@ function filterRows(record: RunRecord, t: Thresholds): FilterRow[] {
   return rows;
 }
 
-function mechanismRows(records: readonly RunRecord[], t: Thresholds): MechanismRow[] {
+function mechanismDatasetRows(records: readonly RunRecord[], t: Thresholds): MechanismRow[] {
   const rows: MechanismRow[] = [];
   for (const r of records) {
     for (const c of r.checkpoints) {
@@ -348,7 +348,7 @@ export function buildDatasets(scale: Scale, records: readonly RunRecord[], studi
     layers: layerRows(sorted, thresholds),
     emergence: emergenceRows(sorted, thresholds),
     filters: sorted.flatMap((r) => filterRows(r, thresholds)),
-    mechanism: mechanismRows(sorted, thresholds),
+    mechanism: mechanismDatasetRows(sorted, thresholds),
     pruning: pruningRows(sorted),
     curves: curveRows(sorted),
     studies: studyRows(plan, byId),
