@@ -2,7 +2,7 @@
 // half of the final sparsity is first reached, and whether a filter had already died by the
 // run's early checkpoint. Pure.
 import type { EmergenceRow, FilterRow } from '../data/schemas/datasets.js';
-import { sparsity } from '../experiments/definitions.js';
+import { sparsity } from '../data/definitions.js';
 import { groupBy } from './cells.js';
 
 export interface CheckpointSparsity {

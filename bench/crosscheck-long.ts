@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '../experiments/config.js';
 import { configHash } from '../experiments/config-hash.js';
 import { loadDataset } from '../experiments/data/dataset.js';
-import { DEFAULT_THRESHOLDS } from '../experiments/definitions.js';
+import { DEFAULT_THRESHOLDS } from '../data/definitions.js';
 import { basicNetSpec, initialWeights } from '../experiments/model.js';
 import { createRandom } from '../experiments/random.js';
 import { readRunRecord, writeJsonAtomic } from '../experiments/record-file.js';

@@ -12,13 +12,11 @@ import { BACKEND_CHOICES, initBackend, type BackendChoice } from '../experiments
 import { countSubnormals } from '../experiments/backend/subnormals.js';
 import { INIT_SCHEMES, resolveConfig } from '../experiments/config.js';
 import { loadDataset } from '../experiments/data/dataset.js';
-import { DEFAULT_THRESHOLDS } from '../experiments/definitions.js';
+import { DEFAULT_THRESHOLDS } from '../data/definitions.js';
 import { layerMeasurements, evaluate } from '../experiments/measure.js';
-import { basicNetSpec, buildNetwork, initialWeights, trainables } from '../experiments/model.js';
-import { createOptimizer } from '../experiments/optimizers.js';
-import { createRandom } from '../experiments/random.js';
+import { basicNetSpec } from '../experiments/model.js';
+import { configWeights, Trainer, trainerData } from '../experiments/stepper.js';
 import { mainConfig } from '../experiments/studies/protocol.js';
-import { BatchSampler, trainStep } from '../experiments/train.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -55,7 +53,7 @@ const backend = await initBackend(opts.backend);
 const data = await loadDataset({ name: 'fashion-mnist', dir: opts.dataDir, classes: config.data.classes, trainSubset: config.data.trainSubset, seed: opts.seed });
 const shape: [number, number, number] = [data.height, data.width, data.channels];
 const spec = basicNetSpec(config, shape, data.numClasses);
-const weights = initialWeights(spec, createRandom(opts.seed, 'init'), opts.init);
+const weights = configWeights(config, spec);
 const folder = mkdtempSync(join(tmpdir(), 'crosscheck-'));
 try {
   const f32 = (name: string, values: Float32Array) => writeFileSync(join(folder, `${name}.f32`), Buffer.from(values.buffer, values.byteOffset, values.byteLength));
@@ -68,19 +66,18 @@ try {
   const { batchSize } = config.training;
 
   // This engine, recording the batches it trains on for PyTorch.
-  const net = buildNetwork(spec, weights);
-  const optimizer = createOptimizer(config, trainables(net));
-  const sampler = new BatchSampler(data.train, batchSize, shape, data.numClasses, opts.seed);
+  const trainer = new Trainer(config, trainerData(data), { weights });
+  const { net, optimizer } = trainer;
   const batches = new Float32Array(opts.steps * batchSize * imageSize);
   const labels = new Int32Array(opts.steps * batchSize);
   const engineLosses: number[] = [];
   let engineMs = 0;
   for (let s = 0; s < opts.steps; s++) {
-    const { x, y } = sampler.next();
+    const { x, y } = trainer.nextBatch();
     batches.set(x.dataSync() as Float32Array, s * batchSize * imageSize);
     labels.set(tf.tidy(() => tf.argMax(y, 1)).dataSync() as Int32Array, s * batchSize);
     const t0 = performance.now();
-    engineLosses.push(trainStep(net, optimizer, x, y, config.optimizer.lr).loss);
+    engineLosses.push(trainer.step({ x, y }).loss);
     engineMs += performance.now() - t0;
     tf.dispose([x, y]);
   }

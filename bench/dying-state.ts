@@ -3,19 +3,17 @@
 // deaths, so that its dying filters hold subnormal parameters and slots as the engine had them.
 //   npx tsx bench/dying-state.ts [--iterations N] [--every N] [--out DIR] [--from STATE]   (writes the state every N iterations;
 //   the committed one, bench/fixtures/, is a copy of one of them)
-import * as tf from '@tensorflow/tfjs-core';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { Command } from 'commander';
-import { resolveConfig, learningRateAt, type RunConfig } from '../experiments/config.js';
+import { resolveConfig, type RunConfig } from '../experiments/config.js';
 import { loadDataset } from '../experiments/data/dataset.js';
-import { basicNetSpec, buildNetwork, initialWeights, trainables, type Network } from '../experiments/model.js';
-import { createOptimizer, type Optimizer } from '../experiments/optimizers.js';
-import { BatchSampler, trainStep } from '../experiments/train.js';
-import { createRandom } from '../experiments/random.js';
+import type { Network } from '../experiments/model.js';
+import type { Optimizer } from '../experiments/optimizers.js';
+import { Trainer, trainerData } from '../experiments/stepper.js';
 import { restoreTensors, stateTensors } from '../experiments/snapshot.js';
 import { countSubnormals } from '../experiments/backend/subnormals.js';
 import { initBackend } from '../experiments/backend/resolve.js';
@@ -98,7 +96,7 @@ export function readDyingState(path = DYING_STATE_FILE): DyingState {
   try {
     return decodeState(readFileSync(path));
   } catch (error) {
-    throw new Error(`cannot read the dying-network state ${path} (${(error as Error).message}); rebuild it with npx tsx bench/dying-state.ts and copy one of its states there`);
+    throw new Error(`cannot read the dying-network state ${path} (${(error as Error).message}); rebuild it with npx tsx bench/dying-state.ts and copy one of its states there`, { cause: error });
   }
 }
 
@@ -142,24 +140,19 @@ async function main(): Promise<void> {
   await initBackend('wasm');
   const config = dyingRunConfig();
   const data = await loadDataset({ name: config.data.dataset, classes: config.data.classes ?? undefined, trainSubset: config.data.trainSubset, seed: config.training.seed });
-  const shape: [number, number, number] = [data.height, data.width, data.channels];
-  const spec = basicNetSpec(config, shape, data.numClasses);
-  const net = buildNetwork(spec, initialWeights(spec, createRandom(config.training.seed, 'init')));
-  const optimizer = createOptimizer(config, trainables(net), { flushSubnormals: false });
-  const sampler = new BatchSampler(data.train, config.training.batchSize, shape, data.numClasses, config.training.seed);
+  const trainer = new Trainer(config, trainerData(data), { engine: { flushSubnormals: false } });
+  const { net, optimizer } = trainer;
   let start = 0;
   if (o.from) {
     const state = readDyingState(o.from);
     restoreDyingState(state, net, optimizer);
-    sampler.skip(state.iteration);
-    start = state.iteration;
+    trainer.sampler!.skip(state.iteration);
+    trainer.iteration = start = state.iteration;
   }
   mkdirSync(o.out, { recursive: true });
   let t0 = performance.now();
   for (let iteration = start + 1; iteration <= o.iterations; iteration++) {
-    const { x, y } = sampler.next();
-    trainStep(net, optimizer, x, y, learningRateAt(config, iteration - 1));
-    tf.dispose([x, y]);
+    trainer.step();
     if (iteration % 100 === 0) {
       const ips = (100 * config.training.batchSize * 1000) / (performance.now() - t0);
       console.log(JSON.stringify({ iteration, imagesPerSecond: Math.round(ips) }));

@@ -6,17 +6,13 @@
 // (the second does not move when other processes share the cores), the subnormal values in the
 // training state and the filters dead by |gamma|.
 //   npx tsx bench/real-run-speed.ts [--iterations N] [--block N] [--no-flush] [--json FILE]
-import * as tf from '@tensorflow/tfjs-core';
 import { Command, InvalidArgumentError } from 'commander';
 import { renameSync, writeFileSync } from 'node:fs';
 import { initBackend } from '../experiments/backend/resolve.js';
-import { learningRateAt } from '../experiments/config.js';
 import { loadDataset } from '../experiments/data/dataset.js';
-import { isDeadByGamma } from '../experiments/definitions.js';
-import { basicNetSpec, buildNetwork, initialWeights, trainables, type Network } from '../experiments/model.js';
-import { createOptimizer } from '../experiments/optimizers.js';
-import { createRandom } from '../experiments/random.js';
-import { BatchSampler, trainStep } from '../experiments/train.js';
+import { isDeadByGamma } from '../data/definitions.js';
+import type { Network } from '../experiments/model.js';
+import { Trainer, trainerData } from '../experiments/stepper.js';
 import { dyingRunConfig, subnormalCounts } from './dying-state.js';
 import { positiveInteger } from './positive-integer.js';
 
@@ -49,11 +45,8 @@ await initBackend('wasm');
 const config = dyingRunConfig();
 const batch = config.training.batchSize;
 const data = await loadDataset({ name: config.data.dataset, classes: config.data.classes ?? undefined, trainSubset: config.data.trainSubset, seed: config.training.seed });
-const shape: [number, number, number] = [data.height, data.width, data.channels];
-const spec = basicNetSpec(config, shape, data.numClasses);
-const net = buildNetwork(spec, initialWeights(spec, createRandom(config.training.seed, 'init'), config.model.init));
-const optimizer = createOptimizer(config, trainables(net), { flushSubnormals: options.flush });
-const sampler = new BatchSampler(data.train, batch, shape, data.numClasses, config.training.seed);
+const trainer = new Trainer(config, trainerData(data), { engine: { flushSubnormals: options.flush } });
+const { net, optimizer } = trainer;
 
 console.log(
   `${config.optimizer.name} lr ${config.optimizer.lr}, ${config.regularization.kind} ${config.regularization.strength}, batch ${batch}, ` +
@@ -64,9 +57,7 @@ const started = performance.now();
 let wall0 = performance.now();
 let cpu0 = process.cpuUsage();
 for (let iteration = 1; iteration <= options.iterations; iteration++) {
-  const { x, y } = sampler.next();
-  trainStep(net, optimizer, x, y, learningRateAt(config, iteration - 1));
-  tf.dispose([x, y]);
+  trainer.step();
   if (iteration % options.block !== 0) continue;
   const wallSeconds = (performance.now() - wall0) / 1000;
   const cpu = process.cpuUsage(cpu0);

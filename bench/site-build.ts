@@ -11,7 +11,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DATASET_NAMES } from '../data/schemas/datasets.js';
-import { syntheticDatasets, writeSyntheticDatasets } from '../test/fixtures/synthetic-datasets.js';
+import { syntheticDatasets, writeSyntheticDatasets } from '../pipeline/synthetic-study.js';
 
 const { values } = parseArgs({
   options: {

@@ -6,6 +6,8 @@
 // wasm kernels: fused update, batch norm, first-layer filter gradient, MaxPoolGrad; + the flush).
 // Then per backend and kernel path, our wasm kernels against the stock ones, each kernel's share
 // of the step, two processes against one, and the checkpoint cost as a share of a full-scale run.
+// The engine variants and the trainer live in engine-variants.ts; the kernel tables in kernels.ts
+// (npm run bench:kernels alone) and the checkpoint cost in checkpoint-cost.ts (npm run bench:checkpoint).
 //   npm run bench -- [--json FILE] [--steps N] [--checkpoint-rounds N] [--checkpoint-only] [--cpu-steps N] [--no-cpu] [--no-parallel] [--no-dying]
 import * as tf from '@tensorflow/tfjs-core';
 import { spawn } from 'node:child_process';
@@ -15,20 +17,29 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { initBackend, BackendUnavailableError, type BackendInfo } from '../experiments/backend/resolve.js';
 import { registerWasmKernels, useStockWasmKernels } from '../experiments/backend/wasm-kernels.js';
-import { setNativeKernels, setReorderingKernels } from '../experiments/backend/native.js';
-import { convSame } from '../experiments/backend/conv3x3-same.js';
-import { resolveConfig, type RunConfig } from '../experiments/config.js';
-import { basicNetSpec, blockSizes, buildNetwork, disposeNetwork, initialWeights, trainables, type Network } from '../experiments/model.js';
-import { createOptimizer, type Optimizer } from '../experiments/optimizers.js';
-import { trainStep } from '../experiments/train.js';
-import { createRandom } from '../experiments/random.js';
-import { PROTOCOLS } from '../experiments/studies/protocol.js';
+import type { RunConfig } from '../experiments/config.js';
 import { positiveInteger } from './positive-integer.js';
-import { dyingRunConfig, readDyingState, restoreDyingState, subnormalCounts, type DyingState } from './dying-state.js';
+import { dyingRunConfig, readDyingState, subnormalCounts, type DyingState } from './dying-state.js';
+import {
+  BATCH,
+  benchConfig,
+  COMPILED_KERNELS,
+  COMPILED_REORDERING,
+  fmt,
+  makeTrainer,
+  OP_BY_OP,
+  OP_BY_OP_NO_FLUSH,
+  printTable,
+  SHAPE,
+  timeSteps,
+  type EngineVariant,
+  type SpeedResult,
+  type Trainer,
+} from './engine-variants.js';
+import { compareKernels, kernelShares, printKernels } from './kernels.js';
+import { checkpointCost, printCheckpoint } from './checkpoint-cost.js';
 
-const BATCH = 64;
-const SHAPE: [number, number, number] = [28, 28, 1];
-const CLASSES = 10;
+export type { SpeedResult };
 
 interface Options {
   json: string | null;
@@ -69,101 +80,6 @@ function parseArgs(argv: string[]): Options {
   return { json: o.json ?? null, steps: o.steps, rounds: o.rounds, checkpointRounds: o.checkpointRounds, checkpointOnly: o.checkpointOnly ?? false, cpuSteps: o.cpuSteps, stockSteps: o.stockSteps, cpu: o.cpu, parallel: o.parallel, dying: o.dying, child: o.child ?? false };
 }
 
-export interface SpeedResult {
-  backend: string;
-  path: string;
-  imagesPerSecond: number;
-  stepMs: number;
-  steps: number;
-  batch: number;
-  detail?: string;
-  [extra: string]: unknown;
-}
-
-/** Adam + L2 5e-4, the main configuration's optimizer (the per-backend table and the kernel shares). */
-function benchConfig(batchSize = BATCH): RunConfig {
-  return resolveConfig({
-    model: { width: 16 },
-    optimizer: { name: 'adam' },
-    regularization: { kind: 'l2', strength: 5e-4 },
-    training: { batchSize },
-  });
-}
-
-/**
- * An engine: the fused update or the op-by-op rules, with or without the subnormal flush, with
- * the compiled kernels (experiments/backend/native.ts) or the JavaScript and stock-op ones they replaced.
- */
-interface EngineVariant {
-  label: string;
-  fusedUpdates: boolean;
-  flushSubnormals: boolean;
-  compiledKernels: boolean;
-  /** Also the compiled batch norm and first-layer filter gradient, which sum in another order (off in the engine by default). */
-  reorderingKernels: boolean;
-}
-
-const BEFORE_FLUSH: EngineVariant = { label: 'before the flush (op-by-op update, JS kernels, no flush)', fusedUpdates: false, flushSubnormals: false, compiledKernels: false, reorderingKernels: false };
-const PREVIOUS: EngineVariant = { label: 'previous engine (op-by-op update, JS kernels, flush)', fusedUpdates: false, flushSubnormals: true, compiledKernels: false, reorderingKernels: false };
-const COMPILED: EngineVariant = { label: 'compiled kernels (fused update, flush)', fusedUpdates: true, flushSubnormals: true, compiledKernels: true, reorderingKernels: false };
-const REORDERED: EngineVariant = { label: 'compiled kernels + reordering ones (batch norm, first-layer filter gradient)', fusedUpdates: true, flushSubnormals: true, compiledKernels: true, reorderingKernels: true };
-
-interface TrainerOptions {
-  config: RunConfig;
-  variant: EngineVariant;
-  /** The dying network's state to start from (its optimizer must be the config's). */
-  dying?: DyingState;
-}
-
-interface Trainer {
-  net: Network;
-  optimizer: Optimizer;
-  batch: number;
-  step(): void;
-  dispose(): void;
-}
-
-/** The project's training step on one fixed random batch (speed does not depend on the values). */
-function makeTrainer(options: TrainerOptions = { config: benchConfig(), variant: COMPILED }): Trainer {
-  const { config, variant } = options;
-  const batch = config.training.batchSize;
-  const spec = basicNetSpec(config, SHAPE, CLASSES);
-  const net = buildNetwork(spec, initialWeights(spec, createRandom(0, 'bench')));
-  const optimizer = createOptimizer(config, trainables(net), { fusedUpdates: variant.fusedUpdates, flushSubnormals: variant.flushSubnormals });
-  if (options.dying) restoreDyingState(options.dying, net, optimizer);
-  const x = tf.randomNormal([batch, ...SHAPE], 0, 1, 'float32', 1) as tf.Tensor4D;
-  const y = tf.tidy(() => tf.cast(tf.oneHot(tf.randomUniformInt([batch], 0, CLASSES, 2), CLASSES), 'float32')) as tf.Tensor2D;
-  const lr = config.optimizer.lr;
-  return {
-    net,
-    optimizer,
-    batch,
-    step: () => {
-      setNativeKernels(variant.compiledKernels);
-      setReorderingKernels(variant.reorderingKernels);
-      try {
-        trainStep(net, optimizer, x, y, lr);
-      } finally {
-        setNativeKernels(true);
-        setReorderingKernels(false);
-      }
-    },
-    dispose: () => {
-      optimizer.dispose();
-      disposeNetwork(net);
-      tf.dispose([x, y]);
-    },
-  };
-}
-
-function timeSteps(trainer: Trainer, warmup: number, steps: number): { stepMs: number; imagesPerSecond: number } {
-  for (let i = 0; i < warmup; i++) trainer.step();
-  const t0 = performance.now();
-  for (let i = 0; i < steps; i++) trainer.step();
-  const stepMs = (performance.now() - t0) / steps;
-  return { stepMs, imagesPerSecond: (trainer.batch * 1000) / stepMs };
-}
-
 function trainingSpeed(backend: string, path: string, warmup: number, steps: number, detail?: string): SpeedResult {
   const trainer = makeTrainer();
   try {
@@ -202,11 +118,11 @@ function speedGrid(state: DyingState | null, steps: number, rounds: number): Spe
     cells.push({ network, optimizer, batch: config.training.batchSize, variant, trainer, ms: 0, cpuMs: 0, steps: 0, subnormalsBefore: totalSubnormals(trainer) });
   };
   for (const batch of [32, 64]) {
-    for (const variant of [BEFORE_FLUSH, PREVIOUS, COMPILED]) {
+    for (const variant of [OP_BY_OP_NO_FLUSH, OP_BY_OP, COMPILED_KERNELS]) {
       add('fresh', 'rmsprop 1e-3 + l2 5e-4', dyingRunConfig(batch), variant);
       if (state) add('dying', 'rmsprop 1e-3 + l2 5e-4', dyingRunConfig(batch), variant);
     }
-    for (const variant of [PREVIOUS, COMPILED, REORDERED]) add('fresh', 'adam 1e-3 + l2 5e-4', benchConfig(batch), variant);
+    for (const variant of [OP_BY_OP, COMPILED_KERNELS, COMPILED_REORDERING]) add('fresh', 'adam 1e-3 + l2 5e-4', benchConfig(batch), variant);
   }
   try {
     for (const c of cells) c.trainer.step(); // warm-up (kernels compiled, slots allocated)
@@ -249,207 +165,6 @@ function speedGrid(state: DyingState | null, steps: number, rounds: number): Spe
   }
 }
 
-/** Milliseconds per step spent in each top-level kernel (nested kernel calls count to their caller). */
-function kernelShares(steps: number): { stepMs: number; kernels: Array<{ kernel: string; ms: number; share: number }> } {
-  const backendName = tf.getBackend();
-  const originals = tf.getKernelsForBackend(backendName);
-  const times = new Map<string, number>();
-  let depth = 0;
-  let counting = false;
-  for (const k of originals) {
-    const inner = k.kernelFunc;
-    tf.unregisterKernel(k.kernelName, backendName);
-    tf.registerKernel({
-      ...k,
-      kernelFunc: ((args: Parameters<typeof inner>[0]) => {
-        if (depth > 0 || !counting) return inner(args);
-        depth++;
-        const t = performance.now();
-        try {
-          return inner(args);
-        } finally {
-          depth--;
-          times.set(k.kernelName, (times.get(k.kernelName) ?? 0) + performance.now() - t);
-        }
-      }) as typeof inner,
-    });
-  }
-  const trainer = makeTrainer();
-  let stepMs: number;
-  try {
-    for (let i = 0; i < 2; i++) trainer.step();
-    counting = true;
-    stepMs = timeSteps(trainer, 0, steps).stepMs;
-    counting = false;
-  } finally {
-    trainer.dispose();
-    for (const k of originals) {
-      tf.unregisterKernel(k.kernelName, backendName);
-      tf.registerKernel(k);
-    }
-  }
-  const kernels = [...times.entries()]
-    .map(([kernel, ms]) => ({ kernel, ms: ms / steps, share: ms / steps / stepMs }))
-    .sort((a, b) => b.ms - a.ms);
-  return { stepMs, kernels };
-}
-
-interface KernelComparison {
-  kernel: string;
-  shape: string;
-  /** The compiled kernels (the default engine). */
-  oursMs: number;
-  /** The same kernels without the compiled ones (setNativeKernels(false)): XNNPACK convolutions, transposes and loops. */
-  opsMs: number;
-  stockMs: number;
-  /** Against the stock kernels. */
-  speedup: number;
-  /** Against the op path: the compiled convolutions add the same products in the same order (same bits). */
-  speedupOverOps: number;
-}
-
-/** Our convolution and gradient kernels against the same without the compiled ones and against the stock wasm ones, on the shapes of BasicNet's step. */
-function compareKernels(): KernelComparison[] {
-  const spec = basicNetSpec(benchConfig(), SHAPE, CLASSES);
-  const sizes = blockSizes(spec);
-  type Job = { kernel: string; shape: string; run: () => tf.Tensor; dispose: () => void };
-  const jobs: Job[] = [];
-  let inC = SHAPE[2];
-  spec.filters.forEach((outC, i) => {
-    const [h, w] = sizes[i];
-    const x = tf.randomNormal([BATCH, h, w, inC]);
-    const dy = tf.randomNormal([BATCH, h, w, outC]);
-    const filter = tf.randomNormal([3, 3, inC, outC]);
-    const attrs = { strides: 1, pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined } as const;
-    const shape = `${BATCH}x${h}x${w}x${inC}->${outC}`;
-    const dispose = () => tf.dispose([x, dy, filter]);
-    jobs.push({
-      kernel: 'Conv2DBackpropFilter',
-      shape,
-      run: () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: filter.shape } as unknown as tf.NamedAttrMap) as tf.Tensor,
-      dispose,
-    });
-    jobs.push({ kernel: i === 0 ? 'Conv2D (first layer)' : 'Conv2D', shape, run: () => convSame(x as tf.Tensor4D, filter as tf.Tensor4D), dispose: () => undefined });
-    if (i > 0) {
-      jobs.push({
-        kernel: 'Conv2DBackpropInput',
-        shape,
-        run: () => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, { ...attrs, inputShape: x.shape } as unknown as tf.NamedAttrMap) as tf.Tensor,
-        dispose: () => undefined,
-      });
-    }
-    if (spec.poolAfter.includes(i)) {
-      const pooledShape = [BATCH, Math.floor(h / 2), Math.floor(w / 2), outC];
-      const input = tf.relu(tf.randomNormal([BATCH, h, w, outC]));
-      const output = tf.maxPool(input as tf.Tensor4D, 2, 2, 'valid');
-      const pdy = tf.randomNormal(pooledShape);
-      jobs.push({
-        kernel: 'MaxPoolGrad',
-        shape: `${BATCH}x${h}x${w}x${outC}`,
-        run: () => tf.engine().runKernel('MaxPoolGrad', { dy: pdy, input, output }, { filterSize: 2, strides: 2, pad: 'valid' }) as tf.Tensor,
-        dispose: () => tf.dispose([input, output, pdy]),
-      });
-    }
-    inC = outC;
-  });
-  const time = (job: Job, reps: number) => {
-    tf.dispose(job.run());
-    const t0 = performance.now();
-    for (let r = 0; r < reps; r++) tf.dispose(job.run());
-    return (performance.now() - t0) / reps;
-  };
-  const ours = jobs.map((j) => time(j, 10));
-  setNativeKernels(false);
-  const ops = jobs.map((j) => time(j, 10));
-  setNativeKernels(true);
-  useStockWasmKernels();
-  // Without the compiled kernels too: the first layer's convolution is then tf.conv2d (XNNPACK).
-  setNativeKernels(false);
-  const stock = jobs.map((j) => time(j, 2));
-  setNativeKernels(true);
-  registerWasmKernels();
-  const seen = new Set<() => void>();
-  for (const j of jobs) if (!seen.has(j.dispose)) (seen.add(j.dispose), j.dispose());
-  return jobs.map((j, i) => ({ kernel: j.kernel, shape: j.shape, oursMs: ours[i], opsMs: ops[i], stockMs: stock[i], speedup: stock[i] / ours[i], speedupOverOps: ops[i] / ours[i] }));
-}
-
-/**
- * Cost of one checkpoint's measurements (sparsity and selectivity on the probe subset, the
- * layer measurements and the test probe, as run.ts does them), and their share of a full-scale
- * run (experiments/studies/protocol.ts: its iterations, checkpoints and probe, at batch 32).
- */
-async function checkpointCost(stepMsBatch32: number, rounds: number): Promise<Record<string, unknown> | null> {
-  let measure: typeof import('../experiments/measure.js');
-  try {
-    measure = await import('../experiments/measure.js');
-  } catch {
-    return null;
-  }
-  const full = PROTOCOLS.full;
-  const config = resolveConfig({ ...benchConfig(32), data: { probeSize: full.probeSize } });
-  const probeSize = full.probeSize;
-  const random = createRandom(3, 'bench-probe');
-  const size = SHAPE[0] * SHAPE[1] * SHAPE[2];
-  const source = {
-    images: Float32Array.from({ length: probeSize * size }, () => random.next()),
-    labels: Int32Array.from({ length: probeSize }, () => random.int(CLASSES)),
-    count: probeSize,
-  };
-  const trainer = makeTrainer({ config, variant: COMPILED });
-  const once = () => {
-    const onProbe = measure.evaluate(trainer.net, source, { filters: true });
-    measure.layerMeasurements(trainer.net, onProbe, config.thresholds);
-    if (full.testAtCheckpoints) measure.evaluate(trainer.net, source, { filters: false });
-  };
-  // The same measurements without the compiled kernels: the stock FusedBatchNorm, Relu, Max and
-  // Mean in place of the inference pass (backend/inference-block.ts) and tf.conv2d for the first
-  // layers (backend/conv3x3-same.ts); timed alternately in `rounds`.
-  const stock = () => {
-    setNativeKernels(false);
-    try {
-      once();
-    } finally {
-      setNativeKernels(true);
-    }
-  };
-  try {
-    once();
-    stock();
-    let compiledMs = 0;
-    let stockMs = 0;
-    for (let r = 0; r < rounds; r++) {
-      let t0 = performance.now();
-      once();
-      compiledMs += performance.now() - t0;
-      t0 = performance.now();
-      stock();
-      stockMs += performance.now() - t0;
-    }
-    const checkpointMs = compiledMs / rounds;
-    const stockCheckpointMs = stockMs / rounds;
-    const share = (every: number, ms = checkpointMs) => {
-      const checkpoints = Math.floor(full.iterations / every) + 1 + (full.iterations % every === 0 ? 0 : 1);
-      const measuring = checkpoints * ms;
-      return { checkpointEvery: every, checkpoints, measuringMs: measuring, trainingMs: full.iterations * stepMsBatch32, share: measuring / (measuring + full.iterations * stepMsBatch32) };
-    };
-    return {
-      probeImages: probeSize,
-      testAtCheckpoints: full.testAtCheckpoints,
-      rounds,
-      checkpointMs,
-      stockCheckpointMs,
-      speedup: stockCheckpointMs / checkpointMs,
-      stepMsBatch32,
-      iterations: full.iterations,
-      stockFullScale: share(full.checkpointEvery, stockCheckpointMs),
-      fullScale: share(full.checkpointEvery),
-      emergence: share(full.emergenceCheckpointEvery),
-    };
-  } finally {
-    trainer.dispose();
-  }
-}
-
 /** Runs `count` copies of this script's child mode at once; returns their images/s. */
 function runChildren(count: number, steps: number): Promise<number[]> {
   const script = fileURLToPath(import.meta.url);
@@ -472,15 +187,6 @@ function runChildren(count: number, steps: number): Promise<number[]> {
       });
     });
   return Promise.all(Array.from({ length: count }, one));
-}
-
-function fmt(n: number, digits = 1): string {
-  return n.toFixed(digits);
-}
-
-function printTable(rows: string[][]): void {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  for (const r of rows) console.log(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
 }
 
 async function quietly<T>(f: () => Promise<T>): Promise<T> {
@@ -514,13 +220,13 @@ function printGrid(grid: SpeedResult[]): void {
   const rows: string[][] = [['network', 'optimizer', 'batch', 'compiled kernels', 'before the flush', 'previous engine', 'compiled', 'compiled/previous', 'compiled/before', 'subnormals (no flush, after)']];
   for (const r of grid) {
     if (r.compiledKernels !== true) continue;
-    const before = find(r.network as string, r.optimizer as string, r.batch, BEFORE_FLUSH);
-    const flushOnly = find(r.network as string, r.optimizer as string, r.batch, PREVIOUS);
+    const before = find(r.network as string, r.optimizer as string, r.batch, OP_BY_OP_NO_FLUSH);
+    const flushOnly = find(r.network as string, r.optimizer as string, r.batch, OP_BY_OP);
     rows.push([
       r.network as string,
       r.optimizer as string,
       String(r.batch),
-      r.engine === REORDERED.label ? 'default + reordering' : 'default (exact)',
+      r.engine === COMPILED_REORDERING.label ? 'default + reordering' : 'default (exact)',
       before ? rate(before) : '-',
       flushOnly ? rate(flushOnly) : '-',
       rate(r),
@@ -532,7 +238,7 @@ function printGrid(grid: SpeedResult[]): void {
   printTable(rows);
   const optimizer = 'rmsprop 1e-3 + l2 5e-4';
   for (const batch of [32, 64]) {
-    const parts = [BEFORE_FLUSH, PREVIOUS, COMPILED].map((v) => {
+    const parts = [OP_BY_OP_NO_FLUSH, OP_BY_OP, COMPILED_KERNELS].map((v) => {
       const fresh = find('fresh', optimizer, batch, v);
       const dying = find('dying', optimizer, batch, v);
       return fresh && dying ? `${v.label}: ${cpuRatio(dying, fresh)}` : null;
@@ -540,9 +246,9 @@ function printGrid(grid: SpeedResult[]): void {
     if (parts.every(Boolean)) console.log(`dying / fresh, batch ${batch}: ${parts.join('; ')}`);
   }
   for (const batch of [32, 64]) {
-    const previous = find('fresh', 'adam 1e-3 + l2 5e-4', batch, PREVIOUS);
-    const compiled = find('fresh', 'adam 1e-3 + l2 5e-4', batch, COMPILED);
-    const reordered = find('fresh', 'adam 1e-3 + l2 5e-4', batch, REORDERED);
+    const previous = find('fresh', 'adam 1e-3 + l2 5e-4', batch, OP_BY_OP);
+    const compiled = find('fresh', 'adam 1e-3 + l2 5e-4', batch, COMPILED_KERNELS);
+    const reordered = find('fresh', 'adam 1e-3 + l2 5e-4', batch, COMPILED_REORDERING);
     if (previous && compiled) {
       console.log(
         `fresh network, Adam + L2, batch ${batch}: compiled kernels ${rate(compiled)} img/s vs previous engine ${rate(previous)}: ${cpuRatio(compiled, previous)}` +
@@ -550,21 +256,6 @@ function printGrid(grid: SpeedResult[]): void {
       );
     }
   }
-}
-
-/** The checkpoint cost line: compiled against stock inference kernels, and the share of a full-scale run. */
-function printCheckpoint(checkpoint: Record<string, unknown>, stepMs32: number): void {
-  type Share = { checkpointEvery: number; checkpoints: number; share: number };
-  const full = checkpoint.fullScale as Share;
-  const emergence = checkpoint.emergence as Share;
-  const stockFull = checkpoint.stockFullScale as Share;
-  console.log(
-    `\ncheckpoint measurements (probe ${checkpoint.probeImages} images with filters${checkpoint.testAtCheckpoints ? ' + test probe' : ''}): ` +
-      `${fmt(checkpoint.checkpointMs as number, 0)} ms per checkpoint with the compiled kernels, ${fmt(checkpoint.stockCheckpointMs as number, 0)} ms without them ` +
-      `(${fmt(checkpoint.speedup as number, 2)}x, ${checkpoint.rounds} alternating rounds); a full-scale run (${checkpoint.iterations} iterations at batch 32, ` +
-      `${fmt(stepMs32)} ms/step) spends ${fmt(100 * full.share)}% of its time on its ${full.checkpoints} checkpoints (every ${full.checkpointEvery}; ` +
-      `${fmt(100 * stockFull.share)}% without the compiled kernels), the emergence study ${fmt(100 * emergence.share)}% on ${emergence.checkpoints} (every ${emergence.checkpointEvery})`,
-  );
 }
 
 async function main(): Promise<void> {
@@ -588,7 +279,7 @@ async function main(): Promise<void> {
 
   const wasmInfo: BackendInfo = await initBackend('wasm');
   if (o.checkpointOnly) {
-    const stepMs32 = timeSteps(makeTrainer({ config: benchConfig(32), variant: COMPILED }), 2, o.steps).stepMs;
+    const stepMs32 = timeSteps(makeTrainer({ config: benchConfig(32), variant: COMPILED_KERNELS }), 2, o.steps).stepMs;
     const checkpoint = await checkpointCost(stepMs32, o.checkpointRounds);
     if (!checkpoint) throw new Error('the measurement code (experiments/measure.ts) could not be loaded');
     printCheckpoint(checkpoint, stepMs32);
@@ -631,7 +322,7 @@ async function main(): Promise<void> {
   }
 
   const main32 = grid.find((r) => r.network === 'fresh' && String(r.optimizer).startsWith('adam') && r.batch === 32 && r.fusedUpdates === true);
-  const stepMs32 = main32 ? main32.stepMs : timeSteps(makeTrainer({ config: benchConfig(32), variant: COMPILED }), 2, o.steps).stepMs;
+  const stepMs32 = main32 ? main32.stepMs : timeSteps(makeTrainer({ config: benchConfig(32), variant: COMPILED_KERNELS }), 2, o.steps).stepMs;
   const checkpoint = await checkpointCost(stepMs32, o.checkpointRounds);
 
   const where = `${os.cpus()[0]?.model ?? 'cpu'} (${os.cpus().length} cores), node ${process.version}`;
@@ -644,17 +335,7 @@ async function main(): Promise<void> {
     ['backend', 'path', 'img/s', 'ms/step', 'steps', 'vs wasm ours'],
     ...results.filter((r) => !grid.includes(r)).map((r) => [r.backend, r.path, fmt(r.imagesPerSecond), fmt(r.stepMs), String(r.steps), fmt(r.imagesPerSecond / ours.imagesPerSecond, 3)]),
   ]);
-  console.log(`\nwasm, our kernels (compiled) vs the same without the compiled ones (XNNPACK convolutions, transposes, loops) vs stock (ms per call, same shapes)\n`);
-  printTable([
-    ['kernel', 'shape', 'ours', 'without compiled', 'stock', 'vs without', 'vs stock'],
-    ...comparisons.map((c) => [c.kernel, c.shape, fmt(c.oursMs, 2), fmt(c.opsMs, 2), fmt(c.stockMs, 1), `${fmt(c.speedupOverOps, 2)}x`, `${fmt(c.speedup)}x`]),
-  ]);
-  console.log(`\nshare of the wasm step per kernel (batch ${BATCH}, top-level kernels; step ${fmt(shares.stepMs)} ms with timers)\n`);
-  printTable([
-    ['kernel', 'ms/step', 'share'],
-    ...shares.kernels.filter((k) => k.share >= 0.003).map((k) => [k.kernel, fmt(k.ms, 2), `${fmt(100 * k.share)}%`]),
-    ['(outside kernels)', fmt(shares.stepMs - shares.kernels.reduce((a, k) => a + k.ms, 0), 2), `${fmt(100 * (1 - shares.kernels.reduce((a, k) => a + k.share, 0)))}%`],
-  ]);
+  printKernels(comparisons, shares);
   if (parallel) {
     console.log(`\ntwo processes at once: ${(parallel.twoProcesses as number[]).map((v) => fmt(v)).join(' + ')} = ${fmt(parallel.total as number)} img/s vs ${fmt(parallel.oneProcess as number)} alone: ${fmt(parallel.ratio as number, 2)}x`);
   }

@@ -1,4 +1,6 @@
-// `npm run experiment`: trains one configuration and writes its run record.
+// `npm run experiment`: trains one configuration and writes its run record. Without --config it
+// trains the study's main configuration (experiments/studies/protocol.ts mainConfig('full')), so
+// that the command with no flags trains what the published study trains.
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
@@ -7,6 +9,10 @@ import { runExperiment, type ProgressEvent } from './run.js';
 import { DISK_FULL_EXIT_CODE, isDiskFull, writeJsonAtomic } from './record-file.js';
 import { removeSnapshot, snapshotPath } from './snapshot.js';
 import type { BackendChoice } from './backend/resolve.js';
+import { mainConfig } from './studies/protocol.js';
+
+/** What a run without --config starts from: the study's main configuration at full scale. */
+const MAIN_CONFIG: RunConfigInput = mainConfig('full');
 
 const BACKENDS = ['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 const PROGRESS = ['bar', 'jsonl', 'none'] as const;
@@ -63,7 +69,7 @@ function readConfigFile(file: string): Record<string, unknown> {
 function buildProgram(): Command {
   const program = new Command('experiment')
     .description('Train one Conv-BN-activation network, measure filter sparsity and selectivity, and write its run record (JSON).')
-    .option('--config <file>', 'run configuration (JSON); flags below override its fields')
+    .option('--config <file>', "run configuration (JSON; fields it leaves out take the schema's defaults); flags below override its fields. Without it: the study's main configuration")
     .option('--out <file>', 'where to write the run record (default: data/adhoc/runs/<config hash>.json)')
     .option('--data-dir <dir>', 'dataset folder (default for fashion-mnist: /usr/share/datasets/fashion-mnist)')
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKENDS).default('auto'))
@@ -72,10 +78,12 @@ function buildProgram(): Command {
     .option('--no-snapshot', 'neither continue from nor write <out without .json>.snapshot.json (by default a killed run continues from its last checkpoint)')
     .addHelpText(
       'after',
-      '\nEvery configuration field also has a flag, e.g. --optimizer-name adam --optimizer-lr 0.001 --training-iterations 500.\n' +
+      "\nWithout --config the run is the study's main configuration (experiments/studies/protocol.ts mainConfig('full')): BasicNet width 16, " +
+        'Adam lr 1e-3 + L2 5e-4, batch 32, 10,000 iterations on all of Fashion-MNIST; the defaults above are its values.\n' +
+        'Every configuration field also has a flag, e.g. --optimizer-name adam --optimizer-lr 0.001 --training-iterations 500.\n' +
         `Exit codes: 0 the run completed or diverged (recorded), 1 it failed or the input was invalid, 2 usage error, ${DISK_FULL_EXIT_CODE} the disk is full (nothing complete lost: free space and rerun).`,
     );
-  const defaults = resolveConfig({});
+  const defaults = resolveConfig(MAIN_CONFIG);
   for (const field of CONFIG_FIELDS) {
     const option = new Option(`${flagOf(field.path)} <value>`, `${field.path}${field.description ? `: ${field.description}` : ''}`);
     if (field.kind === 'enum' && field.values) option.choices(field.values as string[]);
@@ -138,10 +146,10 @@ export async function main(argv: string[]): Promise<number> {
     return code === 0 ? 0 : 2;
   }
   const opts = program.opts<Record<string, string | boolean | undefined>>();
-  const where = typeof opts.config === 'string' ? opts.config : 'command-line flags';
+  const where = typeof opts.config === 'string' ? opts.config : "the main configuration and the command-line flags";
   let config;
   try {
-    const input: Record<string, unknown> = typeof opts.config === 'string' ? readConfigFile(opts.config) : {};
+    const input: Record<string, unknown> = typeof opts.config === 'string' ? readConfigFile(opts.config) : structuredClone(MAIN_CONFIG);
     for (const field of CONFIG_FIELDS) {
       const attr = new Option(flagOf(field.path)).attributeName();
       const raw = opts[attr];

@@ -3,7 +3,7 @@
 // A snapshot keeps them, so a continued run closes its windows on the same batches.
 import type { Network } from './model.js';
 import type { RunConfig } from './config.js';
-import { round6 } from './measure.js';
+import { round6 } from '../data/precision.js';
 import { regularizationLoss, type StepResult } from './train.js';
 import type { CurvePoint } from '../data/schemas/run-record.js';
 import type { RunSnapshot } from '../data/schemas/run-snapshot.js';

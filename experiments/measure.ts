@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { forward, type Network } from './model.js';
 import { gatherBatch, type ImageBatchSource } from './train.js';
 import { createRandom, permutation } from './random.js';
-import { isDeadByActivation, isDeadByGamma, lifetimeSparseness, paperSelectivity, type Thresholds } from './definitions.js';
+import { isDeadByActivation, isDeadByGamma, lifetimeSparseness, paperSelectivity, type Thresholds } from '../data/definitions.js';
+import { round6 } from '../data/precision.js';
 import type { RunConfig } from './config.js';
 import type { ImageDataset } from './data/dataset.js';
 import { readSync, type Reads, type Values } from './backend/readback.js';
@@ -114,11 +115,6 @@ export function* evaluateReads(net: Network, source: ImageBatchSource, options: 
     }
   }
   return { loss: lossSum / count, accuracy: correct / count, images: count, activeImages, peaks, responseSums, responseSquareSums, imageMaxima };
-}
-
-/** Rounds to 6 significant digits: the records' precision (float32 carries about 7). */
-export function round6(x: number): number {
-  return x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(6));
 }
 
 /** Per-layer measurements from an evaluation with filters and the network's BN parameters. */

@@ -1,15 +1,13 @@
 // Where a run comes from: the commit (with a digest of any uncommitted change) and the digest of
 // the engine's code, both read from git (outside a checkout CODE_VERSION / "unknown"), and the
-// record's provenance block with the machine, the backend and the run's times.
+// machine and backend a run's record names.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BackendInfo } from './backend/resolve.js';
-import { round6 } from './measure.js';
-import type { RunSoFar } from './snapshot.js';
-import type { RunRecord } from '../data/schemas/run-record.js';
+import type { RunOrigin } from './stepper.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -17,7 +15,7 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
  * The tracked code a run depends on or is driven by. The JSON Schema files in data/schemas are
  * generated from the zod schemas next to them (npm run pipeline -- schemas) and read by no code.
  */
-const CODE_PATHS = ['experiments', 'pipeline', 'data/schemas', ':(exclude)data/schemas/*.schema.json', 'package.json', 'package-lock.json'];
+const CODE_PATHS = ['experiments', 'pipeline', 'data/schemas', 'data/definitions.ts', 'data/precision.ts', ':(exclude)data/schemas/*.schema.json', 'package.json', 'package-lock.json'];
 
 /**
  * The commit of the code that ran; when tracked code differs from it, "-dirty-" and a digest of
@@ -35,8 +33,8 @@ export function codeVersion(): string {
   }
 }
 
-/** What a run's numbers depend on: the engine, the schemas and the dependencies (not the pipeline or the site). */
-const ENGINE_PATHS = ['experiments', 'data/schemas', 'package.json', 'package-lock.json'];
+/** What a run's numbers depend on: the engine, the schemas, the definitions and the records' precision, and the dependencies (not the pipeline or the site). */
+const ENGINE_PATHS = ['experiments', 'data/schemas', 'data/definitions.ts', 'data/precision.ts', 'package.json', 'package-lock.json'];
 const ENGINE_DIFF_PATHS = [...ENGINE_PATHS, ':(exclude)data/schemas/*.schema.json'];
 
 /**
@@ -54,27 +52,14 @@ export function engineCode(): string {
   }
 }
 
-/** The record's provenance of a run that ends now, having trained `soFar.iteration` batches of `batchSize`. */
-export function runProvenance(
-  soFar: RunSoFar,
-  run: { engineCode: string; backend: BackendInfo; batchSize: number; wallSeconds: number; flushSubnormals: boolean },
-): RunRecord['provenance'] {
-  const { trainMs, measureMs, iteration, resumed } = soFar;
+/** Where a run in this process runs (its record's provenance takes the times and the code version from the run, experiments/stepper.ts). */
+export function runOrigin(backend: BackendInfo, engineCode: string): RunOrigin {
   return {
-    codeVersion: soFar.codeVersion,
-    tfjsVersion: run.backend.tfjsVersion,
-    backend: run.backend.name,
-    backendDetail: run.backend.detail,
+    tfjsVersion: backend.tfjsVersion,
+    backend: backend.name,
+    backendDetail: backend.detail,
     node: process.version,
     platform: `${process.platform}-${process.arch} ${hostname()}`,
-    startedAt: soFar.startedAt.toISOString(),
-    endedAt: new Date().toISOString(),
-    wallSeconds: round6(run.wallSeconds),
-    trainSeconds: round6(trainMs / 1000),
-    measureSeconds: round6(measureMs / 1000),
-    imagesPerSecond: round6(trainMs > 0 ? (iteration * run.batchSize) / (trainMs / 1000) : 0),
-    ...(resumed.length > 0 ? { resumed } : {}),
-    engineCode: run.engineCode,
-    flushSubnormals: run.flushSubnormals,
+    engineCode,
   };
 }

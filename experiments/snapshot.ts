@@ -10,7 +10,6 @@ import { writeJsonAtomic } from './record-file.js';
 import type { Network } from './model.js';
 import type { Optimizer } from './optimizers.js';
 import type { BatchSampler } from './train.js';
-import { emptyWindows } from './loss-windows.js';
 import { RUN_SNAPSHOT_VERSION, runSnapshotSchema, type RunSnapshot } from '../data/schemas/run-snapshot.js';
 import type { Checkpoint, CurvePoint } from '../data/schemas/run-record.js';
 
@@ -38,22 +37,6 @@ export interface SnapshotOwner {
   id: string;
   engineCode: string;
   backend: string;
-}
-
-/** A run at iteration 0, started at `started` from the commit `codeVersion`. */
-export function freshRun(started: Date, codeVersion: string): RunSoFar {
-  return {
-    iteration: 0,
-    curve: [],
-    checkpoints: [],
-    windows: emptyWindows(),
-    trainMs: 0,
-    measureMs: 0,
-    startedAt: started,
-    earlierWallSeconds: 0,
-    resumed: [],
-    codeVersion,
-  };
 }
 
 /** The parts of a run that continuing restores in place. */

@@ -54,7 +54,7 @@ async function runSlurmTask(jobFile: string, task: number, results: string): Pro
     try {
       text = readFileSync(configFile, 'utf8');
     } catch (error) {
-      throw new Error(`cannot read ${configFile} (${(error as Error).message}): the job's configs/ folder must sit next to ${jobFile}; emit the job again`);
+      throw new Error(`cannot read ${configFile} (${(error as Error).message}): the job's configs/ folder must sit next to ${jobFile}; emit the job again`, { cause: error });
     }
     const config = resolveConfig(JSON.parse(text) as unknown, configFile);
     if (configHash(config) !== hash) throw new Error(`${configFile} hashes to ${configHash(config)}, not ${hash}: emit the job again`);

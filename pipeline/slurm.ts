@@ -155,7 +155,7 @@ export function readSlurmJob(path: string): SlurmJobFile {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new Error(`cannot read the Slurm job file ${path} (${(error as Error).message}); emit it again with --emit slurm`);
+    throw new Error(`cannot read the Slurm job file ${path} (${(error as Error).message}); emit it again with --emit slurm`, { cause: error });
   }
   const parsed = slurmJobSchema.safeParse(raw);
   if (!parsed.success) throw new Error(`${path} is not a job file of --emit slurm: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);

@@ -1,7 +1,7 @@
 // `npm run verdicts:snapshot -- --scale full --version v1`: keeps the current verdict summary as
 // a published version (data/<scale>/verdicts/<version>.json: per hypothesis outcome, effect and
 // runs, with the commit and data version it was computed at) and lists the verdict-rule commits
-// (data/<scale>/verdicts/rule-changes.json) for the site's changes page. A site tool, not a pipeline
+// (data/<scale>/verdicts/rule-commits.json) for the site's changes page. A site tool, not a pipeline
 // stage: a version keeps the verdicts as the site words them (effect labels and texts), which the
 // changes page shows as "then".
 import { execFileSync } from 'node:child_process';

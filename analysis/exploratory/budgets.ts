@@ -3,7 +3,7 @@
 import type { FilterRow, RunRow, StudyRow } from '../../data/schemas/datasets.js';
 import { groupBy, type FactorValue } from '../cells.js';
 import type { Summary } from '../statistics.js';
-import { decayBudget, eFoldsToCollapse, type DeathMechanism, type Thresholds } from '../../experiments/definitions.js';
+import { decayBudget, eFoldsToCollapse, type DeathMechanism, type Thresholds } from '../../data/definitions.js';
 import { perCell, summaryOf } from './cell-summary.js';
 import { mechanismCount } from './criteria.js';
 

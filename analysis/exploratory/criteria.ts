@@ -4,7 +4,7 @@
 import type { FilterRow, RunRow, StudyRow } from '../../data/schemas/datasets.js';
 import { groupBy, type FactorValue } from '../cells.js';
 import { median, type Summary } from '../statistics.js';
-import { deathMechanism, type DeathMechanism, type Thresholds } from '../../experiments/definitions.js';
+import { deathMechanism, type DeathMechanism, type Thresholds } from '../../data/definitions.js';
 import { perCell, summaryOf } from './cell-summary.js';
 
 export interface MechanismCount {

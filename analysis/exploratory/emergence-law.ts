@@ -5,7 +5,7 @@
 import type { EmergenceRow } from '../../data/schemas/datasets.js';
 import { groupBy } from '../cells.js';
 import { networkSparsityOverTime } from '../time-series.js';
-import { isDeadByGamma } from '../../experiments/definitions.js';
+import { isDeadByGamma } from '../../data/definitions.js';
 import { fitLine } from './rank-statistics.js';
 import type { RunHistory } from './fates.js';
 

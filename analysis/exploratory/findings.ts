@@ -1,7 +1,7 @@
 // Every exploratory finding of the v2 data in one object: what the site's exploratory page
 // shows. These were found after looking at the data; they decide nothing. Pure.
 import type { EmergenceRow, FilterRow, RunRow, StudyRow } from '../../data/schemas/datasets.js';
-import { eFoldsToCollapse, type Thresholds } from '../../experiments/definitions.js';
+import { eFoldsToCollapse, type Thresholds } from '../../data/definitions.js';
 import { groupBy } from '../cells.js';
 import { budgetCells, familySplit, type BudgetCell, type FamilySplit } from './budgets.js';
 import { unregularizedCells, unregularizedTotals, type CriterionCell, type UnregularizedTotals } from './criteria.js';
@@ -13,7 +13,7 @@ import { selectivityGradient, smallestGamma, summariseFalls, FALL_FLOOR, type Ga
 import { onsetRates, type CellOnsetRate } from './onset-rate.js';
 import { PERMUTATIONS, POWER } from './rank-statistics.js';
 import { widthCells, type WidthCell } from './width.js';
-import { decayBudget } from '../../experiments/definitions.js';
+import { decayBudget } from '../../data/definitions.js';
 import { V3_ONLY_STUDIES } from '../v3/verdicts.js';
 
 /** The study whose long, densely measured runs the H6, mechanism and emergence-law findings read. */

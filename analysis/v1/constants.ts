@@ -1,7 +1,7 @@
 // The constants of the v1 verdict rules. They were written down before any dataset was looked
 // at, from the wording of the hypotheses alone, and are not to be tuned to a result: changing one
 // is a change of method (say so in the commit; the methods page shows them from here).
-import { EARLY_FRACTION } from '../../experiments/definitions.js';
+import { EARLY_FRACTION } from '../../data/definitions.js';
 import { MIN_SEEDS } from '../seeds.js';
 
 export const RULE_CONSTANTS = {

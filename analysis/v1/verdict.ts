@@ -1,7 +1,7 @@
 // What a v1 verdict is, and what every rule shares: the datasets it reads, the studies that test
 // a hypothesis, grouping a study's members by its other factors. Pure: numbers, never prose.
 import type { EmergenceRow, FilterRow, PruningRow, RunRow, StudyRow } from '../../data/schemas/datasets.js';
-import { HYPOTHESES } from '../../experiments/hypotheses.js';
+import { HYPOTHESES } from '../../data/hypotheses.js';
 import { cellsOf, membersOf, seedsOf, type FactorValue, type Member } from '../cells.js';
 import { byMajority, tally, type Outcome, type UnitOutcome } from './outcome.js';
 import { MIN_SEEDS } from '../seeds.js';

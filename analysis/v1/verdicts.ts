@@ -1,5 +1,5 @@
 // The v1 verdict of every hypothesis of the brief, computed from the datasets. Pure.
-import { HYPOTHESES } from '../../experiments/hypotheses.js';
+import { HYPOTHESES } from '../../data/hypotheses.js';
 import { h1, type H1Verdict } from './h1.js';
 import { h2, type H2Verdict } from './h2.js';
 import { h3, type H3Verdict } from './h3.js';

@@ -1,6 +1,6 @@
 // H6 (v2): the features that die were selective before they died, read as the lifetime
 // sparseness at the early checkpoint, compared with the survivors of the same block.
-import { EARLY_FRACTION } from '../../experiments/definitions.js';
+import { EARLY_FRACTION } from '../../data/definitions.js';
 import { byMajority, mean, median, sd, type Outcome, type RuleResult, type RuleUnit, type UnitOutcome } from './rule.js';
 
 /** The constants of the rule, fixed before the emergence-long runs it decides existed. */

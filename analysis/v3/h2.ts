@@ -2,7 +2,7 @@
 // SGD cells whose decay budget can collapse a gamma (>= ln 1000 = 6.9 e-folds): study v2's SGD
 // cells had at most 1.5 e-folds, so their zeros were arithmetic, not findings. Adam with L2 (the
 // main configuration, fresh seeds) against SGD with momentum and L2 at budgets of 7, 14 and 28.
-import { COLLAPSE_EFOLDS } from '../../experiments/definitions.js';
+import { COLLAPSE_EFOLDS } from '../../data/definitions.js';
 import { compareAbove } from '../seeds.js';
 import { underBothCriteria, type Criterion, type V3Result } from './criteria.js';
 import { sparsities, type V3Run } from './runs.js';

@@ -1,7 +1,7 @@
 // H3 (v3): sparsity grows with the regularization strength. Decided along strengths whose decay
 // budgets all reach a collapse (>= 6.9 e-folds): SGD with momentum and L2, and AdamW's decoupled
 // decay, each at budgets 7, 14 and 28, 3 fresh seeds. The trend rule is v2's (analysis/v2/trend.ts).
-import { COLLAPSE_EFOLDS } from '../../experiments/definitions.js';
+import { COLLAPSE_EFOLDS } from '../../data/definitions.js';
 import { trendUnit, type TrendNumbers } from '../v2/trend.js';
 import { underBothCriteria, type Criterion, type V3Result } from './criteria.js';
 import { sparsities, type V3Run } from './runs.js';

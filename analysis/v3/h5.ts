@@ -2,7 +2,7 @@
 // on 12,000 class-stratified images (the same epochs). Two units: the number of classes with the
 // classes drawn at random for each seed (2, 5 and all 10), and a hard pair against an easy pair of
 // the same size (experiments/definitions.ts TASK_PAIRS), where the hard pair must be harder in fact.
-import { TASK_PAIRS } from '../../experiments/definitions.js';
+import { TASK_PAIRS } from '../../data/definitions.js';
 import { compareAbove } from '../seeds.js';
 import { trendUnit, type TrendNumbers } from '../v2/trend.js';
 import { underBothCriteria, type Criterion, type V3Result } from './criteria.js';

@@ -1,6 +1,6 @@
 // The study-v3 verdicts from the datasets: each rule's input read off the rows of its deciding
 // studies, then the rule under both criteria. Numbers only; the site words them.
-import { decayBudget, DEFAULT_THRESHOLDS, isDeadByGamma } from '../../experiments/definitions.js';
+import { decayBudget, DEFAULT_THRESHOLDS, isDeadByGamma } from '../../data/definitions.js';
 import type { EmergenceRow, FilterRow, MechanismRow, RunRow, StudyRow } from '../../data/schemas/datasets.js';
 import { networkSparsityOverTime } from '../time-series.js';
 import { FEATURE_RULE_V3, type V3Feature, type V3FeatureRun } from './features.js';

@@ -149,7 +149,7 @@ export const filterRow = z
     diedAt: int.nullable(),
     /**
      * Selectivity on the probe subset at the run's early checkpoint: the first checkpoint at or
-     * after EARLY_FRACTION of its iterations (experiments/definitions.ts), the same one for every
+     * after EARLY_FRACTION of its iterations (data/definitions.ts), the same one for every
      * filter of the run. Null when the run has no such checkpoint. A filter whose diedAt is at or
      * before selectivityEarlyAt was already dead there (and reads 0).
      */
@@ -166,7 +166,7 @@ export const filterRow = z
     /** Iteration at which selectivityBefore was measured. */
     selectivityBeforeAt: int.nullable(),
     /**
-     * Lifetime sparseness (the v2 selectivity, experiments/definitions.ts) on the full training
+     * Lifetime sparseness (the v2 selectivity, data/definitions.ts) on the full training
      * set at the end, and on the probe at the early checkpoint (selectivityEarlyAt). Null for a
      * feature with no response, and in records measured before it existed (absent there).
      */

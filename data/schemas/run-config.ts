@@ -2,7 +2,7 @@
 // described by its resolved configuration (experiments/config.ts resolves it; its identity is
 // experiments/config-hash.ts). Pure zod, no node: imports: the datasets and the site read it too.
 import { z } from 'zod';
-import { DEFAULT_THRESHOLDS } from '../../experiments/definitions.js';
+import { DEFAULT_THRESHOLDS } from '../definitions.js';
 
 export const DATASETS = ['fashion-mnist', 'cifar10', 'cifar100'] as const;
 export const ARCHITECTURES = ['basicnet'] as const;

@@ -19,7 +19,7 @@ export const layerMeasurementSchema = z
     selectivity: nums,
     /**
      * Lifetime sparseness of each filter's responses over the measured images (the v2 selectivity,
-     * experiments/definitions.ts); null for a filter that responded to none. Absent in records
+     * data/definitions.ts); null for a filter that responded to none. Absent in records
      * written before it was measured.
      */
     lifetimeSparseness: z.array(z.number().min(0).max(1).nullable()).optional(),

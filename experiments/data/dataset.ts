@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { createRandom, type Random } from '../random.js';
-import { round6 } from '../measure.js';
+import { round6 } from '../../data/precision.js';
 import type { RunRecord } from '../../data/schemas/run-record.js';
 import { cifarHint, loadCifarRaw } from './cifar.js';
 import { FASHION_MNIST_DEFAULT_DIR, loadFashionMnistRaw, type RawDataset, type RawSplit } from './idx.js';

@@ -122,6 +122,7 @@ export async function download(url: string, file: string, log: (line: string) =>
     const cause = (err as Error & { cause?: Error }).cause;
     throw new Error(
       `download of ${url} failed (${cause?.message ?? (err as Error).message}); check the internet connection, or download the file elsewhere and pass --archive FILE`,
+      { cause: err },
     );
   }
   if (!response.ok || response.body === null) {
@@ -170,7 +171,7 @@ export async function main(argv: string[] = process.argv): Promise<void> {
         try {
           await checkCifarFolder(kind, target);
         } catch (err) {
-          throw new Error(`${target} exists but is incomplete (${(err as Error).message}); pass --force to replace it`);
+          throw new Error(`${target} exists but is incomplete (${(err as Error).message}); pass --force to replace it`, { cause: err });
         }
         console.log(`${target} is already there; pass --data-dir ${dir}`);
         return;

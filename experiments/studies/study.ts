@@ -13,7 +13,7 @@ export interface Study {
   name: string;
   title: string;
   question: string;
-  /** Hypothesis numbers of the brief (experiments/hypotheses.ts) this study tests. */
+  /** Hypothesis numbers of the brief (data/hypotheses.ts) this study tests. */
   hypotheses: number[];
   /** Dotted config paths the study varies, e.g. "optimizer.name". */
   factors: string[];

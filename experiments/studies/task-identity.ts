@@ -1,7 +1,7 @@
 // Study v3: task difficulty apart from which classes a task keeps. Every task trains on the same
 // number of class-stratified images: a hard pair and an easy pair of labels (experiments/definitions.ts
 // TASK_PAIRS), and subsets of 2 and 5 classes drawn at random for each seed, beside all 10. Decides H5 (v3).
-import { TASK_PAIRS } from '../definitions.js';
+import { TASK_PAIRS } from '../../data/definitions.js';
 import { createRandom, permutation } from '../random.js';
 import { mainConfig, PROTOCOLS } from './protocol.js';
 import { withPatch, type Study } from './study.js';

@@ -6,7 +6,7 @@ import { Handler } from 'vega-tooltip';
 import { colourScheme, RUN_COLOUR_SIGNAL } from '../lib/figure-model.js';
 import type { PackedRunComparison, RunComparison } from '../lib/run-comparison.js';
 import { readHashState, runList, writeHashState } from './hash-state.js';
-import { unpackValues } from './packed-values.js';
+import { unpackValues } from '../codec/packed-values.js';
 
 type Registry = Record<string, PackedRunComparison>;
 const GLOBAL = '__sparsityRuns';

@@ -6,7 +6,7 @@
 import { parse, View, Warn, type Spec } from 'vega';
 import { Handler } from 'vega-tooltip';
 import { darkSpec } from '../lib/figure-theme.js';
-import { fillTemplate, unpackSpec, type LiveFigure } from './packed-values.js';
+import { fillTemplate, unpackSpec, type LiveFigure } from '../codec/packed-values.js';
 
 /** Whether the page shows the dark theme (the reader's choice, else the system's). */
 export function isDark(): boolean {

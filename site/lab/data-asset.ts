@@ -1,7 +1,7 @@
 // The lab's data asset: a class-balanced subset of Fashion-MNIST kept in the dataset's own
 // format (the four IDX files, gzipped), inside a classic script so that the lab also loads from
 // disk (file:// pages may run scripts but not fetch files). Written at build time
-// (site/lib/lab-assets.ts), read by the lab page and by the test's Node reference run.
+// (site/lab/assets.ts), read by the lab page and by the test's Node reference run.
 import { z } from 'zod';
 import { FASHION_MNIST_FILES, IDX_UBYTE_IMAGES_MAGIC, IDX_UBYTE_LABELS_MAGIC, parseIdxImages, parseIdxLabels, type RawDataset } from '../../experiments/data/idx.js';
 

@@ -1,13 +1,13 @@
 // The lab page: presets and fields, the controls, and the live view of a run the worker trains
 // (loss and accuracy, dead filters per layer by both criteria, |gamma| and selectivity per filter).
 import { runRecordSchema, type Checkpoint, type CurvePoint, type RunRecord } from '../../data/schemas/run-record.js';
-import { networkSparsity } from '../../experiments/definitions.js';
+import { networkSparsity } from '../../data/definitions.js';
 import { drawLines, drawStrips } from './charts.js';
 import { labDataFiles, parseLabDataAsset, LAB_DATA_GLOBAL, LAB_WASM_GLOBAL, LAB_WORKER_GLOBAL } from './data-asset.js';
 import { labConfigInput, LAB_PRESETS, type LabFields } from './presets.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
-/** What the lab's scripts left on the window (see site/lib/lab-assets.ts). */
+/** What the lab's scripts left on the window (see site/lab/assets.ts). */
 const labGlobal = (name: string): unknown => (window as unknown as Record<string, unknown>)[name];
 
 /** The smallest module with a SIMD instruction (the same test tfjs-backend-wasm makes). */

@@ -98,7 +98,12 @@ function readSnapshot(file: string): VerdictSnapshot {
 
 /** Folder of a scale's kept versions and rule list, next to its datasets: data/<scale>/verdicts. */
 export const VERDICTS_FOLDER = (datasetsFolder: string): string => join(datasetsFolder, '..', 'verdicts');
-export const RULE_CHANGES_FILE = (datasetsFolder: string): string => join(VERDICTS_FOLDER(datasetsFolder), 'rule-changes.json');
+/**
+ * The generated log of the commits that touched a verdict rule (npm run verdicts:snapshot), in
+ * data/<scale>/verdicts/rule-commits.json: not data/rule-changes.json, the registry of rule changes
+ * kept by hand that analysis/v2 reads (another schema).
+ */
+export const RULE_CHANGES_FILE = (datasetsFolder: string): string => join(VERDICTS_FOLDER(datasetsFolder), 'rule-commits.json');
 
 /** The committed list of rule changes (build time); empty when the file is absent. */
 export function readRuleChanges(file: string): RuleChanges {

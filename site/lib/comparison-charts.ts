@@ -6,7 +6,7 @@ import { compile } from './render.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 /** Runs are told apart by colour, in the scheme the page sets for their number. */
-const runColor = { field: 'run', type: 'nominal', title: 'run', scale: { scheme: { expr: RUN_COLOUR_SIGNAL } }, legend: { symbolLimit: DISTINCT_COLOURS.wide * 2 } };
+const runColour = { field: 'run', type: 'nominal', title: 'run', scale: { scheme: { expr: RUN_COLOUR_SIGNAL } }, legend: { symbolLimit: DISTINCT_COLOURS.wide * 2 } };
 const pct = (title: string) => ({ type: 'quantitative', title, axis: { format: '.1~%' }, scale: { domain: { unionWith: [0, 0.05] } } });
 
 const template = (body: VlSpec): VlSpec => ({ $schema: SCHEMA, data: { name: 'rows' }, config: FIGURE_CONFIG, params: [{ name: RUN_COLOUR_SIGNAL, value: colourScheme(1) }], ...body });
@@ -25,7 +25,7 @@ export const COMPARISON_CHARTS = {
         encoding: {
           x: { field: 'iteration', type: 'quantitative' },
           y: { field: 'value', type: 'quantitative', title: null },
-          color: runColor,
+          color: runColour,
           tooltip: [{ field: 'run' }, { field: 'series' }, { field: 'iteration' }, { field: 'value', format: '.4g' }],
         },
       },
@@ -44,7 +44,7 @@ export const COMPARISON_CHARTS = {
           x: { field: 'block', type: 'ordinal', title: 'block (conv layer)', axis: { labelAngle: 0 } },
           xOffset: { field: 'run' },
           y: { field: 'sparsity', ...pct('layer sparsity') },
-          color: runColor,
+          color: runColour,
           tooltip: [{ field: 'run' }, { field: 'block' }, { field: 'criterion' }, { field: 'sparsity', format: '.1%' }],
         },
       },
@@ -62,7 +62,7 @@ export const COMPARISON_CHARTS = {
         encoding: {
           x: { field: 'iteration', type: 'quantitative' },
           y: { field: 'sparsity', ...pct('network sparsity') },
-          color: runColor,
+          color: runColour,
           tooltip: [{ field: 'run' }, { field: 'criterion' }, { field: 'iteration' }, { field: 'sparsity', format: '.1%' }],
         },
       },

@@ -1,7 +1,7 @@
 // Figures of the emergence study: sparsity and selectivity over training, the selectivity of
 // the dying features before they died (H6), and the gradient mechanism. Pure.
 import type { EmergenceRow, FilterRow, MechanismRow, StudyRow } from '../../data/schemas/datasets.js';
-import { EARLY_FRACTION } from '../../experiments/definitions.js';
+import { EARLY_FRACTION } from '../../data/definitions.js';
 import { factorOf, groupBy, type Member } from '../../analysis/cells.js';
 import { deadByEarly, networkSparsityOverTime } from '../../analysis/time-series.js';
 import { studyFigureId, studyRoute } from './figure-ids.js';

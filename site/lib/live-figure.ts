@@ -4,7 +4,7 @@
 // Figures drawn from one template (every run page's five) share the spec without its rows: one
 // script holds it (sharedSpecScript), each figure's script only its rows.
 // Build time; client/packed-values.ts unpacks.
-import { SPEC_ROWS, type LiveFigure, type PackedValues } from '../client/packed-values.js';
+import { SPEC_ROWS, type LiveFigure, type PackedValues } from '../codec/packed-values.js';
 
 /** Name of the global the figure scripts register into, by "<route>/<figure id>". */
 export const FIGURE_GLOBAL = '__sparsityFigures';

@@ -6,7 +6,7 @@ import { factorOf, measured, valueOf } from '../../analysis/cells.js';
 import { mean, sd } from '../../analysis/statistics.js';
 import { studyCost } from '../../analysis/study-cost.js';
 import { duration, percent, percentSpread, points, ratio, seedList } from './format.js';
-import type { Site } from './site.js';
+import type { Site } from './page-model.js';
 import { formatLevel } from './studies.js';
 
 /** The values a narrative may bind to with :value{of="..."}. */

@@ -1,13 +1,13 @@
 // What the compare page needs of each run, taken from the run's page model (its figures' rows,
 // per-layer table and pruning result) so no quantity is computed a second time. Build time.
 import type { RunRow } from '../../data/schemas/datasets.js';
-import type { PackedValues } from '../client/packed-values.js';
+import type { PackedValues } from '../codec/packed-values.js';
 import { runFigureId } from './figure-ids.js';
 import { CRITERIA, type Figure } from './figure-model.js';
 import { configSections } from './format.js';
 import { packValues, registrationScript } from './live-figure.js';
 import { CURVE_SERIES } from './run-figures.js';
-import type { RunPage } from './site.js';
+import type { RunPage } from './page-model.js';
 
 /** The run as the compare page shows it: one file per run (compare/<run>.js), loaded on demand. */
 export interface RunComparison {

@@ -1,7 +1,7 @@
 // Figures of a run page: per-layer sparsity, emergence over checkpoints, selectivity and |γ|
 // of every filter, training curves. Pure.
 import type { CurveRow, EmergenceRow, FilterRow, LayerRow, RunRow } from '../../data/schemas/datasets.js';
-import { sparsity } from '../../experiments/definitions.js';
+import { sparsity } from '../../data/definitions.js';
 import { networkSparsityOverTime } from '../../analysis/time-series.js';
 import { runFigureId, runRoute } from './figure-ids.js';
 import { CRITERIA, CRITERION_COLORS, legendPick, sparsityAxis, topLevel, type Figure, type Row } from './figure-model.js';

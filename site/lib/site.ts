@@ -3,8 +3,8 @@
 // (narrative-values.ts says which).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATASET_VERSION, type CurveRow, type EmergenceRow, type FilterRow, type LayerRow, type PruningRow, type RunRow, type Scale, type StudyRow } from '../../data/schemas/datasets.js';
-import { DEFAULT_THRESHOLDS, DEFINITIONS_VERSION, type Thresholds } from '../../experiments/definitions.js';
+import { DATASET_VERSION, type CurveRow, type EmergenceRow, type FilterRow, type LayerRow, type RunRow, type Scale, type StudyRow } from '../../data/schemas/datasets.js';
+import { DEFAULT_THRESHOLDS, DEFINITIONS_VERSION, type Thresholds } from '../../data/definitions.js';
 import { cellsOf, factorOf, measured, membersOf, seedsOf, sortLevels, valueOf, type Member } from '../../analysis/cells.js';
 import { mean, sd } from '../../analysis/statistics.js';
 import { computeFindings, type Findings } from './findings.js';
@@ -13,76 +13,17 @@ import { lifetimeBeforeFigure, lifetimeOverTimeFigure, measuresLifetime, mechani
 import { studyFigureId } from './figure-ids.js';
 import type { Figure } from './figure-model.js';
 import { percent, percentSpread } from './format.js';
-import { renderNarrative, type Segment } from './narrative.js';
+import { renderNarrative } from './narrative.js';
 import { boundValue } from './narrative-values.js';
 import { pruningFigure } from './pruning-figures.js';
 import { runCurvesFigure, runEmergenceFigure, runGammaFigure, runLayersFigure, runSelectivityFigure } from './run-figures.js';
 import { cellLabel, factorLabel, formatLevel } from './studies.js';
 import { studyAccuracyFigure, studyAxes, studyEffectFigure, studyLayersFigure, varyingFactors } from './study-figures.js';
-import { computeVerdicts, type Verdict } from './verdicts.js';
+import { computeVerdicts } from './verdicts.js';
+import type { CellSummary, RunPage, Site, StudyPage, StudyProgress } from './page-model.js';
 import { keptSnapshot } from './changes.js';
 
-export interface CellSummary {
-  label: string;
-  levels: string[];
-  seeds: number[];
-  runs: number;
-  failed: number;
-  activation: string;
-  gamma: string;
-  accuracy: string;
-}
-
-export interface StudyPage {
-  row: StudyRow;
-  members: Member[];
-  runs: RunRow[];
-  figures: Figure[];
-  verdicts: Verdict[];
-  cells: CellSummary[];
-  /** For two-factor studies: the main table, levels of the first factor by the second. */
-  pivot: { rowFactor: string; colFactor: string; rows: string[]; cols: string[]; cells: Record<string, Record<string, string>> } | null;
-}
-
-export interface RunPage {
-  run: RunRow;
-  figures: Figure[];
-  layers: LayerRow[];
-  pruning: PruningRow | null;
-  studies: Array<{ study: StudyRow; factors: Record<string, string> }>;
-}
-
-export interface Site {
-  loaded: boolean;
-  scale: Scale | null;
-  /** Folder the datasets came from (absolute; or the data root searched when there are none). */
-  folder: string;
-  /** The folder as pages print it: relative to the repository, or named by its data root when outside it. */
-  folderShown: { path: string; inRepository: boolean };
-  missingReason: string | null;
-  thresholds: Thresholds;
-  definitionsVersion: number;
-  runs: RunRow[];
-  studies: StudyPage[];
-  runPages: RunPage[];
-  verdicts: Verdict[];
-  /** How far the studies of the scale are: distinct configurations, those with a record, those pending. */
-  progress: StudyProgress;
-  headline: Figure | null;
-  /** What the study found, as the home page opens with it (findings.ts). */
-  findings: Findings;
-  /** Every figure of the site, study and run figures alike. */
-  figures: Figure[];
-  figureAt(route: string, id: string): Figure | undefined;
-  narrative(name: string): Segment[] | null;
-}
-
-export interface StudyProgress {
-  configurations: number;
-  recorded: number;
-  /** Configurations with no record or a failed one (each counted once, however many studies share it). */
-  pending: number;
-}
+export type { CellSummary, RunPage, Site, StudyPage, StudyProgress } from './page-model.js';
 
 /** Distinct configurations of all studies: a configuration shared by several studies counts once. */
 export function studyProgress(studies: readonly StudyRow[]): StudyProgress {

@@ -11,7 +11,7 @@ import { H10_STATEMENT } from '../../analysis/v3/h10.js';
 import { H11_STATEMENT } from '../../analysis/v3/h11.js';
 import { H12_STATEMENT } from '../../analysis/v3/h12.js';
 import { v3Verdicts, V3_STUDIES, type V3Input } from '../../analysis/v3/verdicts.js';
-import { HYPOTHESES } from '../../experiments/hypotheses.js';
+import { HYPOTHESES } from '../../data/hypotheses.js';
 
 export interface V3RuleStatus {
   hypothesis: number;

@@ -11,11 +11,11 @@ import { H7_V2 } from '../../analysis/v2/h7.js';
 import { LR_RANGE } from '../../analysis/v2/lr-range.js';
 import { tally } from '../../analysis/v1/outcome.js';
 import { completeRuns, RULE_CHANGES, V2_STUDIES, v2Verdicts, type V2Input } from '../../analysis/v2/verdicts.js';
-import { HYPOTHESES } from '../../experiments/hypotheses.js';
+import { HYPOTHESES } from '../../data/hypotheses.js';
 import { studyFigureId, studyRoute } from './figure-ids.js';
 import { formatLevel } from './studies.js';
 import { percent, points } from './format.js';
-import type { SupersededVerdict, Unit, Verdict } from './verdicts.js';
+import type { SupersededVerdict, Unit, Verdict } from './verdict-display.js';
 
 /** Hypotheses decided by a v2 rule. */
 const V2_HYPOTHESES = [1, 2, 3, 5, 6, 7] as const;

@@ -9,52 +9,23 @@ import type { TrendUnit } from '../../analysis/v1/trend.js';
 import type { SelectivityGap } from '../../analysis/v1/h6.js';
 import type { VerdictInput } from '../../analysis/v1/verdict.js';
 import type { VerdictSnapshot } from '../../data/schemas/verdict-snapshot.js';
-import { HYPOTHESES } from '../../experiments/hypotheses.js';
+import { HYPOTHESES } from '../../data/hypotheses.js';
 import { studyFigureId, studyRoute } from './figure-ids.js';
 import { percent, percentSpread, points, ratio } from './format.js';
 import { cellLabel, factorLabel, formatLevel } from './studies.js';
 import { describeV2Verdicts } from './verdicts-v2.js';
+import type { SupersededVerdict, Unit, Verdict } from './verdict-display.js';
 
 export type { Outcome, UnitOutcome, VerdictInput };
+export type { SupersededVerdict, Unit, Verdict } from './verdict-display.js';
 export { RULES } from './rule-text.js';
 
 const { MIN_SEEDS, MIN_DEAD_FEATURES, MIN_FINAL_SPARSITY, EARLY_FRACTION } = RULE_CONSTANTS;
-
-export interface Unit {
-  label: string;
-  outcome: UnitOutcome;
-  detail: string;
-}
-
-export interface Verdict {
-  hypothesis: number;
-  statement: string;
-  outcome: Outcome;
-  /** Why, in one sentence. */
-  reason: string;
-  effect: { label: string; value: number | null; text: string };
-  seeds: number[];
-  minSeeds: number;
-  runs: string[];
-  studies: string[];
-  /** Page route and figure id of the figure that shows the evidence. */
-  figure: { route: string; id: string } | null;
-  units: Unit[];
-  pending: number;
-  /** The rule version that decided it (absent: v1's). */
-  version?: number;
-  /** The v1 verdict a v2 rule supersedes (it stays visible), and the change of method. */
-  superseded?: { outcome: Outcome; effect: Verdict['effect']; /** Which v1 verdict this is: as published, or v1's rule on these datasets. */ basis: string };
-  change?: { commit: string; supersedes: string; reason: string };
-}
 
 /** The v1 verdicts: v1's rules on the datasets (they decide every hypothesis no v2 rule decides). */
 function computeV1Verdicts(input: VerdictInput): Verdict[] {
   return computeAnalysisVerdicts(input).map(describeVerdict);
 }
-
-/** A v1 verdict that a v2 rule supersedes, with which v1 it is. */
-export type SupersededVerdict = Pick<Verdict, 'hypothesis' | 'outcome' | 'effect'>;
 
 /**
  * The v1 verdicts v2 rules supersede: as v1 published them when the kept v1 summary is given

@@ -14,11 +14,8 @@ import { setNativeKernels, setReorderingKernels } from '../../experiments/backen
 import { resolveConfig } from '../../experiments/config.js';
 import { defaultDataDir, loadDataset, type ImageDataset } from '../../experiments/data/dataset.js';
 import { probeSubset, evaluate, layerMeasurements } from '../../experiments/measure.js';
-import { basicNetSpec, buildNetwork, disposeNetwork, initialWeights, trainables } from '../../experiments/model.js';
-import { createOptimizer } from '../../experiments/optimizers.js';
-import { createRandom } from '../../experiments/random.js';
-import { BatchSampler, trainStep } from '../../experiments/train.js';
-import { setup } from '../backend/helpers.js';
+import { Trainer, trainerData } from '../../experiments/stepper.js';
+import { setup } from './backend/helpers.js';
 
 vi.setConfig({ testTimeout: 600_000 });
 
@@ -49,25 +46,20 @@ function train(engine: { compiled: boolean; fused: boolean; reordering?: boolean
   setReorderingKernels(engine.reordering ?? false);
   try {
     const shape: [number, number, number] = [data.height, data.width, data.channels];
-    const spec = basicNetSpec(config, shape, data.numClasses);
-    const net = buildNetwork(spec, initialWeights(spec, createRandom(config.training.seed, 'init'), config.model.init));
-    const optimizer = createOptimizer(config, trainables(net), { fusedUpdates: engine.fused });
+    const trainer = new Trainer(config, trainerData(data), { engine: { fusedUpdates: engine.fused } });
+    const { net, optimizer } = trainer;
     expect(optimizer.fusedUpdates).toBe(engine.fused);
-    const sampler = new BatchSampler(data.train, config.training.batchSize, shape, data.numClasses, config.training.seed);
     const probe = probeSubset(data.train, config.data.probeSize, config.training.seed, shape[0] * shape[1] * shape[2]);
     const run: Run = { losses: [], dead: [], gammas: new Float32Array() };
     for (let i = 1; i <= ITERATIONS; i++) {
-      const { x, y } = sampler.next();
-      run.losses.push(trainStep(net, optimizer, x, y, config.optimizer.lr).loss);
-      tf.dispose([x, y]);
+      run.losses.push(trainer.step().loss);
       if (i % CHECKPOINT_EVERY === 0) {
         const layers = layerMeasurements(net, evaluate(net, probe, { filters: true }), config.thresholds);
         run.dead.push({ gamma: layers.map((l) => l.deadByGamma), activation: layers.map((l) => l.deadByActivation) });
       }
     }
     run.gammas = Float32Array.from(net.blocks.flatMap((b) => Array.from(b.gamma.dataSync())));
-    optimizer.dispose();
-    disposeNetwork(net);
+    trainer.dispose();
     return run;
   } finally {
     setNativeKernels(true);

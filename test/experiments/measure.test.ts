@@ -3,12 +3,12 @@ import { afterAll, describe, expect, it, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { evaluate, layerMeasurements, measureMechanism } from '../../experiments/measure.js';
-import { DEFAULT_THRESHOLDS, networkSparsity } from '../../experiments/definitions.js';
+import { DEFAULT_THRESHOLDS, networkSparsity } from '../../data/definitions.js';
 import { disposeNetwork } from '../../experiments/model.js';
 import { gatherBatch } from '../../experiments/train.js';
 import { handBuiltNetwork, probeImages } from './hand-built-network.js';
 import { setNativeKernels } from '../../experiments/backend/native.js';
-import { setup } from '../backend/helpers.js';
+import { setup } from './backend/helpers.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { resolveConfig, configHash, type RunConfigInput } from '../../experiments/config.js';
 import { runExperiment } from '../../experiments/run.js';
-import { runRecordSchema, type RunRecord } from '../../data/schemas/run-record.js';
+import { runRecordSchema } from '../../data/schemas/run-record.js';
+import { timeless } from '../helpers/records.js';
 
 const HAVE_DATA = existsSync('/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz');
 if (!HAVE_DATA) console.warn('Fashion-MNIST missing: apt-get install -y dataset-fashion-mnist (run tests skipped)');
@@ -15,13 +16,6 @@ const TINY: RunConfigInput = {
   training: { iterations: 12, batchSize: 32, seed: 3 },
   measure: { checkpointEvery: 5, logEvery: 4, mechanism: true, mechanismBatch: 32 },
 };
-
-/** A record without its timing fields, which legitimately differ between two runs. */
-function timeless(record: RunRecord): unknown {
-  const { provenance, pruning, ...rest } = record;
-  const { startedAt, endedAt, wallSeconds, trainSeconds, measureSeconds, imagesPerSecond, ...stable } = provenance;
-  return { ...rest, provenance: stable, pruning: pruning && { ...pruning, imagesPerSecond: null } };
-}
 
 describe.skipIf(!HAVE_DATA)('a real training run', () => {
   it('writes a valid, complete record and repeats it exactly', async () => {

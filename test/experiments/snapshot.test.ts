@@ -18,6 +18,7 @@ import { BatchSampler } from '../../experiments/train.js';
 import { readRunRecord } from '../../experiments/record-file.js';
 import { runSnapshotSchema } from '../../data/schemas/run-snapshot.js';
 import type { RunRecord } from '../../data/schemas/run-record.js';
+import { timeless } from '../helpers/records.js';
 
 const REPO = resolve(import.meta.dirname, '..', '..');
 const HAVE_DATA = existsSync('/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz');
@@ -33,13 +34,6 @@ const CONFIG: RunConfigInput = {
   training: { iterations: 600, batchSize: 32, seed: 11 },
   measure: { checkpointEvery: 100, logEvery: 7, mechanism: true, mechanismBatch: 32, prune: false },
 };
-
-/** A record without what legitimately differs between two executions: timing, and the resume log. */
-function timeless(record: RunRecord): unknown {
-  const { provenance, ...rest } = record;
-  const { startedAt, endedAt, wallSeconds, trainSeconds, measureSeconds, imagesPerSecond, resumed, ...stable } = provenance;
-  return { ...rest, provenance: stable };
-}
 
 let work: string;
 beforeAll(() => {

@@ -1,5 +1,5 @@
 // Aggregation on synthetic run records written by the test, with every number worked out by hand.
-import { DEFINITIONS_VERSION } from '../../experiments/definitions.js';
+import { DEFINITIONS_VERSION } from '../../data/definitions.js';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,7 +1,7 @@
 // Synthetic run records for the pipeline tests: schema-valid, deterministic, and small enough to
 // check the aggregation by hand. Also used by the fake engine.
 import { configHash, resolveConfig, type RunConfig, type RunConfigInput } from '../../experiments/config.js';
-import { isDeadByActivation, isDeadByGamma } from '../../experiments/definitions.js';
+import { isDeadByActivation, isDeadByGamma } from '../../data/definitions.js';
 import { RUN_RECORD_VERSION, type Checkpoint, type LayerMeasurement, type RunRecord } from '../../data/schemas/run-record.js';
 
 /** A tiny configuration (fake or real engine: seconds). */

@@ -6,12 +6,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../data/schemas/run-record.js';
 import { loadRecords } from '../../pipeline/aggregate.js';
 import { recordPath } from '../../pipeline/records.js';
 import { snapshotPath } from '../../experiments/snapshot.js';
 import { FAKE_ENGINE, REPO, runPipeline, TINY_STUDIES, trainings, waitFor } from './harness.js';
 import { localSlurm } from './slurm-local.js';
+import { timeless } from '../helpers/records.js';
 
 const STUDIES = join(REPO, 'test', 'pipeline', 'slurm-studies.ts');
 const haveData = existsSync('/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz');
@@ -40,13 +40,6 @@ function sbatch(args: string[], env: Record<string, string> = {}): Promise<Submi
 }
 
 const inQueue = (job: string) => spawnSync('squeue', ['-h', '-j', job], { encoding: 'utf8' }).stdout.trim() !== '';
-
-/** A record without what differs between two executions of the same run: timing, and the resume log. */
-function timeless(record: RunRecord) {
-  const { provenance, ...rest } = record;
-  const { startedAt, endedAt, wallSeconds, trainSeconds, measureSeconds, imagesPerSecond, resumed, ...stable } = provenance;
-  return { ...rest, provenance: stable };
-}
 
 const byId = (root: string) => new Map(loadRecords(root, 'quick').records.map((r) => [r.id, r]));
 const logsOf = (root: string, job: string) =>

@@ -1,11 +1,11 @@
 // The study definitions: both scales expand into valid configurations, identical runs share a
 // hash, scales never share one, and the full scale follows issue 6's protocol.
-import { COLLAPSE_EFOLDS, decayBudget, TASK_PAIRS } from '../../experiments/definitions.js';
+import { COLLAPSE_EFOLDS, decayBudget, TASK_PAIRS } from '../../data/definitions.js';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, configHash } from '../../experiments/config.js';
 import { STUDIES, studyNamed } from '../../experiments/studies/index.js';
 import { mainConfig, PROTOCOLS } from '../../experiments/studies/protocol.js';
-import { HYPOTHESES } from '../../experiments/hypotheses.js';
+import { HYPOTHESES } from '../../data/hypotheses.js';
 import { PlanError, planStudies, selectStudies } from '../../pipeline/plan.js';
 import { runSeconds } from '../../pipeline/estimate.js';
 import type { Study } from '../../experiments/studies/study.js';

@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { duration, durationExact, number } from '../../site/lib/format.js';
-import { writeSyntheticDatasets, type SyntheticDatasets } from '../fixtures/synthetic-datasets.js';
+import { writeSyntheticDatasets, type SyntheticDatasets } from '../../pipeline/synthetic-study.js';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { verdictSnapshot } from '../../site/lib/changes.js';
@@ -61,7 +61,7 @@ function writeVersion(root: string): VerdictSnapshot {
   const folder = join(d.folder, '..', 'verdicts');
   mkdirSync(folder, { recursive: true });
   writeFileSync(join(folder, 'v1.json'), JSON.stringify(v1));
-  writeFileSync(join(folder, 'rule-changes.json'), JSON.stringify({ changes: [
+  writeFileSync(join(folder, 'rule-commits.json'), JSON.stringify({ changes: [
     { commit: 'fb7391a00000', committedAt: '2025-12-01T00:00:00Z', hypotheses: [1], subject: 'Rule H1 before v1' },
     { commit: 'd006936abcde', committedAt: '2026-02-01T00:00:00Z', hypotheses: [7], subject: 'Study v2 rule H7 after v1' },
   ] }));

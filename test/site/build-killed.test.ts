@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeSyntheticDatasets } from '../fixtures/synthetic-datasets.js';
+import { writeSyntheticDatasets } from '../../pipeline/synthetic-study.js';
 
 const work = mkdtempSync(join(tmpdir(), 'site-killed-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }), 300_000);

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeSyntheticDatasets } from '../fixtures/synthetic-datasets.js';
+import { writeSyntheticDatasets } from '../../pipeline/synthetic-study.js';
 
 const work = mkdtempSync(join(tmpdir(), 'site-build-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

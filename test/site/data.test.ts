@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DatasetError, describeFolder, locateData } from '../../site/lib/data.js';
-import { writeSyntheticDatasets } from '../fixtures/synthetic-datasets.js';
+import { writeSyntheticDatasets } from '../../pipeline/synthetic-study.js';
 
 const dirs: string[] = [];
 function tmp(): string {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deferFigureFiles, FIGURE_FILES_SLOT, writeFigureFiles, type FigureFilesJob } from '../../site/lib/figure-files.js';
 import { FIGURE_FILES, figureFile, sharedTemplates, templateKey } from '../../site/lib/render.js';
 import { buildSite } from '../../site/lib/site.js';
-import { syntheticDatasets } from '../fixtures/synthetic-datasets.js';
+import { syntheticDatasets } from '../../pipeline/synthetic-study.js';
 
 const site = buildSite(syntheticDatasets(), { scale: 'quick', folder: '/tmp/x', missingReason: null });
 // Two run pages (figures that share templates) and a study's figures (their own templates).

@@ -11,7 +11,7 @@ import { templateKey } from '../../site/lib/render.js';
 import { locateData } from '../../site/lib/data.js';
 import { buildSite } from '../../site/lib/site.js';
 import { STABLE } from '../../site/lib/svg-raster.js';
-import { syntheticDatasets } from '../fixtures/synthetic-datasets.js';
+import { syntheticDatasets } from '../../pipeline/synthetic-study.js';
 
 describe('the static pictures', () => {
   const site = buildSite(syntheticDatasets(), { scale: 'quick', folder: '/tmp/x', missingReason: null });

@@ -6,15 +6,15 @@ import { MECHANISM_POINTS, mechanismRows, SELECTIVITY_READINGS, selectivityBefor
 import { pruningRows } from '../../site/lib/pruning-figures.js';
 import { effectRows, studyAxes } from '../../site/lib/study-figures.js';
 import { parse, read as vegaRead, View } from 'vega';
-import { fillTemplate, unpackSpec, type LiveFigure } from '../../site/client/packed-values.js';
+import { fillTemplate, unpackSpec, type LiveFigure } from '../../site/codec/packed-values.js';
 import type { Row } from '../../site/lib/figure-model.js';
 import { FIGURE_GLOBAL, FIGURE_SPEC_GLOBAL, liveFigureScript, packSpec, packValues, sharedSpecScript } from '../../site/lib/live-figure.js';
 import { comparisonScript, runComparison, type PackedRunComparison } from '../../site/lib/run-comparison.js';
-import { unpackValues } from '../../site/client/packed-values.js';
+import { unpackValues } from '../../site/codec/packed-values.js';
 import { compile, jsonForScript, renderSvg, sharedTemplates, specReadingCsv, templateKey, toCsv } from '../../site/lib/render.js';
 import { buildSite, studyProgress } from '../../site/lib/site.js';
 import { membersOf } from '../../analysis/cells.js';
-import { syntheticDatasets } from '../fixtures/synthetic-datasets.js';
+import { syntheticDatasets } from '../../pipeline/synthetic-study.js';
 import { hasFull, readFull } from '../analysis/committed.js';
 import { DISTINCT_COLOURS, nominalColour, type Figure } from '../../site/lib/figure-model.js';
 import { isOptimizer, OPTIMIZER_COLOURS, optimizerDomain } from '../../site/lib/figure-style.js';

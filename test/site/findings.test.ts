@@ -9,7 +9,7 @@ import { completeRuns, V2_STUDIES, v2Verdicts } from '../../analysis/v2/verdicts
 import { computeFindings, tallyOf, tallyText, verdictSentence } from '../../site/lib/findings.js';
 import { buildSite } from '../../site/lib/site.js';
 import { percent } from '../../site/lib/format.js';
-import { syntheticDatasets } from '../fixtures/synthetic-datasets.js';
+import { syntheticDatasets } from '../../pipeline/synthetic-study.js';
 import { hasFull, readFull, verdictInput } from '../analysis/committed.js';
 
 describe('the tally', () => {

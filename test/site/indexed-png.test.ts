@@ -7,7 +7,7 @@ import { compile, RASTER_OPTIONS, renderSvg, staticSpec, svgToPng } from '../../
 import { encodeIndexedPng, indexColours } from '../../site/lib/indexed-png.js';
 import { STABLE } from '../../site/lib/svg-raster.js';
 import { buildSite } from '../../site/lib/site.js';
-import { syntheticDatasets } from '../fixtures/synthetic-datasets.js';
+import { syntheticDatasets } from '../../pipeline/synthetic-study.js';
 
 async function decode(png: Uint8Array): Promise<{ pixels: Uint8Array; width: number; height: number }> {
   const { data, info } = await sharp(Buffer.from(png)).ensureAlpha().raw().toBuffer({ resolveWithObject: true });

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configHash, resolveConfig } from '../../experiments/config.js';
@@ -16,9 +17,10 @@ import { runExperiment } from '../../experiments/run.js';
 import { runRecordSchema, type RunRecord } from '../../data/schemas/run-record.js';
 import { idxImagesBytes, idxLabelsBytes, labDataFiles, labDataScript, LAB_DATA_FORMAT, parseLabDataScript, rawDatasetFromIdx } from '../../site/lab/data-asset.js';
 import { createHash as labCreateHash } from '../../site/lab/node-crypto.js';
+import { LabSession } from '../../site/lab/session.js';
 import { labConfigInput, LAB_PRESETS, type LabFields } from '../../site/lab/presets.js';
 import { FASHION_MNIST_DEFAULT_DIR, FASHION_MNIST_FILES } from '../../experiments/data/idx.js';
-import { labAvailability, labDataAssetScript, labDataKey, LAB_SUBSET } from '../../site/lib/lab-assets.js';
+import { labAvailability, labDataAssetScript, labDataKey, LAB_SUBSET } from '../../site/lab/assets.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
@@ -150,6 +152,55 @@ describe('the lab\'s data script kept between builds', () => {
     expect(await labDataAssetScript(second)).toBe(`${made}// kept\n`);
     for (const d of [first, second]) rmSync(d, { recursive: true, force: true });
   }, 60_000);
+});
+
+describe.skipIf(!hasData)('the lab\'s run loop (the worker\'s session, in Node)', () => {
+  it('trains with the configuration\'s initializer (model.init "pytorch") and gives the Node engine\'s record number for number', async () => {
+    const input = labConfigInput({ ...LAB_PRESETS[0].fields, iterations: ITERATIONS });
+    const config = resolveConfig({ ...input, model: { ...input.model, init: 'pytorch' } });
+    expect(config.model.init).toBe('pytorch');
+
+    // The lab's data asset, as the worker reads it and as IDX files for the Node engine.
+    const cache = mkdtempSync(join(tmpdir(), 'lab-session-'));
+    try {
+      const file = `fashion-mnist-${labDataKey(process.env.LAB_DATA_DIR ?? FASHION_MNIST_DEFAULT_DIR)}.js`;
+      const files = labDataFiles(parseLabDataScript(await labDataAssetScript(cache), file));
+      const dataDir = join(cache, 'idx');
+      mkdirSync(dataDir);
+      for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dataDir, name), bytes);
+      const nodeRecord = await runExperiment(config, { dataDir, backend: 'wasm' });
+      expect(nodeRecord.status).toBe('complete');
+      // The worker's way in: the files gunzipped, parsed by the engine's IDX reader.
+      const raw = () => rawDatasetFromIdx(Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, new Uint8Array(gunzipSync(bytes))])), file);
+
+      const environment = { codeVersion: 'test', engineCode: 'test', tfjsVersion: 'test', backendDetail: 'test', runtime: 'node', platform: 'test' };
+      const session = new LabSession(config, raw(), environment);
+      try {
+        while (!session.done) session.step();
+        session.finish();
+        const labRecord = session.record(1);
+        expect(labRecord.id).toBe(nodeRecord.id);
+        expect(labRecord.config).toEqual(nodeRecord.config);
+        expect(labRecord.model).toEqual(nodeRecord.model);
+        expect(labRecord.curve).toEqual(nodeRecord.curve);
+        expect(labRecord.checkpoints).toEqual(nodeRecord.checkpoints);
+        expect(labRecord.final).toEqual(nodeRecord.final);
+        expect(labRecord.status).toBe('complete');
+      } finally {
+        session.dispose();
+      }
+
+      // The initializer matters: the He-normal run of the same configuration starts elsewhere.
+      const heNormal = new LabSession(resolveConfig(input), raw(), environment);
+      try {
+        expect(heNormal.checkpoints[0]).not.toEqual(nodeRecord.checkpoints[0]);
+      } finally {
+        heNormal.dispose();
+      }
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  }, 300_000);
 });
 
 describe('the lab without the dataset', () => {

@@ -6,7 +6,7 @@ import { lifetimeBeforeFigure, lifetimeBeforeRows, lifetimeOverTimeFigure, measu
 import { compile, renderSvg } from '../../site/lib/render.js';
 import { buildSite } from '../../site/lib/site.js';
 import { membersOf } from '../../analysis/cells.js';
-import { syntheticDatasets } from '../fixtures/synthetic-datasets.js';
+import { syntheticDatasets } from '../../pipeline/synthetic-study.js';
 
 const data = syntheticDatasets();
 const template = data.filters.rows[0];

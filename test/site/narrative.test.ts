@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { NarrativeError, renderNarrative } from '../../site/lib/narrative.js';
 import { boundValue } from '../../site/lib/narrative-values.js';
 import { buildSite } from '../../site/lib/site.js';
-import { syntheticDatasets } from '../fixtures/synthetic-datasets.js';
+import { syntheticDatasets } from '../../pipeline/synthetic-study.js';
 
 const values: Record<string, string> = { 'runs.total': '42', 'verdict.2': 'supported' };
 const ctx = {

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Figure } from '../../site/lib/figure-model.js';
 import { renderFigure, renderStats } from '../../site/lib/render.js';
 import { buildSite } from '../../site/lib/site.js';
-import { syntheticDatasets } from '../fixtures/synthetic-datasets.js';
+import { syntheticDatasets } from '../../pipeline/synthetic-study.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'figure-cache-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

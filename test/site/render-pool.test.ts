@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { drawPicture } from '../../site/lib/figure-picture.js';
 import { DRAWN_HERE_FIRST, drawForBuild, drawInPool, drawsHere, renderWorkers } from '../../site/lib/render-pool.js';
 import { buildSite } from '../../site/lib/site.js';
-import { syntheticDatasets } from '../fixtures/synthetic-datasets.js';
+import { syntheticDatasets } from '../../pipeline/synthetic-study.js';
 
 describe('the render workers', () => {
   const site = buildSite(syntheticDatasets(), { scale: 'quick', folder: '/tmp/x', missingReason: null });

@@ -2,7 +2,7 @@
 // a rule reads changes that rule's text, and every constant has a meaning in the table.
 import { describe, expect, it } from 'vitest';
 import { CONSTANTS_OF, RULE_CONSTANTS, type RuleConstant } from '../../analysis/v1/constants.js';
-import { HYPOTHESES } from '../../experiments/hypotheses.js';
+import { HYPOTHESES } from '../../data/hypotheses.js';
 import { CONSTANT_MEANINGS, RULES, ruleTexts } from '../../site/lib/rule-text.js';
 
 const names = Object.keys(RULE_CONSTANTS) as RuleConstant[];

@@ -6,7 +6,7 @@ import { compile, RASTER_OPTIONS, renderSvg, staticSpec } from '../../site/lib/f
 import { templateKey } from '../../site/lib/render.js';
 import { buildSite } from '../../site/lib/site.js';
 import { chooseRasteriser, nextRasteriser, STABLE } from '../../site/lib/svg-raster.js';
-import { syntheticDatasets } from '../fixtures/synthetic-datasets.js';
+import { syntheticDatasets } from '../../pipeline/synthetic-study.js';
 
 const next = nextRasteriser();
 const onLinuxGlibcX64 = process.platform === 'linux' && process.arch === 'x64' && Boolean((process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header?.glibcVersionRuntime);

@@ -3,7 +3,7 @@
 // The rules themselves are tested on hand-built rows in test/analysis/v1/.
 import { describe, expect, it } from 'vitest';
 import { computeVerdicts, type VerdictInput } from '../../site/lib/verdicts.js';
-import { syntheticDatasets, type SyntheticOptions } from '../fixtures/synthetic-datasets.js';
+import { syntheticDatasets, type SyntheticOptions } from '../../pipeline/synthetic-study.js';
 
 function inputOf(options: SyntheticOptions = {}): VerdictInput {
   const d = syntheticDatasets(options);

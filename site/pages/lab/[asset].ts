@@ -1,7 +1,7 @@
-// The live lab's scripts (see site/lib/lab-assets.ts): made only when the Fashion-MNIST files
+// The live lab's scripts (see site/lab/assets.ts): made only when the Fashion-MNIST files
 // are there; without them the lab page says it is unavailable and nothing here is built.
 import type { APIRoute, GetStaticPaths } from 'astro';
-import { labAvailability, labBundle, labDataAssetScript, labWasmScript } from '../../lib/lab-assets.js';
+import { labAvailability, labBundle, labDataAssetScript, labWasmScript } from '../../lab/assets.js';
 
 const ASSETS = {
   'page.js': () => labBundle('page'),

@@ -5,7 +5,7 @@ import { budgetCells, familySplit } from '../../../analysis/exploratory/budgets.
 import { unregularizedCells, unregularizedTotals } from '../../../analysis/exploratory/criteria.js';
 import { equalSamples } from '../../../analysis/exploratory/equal-samples.js';
 import { widthCells } from '../../../analysis/exploratory/width.js';
-import { DEFAULT_THRESHOLDS } from '../../../experiments/definitions.js';
+import { DEFAULT_THRESHOLDS } from '../../../data/definitions.js';
 import { emergenceRow, filterRow, run, study } from '../rows.js';
 
 describe('equalSamples', () => {

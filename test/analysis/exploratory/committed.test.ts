@@ -12,7 +12,7 @@ import { ONSET_LEVEL } from '../../../analysis/exploratory/emergence-law.js';
 import { PERMUTATIONS } from '../../../analysis/exploratory/rank-statistics.js';
 import type { RunHistory } from '../../../analysis/exploratory/fates.js';
 import { readRunRecord } from '../../../experiments/record-file.js';
-import { isDeadByGamma } from '../../../experiments/definitions.js';
+import { isDeadByGamma } from '../../../data/definitions.js';
 import { median } from '../../../analysis/statistics.js';
 import { computeExploratory, exploratoryPath, stableJson } from '../../../pipeline/exploratory.js';
 import { hasFull, readFull, REPO, type FullDatasets } from '../committed.js';

@@ -1,7 +1,7 @@
 // The decay budget and the death mechanism (experiments/definitions.ts) on configurations and
 // filters written by hand.
 import { describe, expect, it } from 'vitest';
-import { decayBudget, deathMechanism, eFoldsToCollapse, type DecayBudgetConfig } from '../../../experiments/definitions.js';
+import { decayBudget, deathMechanism, eFoldsToCollapse, type DecayBudgetConfig } from '../../../data/definitions.js';
 
 function config(optimizer: DecayBudgetConfig['optimizer'], kind: DecayBudgetConfig['regularization']['kind'], strength: number, iterations = 10_000, appliesTo = ['conv', 'gamma', 'beta', 'head']): DecayBudgetConfig {
   return { optimizer, regularization: { kind, strength, appliesTo }, schedule: { kind: 'constant', milestones: [], factor: 0.1 }, training: { iterations } };

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verdictSnapshotSchema } from '../../../data/schemas/verdict-snapshot.js';
-import { HYPOTHESES } from '../../../experiments/hypotheses.js';
+import { HYPOTHESES } from '../../../data/hypotheses.js';
 import { computeVerdicts } from '../../../analysis/v1/verdicts.js';
 import type { VerdictInput } from '../../../analysis/v1/verdict.js';
 import { hasFull, readFull, REPO, verdictInput } from '../committed.js';

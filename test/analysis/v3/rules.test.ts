@@ -1,6 +1,6 @@
 // Study v3's rules on hand-built inputs whose outcomes follow from the rules' text.
 import { describe, expect, it } from 'vitest';
-import { COLLAPSE_EFOLDS, decayBudget } from '../../../experiments/definitions.js';
+import { COLLAPSE_EFOLDS, decayBudget } from '../../../data/definitions.js';
 import { featureRule, FEATURE_RULE_V3, type V3Feature, type V3FeatureRun } from '../../../analysis/v3/features.js';
 import { h1V3 } from '../../../analysis/v3/h1.js';
 import { h2V3, H2_V3 } from '../../../analysis/v3/h2.js';

@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite, type Site } from '../../../site/lib/site.js';
 import { tallyOf } from '../../../site/lib/findings.js';
-import { writeSyntheticDatasets } from '../../fixtures/synthetic-datasets.js';
+import { writeSyntheticDatasets } from '../../../pipeline/synthetic-study.js';
 import { BASE, buildSiteInto, figuresSettled, launch, luminance, PHONE, serveSite, smallFigureText, WIDE } from './helpers.js';
 
 let work: string;

@@ -11,8 +11,8 @@ import { stratifiedSubset } from '../../experiments/data/dataset.js';
 import { codeVersion, engineCode } from '../../experiments/provenance.js';
 import { createRandom } from '../../experiments/random.js';
 import { writeFileAtomic } from '../../experiments/record-file.js';
-import { keptBundle } from './bundle-cache.js';
-import { idxImagesBytes, idxLabelsBytes, labDataScript, LAB_DATA_FORMAT, LAB_WASM_GLOBAL, LAB_WORKER_GLOBAL } from '../lab/data-asset.js';
+import { keptBundle } from '../lib/bundle-cache.js';
+import { idxImagesBytes, idxLabelsBytes, labDataScript, LAB_DATA_FORMAT, LAB_WASM_GLOBAL, LAB_WORKER_GLOBAL } from './data-asset.js';
 
 /** Images per class in the lab's subset (train, test): small enough to ship, large enough for a few epochs of distinct batches. */
 export const LAB_SUBSET = { trainPerClass: 500, testPerClass: 100 } as const;
@@ -166,7 +166,7 @@ function nodeStandIns(): Plugin {
         }
         if (args.path === 'node:util') return { contents: `export const promisify = () => () => Promise.reject(new Error('node:util is not available in the browser lab'));`, loader: 'js' };
         const names = NODE_STAND_INS[args.path];
-        if (!names) return { errors: [{ text: `the lab bundle imports ${args.path}, which has no browser stand-in: add one in site/lib/lab-assets.ts or keep that import out of the code the lab bundles` }] };
+        if (!names) return { errors: [{ text: `the lab bundle imports ${args.path}, which has no browser stand-in: add one in site/lab/assets.ts or keep that import out of the code the lab bundles` }] };
         const body = names.map((n) => `export function ${n}() { throw new Error('${args.path} ${n} is not available in the browser lab'); }`).join('\n');
         return { contents: body, loader: 'js' };
       });

@@ -1,8 +1,8 @@
 // Backend resolution: the order of 'auto', forced choices, and the message when one is missing.
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { initBackend, BackendUnavailableError } from '../../experiments/backend/resolve.js';
-import { WASM_KERNELS } from '../../experiments/backend/wasm-kernels.js';
+import { initBackend, BackendUnavailableError } from '../../../experiments/backend/resolve.js';
+import { WASM_KERNELS } from '../../../experiments/backend/wasm-kernels.js';
 
 async function loads(pkg: string): Promise<boolean> {
   return import(pkg).then(

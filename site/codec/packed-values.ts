@@ -1,6 +1,6 @@
-// Browser: unpacks the datasets of a live figure's script (site/lib/live-figure.ts packs them:
-// field names once, then one array of values per row), and puts a figure's rows back into the
-// spec of the template it shares with others.
+// The live figures' codec, shared by the build and the browser: site/lib/live-figure.ts packs a
+// figure's datasets (field names once, then one array of values per row) and site/client unpacks them
+// (this module), and puts a figure's rows back into the spec of the template it shares with others.
 
 export interface PackedValues {
   packed: 'columns';

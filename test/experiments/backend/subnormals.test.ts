@@ -2,9 +2,9 @@
 // and an optimizer step that leaves no subnormal parameter or slot behind.
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { countSubnormals, flushInto, flushSubnormals, MIN_NORMAL_FLOAT32 } from '../../experiments/backend/subnormals.js';
-import { resolveConfig } from '../../experiments/config.js';
-import { createOptimizer } from '../../experiments/optimizers.js';
+import { countSubnormals, flushInto, flushSubnormals, MIN_NORMAL_FLOAT32 } from '../../../experiments/backend/subnormals.js';
+import { resolveConfig } from '../../../experiments/config.js';
+import { createOptimizer } from '../../../experiments/optimizers.js';
 import { setup } from './helpers.js';
 
 beforeAll(setup);

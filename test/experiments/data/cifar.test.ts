@@ -2,8 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCifarRecords } from '../../experiments/data/cifar.js';
-import { DatasetFileError, loadDataset } from '../../experiments/data/dataset.js';
+import { parseCifarRecords } from '../../../experiments/data/cifar.js';
+import { DatasetFileError, loadDataset } from '../../../experiments/data/dataset.js';
 
 const SIDE = 32;
 const PLANE = SIDE * SIDE;

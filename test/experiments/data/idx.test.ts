@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultDataDir, loadDataset } from '../../experiments/data/dataset.js';
-import { DatasetFileError, isGzip, parseIdxImages, parseIdxLabels } from '../../experiments/data/idx.js';
+import { defaultDataDir, loadDataset } from '../../../experiments/data/dataset.js';
+import { DatasetFileError, isGzip, parseIdxImages, parseIdxLabels } from '../../../experiments/data/idx.js';
 
 const HINT = 'apt-get install -y dataset-fashion-mnist';
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDataset, stratifiedSubset, type ImageDataset } from '../../experiments/data/dataset.js';
-import { createRandom } from '../../experiments/random.js';
+import { loadDataset, stratifiedSubset, type ImageDataset } from '../../../experiments/data/dataset.js';
+import { createRandom } from '../../../experiments/random.js';
 
 // A synthetic Fashion-MNIST folder: 1x2 images whose two bytes encode the image's index, so the
 // test can tell which training images the subset kept. Unequal class sizes, interleaved.

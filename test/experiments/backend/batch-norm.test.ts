@@ -2,7 +2,7 @@
 // batch norm with autodiff on the cpu backend.
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, it, vi } from 'vitest';
-import { batchNormTraining } from '../../experiments/backend/batch-norm.js';
+import { batchNormTraining } from '../../../experiments/backend/batch-norm.js';
 import { expectClose, randomArray, runOn, setup, type Plain } from './helpers.js';
 
 vi.setConfig({ testTimeout: 60_000 });

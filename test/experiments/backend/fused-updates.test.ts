@@ -5,12 +5,12 @@
 // multiple of the SIMD width, with the flush on and off; and no tensor or wasm buffer left behind.
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { OPTIMIZERS, REGULARIZATIONS, resolveConfig, type OptimizerName, type RunConfig } from '../../experiments/config.js';
-import { createOptimizer, type Optimizer } from '../../experiments/optimizers.js';
-import { createRandom } from '../../experiments/random.js';
-import { countSubnormals } from '../../experiments/backend/subnormals.js';
-import { compiledFusedUpdatesAvailable } from '../../experiments/backend/fused-updates.js';
-import { setNativeKernels } from '../../experiments/backend/native.js';
+import { OPTIMIZERS, REGULARIZATIONS, resolveConfig, type OptimizerName, type RunConfig } from '../../../experiments/config.js';
+import { createOptimizer, type Optimizer } from '../../../experiments/optimizers.js';
+import { createRandom } from '../../../experiments/random.js';
+import { countSubnormals } from '../../../experiments/backend/subnormals.js';
+import { compiledFusedUpdatesAvailable } from '../../../experiments/backend/fused-updates.js';
+import { setNativeKernels } from '../../../experiments/backend/native.js';
 import { setup } from './helpers.js';
 
 vi.setConfig({ testTimeout: 60_000 });

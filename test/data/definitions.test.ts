@@ -13,7 +13,7 @@ import {
   networkSparsity,
   selectivity,
   sparsity,
-} from '../../experiments/definitions.js';
+} from '../../data/definitions.js';
 
 describe('definitions', () => {
   it('applies the thresholds strictly', () => {

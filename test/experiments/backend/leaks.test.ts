@@ -1,13 +1,12 @@
 // No tensor or wasm buffer may leak: counts stay flat across training iterations on wasm.
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { batchNormTraining } from '../../experiments/backend/batch-norm.js';
+import { batchNormTraining } from '../../../experiments/backend/batch-norm.js';
 import { setup } from './helpers.js';
-import { resolveConfig } from '../../experiments/config.js';
-import { basicNetSpec, buildNetwork, disposeNetwork, initialWeights, trainables } from '../../experiments/model.js';
-import { createOptimizer } from '../../experiments/optimizers.js';
-import { trainStep } from '../../experiments/train.js';
-import { createRandom } from '../../experiments/random.js';
+import { resolveConfig } from '../../../experiments/config.js';
+import { basicNetSpec, initialWeights } from '../../../experiments/model.js';
+import { Trainer } from '../../../experiments/stepper.js';
+import { createRandom } from '../../../experiments/random.js';
 
 vi.setConfig({ testTimeout: 60_000 });
 beforeAll(setup);
@@ -67,18 +66,16 @@ describe('no leaks on wasm', () => {
     tf.setBackend('wasm');
     const config = resolveConfig({ model: { width: 4 }, optimizer: { name: 'adam' }, regularization: { kind: 'l2', strength: 5e-4 }, training: { batchSize: 8 } });
     const spec = basicNetSpec(config, [28, 28, 1], 10);
-    const net = buildNetwork(spec, initialWeights(spec, createRandom(0, 'leak')));
-    const optimizer = createOptimizer(config, trainables(net));
+    const trainer = new Trainer(config, { shape: [28, 28, 1], classes: 10 }, { weights: initialWeights(spec, createRandom(0, 'leak')) });
     const x = tf.randomNormal([8, 28, 28, 1]) as tf.Tensor4D;
     const y = tf.cast(tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], 'int32'), 10), 'float32') as tf.Tensor2D;
-    for (let i = 0; i < 2; i++) trainStep(net, optimizer, x, y, 1e-3);
+    for (let i = 0; i < 2; i++) trainer.step({ x, y });
     const tensors = tf.memory().numTensors;
     const buffers = wasmBuffers();
-    for (let i = 0; i < 10; i++) trainStep(net, optimizer, x, y, 1e-3);
+    for (let i = 0; i < 10; i++) trainer.step({ x, y });
     expect(tf.memory().numTensors).toBe(tensors);
     expect(wasmBuffers()).toBe(buffers);
-    optimizer.dispose();
-    disposeNetwork(net);
+    trainer.dispose();
     tf.dispose([x, y]);
   });
 });

@@ -4,8 +4,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDataset } from '../../experiments/data/dataset.js';
-import { CIFAR_ARCHIVES, installCifarArchive, md5OfFile } from '../../experiments/data/fetch-cifar.js';
+import { loadDataset } from '../../../experiments/data/dataset.js';
+import { CIFAR_ARCHIVES, installCifarArchive, md5OfFile } from '../../../experiments/data/fetch-cifar.js';
 
 // The download itself needs the network; everything after it (md5, tar, checks, rename) is tested
 // here on tiny archives built with the system tar.

@@ -248,6 +248,32 @@ export function decayBudget(config: DecayBudgetConfig): { eFolds: number; reason
   };
 }
 
+/** Index, in a run's checkpoint iterations (ascending), of its early checkpoint (isAtOrAfterEarly); -1 when it has none. */
+export function earlyCheckpointIndex(iterations: readonly number[], runIterations: number): number {
+  return iterations.findIndex((i) => isAtOrAfterEarly(i, runIterations));
+}
+
+/** Index, in a run's checkpoint iterations (ascending), of the last checkpoint before `iteration`; -1 when none is. */
+export function lastCheckpointBefore(iterations: readonly number[], iteration: number): number {
+  let k = -1;
+  iterations.forEach((at, i) => {
+    if (at < iteration) k = i;
+  });
+  return k;
+}
+
+/**
+ * Where a surviving filter's selectivity "before" is read, to compare with the dying filters'
+ * (each read at lastCheckpointBefore its death): at the last checkpoint before the run's (lower)
+ * median death, or at the first checkpoint after iteration 0 when nothing died. An index into the
+ * run's checkpoint iterations (ascending); -1 when there is no such checkpoint.
+ */
+export function survivorReadPoint(iterations: readonly number[], deaths: readonly number[]): number {
+  const sorted = [...deaths].sort((a, b) => a - b);
+  const medianDeath = sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : null;
+  return medianDeath === null ? iterations.findIndex((i) => i > 0) : lastCheckpointBefore(iterations, medianDeath);
+}
+
 /** The definitions as prose, shown on the site's methods page next to the values above. */
 export const GLOSSARY: ReadonlyArray<{ term: string; definition: string }> = [
   {

@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultDataDir, loadDataset } from '../../experiments/data/dataset.js';
+import { defaultDataDir, loadDataset } from '../../../experiments/data/dataset.js';
 
 // The real dataset, from the Debian package dataset-fashion-mnist. Skipped (with the reason in the
 // test name) on machines that do not have it.
 const DIR = defaultDataDir('fashion-mnist') as string;
 const PRESENT = existsSync(DIR);
 const SKIP_NOTE = PRESENT ? '' : ` [skipped: ${DIR} is absent; install it with: apt-get install -y dataset-fashion-mnist]`;
-if (!PRESENT) console.warn(`test/data/fashion-mnist.test.ts: ${SKIP_NOTE.trim()}`);
+if (!PRESENT) console.warn(`test/experiments/data/fashion-mnist.test.ts: ${SKIP_NOTE.trim()}`);
 
 function classCounts(labels: Int32Array, k: number): number[] {
   const counts = new Array<number>(k).fill(0);

@@ -2,8 +2,8 @@
 // project's kernels) from plain arrays, and compare to a relative tolerance.
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
-import { initBackend } from '../../experiments/backend/resolve.js';
-import { createRandom } from '../../experiments/random.js';
+import { initBackend } from '../../../experiments/backend/resolve.js';
+import { createRandom } from '../../../experiments/random.js';
 
 export const RELATIVE_TOLERANCE = 1e-4;
 

@@ -6,20 +6,20 @@ import * as tf from '@tensorflow/tfjs-core';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { address, asWasm } from '../../experiments/backend/heap.js';
-import { nativeKernels, setNativeKernels, setReorderingKernels } from '../../experiments/backend/native.js';
-import { KERNELS_WASM_COMPILER } from '../../experiments/backend/native/kernels-wasm.js';
-import { flushInto, flushSubnormals, MIN_NORMAL_FLOAT32 } from '../../experiments/backend/subnormals.js';
-import { createRandom } from '../../experiments/random.js';
-import { batchNormTraining } from '../../experiments/backend/batch-norm.js';
-import { inferenceBlock } from '../../experiments/backend/inference-block.js';
-import { convSame } from '../../experiments/backend/conv3x3-same.js';
+import { address, asWasm } from '../../../experiments/backend/heap.js';
+import { nativeKernels, setNativeKernels, setReorderingKernels } from '../../../experiments/backend/native.js';
+import { KERNELS_WASM_COMPILER } from '../../../experiments/backend/native/kernels-wasm.js';
+import { flushInto, flushSubnormals, MIN_NORMAL_FLOAT32 } from '../../../experiments/backend/subnormals.js';
+import { createRandom } from '../../../experiments/random.js';
+import { batchNormTraining } from '../../../experiments/backend/batch-norm.js';
+import { inferenceBlock } from '../../../experiments/backend/inference-block.js';
+import { convSame } from '../../../experiments/backend/conv3x3-same.js';
 import { expectClose, randomArray, runOn, setup } from './helpers.js';
 
 vi.setConfig({ testTimeout: 60_000 });
 beforeAll(setup);
 
-const BUILD = fileURLToPath(new URL('../../experiments/backend/native/build.sh', import.meta.url));
+const BUILD = fileURLToPath(new URL('../../../experiments/backend/native/build.sh', import.meta.url));
 
 function localCompiler(): string | null {
   try {

@@ -1,7 +1,7 @@
 // The wasm kernels registered by experiments/backend against the cpu backend, on random shapes.
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { WASM_KERNELS } from '../../experiments/backend/wasm-kernels.js';
+import { WASM_KERNELS } from '../../../experiments/backend/wasm-kernels.js';
 import { expectSameOnBoth, randomArray, setup } from './helpers.js';
 
 // The cpu reference is slow on the larger shapes: on 2 cores shared with a training sweep and

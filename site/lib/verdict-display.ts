@@ -1,0 +1,34 @@
+// The verdicts as the pages show them (verdicts.ts words v1's, verdicts-v2.ts v2's): types only,
+// so that the two wording modules share them without importing each other.
+import type { Outcome, UnitOutcome } from '../../analysis/v1/outcome.js';
+
+export interface Unit {
+  label: string;
+  outcome: UnitOutcome;
+  detail: string;
+}
+
+export interface Verdict {
+  hypothesis: number;
+  statement: string;
+  outcome: Outcome;
+  /** Why, in one sentence. */
+  reason: string;
+  effect: { label: string; value: number | null; text: string };
+  seeds: number[];
+  minSeeds: number;
+  runs: string[];
+  studies: string[];
+  /** Page route and figure id of the figure that shows the evidence. */
+  figure: { route: string; id: string } | null;
+  units: Unit[];
+  pending: number;
+  /** The rule version that decided it (absent: v1's). */
+  version?: number;
+  /** The v1 verdict a v2 rule supersedes (it stays visible), and the change of method. */
+  superseded?: { outcome: Outcome; effect: Verdict['effect']; /** Which v1 verdict this is: as published, or v1's rule on these datasets. */ basis: string };
+  change?: { commit: string; supersedes: string; reason: string };
+}
+
+/** A v1 verdict that a v2 rule supersedes, with which v1 it is. */
+export type SupersededVerdict = Pick<Verdict, 'hypothesis' | 'outcome' | 'effect'>;
