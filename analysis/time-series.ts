@@ -15,7 +15,9 @@ export interface CheckpointSparsity {
 }
 
 /** The network's sparsity at each checkpoint of one run (its emergence rows), in iteration order. */
-export function networkSparsityOverTime(rows: ReadonlyArray<Pick<EmergenceRow, 'iteration' | 'filters' | 'deadByActivation'> & Partial<Pick<EmergenceRow, 'deadByGamma'>>>): CheckpointSparsity[] {
+export function networkSparsityOverTime(
+  rows: ReadonlyArray<Pick<EmergenceRow, 'iteration' | 'filters' | 'deadByActivation'> & Partial<Pick<EmergenceRow, 'deadByGamma'>>>,
+): CheckpointSparsity[] {
   return [...groupBy(rows, (r) => r.iteration).entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([iteration, rs]) => {

@@ -66,7 +66,13 @@ export async function checkpointCost(stepMsBatch32: number, rounds: number): Pro
     const share = (every: number, ms = checkpointMs) => {
       const checkpoints = Math.floor(full.iterations / every) + 1 + (full.iterations % every === 0 ? 0 : 1);
       const measuring = checkpoints * ms;
-      return { checkpointEvery: every, checkpoints, measuringMs: measuring, trainingMs: full.iterations * stepMsBatch32, share: measuring / (measuring + full.iterations * stepMsBatch32) };
+      return {
+        checkpointEvery: every,
+        checkpoints,
+        measuringMs: measuring,
+        trainingMs: full.iterations * stepMsBatch32,
+        share: measuring / (measuring + full.iterations * stepMsBatch32),
+      };
     };
     return {
       probeImages: probeSize,
@@ -100,7 +106,6 @@ export function printCheckpoint(checkpoint: Record<string, unknown>, stepMs32: n
       `${fmt(100 * stockFull.share)}% without the compiled kernels), the emergence study ${fmt(100 * emergence.share)}% on ${emergence.checkpoints} (every ${emergence.checkpointEvery})`,
   );
 }
-
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   await initBackend('wasm');

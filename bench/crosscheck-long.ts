@@ -59,7 +59,8 @@ try {
     const input = emergenceLongStudy.configs('full', { cifar: false }).find((c) => c.training?.seed === seed);
     if (!input) program.error(`emergence-long has no seed ${seed} at the full scale`);
     const config = resolveConfig(input);
-    if (config.training.iterations < opts.steps) program.error(`the engine's record runs ${config.training.iterations} iterations, fewer than --steps ${opts.steps}`);
+    if (config.training.iterations < opts.steps)
+      program.error(`the engine's record runs ${config.training.iterations} iterations, fewer than --steps ${opts.steps}`);
     const path = recordPath(opts.results, 'full', configHash(config));
     const record = readRunRecord(path);
     const engineAt = new Map(record.checkpoints.map((c) => [c.iteration, byLayer(c.layers.map((l) => l.deadByGamma))]));
@@ -68,7 +69,8 @@ try {
     const shape: [number, number, number] = [data.height, data.width, data.channels];
     const spec = basicNetSpec(config, shape, data.numClasses);
     const weights = initialWeights(spec, createRandom(seed, 'init'), config.model.init);
-    const f32 = (name: string, values: Float32Array) => writeFileSync(join(folder, `${name}.f32`), Buffer.from(values.buffer, values.byteOffset, values.byteLength));
+    const f32 = (name: string, values: Float32Array) =>
+      writeFileSync(join(folder, `${name}.f32`), Buffer.from(values.buffer, values.byteOffset, values.byteLength));
     weights.kernels.forEach((k, i) => f32(`conv${i}_kernel`, k));
     f32('head_weight', weights.headWeight);
     f32('head_bias', weights.headBias);
@@ -98,7 +100,11 @@ try {
       }),
     );
     const t0 = performance.now();
-    const py = spawnSync(opts.python, [join(HERE, 'crosscheck.py'), folder], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] });
+    const py = spawnSync(opts.python, [join(HERE, 'crosscheck.py'), folder], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     torchSeconds += (performance.now() - t0) / 1000;
     if (py.status !== 0) {
       console.error(`crosscheck:long: the PyTorch side failed for seed ${seed} (its error is above)`);
@@ -112,7 +118,12 @@ try {
       rows.push({ seed, iteration: point.iteration, engine, torch: byLayer(point.deadByGamma) });
     }
     const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-    console.log(`seed ${seed}: filters dead by |gamma| (all blocks) at ${rows.filter((r) => r.seed === seed).map((r) => `${r.iteration}: engine ${total(r.engine)} / PyTorch ${total(r.torch)}`).join(', ')}`);
+    console.log(
+      `seed ${seed}: filters dead by |gamma| (all blocks) at ${rows
+        .filter((r) => r.seed === seed)
+        .map((r) => `${r.iteration}: engine ${total(r.engine)} / PyTorch ${total(r.torch)}`)
+        .join(', ')}`,
+    );
     // Written after every seed: a long comparison stopped part-way keeps the seeds it finished.
     if (opts.json) writeJsonAtomic(opts.json, summaryOf([...new Set(rows.map((r) => r.seed))]));
   }

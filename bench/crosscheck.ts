@@ -29,7 +29,9 @@ interface TorchResult {
 }
 
 const program = new Command('crosscheck')
-  .description('Train the main configuration (Adam 1e-3, L2 5e-4, batch 32, BasicNet width 16) in this engine and in PyTorch from the same weights and batches, and compare.')
+  .description(
+    'Train the main configuration (Adam 1e-3, L2 5e-4, batch 32, BasicNet width 16) in this engine and in PyTorch from the same weights and batches, and compare.',
+  )
   .option('--steps <n>', 'training steps in both frameworks', (v) => Number.parseInt(v, 10), 300)
   .addOption(new Option('--init <scheme>', 'initial weights of both (pytorch: PyTorch 1.x layer defaults)').choices([...INIT_SCHEMES]).default('pytorch'))
   .option('--seed <n>', 'seed of the weights and the batch order', (v) => Number.parseInt(v, 10), 0)
@@ -38,8 +40,17 @@ const program = new Command('crosscheck')
   .option('--python <path>', 'the Python with torch', '/usr/bin/python3')
   .option('--json <file>', 'also write the comparison as JSON');
 program.parse();
-const opts = program.opts<{ steps: number; init: 'he-normal' | 'pytorch'; seed: number; backend: BackendChoice; dataDir?: string; python: string; json?: string }>();
-if (!Number.isInteger(opts.steps) || opts.steps < 1 || opts.steps > 5000) program.error('--steps must be an integer from 1 to 5000 (the batches are written to a temporary folder, 100 KB a step)');
+const opts = program.opts<{
+  steps: number;
+  init: 'he-normal' | 'pytorch';
+  seed: number;
+  backend: BackendChoice;
+  dataDir?: string;
+  python: string;
+  json?: string;
+}>();
+if (!Number.isInteger(opts.steps) || opts.steps < 1 || opts.steps > 5000)
+  program.error('--steps must be an integer from 1 to 5000 (the batches are written to a temporary folder, 100 KB a step)');
 
 const torchCheck = spawnSync(opts.python, ['-c', 'import torch, numpy; print(torch.__version__)'], { encoding: 'utf8' });
 if (torchCheck.status !== 0) {
@@ -50,13 +61,20 @@ if (torchCheck.status !== 0) {
 const base = mainConfig('full');
 const config = resolveConfig({ ...base, model: { ...base.model, init: opts.init }, training: { ...base.training, seed: opts.seed, iterations: opts.steps } });
 const backend = await initBackend(opts.backend);
-const data = await loadDataset({ name: 'fashion-mnist', dir: opts.dataDir, classes: config.data.classes, trainSubset: config.data.trainSubset, seed: opts.seed });
+const data = await loadDataset({
+  name: 'fashion-mnist',
+  dir: opts.dataDir,
+  classes: config.data.classes,
+  trainSubset: config.data.trainSubset,
+  seed: opts.seed,
+});
 const shape: [number, number, number] = [data.height, data.width, data.channels];
 const spec = basicNetSpec(config, shape, data.numClasses);
 const weights = configWeights(config, spec);
 const folder = mkdtempSync(join(tmpdir(), 'crosscheck-'));
 try {
-  const f32 = (name: string, values: Float32Array) => writeFileSync(join(folder, `${name}.f32`), Buffer.from(values.buffer, values.byteOffset, values.byteLength));
+  const f32 = (name: string, values: Float32Array) =>
+    writeFileSync(join(folder, `${name}.f32`), Buffer.from(values.buffer, values.byteOffset, values.byteLength));
   weights.kernels.forEach((k, i) => f32(`conv${i}_kernel`, k));
   f32('head_weight', weights.headWeight);
   f32('head_bias', weights.headBias);
@@ -82,7 +100,10 @@ try {
     tf.dispose([x, y]);
   }
   const engineLayers = layerMeasurements(net, evaluate(net, { ...data.train, count: probeCount }, { filters: true }), DEFAULT_THRESHOLDS);
-  const engineSubnormal = net.blocks.reduce((n, b) => n + countSubnormals(b.kernel.dataSync()) + countSubnormals(b.gamma.dataSync()) + countSubnormals(b.beta.dataSync()), 0);
+  const engineSubnormal = net.blocks.reduce(
+    (n, b) => n + countSubnormals(b.kernel.dataSync()) + countSubnormals(b.gamma.dataSync()) + countSubnormals(b.beta.dataSync()),
+    0,
+  );
   f32('batches', batches);
   writeFileSync(join(folder, 'labels.i32'), Buffer.from(labels.buffer));
   writeFileSync(
@@ -127,16 +148,26 @@ try {
       engine: { byActivation: engineLayers.map((l) => l.deadByActivation.length), byGamma: engineLayers.map((l) => l.deadByGamma.length) },
       torch: { byActivation: torch.deadByActivation.map((l) => l.length), byGamma: torch.deadByGamma.map((l) => l.length) },
     },
-    subnormalParameters: { engine: engineSubnormal, engineFlushes: optimizer.flushesSubnormals, torch: Object.values(torch.subnormal).reduce((a, b) => a + b, 0) },
+    subnormalParameters: {
+      engine: engineSubnormal,
+      engineFlushes: optimizer.flushesSubnormals,
+      torch: Object.values(torch.subnormal).reduce((a, b) => a + b, 0),
+    },
   };
   console.log(`crosscheck: ${opts.steps} steps of the main configuration, ${opts.init} initial weights, seed ${opts.seed}`);
-  console.log(`  engine ${backend.name} (TF.js ${backend.tfjsVersion}): ${summary.engine.imagesPerSecond.toFixed(0)} img/s; PyTorch ${torch.torch} (1 thread): ${summary.torch.imagesPerSecondIncludingStartup.toFixed(0)} img/s with start-up`);
+  console.log(
+    `  engine ${backend.name} (TF.js ${backend.tfjsVersion}): ${summary.engine.imagesPerSecond.toFixed(0)} img/s; PyTorch ${torch.torch} (1 thread): ${summary.torch.imagesPerSecondIncludingStartup.toFixed(0)} img/s with start-up`,
+  );
   console.log(`  loss at step 1: engine ${summary.firstLoss.engine.toFixed(6)}, PyTorch ${summary.firstLoss.torch.toFixed(6)}`);
   console.log(`  loss at step ${opts.steps}: engine ${summary.lastLoss.engine.toFixed(6)}, PyTorch ${summary.lastLoss.torch.toFixed(6)}`);
-  console.log(`  largest |loss difference|: first 10 steps ${summary.maxLossDifference.first10.toExponential(2)}, first 100 ${summary.maxLossDifference.first100.toExponential(2)}, all ${summary.maxLossDifference.all.toExponential(2)}`);
+  console.log(
+    `  largest |loss difference|: first 10 steps ${summary.maxLossDifference.first10.toExponential(2)}, first 100 ${summary.maxLossDifference.first100.toExponential(2)}, all ${summary.maxLossDifference.all.toExponential(2)}`,
+  );
   console.log(`  dead by activation per layer: engine [${summary.dead.engine.byActivation}], PyTorch [${summary.dead.torch.byActivation}]`);
   console.log(`  dead by |gamma| per layer:    engine [${summary.dead.engine.byGamma}], PyTorch [${summary.dead.torch.byGamma}]`);
-  console.log(`  subnormal conv/BN parameters: engine ${summary.subnormalParameters.engine} (flushes: ${summary.subnormalParameters.engineFlushes}), PyTorch ${summary.subnormalParameters.torch} (no flush)`);
+  console.log(
+    `  subnormal conv/BN parameters: engine ${summary.subnormalParameters.engine} (flushes: ${summary.subnormalParameters.engineFlushes}), PyTorch ${summary.subnormalParameters.torch} (no flush)`,
+  );
   if (opts.json) writeFileSync(opts.json, `${JSON.stringify(summary, null, 2)}\n`);
 } finally {
   rmSync(folder, { recursive: true, force: true });

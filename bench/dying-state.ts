@@ -58,7 +58,9 @@ function encodeState(header: Header, values: Float32Array): Buffer {
   const planes = new Uint8Array(bytes.length);
   for (let i = 0; i < n; i++) for (let b = 0; b < 4; b++) planes[b * n + i] = bytes[4 * i + b];
   const head = Buffer.from(JSON.stringify(header) + '\n', 'utf8');
-  return brotliCompressSync(Buffer.concat([head, planes]), { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: head.length + planes.length } });
+  return brotliCompressSync(Buffer.concat([head, planes]), {
+    params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: head.length + planes.length },
+  });
 }
 
 function decodeState(file: Buffer): DyingState {
@@ -96,7 +98,10 @@ export function readDyingState(path = DYING_STATE_FILE): DyingState {
   try {
     return decodeState(readFileSync(path));
   } catch (error) {
-    throw new Error(`cannot read the dying-network state ${path} (${(error as Error).message}); rebuild it with npx tsx bench/dying-state.ts and copy one of its states there`, { cause: error });
+    throw new Error(
+      `cannot read the dying-network state ${path} (${(error as Error).message}); rebuild it with npx tsx bench/dying-state.ts and copy one of its states there`,
+      { cause: error },
+    );
   }
 }
 
@@ -139,7 +144,12 @@ async function main(): Promise<void> {
     .opts<{ iterations: number; every: number; out: string; from?: string }>();
   await initBackend('wasm');
   const config = dyingRunConfig();
-  const data = await loadDataset({ name: config.data.dataset, classes: config.data.classes ?? undefined, trainSubset: config.data.trainSubset, seed: config.training.seed });
+  const data = await loadDataset({
+    name: config.data.dataset,
+    classes: config.data.classes ?? undefined,
+    trainSubset: config.data.trainSubset,
+    seed: config.training.seed,
+  });
   const trainer = new Trainer(config, trainerData(data), { engine: { flushSubnormals: false } });
   const { net, optimizer } = trainer;
   let start = 0;

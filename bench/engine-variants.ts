@@ -48,10 +48,34 @@ export interface EngineVariant {
   reorderingKernels: boolean;
 }
 
-export const OP_BY_OP_NO_FLUSH: EngineVariant = { label: 'before the flush (op-by-op update, JS kernels, no flush)', fusedUpdates: false, flushSubnormals: false, compiledKernels: false, reorderingKernels: false };
-export const OP_BY_OP: EngineVariant = { label: 'previous engine (op-by-op update, JS kernels, flush)', fusedUpdates: false, flushSubnormals: true, compiledKernels: false, reorderingKernels: false };
-export const COMPILED_KERNELS: EngineVariant = { label: 'compiled kernels (fused update, flush)', fusedUpdates: true, flushSubnormals: true, compiledKernels: true, reorderingKernels: false };
-export const COMPILED_REORDERING: EngineVariant = { label: 'compiled kernels + reordering ones (batch norm, first-layer filter gradient)', fusedUpdates: true, flushSubnormals: true, compiledKernels: true, reorderingKernels: true };
+export const OP_BY_OP_NO_FLUSH: EngineVariant = {
+  label: 'before the flush (op-by-op update, JS kernels, no flush)',
+  fusedUpdates: false,
+  flushSubnormals: false,
+  compiledKernels: false,
+  reorderingKernels: false,
+};
+export const OP_BY_OP: EngineVariant = {
+  label: 'previous engine (op-by-op update, JS kernels, flush)',
+  fusedUpdates: false,
+  flushSubnormals: true,
+  compiledKernels: false,
+  reorderingKernels: false,
+};
+export const COMPILED_KERNELS: EngineVariant = {
+  label: 'compiled kernels (fused update, flush)',
+  fusedUpdates: true,
+  flushSubnormals: true,
+  compiledKernels: true,
+  reorderingKernels: false,
+};
+export const COMPILED_REORDERING: EngineVariant = {
+  label: 'compiled kernels + reordering ones (batch norm, first-layer filter gradient)',
+  fusedUpdates: true,
+  flushSubnormals: true,
+  compiledKernels: true,
+  reorderingKernels: true,
+};
 
 export interface TrainerOptions {
   config: RunConfig;
@@ -73,10 +97,14 @@ export function makeTrainer(options: TrainerOptions = { config: benchConfig(), v
   const { config, variant } = options;
   const batch = config.training.batchSize;
   const spec = basicNetSpec(config, SHAPE, CLASSES);
-  const trainer = new EngineTrainer(config, { shape: SHAPE, classes: CLASSES }, {
-    weights: initialWeights(spec, createRandom(0, 'bench')),
-    engine: { fusedUpdates: variant.fusedUpdates, flushSubnormals: variant.flushSubnormals },
-  });
+  const trainer = new EngineTrainer(
+    config,
+    { shape: SHAPE, classes: CLASSES },
+    {
+      weights: initialWeights(spec, createRandom(0, 'bench')),
+      engine: { fusedUpdates: variant.fusedUpdates, flushSubnormals: variant.flushSubnormals },
+    },
+  );
   const { net, optimizer } = trainer;
   if (options.dying) restoreDyingState(options.dying, net, optimizer);
   const x = tf.randomNormal([batch, ...SHAPE], 0, 1, 'float32', 1) as tf.Tensor4D;
@@ -118,4 +146,3 @@ export function printTable(rows: string[][]): void {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   for (const r of rows) console.log(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
 }
-

@@ -28,7 +28,9 @@ const CLASSES = 10;
 const list = (value: string) => value.split(',').map((v) => positiveInteger(v));
 
 const program = new Command('bench:gpu')
-  .description('Training images/s on webgpu and on the wasm engine (and PyTorch where installed), losses against the cpu backend; or, with --numerics, a wasm and a webgpu run of the main configuration compared checkpoint by checkpoint.')
+  .description(
+    'Training images/s on webgpu and on the wasm engine (and PyTorch where installed), losses against the cpu backend; or, with --numerics, a wasm and a webgpu run of the main configuration compared checkpoint by checkpoint.',
+  )
   .option('--widths <list>', 'network widths', list, [16, 32, 64])
   .option('--batches <list>', 'batch sizes', list, [32, 64, 256])
   .option('--steps <n>', 'timed steps per engine and cell (after 2 warm-up steps)', positiveInteger, 10)
@@ -53,17 +55,35 @@ const options = program.parse(process.argv).opts<{
 function randomImages(count: number): ImageBatchSource {
   const random = createRandom(11, 'bench-gpu');
   const size = SHAPE[0] * SHAPE[1] * SHAPE[2];
-  return { images: Float32Array.from({ length: count * size }, () => random.next()), labels: Int32Array.from({ length: count }, () => random.int(CLASSES)), count };
+  return {
+    images: Float32Array.from({ length: count * size }, () => random.next()),
+    labels: Int32Array.from({ length: count }, () => random.int(CLASSES)),
+    count,
+  };
 }
 
-const CONFIG = (width: number): RunConfig => resolveConfig({ model: { width }, optimizer: { name: 'adam', lr: 1e-3 }, regularization: { kind: 'l2', strength: 5e-4 } });
+const CONFIG = (width: number): RunConfig =>
+  resolveConfig({ model: { width }, optimizer: { name: 'adam', lr: 1e-3 }, regularization: { kind: 'l2', strength: 5e-4 } });
 
 /** Trains `steps` steps from `weights` on the current backend; returns the losses and the images/s of the steps after `warmup`. */
-async function time(config: RunConfig, spec: NetworkSpec, weights: NetworkWeights, batch: number, warmup: number, steps: number): Promise<{ losses: number[]; imagesPerSecond: number }> {
+async function time(
+  config: RunConfig,
+  spec: NetworkSpec,
+  weights: NetworkWeights,
+  batch: number,
+  warmup: number,
+  steps: number,
+): Promise<{ losses: number[]; imagesPerSecond: number }> {
   const net = buildNetwork(spec, weights);
   const optimizer = createOptimizer(config, trainables(net));
   const source = randomImages(batch * 4);
-  const batchAt = (s: number) => gatherBatch(source, Uint32Array.from({ length: batch }, (_, i) => ((s % 4) * batch + i)), SHAPE, CLASSES);
+  const batchAt = (s: number) =>
+    gatherBatch(
+      source,
+      Uint32Array.from({ length: batch }, (_, i) => (s % 4) * batch + i),
+      SHAPE,
+      CLASSES,
+    );
   const run = async (from: number, count: number) => {
     const pending: StepTensors[] = [];
     const losses: number[] = [];
@@ -90,10 +110,18 @@ function torchRates(cells: Array<{ spec: NetworkSpec; batch: number }>, steps: n
   if (!options.torch) return out;
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'gpu_torch.py');
   const located = existsSync(script) ? script : path.join(process.cwd(), 'gpu_torch.py');
-  const input = JSON.stringify({ inputShape: SHAPE, classes: CLASSES, poolAfter: cells[0].spec.poolAfter, steps, cells: cells.map((c) => ({ filters: c.spec.filters, batch: c.batch })) });
+  const input = JSON.stringify({
+    inputShape: SHAPE,
+    classes: CLASSES,
+    poolAfter: cells[0].spec.poolAfter,
+    steps,
+    cells: cells.map((c) => ({ filters: c.spec.filters, batch: c.batch })),
+  });
   const result = spawnSync('python3', [located], { input, encoding: 'utf8', timeout: 600_000 });
   if (result.status !== 0) {
-    console.warn(`PyTorch column skipped: python3 ${located} failed (${(result.stderr || result.error?.message || '').trim().split('\n').pop()}); apt-get install -y python3-torch adds it`);
+    console.warn(
+      `PyTorch column skipped: python3 ${located} failed (${(result.stderr || result.error?.message || '').trim().split('\n').pop()}); apt-get install -y python3-torch adds it`,
+    );
     return out;
   }
   for (const line of result.stdout.trim().split('\n')) {
@@ -157,7 +185,11 @@ async function mainRun(backend: 'wasm' | 'webgpu'): Promise<{ record: RunRecord;
   const iterations = options.iterations;
   const config = resolveConfig({
     training: { iterations },
-    measure: { checkpointEvery: Math.min(500, Math.max(1, Math.floor(iterations / 4))), logEvery: Math.min(50, Math.max(1, Math.floor(iterations / 20))), prune: false },
+    measure: {
+      checkpointEvery: Math.min(500, Math.max(1, Math.floor(iterations / 4))),
+      logEvery: Math.min(50, Math.max(1, Math.floor(iterations / 20))),
+      prune: false,
+    },
   });
   const record = await runExperiment(config, { backend, dataDir: options.dataDir });
   if (record.status !== 'complete') throw new Error(`the ${backend} run ended ${record.status}: ${record.failure?.reason}`);
@@ -191,10 +223,21 @@ async function numerics(): Promise<unknown> {
   }
   const maxCurve = Math.max(...curve);
   const meanCurve = curve.reduce((s, v) => s + v, 0) / curve.length;
-  console.log(`loss curve (${curve.length} points, each the mean of ${a.config.measure.logEvery} steps): largest relative difference ${maxCurve.toExponential(2)}, mean ${meanCurve.toExponential(2)}`);
-  console.log(`final test accuracy wasm ${a.final?.testAccuracy}, webgpu ${b.final?.testAccuracy}; speed wasm ${a.provenance.imagesPerSecond.toFixed(0)} img/s, webgpu ${b.provenance.imagesPerSecond.toFixed(0)} img/s`);
+  console.log(
+    `loss curve (${curve.length} points, each the mean of ${a.config.measure.logEvery} steps): largest relative difference ${maxCurve.toExponential(2)}, mean ${meanCurve.toExponential(2)}`,
+  );
+  console.log(
+    `final test accuracy wasm ${a.final?.testAccuracy}, webgpu ${b.final?.testAccuracy}; speed wasm ${a.provenance.imagesPerSecond.toFixed(0)} img/s, webgpu ${b.provenance.imagesPerSecond.toFixed(0)} img/s`,
+  );
   console.log(`same dead filters at every checkpoint: ${checkpoints.every((c) => c.sameDeadFilters)}`);
-  return { iterations: options.iterations, webgpu: gpu.info.detail, wasm: wasm.info.detail, checkpoints, curveRelativeDifference: { max: maxCurve, mean: meanCurve, points: curve }, speed: { wasm: a.provenance.imagesPerSecond, webgpu: b.provenance.imagesPerSecond } };
+  return {
+    iterations: options.iterations,
+    webgpu: gpu.info.detail,
+    wasm: wasm.info.detail,
+    checkpoints,
+    curveRelativeDifference: { max: maxCurve, mean: meanCurve, points: curve },
+    speed: { wasm: a.provenance.imagesPerSecond, webgpu: b.provenance.imagesPerSecond },
+  };
 }
 
 const result = options.numerics ? await numerics() : await benchmark();

@@ -50,9 +50,7 @@ export function kernelShares(steps: number): { stepMs: number; kernels: Array<{ 
       tf.registerKernel(k);
     }
   }
-  const kernels = [...times.entries()]
-    .map(([kernel, ms]) => ({ kernel, ms: ms / steps, share: ms / steps / stepMs }))
-    .sort((a, b) => b.ms - a.ms);
+  const kernels = [...times.entries()].map(([kernel, ms]) => ({ kernel, ms: ms / steps, share: ms / steps / stepMs })).sort((a, b) => b.ms - a.ms);
   return { stepMs, kernels };
 }
 
@@ -91,7 +89,12 @@ export function compareKernels(): KernelComparison[] {
       run: () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: filter.shape } as unknown as tf.NamedAttrMap) as tf.Tensor,
       dispose,
     });
-    jobs.push({ kernel: i === 0 ? 'Conv2D (first layer)' : 'Conv2D', shape, run: () => convSame(x as tf.Tensor4D, filter as tf.Tensor4D), dispose: () => undefined });
+    jobs.push({
+      kernel: i === 0 ? 'Conv2D (first layer)' : 'Conv2D',
+      shape,
+      run: () => convSame(x as tf.Tensor4D, filter as tf.Tensor4D),
+      dispose: () => undefined,
+    });
     if (i > 0) {
       jobs.push({
         kernel: 'Conv2DBackpropInput',
@@ -136,13 +139,22 @@ export function compareKernels(): KernelComparison[] {
     seen.add(j.dispose);
     j.dispose();
   }
-  return jobs.map((j, i) => ({ kernel: j.kernel, shape: j.shape, oursMs: ours[i], opsMs: ops[i], stockMs: stock[i], speedup: stock[i] / ours[i], speedupOverOps: ops[i] / ours[i] }));
+  return jobs.map((j, i) => ({
+    kernel: j.kernel,
+    shape: j.shape,
+    oursMs: ours[i],
+    opsMs: ops[i],
+    stockMs: stock[i],
+    speedup: stock[i] / ours[i],
+    speedupOverOps: ops[i] / ours[i],
+  }));
 }
-
 
 /** The two kernel tables, as npm run bench prints them. */
 export function printKernels(comparisons: readonly KernelComparison[], shares: ReturnType<typeof kernelShares>): void {
-  console.log(`\nwasm, our kernels (compiled) vs the same without the compiled ones (XNNPACK convolutions, transposes, loops) vs stock (ms per call, same shapes)\n`);
+  console.log(
+    `\nwasm, our kernels (compiled) vs the same without the compiled ones (XNNPACK convolutions, transposes, loops) vs stock (ms per call, same shapes)\n`,
+  );
   printTable([
     ['kernel', 'shape', 'ours', 'without compiled', 'stock', 'vs without', 'vs stock'],
     ...comparisons.map((c) => [c.kernel, c.shape, fmt(c.oursMs, 2), fmt(c.opsMs, 2), fmt(c.stockMs, 1), `${fmt(c.speedupOverOps, 2)}x`, `${fmt(c.speedup)}x`]),
@@ -151,7 +163,11 @@ export function printKernels(comparisons: readonly KernelComparison[], shares: R
   printTable([
     ['kernel', 'ms/step', 'share'],
     ...shares.kernels.filter((k) => k.share >= 0.003).map((k) => [k.kernel, fmt(k.ms, 2), `${fmt(100 * k.share)}%`]),
-    ['(outside kernels)', fmt(shares.stepMs - shares.kernels.reduce((a, k) => a + k.ms, 0), 2), `${fmt(100 * (1 - shares.kernels.reduce((a, k) => a + k.share, 0)))}%`],
+    [
+      '(outside kernels)',
+      fmt(shares.stepMs - shares.kernels.reduce((a, k) => a + k.ms, 0), 2),
+      `${fmt(100 * (1 - shares.kernels.reduce((a, k) => a + k.share, 0)))}%`,
+    ],
   ]);
 }
 

@@ -29,7 +29,7 @@ const options = new Command('real-run-speed')
   .description(
     'Trains the RMSprop lr 1e-3 + L2 5e-4, batch 32 run on Fashion-MNIST (wasm) and prints the images/s of every block ' +
       'of iterations (wall and CPU time), the subnormal values in the training state and the filters dead by |gamma| per ' +
-      'layer, then the last block\'s speed as a share of the first\'s.',
+      "layer, then the last block's speed as a share of the first's.",
   )
   .option('--iterations <n>', 'iterations to train', positiveInteger, 15000)
   .option('--block <n>', 'iterations per timed block', positiveInteger, 1000)
@@ -44,7 +44,12 @@ const deadByGamma = (net: Network) => net.blocks.map((b) => Array.from(b.gamma.d
 await initBackend('wasm');
 const config = dyingRunConfig();
 const batch = config.training.batchSize;
-const data = await loadDataset({ name: config.data.dataset, classes: config.data.classes ?? undefined, trainSubset: config.data.trainSubset, seed: config.training.seed });
+const data = await loadDataset({
+  name: config.data.dataset,
+  classes: config.data.classes ?? undefined,
+  trainSubset: config.data.trainSubset,
+  seed: config.training.seed,
+});
 const trainer = new Trainer(config, trainerData(data), { engine: { flushSubnormals: options.flush } });
 const { net, optimizer } = trainer;
 

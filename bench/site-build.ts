@@ -55,7 +55,14 @@ interface Build {
  * counts it reports. The builds of one site share their output and Astro cache folders, as a
  * researcher's rebuilds do (each replaces the previous site: astro.config.mjs atomicOutput).
  */
-function build(name: string, site: 'synthetic' | 'full', data: string, figureCache: string, runs: number, extraEnv: Record<string, string> = {}): Promise<Build> {
+function build(
+  name: string,
+  site: 'synthetic' | 'full',
+  data: string,
+  figureCache: string,
+  runs: number,
+  extraEnv: Record<string, string> = {},
+): Promise<Build> {
   const out = join(work, `dist-${site}`);
   const started = performance.now();
   return new Promise((done, fail) => {
@@ -63,7 +70,16 @@ function build(name: string, site: 'synthetic' | 'full', data: string, figureCac
     const command = `TIMEFORMAT='cpu-seconds %U %S'; time "$0" "$1" build`;
     const child = spawn('bash', ['-c', command, process.execPath, join(REPO, 'node_modules', 'astro', 'astro.js')], {
       cwd: REPO,
-      env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', SITE_SCALE: 'full', SITE_DATA_DIR: data, SITE_OUT_DIR: out, SITE_CACHE_DIR: join(work, `astro-${site}`), SITE_FIGURE_CACHE: figureCache, ...extraEnv },
+      env: {
+        ...process.env,
+        ASTRO_TELEMETRY_DISABLED: '1',
+        SITE_SCALE: 'full',
+        SITE_DATA_DIR: data,
+        SITE_OUT_DIR: out,
+        SITE_CACHE_DIR: join(work, `astro-${site}`),
+        SITE_FIGURE_CACHE: figureCache,
+        ...extraEnv,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let log = '';
@@ -77,7 +93,9 @@ function build(name: string, site: 'synthetic' | 'full', data: string, figureCac
       const cpu = /cpu-seconds ([\d.]+) ([\d.]+)/.exec(log);
       const cpuSeconds = cpu ? Number(cpu[1]) + Number(cpu[2]) : null;
       const result = { name, runs, seconds, cpuSeconds, rendered: Number(m[1]), cached: Number(m[2]) };
-      console.log(`${name}: ${runs} runs, ${seconds.toFixed(1)} s (${cpuSeconds?.toFixed(1) ?? '?'} s of CPU), figures ${result.rendered} rendered, ${result.cached} from the cache`);
+      console.log(
+        `${name}: ${runs} runs, ${seconds.toFixed(1)} s (${cpuSeconds?.toFixed(1) ?? '?'} s of CPU), figures ${result.rendered} rendered, ${result.cached} from the cache`,
+      );
       done(result);
     });
   });
@@ -99,7 +117,8 @@ function asNewRunRow(row: Record<string, unknown>, gammaThreshold: number): Reco
   };
   for (const field of ['loss', 'regLoss', 'trainLoss']) scale(field, NEW_RUN_SHIFT);
   if (typeof out.gamma === 'number' && Math.abs(out.gamma) > gammaThreshold) scale('gamma', NEW_RUN_SHIFT);
-  for (const field of ['lifetimeSparseness', 'lifetimeSparsenessEarly', 'lifetimeMedian', 'lifetimeQ10', 'lifetimeQ25', 'lifetimeQ75', 'lifetimeQ90']) scale(field, 1 / NEW_RUN_SHIFT);
+  for (const field of ['lifetimeSparseness', 'lifetimeSparsenessEarly', 'lifetimeMedian', 'lifetimeQ10', 'lifetimeQ25', 'lifetimeQ75', 'lifetimeQ90'])
+    scale(field, 1 / NEW_RUN_SHIFT);
   return out;
 }
 
@@ -129,7 +148,11 @@ function withOneMoreRun(root: string): string {
   return id;
 }
 
-console.log(`bench:site on ${cpus().length} cores, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} (wall-clock: other work on the machine counts)`);
+console.log(
+  `bench:site on ${cpus().length} cores, load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')} (wall-clock: other work on the machine counts)`,
+);
 const results: Build[] = [];
 try {
   if (!values['skip-synthetic']) {
@@ -140,7 +163,9 @@ try {
     while (seeds > 1 && syntheticDatasets({ size: 'full', scale: 'full', seeds: seeds - 1 }).runs.rows.length >= wanted) seeds--;
     const data = join(work, 'synthetic');
     const d = writeSyntheticDatasets(data, { size: 'full', scale: 'full', seeds });
-    const stable = values['compare-resvg'] ? await build('synthetic-cold-stable-resvg', 'synthetic', data, join(work, 'figures-synthetic-stable'), d.runs.rows.length, { SITE_RESVG: 'stable' }) : null;
+    const stable = values['compare-resvg']
+      ? await build('synthetic-cold-stable-resvg', 'synthetic', data, join(work, 'figures-synthetic-stable'), d.runs.rows.length, { SITE_RESVG: 'stable' })
+      : null;
     if (stable) results.push(stable);
     const cold = await build('synthetic-cold', 'synthetic', data, join(work, 'figures-synthetic'), d.runs.rows.length);
     results.push(cold);

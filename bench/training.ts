@@ -58,11 +58,11 @@ interface Options {
 function parseArgs(argv: string[]): Options {
   const program = new Command('bench')
     .description(
-      'Training speed of BasicNet (width 16, 28x28x1): a fresh and a dying network (a real run\'s state with subnormal ' +
+      "Training speed of BasicNet (width 16, 28x28x1): a fresh and a dying network (a real run's state with subnormal " +
         'parameters and slots) at batch 32 and 64 for the engine before the flush, the previous engine (op-by-op update and ' +
         'JavaScript kernels, with the flush) and the current one (compiled wasm kernels, with the flush), timed interleaved in ' +
         'one run, with their ratios; then images/s per backend and kernel path, our wasm kernels against the stock ones, each ' +
-        'kernel\'s share of the step, two processes against one, and the checkpoint cost as a share of a full-scale run.',
+        "kernel's share of the step, two processes against one, and the checkpoint cost as a share of a full-scale run.",
     )
     .option('--json <file>', 'also write the results as JSON (one object per backend and path)')
     .option('--steps <n>', 'timed training steps per wasm path', positiveInteger, 24)
@@ -76,8 +76,32 @@ function parseArgs(argv: string[]): Options {
     .option('--no-dying', 'skip the fresh/dying grid')
     .addOption(new CommanderOption('--child').hideHelp())
     .parse(argv, { from: 'user' });
-  const o = program.opts<{ json?: string; steps: number; rounds: number; checkpointRounds: number; checkpointOnly?: boolean; cpuSteps: number; stockSteps: number; cpu: boolean; parallel: boolean; dying: boolean; child?: boolean }>();
-  return { json: o.json ?? null, steps: o.steps, rounds: o.rounds, checkpointRounds: o.checkpointRounds, checkpointOnly: o.checkpointOnly ?? false, cpuSteps: o.cpuSteps, stockSteps: o.stockSteps, cpu: o.cpu, parallel: o.parallel, dying: o.dying, child: o.child ?? false };
+  const o = program.opts<{
+    json?: string;
+    steps: number;
+    rounds: number;
+    checkpointRounds: number;
+    checkpointOnly?: boolean;
+    cpuSteps: number;
+    stockSteps: number;
+    cpu: boolean;
+    parallel: boolean;
+    dying: boolean;
+    child?: boolean;
+  }>();
+  return {
+    json: o.json ?? null,
+    steps: o.steps,
+    rounds: o.rounds,
+    checkpointRounds: o.checkpointRounds,
+    checkpointOnly: o.checkpointOnly ?? false,
+    cpuSteps: o.cpuSteps,
+    stockSteps: o.stockSteps,
+    cpu: o.cpu,
+    parallel: o.parallel,
+    dying: o.dying,
+    child: o.child ?? false,
+  };
 }
 
 function trainingSpeed(backend: string, path: string, warmup: number, steps: number, detail?: string): SpeedResult {
@@ -115,7 +139,17 @@ function speedGrid(state: DyingState | null, steps: number, rounds: number): Spe
   const cells: GridCell[] = [];
   const add = (network: GridCell['network'], optimizer: string, config: RunConfig, variant: EngineVariant) => {
     const trainer = makeTrainer({ config, variant, dying: network === 'dying' ? state! : undefined });
-    cells.push({ network, optimizer, batch: config.training.batchSize, variant, trainer, ms: 0, cpuMs: 0, steps: 0, subnormalsBefore: totalSubnormals(trainer) });
+    cells.push({
+      network,
+      optimizer,
+      batch: config.training.batchSize,
+      variant,
+      trainer,
+      ms: 0,
+      cpuMs: 0,
+      steps: 0,
+      subnormalsBefore: totalSubnormals(trainer),
+    });
   };
   for (const batch of [32, 64]) {
     for (const variant of [OP_BY_OP_NO_FLUSH, OP_BY_OP, COMPILED_KERNELS]) {
@@ -215,9 +249,23 @@ function printGrid(grid: SpeedResult[]): void {
   const find = (network: string, optimizer: string, batch: number, variant: EngineVariant) =>
     grid.find((r) => r.network === network && r.optimizer === optimizer && r.batch === batch && r.engine === variant.label);
   const rate = (r: SpeedResult) => `${fmt(r.imagesPerSecond)} (${fmt(r.imagesPerCpuSecond as number)})`;
-  const cpuRatio = (a: SpeedResult, b: SpeedResult) => `${fmt(a.imagesPerSecond / b.imagesPerSecond, 2)}x (${fmt((a.imagesPerCpuSecond as number) / (b.imagesPerCpuSecond as number), 2)}x)`;
+  const cpuRatio = (a: SpeedResult, b: SpeedResult) =>
+    `${fmt(a.imagesPerSecond / b.imagesPerSecond, 2)}x (${fmt((a.imagesPerCpuSecond as number) / (b.imagesPerCpuSecond as number), 2)}x)`;
   console.log('img/s by wall clock (in brackets: per CPU second of this process, which other processes do not stretch)\n');
-  const rows: string[][] = [['network', 'optimizer', 'batch', 'compiled kernels', 'before the flush', 'previous engine', 'compiled', 'compiled/previous', 'compiled/before', 'subnormals (no flush, after)']];
+  const rows: string[][] = [
+    [
+      'network',
+      'optimizer',
+      'batch',
+      'compiled kernels',
+      'before the flush',
+      'previous engine',
+      'compiled',
+      'compiled/previous',
+      'compiled/before',
+      'subnormals (no flush, after)',
+    ],
+  ];
   for (const r of grid) {
     if (r.compiledKernels !== true) continue;
     const before = find(r.network as string, r.optimizer as string, r.batch, OP_BY_OP_NO_FLUSH);
@@ -283,7 +331,11 @@ async function main(): Promise<void> {
     const checkpoint = await checkpointCost(stepMs32, o.checkpointRounds);
     if (!checkpoint) throw new Error('the measurement code (experiments/measure.ts) could not be loaded');
     printCheckpoint(checkpoint, stepMs32);
-    if (o.json) writeFileSync(o.json, `${JSON.stringify({ machine: { cpu: os.cpus()[0]?.model ?? null, cores: os.cpus().length, node: process.version }, checkpoint }, null, 2)}\n`);
+    if (o.json)
+      writeFileSync(
+        o.json,
+        `${JSON.stringify({ machine: { cpu: os.cpus()[0]?.model ?? null, cores: os.cpus().length, node: process.version }, checkpoint }, null, 2)}\n`,
+      );
     return;
   }
   // The fresh and dying networks, before and after, in one interleaved run.
@@ -318,7 +370,15 @@ async function main(): Promise<void> {
     const total = together.reduce((a, b) => a + b, 0);
     parallel = { cores: os.cpus().length, oneProcess: alone, twoProcesses: together, total, ratio: total / alone };
     results.push({ backend: 'wasm', path: 'one process (child)', imagesPerSecond: alone, stepMs: (BATCH * 1000) / alone, steps: o.steps, batch: BATCH });
-    results.push({ backend: 'wasm', path: 'two processes at once (total)', imagesPerSecond: total, stepMs: (BATCH * 1000) / total, steps: o.steps, batch: BATCH, perProcess: together });
+    results.push({
+      backend: 'wasm',
+      path: 'two processes at once (total)',
+      imagesPerSecond: total,
+      stepMs: (BATCH * 1000) / total,
+      steps: o.steps,
+      batch: BATCH,
+      perProcess: together,
+    });
   }
 
   const main32 = grid.find((r) => r.network === 'fresh' && String(r.optimizer).startsWith('adam') && r.batch === 32 && r.fusedUpdates === true);
@@ -327,24 +387,40 @@ async function main(): Promise<void> {
 
   const where = `${os.cpus()[0]?.model ?? 'cpu'} (${os.cpus().length} cores), node ${process.version}`;
   if (grid.length > 0) {
-    console.log(`\nBasicNet width 16, ${SHAPE.join('x')}, wasm, img/s; fresh vs dying network${dyingState ? ` (${dyingState.description})` : ''}, timed in ${o.rounds} interleaved rounds on ${where}\n`);
+    console.log(
+      `\nBasicNet width 16, ${SHAPE.join('x')}, wasm, img/s; fresh vs dying network${dyingState ? ` (${dyingState.description})` : ''}, timed in ${o.rounds} interleaved rounds on ${where}\n`,
+    );
     printGrid(grid);
   }
   console.log(`\nBasicNet width 16, batch ${BATCH}, ${SHAPE.join('x')}, Adam + L2 on ${where}\n`);
   printTable([
     ['backend', 'path', 'img/s', 'ms/step', 'steps', 'vs wasm ours'],
-    ...results.filter((r) => !grid.includes(r)).map((r) => [r.backend, r.path, fmt(r.imagesPerSecond), fmt(r.stepMs), String(r.steps), fmt(r.imagesPerSecond / ours.imagesPerSecond, 3)]),
+    ...results
+      .filter((r) => !grid.includes(r))
+      .map((r) => [r.backend, r.path, fmt(r.imagesPerSecond), fmt(r.stepMs), String(r.steps), fmt(r.imagesPerSecond / ours.imagesPerSecond, 3)]),
   ]);
   printKernels(comparisons, shares);
   if (parallel) {
-    console.log(`\ntwo processes at once: ${(parallel.twoProcesses as number[]).map((v) => fmt(v)).join(' + ')} = ${fmt(parallel.total as number)} img/s vs ${fmt(parallel.oneProcess as number)} alone: ${fmt(parallel.ratio as number, 2)}x`);
+    console.log(
+      `\ntwo processes at once: ${(parallel.twoProcesses as number[]).map((v) => fmt(v)).join(' + ')} = ${fmt(parallel.total as number)} img/s vs ${fmt(parallel.oneProcess as number)} alone: ${fmt(parallel.ratio as number, 2)}x`,
+    );
   }
   if (checkpoint) printCheckpoint(checkpoint, stepMs32);
   for (const n of notes) console.log(`note: ${n}`);
 
   if (o.json) {
     const report = {
-      benchmark: { model: 'basicnet', width: 16, batch: BATCH, input: SHAPE, optimizer: 'adam', regularization: 'l2 5e-4', grid: 'fresh/dying x batch 32/64 x engine variant', dyingState: dyingState?.description ?? null, dyingStateSubnormals: dyingState?.subnormals ?? null },
+      benchmark: {
+        model: 'basicnet',
+        width: 16,
+        batch: BATCH,
+        input: SHAPE,
+        optimizer: 'adam',
+        regularization: 'l2 5e-4',
+        grid: 'fresh/dying x batch 32/64 x engine variant',
+        dyingState: dyingState?.description ?? null,
+        dyingStateSubnormals: dyingState?.subnormals ?? null,
+      },
       machine: { cpu: os.cpus()[0]?.model ?? null, cores: os.cpus().length, node: process.version, tfjs: tf.version_core },
       results,
       kernelComparisons: comparisons,

@@ -155,7 +155,10 @@ export function networkSparsity(layers: ReadonlyArray<{ dead: number; filters: n
 }
 
 /** Filters of one layer dead by gamma, by activation and by both, from its per-filter |γ| and activation peaks. */
-export function deadCounts(layer: { gamma: readonly number[]; peak: readonly number[] }, t: Thresholds = DEFAULT_THRESHOLDS): { gamma: number; activation: number; both: number } {
+export function deadCounts(
+  layer: { gamma: readonly number[]; peak: readonly number[] },
+  t: Thresholds = DEFAULT_THRESHOLDS,
+): { gamma: number; activation: number; both: number } {
   let gamma = 0;
   let activation = 0;
   let both = 0;
@@ -175,7 +178,11 @@ export function deadCounts(layer: { gamma: readonly number[]; peak: readonly num
  * later one; `finalIteration` when no checkpoint shows it dead (the probe missed the images it
  * still fired on, while the final measurement on the full training set found it dead).
  */
-export function diedAt(peaks: ReadonlyArray<{ iteration: number; peak: number | undefined }>, finalIteration: number, t: Thresholds = DEFAULT_THRESHOLDS): number {
+export function diedAt(
+  peaks: ReadonlyArray<{ iteration: number; peak: number | undefined }>,
+  finalIteration: number,
+  t: Thresholds = DEFAULT_THRESHOLDS,
+): number {
   let from: number | null = null;
   for (const { iteration, peak } of peaks) {
     const dead = peak !== undefined && isDeadByActivation(peak, t);
@@ -228,7 +235,8 @@ export function decayBudget(config: DecayBudgetConfig): { eFolds: number; reason
   if (kind === 'none' || strength === 0) return { eFolds: 0, reason: null };
   if (!appliesTo.includes('gamma')) return { eFolds: 0, reason: null };
   const lr = config.optimizer.lr;
-  if (lr === undefined) throw new Error(`decayBudget needs the resolved learning rate of ${config.optimizer.name}: pass a resolved configuration (experiments/config.ts)`);
+  if (lr === undefined)
+    throw new Error(`decayBudget needs the resolved learning rate of ${config.optimizer.name}: pass a resolved configuration (experiments/config.ts)`);
   const { iterations } = config.training;
   let lrSum = lr * iterations;
   if (config.schedule.kind === 'step') {
@@ -291,8 +299,7 @@ export const GLOSSARY: ReadonlyArray<{ term: string; definition: string }> = [
   },
   {
     term: 'Sparsity',
-    definition:
-      'Dead filters divided by filters, for one layer or summed over all conv layers of the network. Reported for both criteria.',
+    definition: 'Dead filters divided by filters, for one layer or summed over all conv layers of the network. Reported for both criteria.',
   },
   {
     term: 'Selectivity: lifetime sparseness (v2, primary)',

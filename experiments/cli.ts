@@ -69,7 +69,10 @@ function readConfigFile(file: string): Record<string, unknown> {
 function buildProgram(): Command {
   const program = new Command('experiment')
     .description('Train one Conv-BN-activation network, measure filter sparsity and selectivity, and write its run record (JSON).')
-    .option('--config <file>', "run configuration (JSON; fields it leaves out take the schema's defaults); flags below override its fields. Without it: the study's main configuration")
+    .option(
+      '--config <file>',
+      "run configuration (JSON; fields it leaves out take the schema's defaults); flags below override its fields. Without it: the study's main configuration",
+    )
     .option('--out <file>', 'where to write the run record (default: data/adhoc/runs/<config hash>.json)')
     .option('--data-dir <dir>', 'dataset folder (default for fashion-mnist: /usr/share/datasets/fashion-mnist)')
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKENDS).default('auto'))
@@ -90,7 +93,7 @@ function buildProgram(): Command {
     if (field.kind === 'list' && field.values) option.description += ` (comma-separated: ${field.values.join(', ')})`;
     if (field.kind === 'boolean') option.description += ' (true|false)';
     if (field.path.startsWith('optimizer.') && field.path !== 'optimizer.name') {
-      option.description += ' (default: the optimizer\'s own, PyTorch\'s)';
+      option.description += " (default: the optimizer's own, PyTorch's)";
     } else {
       const value = field.path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], defaults);
       option.description += ` (default: ${Array.isArray(value) ? value.join(',') || 'none' : value === null ? 'all' : String(value)})`;
@@ -146,7 +149,7 @@ export async function main(argv: string[]): Promise<number> {
     return code === 0 ? 0 : 2;
   }
   const opts = program.opts<Record<string, string | boolean | undefined>>();
-  const where = typeof opts.config === 'string' ? opts.config : "the main configuration and the command-line flags";
+  const where = typeof opts.config === 'string' ? opts.config : 'the main configuration and the command-line flags';
   let config;
   try {
     const input: Record<string, unknown> = typeof opts.config === 'string' ? readConfigFile(opts.config) : structuredClone(MAIN_CONFIG);
@@ -181,7 +184,9 @@ export async function main(argv: string[]): Promise<number> {
       record.status === 'complete' && record.final
         ? `test accuracy ${record.final.testAccuracy}, dead filters (activation) ${record.final.layers.reduce((s, l) => s + l.deadByActivation.length, 0)}/${record.model.filters.reduce((a, b) => a + b, 0)}`
         : `${record.failure?.reason}`;
-    process.stderr.write(`${record.status}: ${summary} (${record.provenance.wallSeconds.toFixed(1)} s, ${Math.round(record.provenance.imagesPerSecond)} img/s on ${record.provenance.backend})\nrecord: ${out}\n`);
+    process.stderr.write(
+      `${record.status}: ${summary} (${record.provenance.wallSeconds.toFixed(1)} s, ${Math.round(record.provenance.imagesPerSecond)} img/s on ${record.provenance.backend})\nrecord: ${out}\n`,
+    );
     return record.status === 'failed' ? 1 : 0;
   } catch (error) {
     process.stderr.write(`error: ${(error as Error).message}\n`);

@@ -173,12 +173,7 @@ export function measureMechanism(net: Network, x: tf.Tensor4D, y: tf.Tensor2D, r
   return readSync(measureMechanismReads(net, x, y, regScale));
 }
 
-export function* measureMechanismReads(
-  net: Network,
-  x: tf.Tensor4D,
-  y: tf.Tensor2D,
-  regScale: { conv: number; gamma: number },
-): Reads<MechanismMeasurement[]> {
+export function* measureMechanismReads(net: Network, x: tf.Tensor4D, y: tf.Tensor2D, regScale: { conv: number; gamma: number }): Reads<MechanismMeasurement[]> {
   // Per block: |data gradient of gamma|, gamma, the norms of the kernel's data gradient and of the kernel.
   const tensors = tf.tidy(() => {
     const vars = net.blocks.flatMap((b) => [b.kernel, b.gamma]);

@@ -15,7 +15,6 @@ import type { RunRecord } from '../data/schemas/run-record.js';
 // code that builds networks from them.
 export { basicNetSpec, blockSizes, flopCount, multiplyAccumulates, parameterCount, type NetworkSpec } from './network-cost.js';
 
-
 export interface ConvBlock {
   kernel: tf.Variable<tf.Rank.R4>;
   gamma: tf.Variable<tf.Rank.R1>;
@@ -48,7 +47,6 @@ export const INITIALIZERS = {
 export function recordedModel(spec: NetworkSpec): RunRecord['model'] {
   return { arch: spec.arch, filters: spec.filters, params: parameterCount(spec), flops: flopCount(spec), initializers: { ...INITIALIZERS } };
 }
-
 
 export interface NetworkWeights {
   kernels: Float32Array[];
@@ -125,7 +123,15 @@ export function* readWeightsReads(net: Network): Reads<NetworkWeights> {
     (a as Float32Array).slice(),
   );
   const field = (k: number) => net.blocks.map((_, l) => v[5 * l + k]);
-  return { kernels: field(0), gammas: field(1), betas: field(2), runningMeans: field(3), runningVariances: field(4), headWeight: v[5 * L], headBias: v[5 * L + 1] };
+  return {
+    kernels: field(0),
+    gammas: field(1),
+    betas: field(2),
+    runningMeans: field(3),
+    runningVariances: field(4),
+    headWeight: v[5 * L],
+    headBias: v[5 * L + 1],
+  };
 }
 
 export function disposeNetwork(net: Network): void {

@@ -114,11 +114,7 @@ export interface Optimizer {
  * elsewhere, where it is a JavaScript loop no faster than the ops (npm run bench times both);
  * `fusedUpdates: false` keeps the op-by-op path.
  */
-export function createOptimizer(
-  config: RunConfig,
-  params: Trainable[],
-  options: { flushSubnormals?: boolean; fusedUpdates?: boolean } = {},
-): Optimizer {
+export function createOptimizer(config: RunConfig, params: Trainable[], options: { flushSubnormals?: boolean; fusedUpdates?: boolean } = {}): Optimizer {
   const flush = options.flushSubnormals ?? true;
   const fused = (options.fusedUpdates ?? compiledFusedUpdatesAvailable()) && fusedUpdatesAvailable();
   const h = config.optimizer;

@@ -15,13 +15,23 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
  * The tracked code a run depends on or is driven by. The JSON Schema files in data/schemas are
  * generated from the zod schemas next to them (npm run pipeline -- schemas) and read by no code.
  */
-const CODE_PATHS = ['experiments', 'pipeline', 'data/schemas', 'data/definitions.ts', 'data/precision.ts', ':(exclude)data/schemas/*.schema.json', 'package.json', 'package-lock.json'];
+const CODE_PATHS = [
+  'experiments',
+  'pipeline',
+  'data/schemas',
+  'data/definitions.ts',
+  'data/precision.ts',
+  ':(exclude)data/schemas/*.schema.json',
+  'package.json',
+  'package-lock.json',
+];
 
 /**
  * The commit of the code that ran; when tracked code differs from it, "-dirty-" and a digest of
  * the difference, so that two different uncommitted states never share a version.
  */
-const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 256 * 1024 * 1024 }).trim();
+const git = (...args: string[]) =>
+  execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 256 * 1024 * 1024 }).trim();
 
 export function codeVersion(): string {
   try {

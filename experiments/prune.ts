@@ -122,7 +122,14 @@ export function compareThroughput(a: Network, b: Network, source: ImageBatchSour
 }
 
 /** compareThroughput where reads are asynchronous (webgpu): each batch's logits are awaited. */
-export async function compareThroughputAsync(a: Network, b: Network, source: ImageBatchSource, batchSize: number, rounds = 7, roundSeconds = 0.4): Promise<[number, number]> {
+export async function compareThroughputAsync(
+  a: Network,
+  b: Network,
+  source: ImageBatchSource,
+  batchSize: number,
+  rounds = 7,
+  roundSeconds = 0.4,
+): Promise<[number, number]> {
   const idx = Uint32Array.from({ length: Math.min(batchSize, source.count) }, (_, i) => i);
   const { x, y } = gatherBatch(source, idx, a.spec.inputShape, a.spec.classes);
   const rate = async (net: Network) => {

@@ -16,7 +16,10 @@ export function readRunRecord(path: string): RunRecord {
   }
   const parsed = runRecordSchema.safeParse(raw);
   if (!parsed.success) {
-    const first = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    const first = parsed.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.join('.')}: ${i.message}`)
+      .join('; ');
     throw new Error(`run record ${path} does not match the run-record schema (${first}); delete it to have the run redone`);
   }
   return parsed.data;

@@ -60,7 +60,12 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
   // The run so far: from iteration 0, or from its snapshot.
   if (options.snapshot) {
     const tensors = stateTensors(stepper.net, stepper.optimizer);
-    const resume = resumeRun(options.snapshot, { ...owner, iterations: config.training.iterations }, { tensors, optimizer: stepper.optimizer, sampler: stepper.sampler }, run);
+    const resume = resumeRun(
+      options.snapshot,
+      { ...owner, iterations: config.training.iterations },
+      { tensors, optimizer: stepper.optimizer, sampler: stepper.sampler },
+      run,
+    );
     if (resume.unusable) emit({ type: 'notice', message: `not continuing from the snapshot: ${resume.unusable}; training from iteration 0` });
     stepper.continueFrom(resume.soFar);
     if (resume.resumed) emit({ type: 'resumed', iteration: stepper.iteration, iterations: config.training.iterations });
@@ -71,7 +76,12 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
   const saveSnapshot = async (path: string) => {
     const s0 = performance.now();
     try {
-      await readBack(saveRunSnapshotReads(path, owner, stepper.run, wallSecondsNow(), { tensors: stateTensors(stepper.net, stepper.optimizer), optimizer: stepper.optimizer }));
+      await readBack(
+        saveRunSnapshotReads(path, owner, stepper.run, wallSecondsNow(), {
+          tensors: stateTensors(stepper.net, stepper.optimizer),
+          optimizer: stepper.optimizer,
+        }),
+      );
     } catch (error) {
       emit({ type: 'notice', message: `could not write the snapshot ${path} (${(error as Error).message}); the run goes on, but a kill would restart it` });
     }

@@ -184,7 +184,10 @@ function readSnapshot(path: string): SnapshotLookup {
   }
   const parsed = runSnapshotSchema.safeParse(raw);
   if (!parsed.success) {
-    const first = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    const first = parsed.error.issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join('.')}: ${i.message}`)
+      .join('; ');
     return { kind: 'unusable', reason: `${path} does not match the run-snapshot schema (${first})` };
   }
   return { kind: 'usable', snapshot: parsed.data };
@@ -197,7 +200,10 @@ export function findSnapshot(path: string, run: { id: string; engineCode: string
   const s = read.snapshot;
   if (s.id !== run.id) return { kind: 'unusable', reason: `${path} belongs to run ${s.id}, not ${run.id}` };
   if (s.engineCode !== run.engineCode || s.engineCode === 'unknown') {
-    return { kind: 'unusable', reason: `${path} was written by other engine code (${s.engineCode}, commit ${s.codeVersion}); this is ${run.engineCode} (a run continues only under the same engine code)` };
+    return {
+      kind: 'unusable',
+      reason: `${path} was written by other engine code (${s.engineCode}, commit ${s.codeVersion}); this is ${run.engineCode} (a run continues only under the same engine code)`,
+    };
   }
   if (s.backend !== run.backend) return { kind: 'unusable', reason: `${path} was written on the ${s.backend} backend; this run uses ${run.backend}` };
   if (s.iteration >= run.iterations) return { kind: 'unusable', reason: `${path} is at iteration ${s.iteration}, not before the last (${run.iterations})` };

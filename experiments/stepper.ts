@@ -25,7 +25,17 @@ import {
   type NetworkWeights,
 } from './model.js';
 import { createOptimizer, regularizationScale, type Optimizer } from './optimizers.js';
-import { BatchSampler, gatherBatch, readSteps, regularizationLossReads, trainStep, trainStepTensors, type ImageBatchSource, type StepResult, type StepTensors } from './train.js';
+import {
+  BatchSampler,
+  gatherBatch,
+  readSteps,
+  regularizationLossReads,
+  trainStep,
+  trainStepTensors,
+  type ImageBatchSource,
+  type StepResult,
+  type StepTensors,
+} from './train.js';
 import { readBack, readSync, readsSynchronously, type Reads } from './backend/readback.js';
 import { addStep, closeCheckpointWindow, closeCurveWindow, emptyWindows } from './loss-windows.js';
 import { evaluate, evaluateReads, measureCheckpointReads, measureFinalReads, probeSubset, type CheckpointProbes } from './measure.js';

@@ -102,7 +102,10 @@ export function checkDatasets(root: string, scale: Scale, studies: readonly Stud
     }
     const valid = datasetSchemas[name].safeParse(parsed);
     if (!valid.success) {
-      const first = valid.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      const first = valid.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.')}: ${i.message}`)
+        .join('; ');
       problems.push(`${path}: does not match the ${name} schema (${first})`);
     }
     if (text !== files[name]) problems.push(`${path}: differs from what the ${records.length} record(s) rebuild (${firstDifference(text, files[name])})`);

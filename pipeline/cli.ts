@@ -59,7 +59,12 @@ function positiveInt(flag: string) {
 function common(cmd: Command): Command {
   return cmd
     .addOption(new Option('--scale <scale>', 'quick (about 15 minutes) or full (the publication protocol)').choices(SCALES).default('quick'))
-    .option('--study <names>', 'only these studies (comma-separated; repeatable)', (v: string, prev: string[]) => [...prev, ...v.split(',').filter(Boolean)], [])
+    .option(
+      '--study <names>',
+      'only these studies (comma-separated; repeatable)',
+      (v: string, prev: string[]) => [...prev, ...v.split(',').filter(Boolean)],
+      [],
+    )
     .option('--results <dir>', 'results folder: <dir>/<scale>/runs, <dir>/<scale>/datasets, <dir>/schemas', join(REPO, 'data'))
     .option('--cifar-dir <dir>', 'folder with the CIFAR-10/100 binary versions (adds CIFAR-10 vs CIFAR-100 to the task study)')
     .option('--studies <module>', 'a module exporting STUDIES to use instead of experiments/studies');
@@ -103,8 +108,13 @@ function describeSummary(s: SweepSummary): string {
 function aggregateAndReport(root: string, scale: Scale, studies: readonly Study[]): void {
   const report = aggregate(root, scale, studies);
   for (const line of report.invalid) say(`skipped invalid record: ${line}`);
-  if (report.orphans.length) say(`${report.orphans.length} record(s) belong to no study of this scale (kept in the datasets): ${report.orphans.slice(0, 5).join(', ')}${report.orphans.length > 5 ? ', ...' : ''}`);
-  say(`aggregated ${report.records} record(s) into ${datasetsDir(root, scale)} (${report.written.length ? `changed: ${report.written.join(', ')}` : 'no change'})`);
+  if (report.orphans.length)
+    say(
+      `${report.orphans.length} record(s) belong to no study of this scale (kept in the datasets): ${report.orphans.slice(0, 5).join(', ')}${report.orphans.length > 5 ? ', ...' : ''}`,
+    );
+  say(
+    `aggregated ${report.records} record(s) into ${datasetsDir(root, scale)} (${report.written.length ? `changed: ${report.written.join(', ')}` : 'no change'})`,
+  );
   const schemas = writeJsonSchemas(join(root, 'schemas'));
   if (schemas.length) say(`wrote ${schemas.length} JSON Schema file(s) to ${join(root, 'schemas')}`);
 }
@@ -112,7 +122,10 @@ function aggregateAndReport(root: string, scale: Scale, studies: readonly Study[
 function checkAndReport(root: string, scale: Scale, studies: readonly Study[]): number {
   const report = checkDatasets(root, scale, studies);
   for (const line of report.invalid) say(`invalid record (left out): ${line}`);
-  const problems = [...report.problems, ...staleJsonSchemas(join(root, 'schemas')).map((p) => `${p}: missing or out of date (run: npm run pipeline -- schemas)`)];
+  const problems = [
+    ...report.problems,
+    ...staleJsonSchemas(join(root, 'schemas')).map((p) => `${p}: missing or out of date (run: npm run pipeline -- schemas)`),
+  ];
   for (const line of problems) say(line);
   if (problems.length === 0 && report.invalid.length === 0) {
     say(`the ${scale} datasets match their schemas and are byte-identical to what the ${report.records} record(s) rebuild`);
@@ -167,7 +180,9 @@ async function runCommand(opts: RunOptions): Promise<number> {
     return 0;
   }
 
-  say(`scale ${plan.scale}: ${plan.runs.length} distinct run(s) in ${plan.studies.map((s) => s.study.name).join(', ')}; ${opts.workers} worker(s); results in ${root}`);
+  say(
+    `scale ${plan.scale}: ${plan.runs.length} distinct run(s) in ${plan.studies.map((s) => s.study.name).join(', ')}; ${opts.workers} worker(s); results in ${root}`,
+  );
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -204,7 +219,7 @@ async function runCommand(opts: RunOptions): Promise<number> {
 
   aggregateAndReport(root, plan.scale, all);
   if (opts.site) await buildSite(root, plan.scale);
-  return summary.crashed.length > 0 || summary.trained.failed > 0 ? 1 : (process.exitCode as number | undefined) ?? 0;
+  return summary.crashed.length > 0 || summary.trained.failed > 0 ? 1 : ((process.exitCode as number | undefined) ?? 0);
 }
 
 function buildProgram(): Command {
@@ -242,7 +257,11 @@ function buildProgram(): Command {
 
   common(program.command('aggregate'))
     .description('Rebuild the datasets of a scale from its run records (and write the JSON Schemas).')
-    .option('--check', 'write nothing; exit 1 unless every dataset matches its schema and is byte-identical to what the records rebuild, and the JSON Schemas are current', false)
+    .option(
+      '--check',
+      'write nothing; exit 1 unless every dataset matches its schema and is byte-identical to what the records rebuild, and the JSON Schemas are current',
+      false,
+    )
     .action(async (opts: CommonOptions & { check: boolean }) => {
       const all = await loadStudies(opts.studies);
       if (opts.check) process.exitCode = checkAndReport(resolve(opts.results), opts.scale, all);
@@ -274,4 +293,3 @@ export async function main(argv: string[]): Promise<number> {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   main(process.argv).then((code) => process.exit(code));
 }
-

@@ -185,10 +185,19 @@ function emergenceRows(records: readonly RunRecord[], t: Thresholds): EmergenceR
  * The distribution of a layer's lifetime sparseness at a checkpoint, over the filters that
  * responded (the others have none): quartiles, deciles and how many were undefined.
  */
-function lifetimeSummary(values: ReadonlyArray<number | null>): Pick<EmergenceRow, 'lifetimeQ10' | 'lifetimeQ25' | 'lifetimeMedian' | 'lifetimeQ75' | 'lifetimeQ90' | 'lifetimeUndefined'> {
+function lifetimeSummary(
+  values: ReadonlyArray<number | null>,
+): Pick<EmergenceRow, 'lifetimeQ10' | 'lifetimeQ25' | 'lifetimeMedian' | 'lifetimeQ75' | 'lifetimeQ90' | 'lifetimeUndefined'> {
   const s = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
   const q = (p: number) => (s.length ? stable(quantile(s, p)) : null);
-  return { lifetimeQ10: q(0.1), lifetimeQ25: q(0.25), lifetimeMedian: q(0.5), lifetimeQ75: q(0.75), lifetimeQ90: q(0.9), lifetimeUndefined: values.length - s.length };
+  return {
+    lifetimeQ10: q(0.1),
+    lifetimeQ25: q(0.25),
+    lifetimeMedian: q(0.5),
+    lifetimeQ75: q(0.75),
+    lifetimeQ90: q(0.9),
+    lifetimeUndefined: values.length - s.length,
+  };
 }
 
 /**
@@ -218,7 +227,13 @@ function filterRows(record: RunRecord, t: Thresholds): FilterRow[] {
         peak: l.peak[f],
         deadByGamma: isDeadByGamma(l.gamma[f], t),
         deadByActivation: deadA,
-        diedAt: deadA ? diedAt(checkpoints.map((c, k) => ({ iteration: c.iteration, peak: layersAt[k].get(l.layer)?.peak[f] })), final.iteration, t) : null,
+        diedAt: deadA
+          ? diedAt(
+              checkpoints.map((c, k) => ({ iteration: c.iteration, peak: layersAt[k].get(l.layer)?.peak[f] })),
+              final.iteration,
+              t,
+            )
+          : null,
         selectivityEarly: atEarly ? atEarly.selectivity[f] : null,
         selectivityEarlyAt: atEarly ? checkpoints[early].iteration : null,
         selectivityBefore: null,
@@ -378,7 +393,10 @@ export function buildDatasets(scale: Scale, records: readonly RunRecord[], studi
     const dataset = { schemaVersion: DATASET_VERSION, dataset: name, scale, thresholds, definitionsVersion: DEFINITIONS_VERSION, runs, rows };
     const parsed = datasetSchemas[name].safeParse(dataset);
     if (!parsed.success) {
-      const first = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      const first = parsed.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.')}: ${i.message}`)
+        .join('; ');
       throw new Error(`the ${name} dataset built for scale ${scale} does not match its schema (${first}); this is a bug in pipeline/aggregate.ts`);
     }
     out[name] = serializeDataset(dataset);
@@ -397,4 +415,3 @@ export function serializeDataset(dataset: Record<string, unknown>): string {
   });
   return `{\n${fields.join(',\n')}\n}\n`;
 }
-

@@ -73,4 +73,3 @@ export function calibratedSpeed(records: readonly RunRecord[]): { speed: number;
   if (speeds.length === 0) return { speed: ASSUMED_IMAGES_PER_SECOND, from: 0 };
   return { speed: speeds[Math.floor((speeds.length - 1) / 2)], from: speeds.length };
 }
-

@@ -18,7 +18,7 @@ function readDataset<N extends DatasetName>(scale: Scale, name: N): Dataset<N> {
   try {
     return datasetSchemas[name].parse(JSON.parse(readFileSync(path, 'utf8'))) as Dataset<N>;
   } catch (error) {
-    throw new Error(`cannot read dataset ${path} (${(error as Error).message}): run npm run pipeline -- aggregate --scale ${scale} first`);
+    throw new Error(`cannot read dataset ${path} (${(error as Error).message}): run npm run pipeline -- aggregate --scale ${scale} first`, { cause: error });
   }
 }
 
@@ -29,7 +29,14 @@ export function computeExploratory(scale: Scale): ExploratoryFile {
   const filters = readDataset(scale, 'filters');
   const emergence = readDataset(scale, 'emergence');
   // The v1 and v2 data only (beforeStudyV3): the file does not move as study v3's records land.
-  const input = beforeStudyV3({ runs: runs.rows, studies: studies.rows, filters: filters.rows, emergence: emergence.rows, histories: [], thresholds: runs.thresholds });
+  const input = beforeStudyV3({
+    runs: runs.rows,
+    studies: studies.rows,
+    filters: filters.rows,
+    emergence: emergence.rows,
+    histories: [],
+    thresholds: runs.thresholds,
+  });
   const histories = historiesNeeded(input.runs, input.studies).map((id) => readRunRecord(recordPath(ROOT, scale, id)));
   const findings = exploratoryFindings({ ...input, histories });
   return exploratoryFile(scale, input.runs.map((r) => r.run).sort(), runs.definitionsVersion, findings);

@@ -170,7 +170,7 @@ function create(path: string, info: LockInfo): boolean {
   const bytes = Buffer.from(JSON.stringify(info));
   try {
     // Every byte, or no lock: a short write would leave a lock nobody can read for its grace period.
-    for (let written = 0; written < bytes.length; ) {
+    for (let written = 0; written < bytes.length;) {
       const n = writeSync(fd, bytes, written, bytes.length - written);
       if (n <= 0) throw Object.assign(new Error(`cannot write the lock ${path}: the device took no more bytes`), { code: 'ENOSPC' });
       written += n;

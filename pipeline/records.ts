@@ -24,10 +24,7 @@ export function datasetsDir(root: string, scale: Scale): string {
   return join(root, scale, 'datasets');
 }
 
-export type RunState =
-  | { kind: 'complete' | 'diverged' | 'failed'; record: RunRecord }
-  | { kind: 'missing' }
-  | { kind: 'corrupt'; reason: string };
+export type RunState = { kind: 'complete' | 'diverged' | 'failed'; record: RunRecord } | { kind: 'missing' } | { kind: 'corrupt'; reason: string };
 
 /**
  * The state of the run `hash`: a valid record's status, missing, or corrupt (unreadable, not

@@ -30,8 +30,7 @@ async function runSlurmTask(jobFile: string, task: number, results: string): Pro
   const root = resolve(results);
   const out = recordPath(root, job.scale, hash);
   // A failure recorded after the job was emitted is this job's answer, even when retrying failures.
-  const settled = (state: RunState) =>
-    isSettled(state, job.retryFailed) || (state.kind === 'failed' && state.record.provenance.startedAt >= job.emittedAt);
+  const settled = (state: RunState) => isSettled(state, job.retryFailed) || (state.kind === 'failed' && state.record.provenance.startedAt >= job.emittedAt);
   if (settled(runState(root, job.scale, hash))) {
     say(`${prefix} ${hash} (${label}) has a record in ${out}, nothing to do`);
     return 0;
@@ -54,7 +53,9 @@ async function runSlurmTask(jobFile: string, task: number, results: string): Pro
     try {
       text = readFileSync(configFile, 'utf8');
     } catch (error) {
-      throw new Error(`cannot read ${configFile} (${(error as Error).message}): the job's configs/ folder must sit next to ${jobFile}; emit the job again`, { cause: error });
+      throw new Error(`cannot read ${configFile} (${(error as Error).message}): the job's configs/ folder must sit next to ${jobFile}; emit the job again`, {
+        cause: error,
+      });
     }
     const config = resolveConfig(JSON.parse(text) as unknown, configFile);
     if (configHash(config) !== hash) throw new Error(`${configFile} hashes to ${configHash(config)}, not ${hash}: emit the job again`);
@@ -107,13 +108,14 @@ async function train(args: string[], lock: Lock, prefix: string, out: string, st
     else if (event.type === 'phase' && String(event.phase) !== phase) {
       phase = String(event.phase);
       say(`${prefix} ${phase}`);
-    }
-    else if (event.type === 'progress') {
+    } else if (event.type === 'progress') {
       const iteration = Number(event.iteration);
       const iterations = Number(event.iterations);
       // About ten progress lines per run, whatever its length.
       if (iteration >= nextReport || iteration === iterations) {
-        say(`${prefix} iteration ${iteration}/${iterations} loss ${Number(event.loss).toFixed(4)} accuracy ${Number(event.accuracy).toFixed(3)} ${Math.round(Number(event.imagesPerSecond))} img/s`);
+        say(
+          `${prefix} iteration ${iteration}/${iterations} loss ${Number(event.loss).toFixed(4)} accuracy ${Number(event.accuracy).toFixed(3)} ${Math.round(Number(event.imagesPerSecond))} img/s`,
+        );
         nextReport = iteration + Math.max(1, Math.ceil(iterations / 10));
       }
     }

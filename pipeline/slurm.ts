@@ -158,7 +158,8 @@ export function readSlurmJob(path: string): SlurmJobFile {
     throw new Error(`cannot read the Slurm job file ${path} (${(error as Error).message}); emit it again with --emit slurm`, { cause: error });
   }
   const parsed = slurmJobSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`${path} is not a job file of --emit slurm: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(`${path} is not a job file of --emit slurm: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;
 }
 

@@ -91,14 +91,15 @@ export function statusReport(root: string, plan: Plan, workers: number): StatusR
   const unsettled = plan.runs.filter((r) => status.get(r.hash) === 'pending' || status.get(r.hash) === 'running');
   // A snapshot from other engine code does not count: that run starts again from 0.
   const engine = engineCode();
-  const snapshots = new Map(unsettled.flatMap((r) => {
-    const at = snapshotStanding(snapshotPath(recordPath(root, plan.scale, r.hash)), engine);
-    return at === null ? [] : [[r.hash, at] as const];
-  }));
+  const snapshots = new Map(
+    unsettled.flatMap((r) => {
+      const at = snapshotStanding(snapshotPath(recordPath(root, plan.scale, r.hash)), engine);
+      return at === null ? [] : [[r.hash, at] as const];
+    }),
+  );
   const done = (hash: string) => (snapshots.get(hash)?.continues ? snapshots.get(hash)!.iteration : 0);
   const seconds = new Map(plan.runs.map((r) => [r.hash, runSeconds(r.config, speed) * (1 - done(r.hash) / r.config.training.iterations)]));
-  const remainingOf = (hashes: string[]) =>
-    hashes.reduce((s, h) => s + (status.get(h) === 'pending' || status.get(h) === 'running' ? seconds.get(h)! : 0), 0);
+  const remainingOf = (hashes: string[]) => hashes.reduce((s, h) => s + (status.get(h) === 'pending' || status.get(h) === 'running' ? seconds.get(h)! : 0), 0);
 
   const lines: string[] = [];
   const header = `${'study'.padEnd(15)}${'runs'.padStart(6)}${STATUSES.map((s) => s.padStart(10)).join('')}${'remaining'.padStart(12)}`;
@@ -109,7 +110,9 @@ export function statusReport(root: string, plan: Plan, workers: number): StatusR
     for (const m of members) c[status.get(m.hash)!]++;
     studies[study.name] = c;
     const remaining = remainingOf(members.map((m) => m.hash));
-    lines.push(`${study.name.padEnd(15)}${String(members.length).padStart(6)}${STATUSES.map((s) => String(c[s]).padStart(10)).join('')}${duration(remaining).padStart(12)}`);
+    lines.push(
+      `${study.name.padEnd(15)}${String(members.length).padStart(6)}${STATUSES.map((s) => String(c[s]).padStart(10)).join('')}${duration(remaining).padStart(12)}`,
+    );
   }
   const counts = zero();
   for (const s of status.values()) counts[s]++;
@@ -183,10 +186,13 @@ export function statusReport(root: string, plan: Plan, workers: number): StatusR
     engines[study.name] = Object.fromEntries(versions);
     if (versions.size > 1) {
       const codes = new Set(own.filter((r) => r.provenance.engineCode === undefined).map((r) => r.provenance.codeVersion.split('-')[0]));
-      const parts = [...versions].map(([v, n]) => (v === UNRECORDED_ENGINE ? `${n} from before the digest was stored (${codes.size} code version(s))` : `${n} from engine ${v}`));
+      const parts = [...versions].map(([v, n]) =>
+        v === UNRECORDED_ENGINE ? `${n} from before the digest was stored (${codes.size} code version(s))` : `${n} from engine ${v}`,
+      );
       mixed.push(`  ${study.name}: ${parts.join(', ')}`);
     }
   }
-  if (mixed.length) lines.push('', 'studies whose records come from more than one engine version (provenance.engineCode; compare their figures with that in mind):', ...mixed);
+  if (mixed.length)
+    lines.push('', 'studies whose records come from more than one engine version (provenance.engineCode; compare their figures with that in mind):', ...mixed);
   return { text: lines.join('\n'), counts, studies, engines, remainingSeconds, totalSeconds, speed, slurmTasks, locks };
 }

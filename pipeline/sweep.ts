@@ -239,9 +239,16 @@ export async function runSweep(plan: Plan, options: SweepOptions): Promise<Sweep
       ok = state.kind !== 'failed';
     } else {
       const tail = result.stderr.trim().split('\n').slice(-5).join(' | ');
-      if (result.exitCode === DISK_FULL_EXIT_CODE) stopForFullDisk(result.stderr.trim().split('\n').filter((l) => l.startsWith('error: ')).pop()?.slice(7) ?? tail);
-      const reason =
-        state.kind === 'corrupt' ? state.reason : `the engine exited with ${result.exitCode ?? result.signal} and wrote no record: ${tail}`;
+      if (result.exitCode === DISK_FULL_EXIT_CODE)
+        stopForFullDisk(
+          result.stderr
+            .trim()
+            .split('\n')
+            .filter((l) => l.startsWith('error: '))
+            .pop()
+            ?.slice(7) ?? tail,
+        );
+      const reason = state.kind === 'corrupt' ? state.reason : `the engine exited with ${result.exitCode ?? result.signal} and wrote no record: ${tail}`;
       if (!options.signal?.aborted) summary.crashed.push({ hash: run.hash, label: run.label, reason });
       message = `no record for ${run.hash} ${run.label}: ${reason}`;
     }
@@ -303,7 +310,12 @@ export async function runSweep(plan: Plan, options: SweepOptions): Promise<Sweep
   options.signal?.addEventListener('abort', onAbort);
   try {
     await Promise.all(Array.from({ length: Math.max(1, options.workers) }, (_, i) => workerLoop(i + 1)));
-    if (!options.signal?.aborted) await removeSettledLocks(root, scale, plan.runs.map((r) => r.hash));
+    if (!options.signal?.aborted)
+      await removeSettledLocks(
+        root,
+        scale,
+        plan.runs.map((r) => r.hash),
+      );
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     rmSync(configDir, { recursive: true, force: true });

@@ -40,13 +40,17 @@ const program = new Command('verdicts:snapshot')
       throw new Error('the verdict code has uncommitted changes: commit them first, so the version names the commit its verdicts were computed at');
     }
     const site = buildSite(data.datasets, { scale: data.scale, folder: data.folder, root: data.root, missingReason: null });
-    const snapshot = verdictSnapshot(site.verdicts, site.runs.map((r) => r.run), {
-      version: opts.version,
-      scale: data.scale,
-      commit: git('rev-parse', '--short=12', 'HEAD'),
-      committedAt: git('log', '-1', '--format=%cI', 'HEAD'),
-      dataVersion: dataVersion(data.folder),
-    });
+    const snapshot = verdictSnapshot(
+      site.verdicts,
+      site.runs.map((r) => r.run),
+      {
+        version: opts.version,
+        scale: data.scale,
+        commit: git('rev-parse', '--short=12', 'HEAD'),
+        committedAt: git('log', '-1', '--format=%cI', 'HEAD'),
+        dataVersion: dataVersion(data.folder),
+      },
+    );
     const file = join(folder, `${opts.version}.json`);
     writeFileAtomic(file, `${JSON.stringify(snapshot, null, 1)}\n`);
     process.stderr.write(`${relative(process.cwd(), file)}: ${snapshot.verdicts.length} verdicts over ${snapshot.runs.length} runs at ${snapshot.commit}\n`);

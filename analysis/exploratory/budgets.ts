@@ -29,7 +29,13 @@ export function budgetCells(studies: readonly StudyRow[], runs: readonly RunRow[
   const filtersByRun = groupBy(filters, (f) => f.run);
   const needed = eFoldsToCollapse(thresholds);
   return studies.flatMap((s) =>
-    perCell(s, runsById, (m) => ({ config: m.run.config, row: m.run, sparsityActivation: m.run.sparsityActivation, sparsityGamma: m.run.sparsityGamma, mechanisms: mechanismCount(m.run, filtersByRun.get(m.run.run) ?? [], thresholds).mechanisms })).map((c) => {
+    perCell(s, runsById, (m) => ({
+      config: m.run.config,
+      row: m.run,
+      sparsityActivation: m.run.sparsityActivation,
+      sparsityGamma: m.run.sparsityGamma,
+      mechanisms: mechanismCount(m.run, filtersByRun.get(m.run.run) ?? [], thresholds).mechanisms,
+    })).map((c) => {
       const first = c.seeds[0];
       const budget = decayBudget(first.config);
       return {
@@ -42,7 +48,13 @@ export function budgetCells(studies: readonly StudyRow[], runs: readonly RunRow[
         eFolds: budget.eFolds,
         reason: budget.reason,
         canCollapse: budget.eFolds === null ? null : budget.eFolds >= needed,
-        seeds: c.seeds.map((x) => ({ run: x.run, seed: x.seed, sparsityActivation: x.sparsityActivation, sparsityGamma: x.sparsityGamma, mechanisms: x.mechanisms })),
+        seeds: c.seeds.map((x) => ({
+          run: x.run,
+          seed: x.seed,
+          sparsityActivation: x.sparsityActivation,
+          sparsityGamma: x.sparsityGamma,
+          mechanisms: x.mechanisms,
+        })),
         sparsityActivation: summaryOf(c.seeds.map((x) => x.sparsityActivation)),
         sparsityGamma: summaryOf(c.seeds.map((x) => x.sparsityGamma)),
       };

@@ -50,12 +50,21 @@ export interface CriterionCell {
 }
 
 /** Per cell of the given studies, restricted to runs without regularization. */
-export function unregularizedCells(studies: readonly StudyRow[], runs: readonly RunRow[], filters: readonly FilterRow[], thresholds: Thresholds): CriterionCell[] {
+export function unregularizedCells(
+  studies: readonly StudyRow[],
+  runs: readonly RunRow[],
+  filters: readonly FilterRow[],
+  thresholds: Thresholds,
+): CriterionCell[] {
   const runsById = new Map(runs.filter((r) => r.regularization === 'none').map((r) => [r.run, r]));
   const filtersByRun = groupBy(filters, (f) => f.run);
   return studies
     .flatMap((s) => perCell(s, runsById, (m) => mechanismCount(m.run, filtersByRun.get(m.run.run) ?? [], thresholds)))
-    .map((c) => ({ ...c, sparsityActivation: summaryOf(c.seeds.map((s) => s.deadByActivation / s.filters)), sparsityGamma: summaryOf(c.seeds.map((s) => s.deadByGamma / s.filters)) }));
+    .map((c) => ({
+      ...c,
+      sparsityActivation: summaryOf(c.seeds.map((s) => s.deadByActivation / s.filters)),
+      sparsityGamma: summaryOf(c.seeds.map((s) => s.deadByGamma / s.filters)),
+    }));
 }
 
 export interface UnregularizedTotals {
@@ -69,8 +78,15 @@ export interface UnregularizedTotals {
 /** Over every distinct complete run without regularization. */
 export function unregularizedTotals(runs: readonly RunRow[], filters: readonly FilterRow[], thresholds: Thresholds): UnregularizedTotals {
   const filtersByRun = groupBy(filters, (f) => f.run);
-  const counts = runs.filter((r) => r.regularization === 'none' && r.status === 'complete').map((r) => mechanismCount(r, filtersByRun.get(r.run) ?? [], thresholds));
+  const counts = runs
+    .filter((r) => r.regularization === 'none' && r.status === 'complete')
+    .map((r) => mechanismCount(r, filtersByRun.get(r.run) ?? [], thresholds));
   const mechanisms: Record<DeathMechanism, number> = { 'gamma-collapse': 0, 'negative-beta': 0, other: 0 };
   for (const c of counts) for (const k of Object.keys(mechanisms) as DeathMechanism[]) mechanisms[k] += c.mechanisms[k];
-  return { runs: counts.length, withGammaDead: counts.filter((c) => c.deadByGamma > 0).length, withActivationDead: counts.filter((c) => c.deadByActivation > 0).length, mechanisms };
+  return {
+    runs: counts.length,
+    withGammaDead: counts.filter((c) => c.deadByGamma > 0).length,
+    withActivationDead: counts.filter((c) => c.deadByActivation > 0).length,
+    mechanisms,
+  };
 }

@@ -56,7 +56,12 @@ export function emergenceLaw(run: string, rows: readonly EmergenceRow[], until =
     slope: fit.slope,
     intercept: fit.intercept,
     r2: fit.r2,
-    residuals: points.map((p, i) => ({ iteration: p.iteration, sparsity: 100 * p.sparsity, fitted: 100 * p.sparsity - fit.residuals[i], residual: fit.residuals[i] })),
+    residuals: points.map((p, i) => ({
+      iteration: p.iteration,
+      sparsity: 100 * p.sparsity,
+      fitted: 100 * p.sparsity - fit.residuals[i],
+      residual: fit.residuals[i],
+    })),
   };
 }
 
@@ -115,5 +120,11 @@ export function recoveries(history: RunHistory): Recovery {
       }
     }
   }
-  return { run: history.id, everDeadByGamma: gammaDead.size, returnedByGamma: returned.gamma.size, everDeadByActivation: activationDead.size, returnedByActivation: returned.activation.size };
+  return {
+    run: history.id,
+    everDeadByGamma: gammaDead.size,
+    returnedByGamma: returned.gamma.size,
+    everDeadByActivation: activationDead.size,
+    returnedByActivation: returned.activation.size,
+  };
 }

@@ -60,14 +60,19 @@ export function compareFates(history: RunHistory, deaths: Deaths, layer: number,
 }
 
 /** Every block of every run at each of the given checkpoints, for one reading. */
-export function compareAll(histories: ReadonlyArray<{ history: RunHistory; deaths: Deaths }>, iterations: readonly number[], reading: ReadingName): FateComparison[] {
+export function compareAll(
+  histories: ReadonlyArray<{ history: RunHistory; deaths: Deaths }>,
+  iterations: readonly number[],
+  reading: ReadingName,
+): FateComparison[] {
   const out: FateComparison[] = [];
   for (const { history, deaths } of histories) {
     const layers = history.checkpoints[0]?.layers.map((l) => l.layer) ?? [];
-    for (const iteration of iterations) for (const layer of layers) {
-      const c = compareFates(history, deaths, layer, iteration, reading);
-      if (c) out.push(c);
-    }
+    for (const iteration of iterations)
+      for (const layer of layers) {
+        const c = compareFates(history, deaths, layer, iteration, reading);
+        if (c) out.push(c);
+      }
   }
   return out;
 }

@@ -56,7 +56,8 @@ export function fateSamples(history: RunHistory, deaths: Deaths, layer: number, 
   const out: FateSamples = { dying: [], surviving: [], alreadyDead: 0, undefinedReading: 0 };
   for (let f = 0; f < measured.filters; f++) {
     const diedAt = fates.get(f);
-    if (diedAt === undefined) throw new Error(`run ${history.id} layer ${layer} filter ${f} is not in the filters dataset: rebuild the datasets (npm run pipeline -- aggregate)`);
+    if (diedAt === undefined)
+      throw new Error(`run ${history.id} layer ${layer} filter ${f} is not in the filters dataset: rebuild the datasets (npm run pipeline -- aggregate)`);
     if (diedAt !== null && diedAt <= iteration) {
       out.alreadyDead++;
       continue;

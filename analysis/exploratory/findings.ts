@@ -5,7 +5,16 @@ import { eFoldsToCollapse, type Thresholds } from '../../data/definitions.js';
 import { groupBy } from '../cells.js';
 import { budgetCells, familySplit, type BudgetCell, type FamilySplit } from './budgets.js';
 import { unregularizedCells, unregularizedTotals, type CriterionCell, type UnregularizedTotals } from './criteria.js';
-import { blockPlateaus, emergenceLaw, recoveries, ONSET_LEVEL, PLATEAU_TOLERANCE, type BlockPlateau, type EmergenceLaw, type Recovery } from './emergence-law.js';
+import {
+  blockPlateaus,
+  emergenceLaw,
+  recoveries,
+  ONSET_LEVEL,
+  PLATEAU_TOLERANCE,
+  type BlockPlateau,
+  type EmergenceLaw,
+  type Recovery,
+} from './emergence-law.js';
 import { equalSamples, type EqualSamples } from './equal-samples.js';
 import { compareAll, MIN_EFFECT, type FateComparison } from './fate-comparison.js';
 import { deathsOf, type RunHistory } from './fates.js';
@@ -89,7 +98,16 @@ export interface ExploratoryFindings {
     kernel: FateComparison[];
     selectivity: SelectivityGradient[];
     adamFalls: GammaFallSummary[];
-    sgd: Array<{ run: string; optimizer: string; lr: number; strength: number; seed: number; eFolds: number | null; smallestGamma: number | null; pureDecayFloor: number | null }>;
+    sgd: Array<{
+      run: string;
+      optimizer: string;
+      lr: number;
+      strength: number;
+      seed: number;
+      eFolds: number | null;
+      smallestGamma: number | null;
+      pureDecayFloor: number | null;
+    }>;
   };
   emergence: {
     cells: CellOnsetRate[];
@@ -140,7 +158,10 @@ export function exploratoryFindings(all: ExploratoryInput): ExploratoryFindings 
   const longIds = new Set(long?.members.map((m) => m.run) ?? []);
   const histories = new Map(input.histories.map((h) => [h.id, h]));
   const missing = historiesNeeded(input.runs, input.studies).filter((id) => !histories.has(id));
-  if (missing.length) throw new Error(`exploratory findings need the run records ${missing.join(', ')}: they are missing from data/<scale>/runs; restore them (git checkout) or rerun them`);
+  if (missing.length)
+    throw new Error(
+      `exploratory findings need the run records ${missing.join(', ')}: they are missing from data/<scale>/runs; restore them (git checkout) or rerun them`,
+    );
   const longRuns = [...longIds].map((id) => histories.get(id) as RunHistory).sort((a, b) => a.config.training.seed - b.config.training.seed);
   const withDeaths = longRuns.map((history) => ({ history, deaths: deathsOf(history.id, input.filters) }));
 
@@ -177,7 +198,16 @@ export function exploratoryFindings(all: ExploratoryInput): ExploratoryFindings 
       adamFalls: longRuns.map(summariseFalls),
       sgd: sgdL2Runs(input.runs).map((r) => {
         const eFolds = decayBudget(r.config).eFolds;
-        return { run: r.run, optimizer: r.optimizer, lr: r.lr, strength: r.strength, seed: r.seed, eFolds, smallestGamma: smallestGamma(histories.get(r.run) as RunHistory), pureDecayFloor: eFolds === null ? null : Math.exp(-eFolds) };
+        return {
+          run: r.run,
+          optimizer: r.optimizer,
+          lr: r.lr,
+          strength: r.strength,
+          seed: r.seed,
+          eFolds,
+          smallestGamma: smallestGamma(histories.get(r.run) as RunHistory),
+          pureDecayFloor: eFolds === null ? null : Math.exp(-eFolds),
+        };
       }),
     },
     emergence: {
@@ -187,8 +217,14 @@ export function exploratoryFindings(all: ExploratoryInput): ExploratoryFindings 
       recoveries: longRuns.map(recoveries),
     },
     batch: batchStudy ? equalSamples(batchStudy, input.runs, input.emergence) : null,
-    criteria: { cells: unregularizedCells(pick(TABLE_STUDIES), input.runs, input.filters, input.thresholds), totals: unregularizedTotals(input.runs, input.filters, input.thresholds) },
-    budgets: { cells: budgetCells(pick([...TABLE_STUDIES, ...STRENGTH_STUDIES]), input.runs, input.filters, input.thresholds), families: familySplit(input.runs) },
+    criteria: {
+      cells: unregularizedCells(pick(TABLE_STUDIES), input.runs, input.filters, input.thresholds),
+      totals: unregularizedTotals(input.runs, input.filters, input.thresholds),
+    },
+    budgets: {
+      cells: budgetCells(pick([...TABLE_STUDIES, ...STRENGTH_STUDIES]), input.runs, input.filters, input.thresholds),
+      families: familySplit(input.runs),
+    },
     width: widthStudy ? widthCells(widthStudy, input.runs) : [],
   };
 }

@@ -106,10 +106,12 @@ export function summariseFalls(history: RunHistory): GammaFallSummary {
     optimizer: history.config.optimizer.name,
     falls: falls.length,
     medianLrPerStep: med(falls.map((f) => f.lrPerStep)),
-    byLayer: [...new Set(falls.map((f) => f.layer))].sort((a, b) => a - b).map((layer) => {
-      const xs = falls.filter((f) => f.layer === layer).map((f) => f.lrPerStep);
-      return { layer, falls: xs.length, medianLrPerStep: median(xs) };
-    }),
+    byLayer: [...new Set(falls.map((f) => f.layer))]
+      .sort((a, b) => a - b)
+      .map((layer) => {
+        const xs = falls.filter((f) => f.layer === layer).map((f) => f.lrPerStep);
+        return { layer, falls: xs.length, medianLrPerStep: median(xs) };
+      }),
     linearBetter: falls.filter((f) => f.r2Linear > f.r2Exponential).length,
     medianR2Linear: med(falls.map((f) => f.r2Linear)),
     medianR2Exponential: med(falls.map((f) => f.r2Exponential)),

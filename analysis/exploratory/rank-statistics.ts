@@ -2,7 +2,6 @@
 // p-value, the smallest AUC effect a comparison can detect, Spearman's rho, a log-linear fit.
 // From simple-statistics where it has them (the normal quantile from vega-statistics: simple-statistics'
 // probit is off by 3e-3 at 0.975). Pure.
-/// <reference path="./vega-statistics.d.ts" />
 import seedrandom from 'seedrandom';
 import { linearRegression, linearRegressionLine, permutationTest, rSquared, sampleRankCorrelation, wilcoxonRankSum } from 'simple-statistics';
 import { quantileNormal } from 'vega-statistics';
@@ -25,7 +24,7 @@ export const PERMUTATIONS = 2000;
 export function midranks(values: readonly number[]): number[] {
   const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
   const ranks = new Array<number>(values.length);
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j + 1 < order.length && order[j + 1][0] === order[i][0]) j++;
     for (let k = i; k <= j; k++) ranks[order[k][1]] = (i + j) / 2 + 1;

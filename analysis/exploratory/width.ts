@@ -12,7 +12,12 @@ export interface WidthCell {
 
 export function widthCells(study: StudyRow, runs: readonly RunRow[]): WidthCell[] {
   const runsById = new Map(runs.map((r) => [r.run, r]));
-  return perCell(study, runsById, (m) => ({ width: m.run.width, sparsityActivation: m.run.sparsityActivation, sparsityGamma: m.run.sparsityGamma, filters: m.run.filters }))
+  return perCell(study, runsById, (m) => ({
+    width: m.run.width,
+    sparsityActivation: m.run.sparsityActivation,
+    sparsityGamma: m.run.sparsityGamma,
+    filters: m.run.filters,
+  }))
     .map((c) => ({
       width: c.seeds[0].width,
       seeds: c.seeds.map(({ run, seed, sparsityActivation, sparsityGamma, filters }) => ({ run, seed, sparsityActivation, sparsityGamma, filters })),

@@ -44,5 +44,14 @@ export function h2(ctx: Context): H2Verdict {
   const differences = ref.length > 0 ? adaptive.map((c) => mean(valuesOf(c.members, 'activation')) - mean(ref)) : [];
   const used = [...reference, ...adaptive.flatMap((c) => c.members)];
   const effect = { value: differences.length ? mean(differences) : null, differences };
-  return verdictOf(2, byMajority(units), units, used, minSeedsOf([reference, ...adaptive.map((c) => c.members)]), studies, { study: study.study, figure: 'sparsity' }, effect);
+  return verdictOf(
+    2,
+    byMajority(units),
+    units,
+    used,
+    minSeedsOf([reference, ...adaptive.map((c) => c.members)]),
+    studies,
+    { study: study.study, figure: 'sparsity' },
+    effect,
+  );
 }

@@ -14,7 +14,13 @@ export interface Tally {
 
 export function tally(units: ReadonlyArray<{ outcome: UnitOutcome }>): Tally {
   const count = (o: UnitOutcome) => units.filter((u) => u.outcome === o).length;
-  return { informative: units.length - count('insufficient'), supports: count('supports'), contradicts: count('contradicts'), unclear: count('unclear'), insufficient: count('insufficient') };
+  return {
+    informative: units.length - count('insufficient'),
+    supports: count('supports'),
+    contradicts: count('contradicts'),
+    unclear: count('unclear'),
+    insufficient: count('insufficient'),
+  };
 }
 
 /** The default rule: a strict majority of informative units, none pointing the other way. */

@@ -25,7 +25,11 @@ export interface TrendUnit {
  * expectRise: the highest level is expected clearly above the lowest (else the lowest above the
  * highest). diffs: per group, expected-higher minus expected-lower mean.
  */
-export function trendUnits(groups: readonly Group[], levelOf: (m: Member) => number, expectRise: boolean): { units: Array<Unit<TrendUnit>>; diffs: number[]; cells: Member[][] } {
+export function trendUnits(
+  groups: readonly Group[],
+  levelOf: (m: Member) => number,
+  expectRise: boolean,
+): { units: Array<Unit<TrendUnit>>; diffs: number[]; cells: Member[][] } {
   const units: Array<Unit<TrendUnit>> = [];
   const diffs: number[] = [];
   const cells: Member[][] = [];

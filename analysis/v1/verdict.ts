@@ -76,7 +76,20 @@ export function studiesFor(h: number, input: VerdictInput): StudyRow[] {
 }
 
 export function missingVerdict<H extends number, E, X>(h: H, effect: X): Verdict<H, E, X> {
-  return { hypothesis: h, outcome: 'inconclusive', missing: true, units: [], effect: { value: null, ...effect }, seeds: [], minSeeds: 0, runs: [], studies: [], figure: null, tooFewRuns: false, pending: 0 };
+  return {
+    hypothesis: h,
+    outcome: 'inconclusive',
+    missing: true,
+    units: [],
+    effect: { value: null, ...effect },
+    seeds: [],
+    minSeeds: 0,
+    runs: [],
+    studies: [],
+    figure: null,
+    tooFewRuns: false,
+    pending: 0,
+  };
 }
 
 export function verdictOf<H extends number, E, X>(

@@ -54,7 +54,10 @@ export function h1(cells: readonly RangeCell[]): RuleResult<H1Numbers, H1Effect>
     return { key: optimizer, outcome, note: null, numbers };
   });
   const deciding = units.filter((u) => u.outcome !== 'insufficient' && u.numbers.largestMean !== null);
-  const top = deciding.reduce<RuleUnit<H1Numbers> | null>((best, u) => (best === null || (u.numbers.largestMean as number) > (best.numbers.largestMean as number) ? u : best), null);
+  const top = deciding.reduce<RuleUnit<H1Numbers> | null>(
+    (best, u) => (best === null || (u.numbers.largestMean as number) > (best.numbers.largestMean as number) ? u : best),
+    null,
+  );
   return {
     outcome: byAll(units.map((u) => ({ label: u.key, outcome: u.outcome, detail: '' }))),
     note: deciding.length === 0 ? 'no-deciding-unit' : null,

@@ -108,7 +108,8 @@ export function h6Unit(run: H6Run, layer: number): RuleUnit<H6BlockNumbers> {
   if (dying.length < H6_V2.minDying) return { key, outcome: 'insufficient', note: 'too-few-dying', numbers };
   if (survivors.length < H6_V2.minSurvivors) return { key, outcome: 'insufficient', note: 'too-few-survivors', numbers };
   numbers.gap = median(dying) - median(survivors);
-  if ((nearZero as number) >= H6_V2.saturatedShare || (nearOne as number) >= H6_V2.saturatedShare) return { key, outcome: 'insufficient', note: 'saturated', numbers };
+  if ((nearZero as number) >= H6_V2.saturatedShare || (nearOne as number) >= H6_V2.saturatedShare)
+    return { key, outcome: 'insufficient', note: 'saturated', numbers };
   const outcome: UnitOutcome = numbers.gap >= H6_V2.selectiveGap ? 'supports' : numbers.gap < H6_V2.contradictBelow ? 'contradicts' : 'unclear';
   return { key, outcome, note: null, numbers };
 }

@@ -63,7 +63,14 @@ export function v2Verdicts(input: V2Input) {
   const lrRuns = completeRuns(input, V2_STUDIES[1]);
   const strengthRuns: H3Run[] = completeRuns(input, V2_STUDIES[3])
     .filter((r) => r.regularization === 'l2' || r.regularization === 'decoupled')
-    .map((r) => ({ run: r.run, optimizer: r.optimizer, kind: r.regularization as 'l2' | 'decoupled', lr: r.lr, strength: r.strength, sparsity: r.sparsityActivation as number }));
+    .map((r) => ({
+      run: r.run,
+      optimizer: r.optimizer,
+      kind: r.regularization as 'l2' | 'decoupled',
+      lr: r.lr,
+      strength: r.strength,
+      sparsity: r.sparsityActivation as number,
+    }));
   const taskRuns: H5Run[] = completeRuns(input, V2_STUDIES[5]).map((r) => ({
     run: r.run,
     dataset: r.dataset,
@@ -96,4 +103,3 @@ export function v2Verdicts(input: V2Input) {
     7: h7(h7Runs),
   };
 }
-

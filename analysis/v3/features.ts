@@ -117,7 +117,12 @@ export function featureUnit(run: V3FeatureRun, layer: number, value: FeatureValu
 }
 
 /** Every block of every run, combined by majority (a strict majority of the powered units, none the other way). */
-export function featureRule(runs: readonly V3FeatureRun[], value: FeatureValue, criterion: Criterion, expectHigher: boolean): RuleResult<FeatureUnitNumbers, FeatureEffect> {
+export function featureRule(
+  runs: readonly V3FeatureRun[],
+  value: FeatureValue,
+  criterion: Criterion,
+  expectHigher: boolean,
+): RuleResult<FeatureUnitNumbers, FeatureEffect> {
   const layers = [...new Set(runs.flatMap((r) => (r.features ?? []).map((f) => f.layer)))].sort((a, b) => a - b);
   const units = runs.flatMap((run) => layers.map((layer) => featureUnit(run, layer, value, criterion, expectHigher)));
   const informative = units.filter((u) => u.outcome !== 'insufficient');

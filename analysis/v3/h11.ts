@@ -34,10 +34,16 @@ export interface H11Effect {
 export function h11Rule(runs: readonly V3Run[], criterion: Criterion): RuleResult<H11Numbers, H11Effect> {
   const widths = [...new Set(runs.map((r) => r.width))].sort((a, b) => a - b);
   const byWidth = widths.map((width) => {
-    const s = sparsities(runs.filter((r) => r.width === width), criterion);
+    const s = sparsities(
+      runs.filter((r) => r.width === width),
+      criterion,
+    );
     return { width, mean: mean(s), sd: s.length > 1 ? sd(s) : null, seeds: s.length };
   });
-  const s = sparsities(runs.filter((r) => r.width === H11.width), criterion);
+  const s = sparsities(
+    runs.filter((r) => r.width === H11.width),
+    criterion,
+  );
   const numbers: H11Numbers = { width: H11.width, seeds: s.length, mean: s.length ? mean(s) : null, sd: s.length > 1 ? sd(s) : null };
   const key = `width ${H11.width}`;
   let unit: RuleUnit<H11Numbers>;

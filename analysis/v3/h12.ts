@@ -35,7 +35,11 @@ export function h12Rule(runs: readonly V3Run[], criterion: Criterion): RuleResul
   const without = runs.filter((r) => r.width === 16 && r.regularization === 'l2' && !onBn(r));
   const w = sparsities(main, criterion);
   const wo = sparsities(without, criterion);
-  const numbers: H12Numbers = { withMean: w.length ? mean(w) : null, withoutMean: wo.length ? mean(wo) : null, difference: w.length && wo.length ? mean(w) - mean(wo) : null };
+  const numbers: H12Numbers = {
+    withMean: w.length ? mean(w) : null,
+    withoutMean: wo.length ? mean(wo) : null,
+    difference: w.length && wo.length ? mean(w) - mean(wo) : null,
+  };
   const key = 'L2 on gamma and beta against none on them';
   let unit: RuleUnit<H12Numbers>;
   if (w.length < H12.minSeeds || wo.length < H12.minSeeds) unit = { key, outcome: 'insufficient', note: 'too-few-seeds', numbers };

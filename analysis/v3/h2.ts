@@ -36,7 +36,9 @@ export interface H2V3Effect {
 /** `runs`: the Adam reference (width 16) and the SGD-family L2 cells. Units: each SGD cell against the reference. */
 export function h2V3Rule(runs: readonly V3Run[], criterion: Criterion): RuleResult<H2V3Numbers, H2V3Effect> {
   const ref = H2_V3.reference;
-  const adaptive = runs.filter((r) => r.optimizer === ref.optimizer && r.regularization === 'l2' && r.lr === ref.lr && r.strength === ref.strength && r.width === 16);
+  const adaptive = runs.filter(
+    (r) => r.optimizer === ref.optimizer && r.regularization === 'l2' && r.lr === ref.lr && r.strength === ref.strength && r.width === 16,
+  );
   const a = sparsities(adaptive, criterion);
   const cells = new Map<string, V3Run[]>();
   for (const r of runs.filter((x) => (x.optimizer === 'sgd' || x.optimizer === 'momentum') && x.regularization === 'l2')) {
@@ -48,7 +50,13 @@ export function h2V3Rule(runs: readonly V3Run[], criterion: Criterion): RuleResu
     .map(([key, cell]) => {
       const s = sparsities(cell, criterion);
       const budget = cell[0].decayBudget;
-      const numbers: H2V3Numbers = { sgd: key, budget, sgdMean: mean(s), adaptiveMean: a.length ? mean(a) : null, difference: a.length ? mean(a) - mean(s) : null };
+      const numbers: H2V3Numbers = {
+        sgd: key,
+        budget,
+        sgdMean: mean(s),
+        adaptiveMean: a.length ? mean(a) : null,
+        difference: a.length ? mean(a) - mean(s) : null,
+      };
       if (budget === null || budget < H2_V3.minBudget) return { key, outcome: 'insufficient', note: 'decay-budget-below-collapse', numbers };
       if (s.length < H2_V3.minSeeds || a.length < H2_V3.minSeeds) return { key, outcome: 'insufficient', note: 'too-few-seeds', numbers };
       const cmp = compareAbove(a, s, H2_V3.farMore);

@@ -30,7 +30,13 @@ export function h3V3Rule(runs: readonly V3Run[], criterion: Criterion): RuleResu
     const members = runs.filter((r) => r.optimizer === family.optimizer && r.regularization === family.regularization);
     const levels = [...new Set(members.map((r) => r.strength))];
     const usable = levels.filter((l) => members.some((r) => r.strength === l && r.decayBudget !== null && r.decayBudget >= H3_V3.minBudget));
-    const cells = usable.map((level) => ({ level, sparsities: sparsities(members.filter((r) => r.strength === level), criterion) }));
+    const cells = usable.map((level) => ({
+      level,
+      sparsities: sparsities(
+        members.filter((r) => r.strength === level),
+        criterion,
+      ),
+    }));
     const unit = trendUnit(family.key, cells, true, H3_V3.clearEffect, H3_V3.minSeeds);
     return { ...unit, numbers: { ...unit.numbers, levelsBelowBudget: levels.length - usable.length } };
   });

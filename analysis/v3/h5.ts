@@ -43,12 +43,21 @@ export function h5V3Rule(runs: readonly V3Run[], criterion: Criterion): RuleResu
   const levels = [...new Set(byClasses.map((r) => r.classes))];
   const trend = trendUnit(
     'classes drawn at random',
-    levels.map((level) => ({ level, sparsities: sparsities(byClasses.filter((r) => r.classes === level), criterion) })),
+    levels.map((level) => ({
+      level,
+      sparsities: sparsities(
+        byClasses.filter((r) => r.classes === level),
+        criterion,
+      ),
+    })),
     false,
     H5_V3.clearEffect,
     H5_V3.minSeeds,
   );
-  const trendUnitV3: RuleUnit<H5V3Numbers> = { ...trend, numbers: { trend: trend.numbers, hardMean: null, easyMean: null, hardAccuracy: null, easyAccuracy: null } };
+  const trendUnitV3: RuleUnit<H5V3Numbers> = {
+    ...trend,
+    numbers: { trend: trend.numbers, hardMean: null, easyMean: null, hardAccuracy: null, easyAccuracy: null },
+  };
 
   const hard = runs.filter((r) => same(r.classList, TASK_PAIRS.hard));
   const easy = runs.filter((r) => same(r.classList, TASK_PAIRS.easy));
@@ -58,7 +67,13 @@ export function h5V3Rule(runs: readonly V3Run[], criterion: Criterion): RuleResu
   };
   const h = sparsities(hard, criterion);
   const e = sparsities(easy, criterion);
-  const pairNumbers: H5V3Numbers = { trend: null, hardMean: h.length ? mean(h) : null, easyMean: e.length ? mean(e) : null, hardAccuracy: acc(hard), easyAccuracy: acc(easy) };
+  const pairNumbers: H5V3Numbers = {
+    trend: null,
+    hardMean: h.length ? mean(h) : null,
+    easyMean: e.length ? mean(e) : null,
+    hardAccuracy: acc(hard),
+    easyAccuracy: acc(easy),
+  };
   let pairUnit: RuleUnit<H5V3Numbers>;
   const key = `pair ${TASK_PAIRS.hard.join('/')} against ${TASK_PAIRS.easy.join('/')}`;
   if (h.length < H5_V3.minSeeds || e.length < H5_V3.minSeeds) pairUnit = { key, outcome: 'insufficient', note: 'too-few-seeds', numbers: pairNumbers };

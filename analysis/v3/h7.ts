@@ -49,7 +49,14 @@ export interface H7V3Effect {
 export function onsetAndDrawdown(run: H7V3Run, criterion: Criterion): H7V3Numbers {
   const series = [...run.series].sort((a, b) => a.iteration - b.iteration);
   const values = series.map((p) => p.sparsity[criterion]);
-  const numbers: H7V3Numbers = { run: run.run, onsetIteration: null, onsetEpochs: null, drawdown: null, final: values.at(-1) ?? null, peak: values.length ? Math.max(...values) : null };
+  const numbers: H7V3Numbers = {
+    run: run.run,
+    onsetIteration: null,
+    onsetEpochs: null,
+    drawdown: null,
+    final: values.at(-1) ?? null,
+    peak: values.length ? Math.max(...values) : null,
+  };
   const onset = values.findIndex((v) => v >= H7_V3.onsetSparsity);
   if (onset < 0) return numbers;
   numbers.onsetIteration = series[onset].iteration;
@@ -87,7 +94,10 @@ export function h7V3Rule(runs: readonly H7V3Run[], criterion: Criterion): RuleRe
     outcome: byAll(units),
     note: units.every((u) => u.outcome === 'insufficient') ? 'no-run' : null,
     units,
-    effect: { meanOnsetEpochs: onsets.length ? onsets.reduce((a, b) => a + b, 0) / onsets.length : null, maxDrawdown: falls.length ? Math.max(...falls) : null },
+    effect: {
+      meanOnsetEpochs: onsets.length ? onsets.reduce((a, b) => a + b, 0) / onsets.length : null,
+      maxDrawdown: falls.length ? Math.max(...falls) : null,
+    },
   };
 }
 

@@ -9,7 +9,7 @@ export function auc(a: readonly number[], b: readonly number[]): number | null {
   // Rank-sum form: sort the pooled values once, average ranks over ties.
   const pooled = [...a.map((v) => ({ v, g: 0 })), ...b.map((v) => ({ v, g: 1 }))].sort((x, y) => x.v - y.v);
   let rankSumA = 0;
-  for (let i = 0; i < pooled.length; ) {
+  for (let i = 0; i < pooled.length;) {
     let j = i;
     while (j + 1 < pooled.length && pooled[j + 1].v === pooled[i].v) j++;
     const rank = (i + j) / 2 + 1;

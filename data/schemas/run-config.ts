@@ -90,7 +90,10 @@ export const runConfigInputSchema = z
       .object({
         kind: z.enum(REGULARIZATIONS).default('l2'),
         strength: nonNegative.default(5e-4).describe('L2: adds strength*w to each gradient (loss strength/2 ||w||^2); decoupled: w -= lr*strength*w'),
-        appliesTo: z.array(z.enum(PARAMETER_GROUPS)).min(1).default([...PARAMETER_GROUPS]),
+        appliesTo: z
+          .array(z.enum(PARAMETER_GROUPS))
+          .min(1)
+          .default([...PARAMETER_GROUPS]),
       })
       .strict()
       .default({ kind: 'l2', strength: 5e-4, appliesTo: [...PARAMETER_GROUPS] }),

@@ -95,10 +95,7 @@ export const runRecordSchema = z
     id: z.string().regex(/^[0-9a-f]{16}$/),
     config: runConfigSchema,
     status: z.enum(['complete', 'diverged', 'failed']),
-    failure: z
-      .object({ reason: z.string(), iteration: z.number().int().nonnegative().nullable() })
-      .strict()
-      .nullable(),
+    failure: z.object({ reason: z.string(), iteration: z.number().int().nonnegative().nullable() }).strict().nullable(),
     provenance: z
       .object({
         codeVersion: z.string(),

@@ -35,9 +35,7 @@ export type VerdictSnapshot = z.infer<typeof verdictSnapshotSchema>;
 export const ruleChangesSchema = z
   .object({
     /** Commits that changed a verdict rule, oldest first. */
-    changes: z.array(
-      z.object({ commit, committedAt: z.string(), hypotheses: z.array(z.number().int().min(1)), subject: z.string() }).strict(),
-    ),
+    changes: z.array(z.object({ commit, committedAt: z.string(), hypotheses: z.array(z.number().int().min(1)), subject: z.string() }).strict()),
   })
   .strict();
 export type RuleChanges = z.infer<typeof ruleChangesSchema>;

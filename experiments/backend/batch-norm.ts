@@ -25,7 +25,19 @@ function wasmForward({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInfo[]
   const outs = [backend.makeOutput([...x.shape], 'float32'), ...[0, 1, 2].map(() => backend.makeOutput([c], 'float32'))];
   const scratch = backend.makeOutput([2 * c], 'float32');
   const at = (t: tf.TensorInfo) => address(backend, t);
-  nativeKernels(backend)!.batch_norm_forward(at(x), at(gamma), at(beta), m, c, attrs!.epsilon as number, at(outs[0]), at(outs[1]), at(outs[2]), at(outs[3]), at(scratch));
+  nativeKernels(backend)!.batch_norm_forward(
+    at(x),
+    at(gamma),
+    at(beta),
+    m,
+    c,
+    attrs!.epsilon as number,
+    at(outs[0]),
+    at(outs[1]),
+    at(outs[2]),
+    at(outs[3]),
+    at(scratch),
+  );
   backend.disposeData(scratch.dataId);
   return outs;
 }
@@ -58,12 +70,7 @@ function compiledHere(): boolean {
  * Gradients flow to x (through the batch statistics too), gamma and beta; mean and variance
  * are returned for the running statistics and carry no gradient.
  */
-export function batchNormTraining(
-  x: tf.Tensor4D,
-  gamma: tf.Tensor1D,
-  beta: tf.Tensor1D,
-  epsilon: number,
-): BatchNormTraining {
+export function batchNormTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): BatchNormTraining {
   const compiled = compiledHere();
   let stats: { mean: tf.Tensor1D; variance: tf.Tensor1D } | null = null;
   const normalize = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
@@ -73,7 +80,12 @@ export function batchNormTraining(
     let variance: tf.Tensor1D;
     let invstd: tf.Tensor1D;
     if (compiled) {
-      [value, mean, variance, invstd] = tf.engine().runKernel(BATCH_NORM_FORWARD_KERNEL, { x: xs, gamma: g, beta: b }, { epsilon }) as unknown as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+      [value, mean, variance, invstd] = tf.engine().runKernel(BATCH_NORM_FORWARD_KERNEL, { x: xs, gamma: g, beta: b }, { epsilon }) as unknown as [
+        tf.Tensor4D,
+        tf.Tensor1D,
+        tf.Tensor1D,
+        tf.Tensor1D,
+      ];
     } else {
       ({ mean, variance } = channelMoments(xs));
       invstd = tf.rsqrt(tf.add(variance, epsilon)) as tf.Tensor1D;
@@ -89,7 +101,9 @@ export function batchNormTraining(
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
         const [sx, sg, smean, sinvstd] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
         if (compiled) {
-          return tf.engine().runKernel(BATCH_NORM_BACKWARD_KERNEL, { dy: dy as tf.Tensor, x: sx, gamma: sg, mean: smean, invstd: sinvstd }) as unknown as tf.Tensor[];
+          return tf
+            .engine()
+            .runKernel(BATCH_NORM_BACKWARD_KERNEL, { dy: dy as tf.Tensor, x: sx, gamma: sg, mean: smean, invstd: sinvstd }) as unknown as tf.Tensor[];
         }
         return batchNormGrad(dy as tf.Tensor4D, sx, sg, smean, sinvstd);
       },

@@ -101,9 +101,9 @@ export function batchNormGrad(
     const k1 = tf.mul(gamma, invstd);
     const k2 = tf.div(tf.neg(tf.mul(tf.mul(k1, invstd), dgamma)), n);
     const k3 = tf.div(tf.neg(tf.mul(k1, dbeta)), n);
-    const dx = (centred
-      ? tf.add(tf.add(tf.mul(dy, k1), tf.mul(centred, k2)), k3)
-      : tf.engine().runKernel(AFFINE_GRAD_KERNEL, { x, dy, mean, k1, k2, k3 })) as tf.Tensor4D;
+    const dx = (
+      centred ? tf.add(tf.add(tf.mul(dy, k1), tf.mul(centred, k2)), k3) : tf.engine().runKernel(AFFINE_GRAD_KERNEL, { x, dy, mean, k1, k2, k3 })
+    ) as tf.Tensor4D;
     return [dx, dgamma, dbeta] as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
   });
 }

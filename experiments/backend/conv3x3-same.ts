@@ -46,7 +46,8 @@ function compiledHere(): boolean {
         const [x, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
         return {
           x: () => tf.engine().runKernel('Conv2DBackpropInput', { dy: dy as tf.Tensor, filter }, { ...ATTRS, inputShape: x.shape } as never) as tf.Tensor,
-          filter: () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dy as tf.Tensor }, { ...ATTRS, filterShape: filter.shape } as never) as tf.Tensor,
+          filter: () =>
+            tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dy as tf.Tensor }, { ...ATTRS, filterShape: filter.shape } as never) as tf.Tensor,
         };
       },
     });

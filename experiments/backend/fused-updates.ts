@@ -172,7 +172,16 @@ const LOOPS: Record<OptimizerName, Loop> = {
   },
 };
 
-function adamLoop(w: Float32Array, g: Float32Array, [m, v]: Float32Array[], ow: Float32Array, [om, ov]: Float32Array[], k: Constants, reg: 0 | 1 | 2, flush: boolean): void {
+function adamLoop(
+  w: Float32Array,
+  g: Float32Array,
+  [m, v]: Float32Array[],
+  ow: Float32Array,
+  [om, ov]: Float32Array[],
+  k: Constants,
+  reg: 0 | 1 | 2,
+  flush: boolean,
+): void {
   const correction = k.correction;
   for (let i = 0; i < w.length; i++) {
     const gi = reg === 1 ? Math.fround(g[i] + Math.fround(w[i] * k.reg)) : g[i];
@@ -191,7 +200,9 @@ function adamLoop(w: Float32Array, g: Float32Array, [m, v]: Float32Array[], ow: 
 function fusedUpdateInto(step: FusedUpdateStep, w: Float32Array, g: Float32Array, slots: Float32Array[], ow: Float32Array, os: Float32Array[]): void {
   const expected = RULE_SLOTS[step.rule].length;
   if (slots.length !== expected || os.length !== expected) {
-    throw new Error(`the fused ${step.rule} update takes ${expected} slots (${RULE_SLOTS[step.rule].join(', ') || 'none'}), got ${slots.length} in and ${os.length} out`);
+    throw new Error(
+      `the fused ${step.rule} update takes ${expected} slots (${RULE_SLOTS[step.rule].join(', ') || 'none'}), got ${slots.length} in and ${os.length} out`,
+    );
   }
   for (const a of [g, ...slots, ow, ...os]) {
     if (a.length !== w.length) throw new Error(`the fused ${step.rule} update needs tensors of the parameter's size ${w.length}, got one of ${a.length}`);
@@ -228,14 +239,35 @@ function wasmFusedUpdate(args: KernelArgs): tf.TensorInfo[] {
   if (native) {
     const n = w.shape.reduce((a, b) => a * b, 1);
     for (const t of [g, ...slots]) {
-      if (!t) throw new Error(`the fused ${step.rule} update takes ${RULE_SLOTS[step.rule].length} slots (${RULE_SLOTS[step.rule].join(', ')}); one is missing`);
-      if (t.shape.reduce((a, b) => a * b, 1) !== n) throw new Error(`the fused ${step.rule} update needs tensors of the parameter's size ${n}, got shape [${t.shape.join(', ')}]`);
+      if (!t)
+        throw new Error(`the fused ${step.rule} update takes ${RULE_SLOTS[step.rule].length} slots (${RULE_SLOTS[step.rule].join(', ')}); one is missing`);
+      if (t.shape.reduce((a, b) => a * b, 1) !== n)
+        throw new Error(`the fused ${step.rule} update needs tensors of the parameter's size ${n}, got shape [${t.shape.join(', ')}]`);
     }
     const at = (t: tf.TensorInfo | undefined) => (t ? address(backend, t) : 0);
     const k = constants(step);
     const reg = step.regularization === 'l2' ? 1 : step.regularization === 'decoupled' ? 2 : 0;
     const update = native[NATIVE_RULES[step.rule]] as NativeKernels['update_sgd'];
-    update(n, at(w), at(g), at(slots[0]), at(slots[1]), at(outs[0]), at(outs[1]), at(outs[2]), reg, k.reg, k.a, k.b, k.c, k.d, k.e, k.lr, k.correction, step.flush ? 1 : 0);
+    update(
+      n,
+      at(w),
+      at(g),
+      at(slots[0]),
+      at(slots[1]),
+      at(outs[0]),
+      at(outs[1]),
+      at(outs[2]),
+      reg,
+      k.reg,
+      k.a,
+      k.b,
+      k.c,
+      k.d,
+      k.e,
+      k.lr,
+      k.correction,
+      step.flush ? 1 : 0,
+    );
     return outs;
   }
   // Views only after the last allocation: makeOutput may grow (and move) the heap.

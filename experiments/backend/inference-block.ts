@@ -49,9 +49,22 @@ function wasmInferenceBlock({ inputs, backend: b, attrs }: KernelArgs): tf.Tenso
   const scratch = backend.makeOutput([3 * Math.ceil(c / 4) * 4], 'float32');
   const at = (t: tf.TensorInfo) => address(backend, t);
   nativeKernels(backend)!.batch_norm_activation_inference(
-    at(x), at(mean), at(variance), at(gamma), at(beta), n, h * w, c,
-    attrs!.epsilon as number, attrs!.leaky ? 1 : 0, attrs!.slope as number,
-    at(outs[0]), measured ? at(outs[1]) : 0, measured ? at(outs[2]) : 0, measured ? at(outs[3]) : 0, at(scratch),
+    at(x),
+    at(mean),
+    at(variance),
+    at(gamma),
+    at(beta),
+    n,
+    h * w,
+    c,
+    attrs!.epsilon as number,
+    attrs!.leaky ? 1 : 0,
+    attrs!.slope as number,
+    at(outs[0]),
+    measured ? at(outs[1]) : 0,
+    measured ? at(outs[2]) : 0,
+    measured ? at(outs[3]) : 0,
+    at(scratch),
   );
   backend.disposeData(scratch.dataId);
   return outs;

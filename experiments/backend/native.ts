@@ -9,8 +9,24 @@ type Ptr = number;
 
 /** One update rule: (n, w, g, s0, s1, ow, os0, os1, reg, kreg, a, b, c, d, e, lr, corr, flush). */
 export type NativeUpdate = (
-  n: number, w: Ptr, g: Ptr, s0: Ptr, s1: Ptr, ow: Ptr, os0: Ptr, os1: Ptr,
-  reg: number, kreg: number, a: number, b: number, c: number, d: number, e: number, lr: number, corr: number, flush: number,
+  n: number,
+  w: Ptr,
+  g: Ptr,
+  s0: Ptr,
+  s1: Ptr,
+  ow: Ptr,
+  os0: Ptr,
+  os1: Ptr,
+  reg: number,
+  kreg: number,
+  a: number,
+  b: number,
+  c: number,
+  d: number,
+  e: number,
+  lr: number,
+  corr: number,
+  flush: number,
 ) => void;
 
 export interface NativeKernels {
@@ -34,8 +50,22 @@ export interface NativeKernels {
   conv3x3_same_input_grad(dy: Ptr, w: Ptr, dx: Ptr, N: number, H: number, W: number, Ci: number, Co: number, scratch: Ptr): void;
   conv3x3_same_filter_grad(x: Ptr, dy: Ptr, dw: Ptr, N: number, H: number, W: number, Ci: number, Co: number): void;
   batch_norm_activation_inference(
-    x: Ptr, mean: Ptr, variance: Ptr, gamma: Ptr, beta: Ptr, N: number, P: number, C: number, eps: number, leaky: number, slope: number,
-    y: Ptr, active: Ptr, peak: Ptr, responses: Ptr, scratch: Ptr,
+    x: Ptr,
+    mean: Ptr,
+    variance: Ptr,
+    gamma: Ptr,
+    beta: Ptr,
+    N: number,
+    P: number,
+    C: number,
+    eps: number,
+    leaky: number,
+    slope: number,
+    y: Ptr,
+    active: Ptr,
+    peak: Ptr,
+    responses: Ptr,
+    scratch: Ptr,
   ): void;
 }
 

@@ -51,7 +51,11 @@ function wasmFlush(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): t
   const out = backend.makeOutput([...x.shape], 'float32');
   const native = nativeKernels(backend);
   if (native) {
-    native.flush_subnormals(x.shape.reduce((a, b) => a * b, 1), address(backend, x), address(backend, out));
+    native.flush_subnormals(
+      x.shape.reduce((a, b) => a * b, 1),
+      address(backend, x),
+      address(backend, out),
+    );
     return out;
   }
   // Views only after the last allocation: makeOutput may grow (and move) the heap.

@@ -10,12 +10,7 @@ import { nativeKernels, nativeKernelsEnabled, reorderingKernelsEnabled } from '.
 
 type Conv2DInfo = backend_util.Conv2DInfo;
 
-function convInfo(
-  xShape: number[],
-  filterShape: number[],
-  attrs: tf.NamedAttrMap,
-  where: string,
-): Conv2DInfo {
+function convInfo(xShape: number[], filterShape: number[], attrs: tf.NamedAttrMap, where: string): Conv2DInfo {
   const { strides, pad, dataFormat, dimRoundingMode } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
   if (dataFormat === 'NCHW') throw new Error(`${where}: only NHWC is implemented for the wasm backend; use dataFormat 'NHWC'`);
   return backend_util.computeConv2DInfo(
@@ -64,10 +59,20 @@ function dilate(dy: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
   const [n, oh, ow, c] = dy.shape;
   let d: tf.Tensor = dy;
   if (sw > 1) {
-    d = tf.pad(tf.reshape(d, [n * oh, ow, 1, c]), [[0, 0], [0, 0], [0, sw - 1], [0, 0]]);
+    d = tf.pad(tf.reshape(d, [n * oh, ow, 1, c]), [
+      [0, 0],
+      [0, 0],
+      [0, sw - 1],
+      [0, 0],
+    ]);
   }
   if (sh > 1) {
-    d = tf.pad(tf.reshape(d, [n, oh, 1, ow * sw * c]), [[0, 0], [0, 0], [0, sh - 1], [0, 0]]);
+    d = tf.pad(tf.reshape(d, [n, oh, 1, ow * sw * c]), [
+      [0, 0],
+      [0, 0],
+      [0, sh - 1],
+      [0, 0],
+    ]);
   }
   return tf.reshape(d, [n, oh * sh, ow * sw, c]);
 }
@@ -124,7 +129,16 @@ function firstLayerFilterGradient(backend: ReturnType<typeof asWasm>, x: tf.Tens
   if (dilationHeight !== 1 || dilationWidth !== 1 || !same || outChannels % 4 !== 0) return null;
   const out = backend.makeOutput([3, 3, 1, outChannels], 'float32');
   const scratch = backend.makeOutput([18 * outChannels], 'float32');
-  native.conv3x3_same_filter_grad_1ch(address(backend, x), address(backend, dy), address(backend, out), info.batchSize, info.inHeight, info.inWidth, outChannels, address(backend, scratch));
+  native.conv3x3_same_filter_grad_1ch(
+    address(backend, x),
+    address(backend, dy),
+    address(backend, out),
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    outChannels,
+    address(backend, scratch),
+  );
   backend.disposeData(scratch.dataId);
   return out;
 }
@@ -157,7 +171,17 @@ function compiledInputGradient(backend: ReturnType<typeof asWasm>, dy: tf.Tensor
   const { batchSize, inHeight, inWidth, inChannels, outChannels } = info;
   const out = backend.makeOutput([batchSize, inHeight, inWidth, inChannels], 'float32');
   const flipped = backend.makeOutput([9 * inChannels * outChannels], 'float32');
-  native.conv3x3_same_input_grad(address(backend, dy), address(backend, filter), address(backend, out), batchSize, inHeight, inWidth, inChannels, outChannels, address(backend, flipped));
+  native.conv3x3_same_input_grad(
+    address(backend, dy),
+    address(backend, filter),
+    address(backend, out),
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels,
+    outChannels,
+    address(backend, flipped),
+  );
   backend.disposeData(flipped.dataId);
   return out;
 }
@@ -335,11 +359,15 @@ const conv3dFilterStandIn = (({ inputs, attrs }: { inputs: tf.NamedTensorInfoMap
   return tf.tidy(() => {
     const x5 = tf.reshape(x, [x.shape[0], 1, ...x.shape.slice(1)]);
     const dy5 = tf.reshape(dy, [dy.shape[0], 1, ...dy.shape.slice(1)]);
-    const dw = tf.engine().runKernel('Conv3DBackpropFilterV2', { x: x5, dy: dy5 }, {
-      strides: [1, 1, sh, sw, 1],
-      pad,
-      filterShape: [1, ...filterShape],
-    }) as tf.Tensor;
+    const dw = tf.engine().runKernel(
+      'Conv3DBackpropFilterV2',
+      { x: x5, dy: dy5 },
+      {
+        strides: [1, 1, sh, sw, 1],
+        pad,
+        filterShape: [1, ...filterShape],
+      },
+    ) as tf.Tensor;
     return tf.reshape(dw, filterShape);
   });
 }) as unknown as KernelFunc;

@@ -161,7 +161,8 @@ function webgpuFusedUpdate(args: KernelArgs): tf.TensorInfo[] {
   const n = w.shape.reduce((a, b) => a * b, 1);
   for (const t of [g, ...slots]) {
     if (!t) throw new Error(`the fused ${step.rule} update takes ${names.length} slots (${names.join(', ')}); one is missing`);
-    if (t.shape.reduce((a, b) => a * b, 1) !== n) throw new Error(`the fused ${step.rule} update needs tensors of the parameter's size ${n}, got shape [${t.shape.join(', ')}]`);
+    if (t.shape.reduce((a, b) => a * b, 1) !== n)
+      throw new Error(`the fused ${step.rule} update needs tensors of the parameter's size ${n}, got shape [${t.shape.join(', ')}]`);
   }
   const outs = [w, ...slots].map((t) => backend.makeTensorInfo([...t.shape], 'float32'));
   const k = constants(step);

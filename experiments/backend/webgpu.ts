@@ -71,7 +71,9 @@ function useSoftwareGpu(): void {
 }
 
 function isSoftware(info: { vendor: string; architecture: string; device: string; description: string }, fallback: boolean): boolean {
-  return fallback || /llvmpipe|lavapipe|swiftshader|software|microsoft basic render/i.test(`${info.vendor} ${info.architecture} ${info.device} ${info.description}`);
+  return (
+    fallback || /llvmpipe|lavapipe|swiftshader|software|microsoft basic render/i.test(`${info.vendor} ${info.architecture} ${info.device} ${info.description}`)
+  );
 }
 
 type Dawn = { create(flags: string[]): GPU; globals: Record<string, unknown> };
@@ -107,7 +109,9 @@ export async function initWebgpu(options: WebgpuOptions): Promise<GpuAdapter> {
     return active.adapter;
   }
   if (options.hardwareOnly && !systemVulkan()) {
-    throw new WebgpuUnavailableError('no Vulkan loader (libvulkan.so.1): install the GPU driver (NVIDIA: the driver with its Vulkan ICD; AMD/Intel: mesa-vulkan-drivers)');
+    throw new WebgpuUnavailableError(
+      'no Vulkan loader (libvulkan.so.1): install the GPU driver (NVIDIA: the driver with its Vulkan ICD; AMD/Intel: mesa-vulkan-drivers)',
+    );
   }
   if (!options.hardwareOnly && softwareGpuInstalled()) useSoftwareGpu();
   const dawn = await loadDawn();

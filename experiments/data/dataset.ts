@@ -169,12 +169,7 @@ function classFilter(labels: Int32Array, labelMap: Int32Array): Uint32Array {
 }
 
 /** Per-channel mean and std (population) in [0,1] units over the given images, via byte histograms. */
-function channelStats(
-  pixels: Uint8Array,
-  imageSize: number,
-  channels: number,
-  which: Uint32Array,
-): { mean: number[]; std: number[] } {
+function channelStats(pixels: Uint8Array, imageSize: number, channels: number, which: Uint32Array): { mean: number[]; std: number[] } {
   const hist = new Float64Array(channels * 256);
   for (let k = 0; k < which.length; k++) {
     const base = which[k] * imageSize;
@@ -278,9 +273,7 @@ export function prepareDataset(
   let trainWhich = classFilter(raw.train.labels, labelMap);
   if (trainSubset !== null && trainSubset !== undefined) {
     if (trainSubset > trainWhich.length) {
-      throw new Error(
-        `trainSubset ${trainSubset} is larger than the ${trainWhich.length} training images of ${name} with ${k} classes`,
-      );
+      throw new Error(`trainSubset ${trainSubset} is larger than the ${trainWhich.length} training images of ${name} with ${k} classes`);
     }
     const labels = new Int32Array(trainWhich.length);
     for (let i = 0; i < trainWhich.length; i++) labels[i] = labelMap[raw.train.labels[trainWhich[i]]];

@@ -36,9 +36,7 @@ function runTar(args: string[]): Promise<void> {
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', (err) => fail(new Error(`cannot run the system tar: ${err.message}`)));
-    child.on('close', (code) =>
-      code === 0 ? done() : fail(new Error(`tar ${args.join(' ')} failed with code ${code}: ${stderr.trim()}`)),
-    );
+    child.on('close', (code) => (code === 0 ? done() : fail(new Error(`tar ${args.join(' ')} failed with code ${code}: ${stderr.trim()}`))));
   });
 }
 

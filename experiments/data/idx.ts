@@ -12,8 +12,7 @@ export const IDX_UBYTE_IMAGES_MAGIC = 0x00000803;
 export const IDX_UBYTE_LABELS_MAGIC = 0x00000801;
 
 export const FASHION_MNIST_DEFAULT_DIR = '/usr/share/datasets/fashion-mnist';
-const FASHION_MNIST_HINT =
-  'install it with: apt-get install -y dataset-fashion-mnist (files go to /usr/share/datasets/fashion-mnist) or pass --data-dir';
+const FASHION_MNIST_HINT = 'install it with: apt-get install -y dataset-fashion-mnist (files go to /usr/share/datasets/fashion-mnist) or pass --data-dir';
 
 /** The four Fashion-MNIST files, without the optional `.gz`. */
 export const FASHION_MNIST_FILES = {

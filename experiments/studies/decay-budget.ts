@@ -8,7 +8,8 @@ import { crossSeeds, withPatch, type Study } from './study.js';
 export const decayBudgetStudy: Study = {
   name: 'decay-budget',
   title: 'Regularization with enough decay budget (v3)',
-  question: 'When the regularization can shrink a gamma below 1e-3 within the run, do SGD with momentum and AdamW leave dead filters, and more at higher strengths?',
+  question:
+    'When the regularization can shrink a gamma below 1e-3 within the run, do SGD with momentum and AdamW leave dead filters, and more at higher strengths?',
   hypotheses: [2, 3],
   factors: ['optimizer.name', 'regularization.strength'],
   configs(scale) {

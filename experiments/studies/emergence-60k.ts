@@ -12,7 +12,10 @@ export const emergence60kStudy: Study = {
   configs(scale) {
     const p = PROTOCOLS[scale];
     const base = mainConfig(scale);
-    const cell = withPatch(base, { training: { ...base.training, iterations: p.v3.emergence.iterations }, measure: { testAtCheckpoints: p.emergenceTestAtCheckpoints } });
+    const cell = withPatch(base, {
+      training: { ...base.training, iterations: p.v3.emergence.iterations },
+      measure: { testAtCheckpoints: p.emergenceTestAtCheckpoints },
+    });
     return crossSeeds([cell], p.v3.emergence.seeds);
   },
 };

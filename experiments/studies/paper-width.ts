@@ -8,15 +8,14 @@ import { crossSeeds, withPatch, type Study } from './study.js';
 export const paperWidthStudy: Study = {
   name: 'paper-width',
   title: 'The paper’s width (v3)',
-  question: 'Do filters die at the paper’s network width, and do the features that die receive little data-loss gradient, or respond selectively, early in training?',
+  question:
+    'Do filters die at the paper’s network width, and do the features that die receive little data-loss gradient, or respond selectively, early in training?',
   hypotheses: [2, 6, 10, 11, 12],
   factors: ['model.width'],
   configs(scale) {
     const p = PROTOCOLS[scale];
     const base = mainConfig(scale);
-    const cells = p.v3.widths.map((width) =>
-      withPatch(base, { model: { ...base.model, width }, measure: { ...base.measure, mechanism: true } }),
-    );
+    const cells = p.v3.widths.map((width) => withPatch(base, { model: { ...base.model, width }, measure: { ...base.measure, mechanism: true } }));
     return crossSeeds(cells, p.v3.seeds);
   },
 };

@@ -17,7 +17,8 @@ export function randomClasses(seed: number, k: number): number[] {
 export const taskIdentityStudy: Study = {
   name: 'task-identity',
   title: 'Task difficulty apart from class identity (v3)',
-  question: 'At equal images and epochs, do harder tasks leave fewer dead filters when the classes are drawn at random, and does a hard pair of classes leave fewer than an easy pair?',
+  question:
+    'At equal images and epochs, do harder tasks leave fewer dead filters when the classes are drawn at random, and does a hard pair of classes leave fewer than an easy pair?',
   hypotheses: [5],
   factors: ['data.classList', 'data.classes'],
   configs(scale) {

@@ -13,7 +13,10 @@ export const taskStudy: Study = {
     const p = PROTOCOLS[scale];
     const cells = p.classes.map((classes) => withPatch(mainConfig(scale), { data: { classes } }));
     if (context.cifar) {
-      for (const [dataset, classes] of [['cifar10', 10], ['cifar100', 100]] as const) {
+      for (const [dataset, classes] of [
+        ['cifar10', 10],
+        ['cifar100', 100],
+      ] as const) {
         cells.push(withPatch(mainConfig(scale), { data: { dataset, classes } }));
       }
     }

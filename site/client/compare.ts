@@ -146,7 +146,12 @@ async function drawChart(figure: HTMLElement, rows: object[], tooltip: Handler):
   view.signal(RUN_COLOUR_SIGNAL, colourScheme(new Set(rows.map((r) => (r as { run: string }).run)).size));
   await view.runAsync();
   host.querySelector('svg')?.setAttribute('role', 'img');
-  host.querySelector('svg')?.setAttribute('aria-label', `${figure.querySelector('.fig-title')?.textContent ?? 'chart'} of runs ${[...new Set(rows.map((r) => (r as { run: string }).run))].join(', ')}`);
+  host
+    .querySelector('svg')
+    ?.setAttribute(
+      'aria-label',
+      `${figure.querySelector('.fig-title')?.textContent ?? 'chart'} of runs ${[...new Set(rows.map((r) => (r as { run: string }).run))].join(', ')}`,
+    );
 }
 
 function chartRows(runs: readonly RunComparison[], name: string): object[] {

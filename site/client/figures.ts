@@ -68,7 +68,10 @@ function offerDownloads(figure: HTMLElement, currentView: () => View, spec: Spec
     const kind = button.dataset.figureDownload;
     button.hidden = false;
     button.addEventListener('click', () => {
-      if (kind === 'svg') void currentView().toSVG().then((svg) => download(`${figure.id}.svg`, 'image/svg+xml', svg));
+      if (kind === 'svg')
+        void currentView()
+          .toSVG()
+          .then((svg) => download(`${figure.id}.svg`, 'image/svg+xml', svg));
       else if (kind === 'json') download(`${figure.id}.json`, 'application/json', `${JSON.stringify(figureRows(spec), null, 1)}\n`);
     });
   }

@@ -17,5 +17,12 @@ export function writeHashState(state: Record<string, string>): void {
 
 /** Run ids listed in a `runs` parameter ("a,b,c"), without blanks and repeats, in order. */
 export function runList(value: string | null): string[] {
-  return [...new Set((value ?? '').split(',').map((s) => s.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      (value ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
 }

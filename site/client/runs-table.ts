@@ -39,7 +39,10 @@ export function initRunsTable(): void {
       q: text?.value.trim() ?? '',
       study: study?.value ?? '',
       status: status?.value ?? '',
-      runs: ticks.filter((t) => t.checked).map((t) => t.value).join(','),
+      runs: ticks
+        .filter((t) => t.checked)
+        .map((t) => t.value)
+        .join(','),
     });
 
   const sortBy = (key: string, direction: Direction) => {

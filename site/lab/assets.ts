@@ -20,7 +20,6 @@ export const LAB_SUBSET = { trainPerClass: 500, testPerClass: 100 } as const;
 /** The wasm binaries the lab ships: the SIMD build, and the plain one for browsers without SIMD. */
 const LAB_WASM = { simd: 'tfjs-backend-wasm-simd.wasm', plain: 'tfjs-backend-wasm.wasm' } as const;
 
-
 /** Where the lab reads Fashion-MNIST at build time. */
 const labDataDir = (): string => process.env.LAB_DATA_DIR ?? FASHION_MNIST_DEFAULT_DIR;
 
@@ -159,14 +158,23 @@ function nodeStandIns(): Plugin {
       build.onLoad({ filter: /.*/, namespace: 'lab-stand-in' }, (args) => {
         if (args.path === 'tfjs-gradients') {
           return {
-            contents: "import '@tensorflow/tfjs-core/dist/register_all_gradients';\nimport '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';\n",
+            contents:
+              "import '@tensorflow/tfjs-core/dist/register_all_gradients';\nimport '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';\n",
             resolveDir: process.cwd(),
             loader: 'js',
           };
         }
-        if (args.path === 'node:util') return { contents: `export const promisify = () => () => Promise.reject(new Error('node:util is not available in the browser lab'));`, loader: 'js' };
+        if (args.path === 'node:util')
+          return { contents: `export const promisify = () => () => Promise.reject(new Error('node:util is not available in the browser lab'));`, loader: 'js' };
         const names = NODE_STAND_INS[args.path];
-        if (!names) return { errors: [{ text: `the lab bundle imports ${args.path}, which has no browser stand-in: add one in site/lab/assets.ts or keep that import out of the code the lab bundles` }] };
+        if (!names)
+          return {
+            errors: [
+              {
+                text: `the lab bundle imports ${args.path}, which has no browser stand-in: add one in site/lab/assets.ts or keep that import out of the code the lab bundles`,
+              },
+            ],
+          };
         const body = names.map((n) => `export function ${n}() { throw new Error('${args.path} ${n} is not available in the browser lab'); }`).join('\n');
         return { contents: body, loader: 'js' };
       });

@@ -19,7 +19,18 @@ export interface Series {
 }
 
 /** Lines over a shared x axis (iterations). */
-export function drawLines(svg: SVGSVGElement, series: Series[], opts: { xMax: number; yLabel: string; yMin?: number; yMax?: number; /** A fixed floor for the top of the y axis, so that a few points do not fill it. */ yMaxAtLeast?: number; /** A vertical mark (the preset's expected first death). */ marker?: { x: number; label: string } }): void {
+export function drawLines(
+  svg: SVGSVGElement,
+  series: Series[],
+  opts: {
+    xMax: number;
+    yLabel: string;
+    yMin?: number;
+    yMax?: number;
+    /** A fixed floor for the top of the y axis, so that a few points do not fill it. */ yMaxAtLeast?: number;
+    /** A vertical mark (the preset's expected first death). */ marker?: { x: number; label: string };
+  },
+): void {
   const W = 360;
   const H = 190;
   // The top margin holds the y axis title above the highest tick; the right one, the last x tick.
@@ -32,19 +43,31 @@ export function drawLines(svg: SVGSVGElement, series: Series[], opts: { xMax: nu
   const span = yMax - yMin || 1;
   const x = (v: number) => m.l + (v / (opts.xMax || 1)) * (W - m.l - m.r);
   const y = (v: number) => H - m.b - ((v - yMin) / span) * (H - m.t - m.b);
-  svg.append(el('line', { x1: m.l, y1: H - m.b, x2: W - m.r, y2: H - m.b, class: 'axis' }), el('line', { x1: m.l, y1: m.t, x2: m.l, y2: H - m.b, class: 'axis' }));
+  svg.append(
+    el('line', { x1: m.l, y1: H - m.b, x2: W - m.r, y2: H - m.b, class: 'axis' }),
+    el('line', { x1: m.l, y1: m.t, x2: m.l, y2: H - m.b, class: 'axis' }),
+  );
   for (const v of [yMin, yMin + span / 2, yMax]) svg.append(el('text', { x: m.l - 4, y: y(v) + 4, 'text-anchor': 'end', class: 'tick' }, fmt(v)));
   const xTicks = [0, Math.round(opts.xMax / 2), opts.xMax];
-  xTicks.forEach((v, i) => svg.append(el('text', { x: x(v), y: H - m.b + 14, 'text-anchor': i === 0 ? 'start' : i === xTicks.length - 1 ? 'end' : 'middle', class: 'tick' }, String(v))));
+  xTicks.forEach((v, i) =>
+    svg.append(
+      el('text', { x: x(v), y: H - m.b + 14, 'text-anchor': i === 0 ? 'start' : i === xTicks.length - 1 ? 'end' : 'middle', class: 'tick' }, String(v)),
+    ),
+  );
   svg.append(el('text', { x: (m.l + W - m.r) / 2, y: H - 2, 'text-anchor': 'middle', class: 'label' }, 'iteration'));
   svg.append(el('text', { x: 4, y: 12, class: 'label' }, opts.yLabel));
   if (opts.marker && opts.marker.x <= opts.xMax) {
     const mx = x(opts.marker.x);
-    svg.append(el('line', { x1: mx, y1: m.t, x2: mx, y2: H - m.b, class: 'marker' }), el('text', { x: mx + 3, y: m.t + 10, class: 'marker-label' }, opts.marker.label));
+    svg.append(
+      el('line', { x1: mx, y1: m.t, x2: mx, y2: H - m.b, class: 'marker' }),
+      el('text', { x: mx + 3, y: m.t + 10, class: 'marker-label' }, opts.marker.label),
+    );
   }
   series.forEach((s, i) => {
     if (s.points.length === 0) return;
-    svg.append(el('polyline', { points: s.points.map(([a, b]) => `${x(a).toFixed(1)},${y(b).toFixed(1)}`).join(' '), class: `series ${s.className}`, fill: 'none' }));
+    svg.append(
+      el('polyline', { points: s.points.map(([a, b]) => `${x(a).toFixed(1)},${y(b).toFixed(1)}`).join(' '), class: `series ${s.className}`, fill: 'none' }),
+    );
     svg.append(el('text', { x: W - m.r - 4, y: m.t + 24 + 13 * i, 'text-anchor': 'end', class: `legend ${s.className}` }, s.label));
   });
 }
@@ -72,7 +95,14 @@ export function drawStrips(svg: SVGSVGElement, strips: Strip[], opts: { min: num
     svg.append(el('line', { x1: m.l, y1: cy, x2: W - m.r, y2: cy, class: 'grid' }));
     s.values.forEach((v, i) => {
       const dead = s.dead.has(i);
-      svg.append(el('circle', { cx: v === null ? m.l : x(v).toFixed(1), cy: (cy + ((i % 5) - 2) * 2).toFixed(1), r: dead ? 2.6 : 1.8, class: dead ? 'dot dead' : v === null ? 'dot none' : 'dot' }));
+      svg.append(
+        el('circle', {
+          cx: v === null ? m.l : x(v).toFixed(1),
+          cy: (cy + ((i % 5) - 2) * 2).toFixed(1),
+          r: dead ? 2.6 : 1.8,
+          class: dead ? 'dot dead' : v === null ? 'dot none' : 'dot',
+        }),
+      );
     });
   });
   const base = m.t + rowH * strips.length;

@@ -3,7 +3,14 @@
 // disk (file:// pages may run scripts but not fetch files). Written at build time
 // (site/lab/assets.ts), read by the lab page and by the test's Node reference run.
 import { z } from 'zod';
-import { FASHION_MNIST_FILES, IDX_UBYTE_IMAGES_MAGIC, IDX_UBYTE_LABELS_MAGIC, parseIdxImages, parseIdxLabels, type RawDataset } from '../../experiments/data/idx.js';
+import {
+  FASHION_MNIST_FILES,
+  IDX_UBYTE_IMAGES_MAGIC,
+  IDX_UBYTE_LABELS_MAGIC,
+  parseIdxImages,
+  parseIdxLabels,
+  type RawDataset,
+} from '../../experiments/data/idx.js';
 
 export const LAB_DATA_FORMAT = 'sparsity-lab-data/1';
 
@@ -45,7 +52,12 @@ export function parseLabDataScript(text: string, where: string): LabDataAsset {
 export function parseLabDataAsset(value: unknown, where: string): LabDataAsset {
   const parsed = labDataAssetSchema.safeParse(value);
   if (!parsed.success) {
-    throw new Error(`${where} does not hold the lab data (${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}); rebuild the site`);
+    throw new Error(
+      `${where} does not hold the lab data (${parsed.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.')}: ${i.message}`)
+        .join('; ')}); rebuild the site`,
+    );
   }
   const missing = fileNames.filter((f) => !(f in parsed.data.files));
   if (missing.length > 0) throw new Error(`${where} lacks ${missing.join(', ')}; rebuild the site`);

@@ -103,8 +103,14 @@ function start(root: HTMLElement): void {
   const draw = () => {
     drawPending = false;
     const xMax = iterations || 1;
-    drawLines(lossSvg, [{ label: 'training loss', className: 's-loss', points: curve.map((p) => [p.iteration, p.loss]) }], { xMax, yLabel: 'cross-entropy', yMin: 0 });
-    const testPoints = checkpoints.filter((c) => c.checkpoint.testAccuracy !== null).map((c) => [c.checkpoint.iteration, c.checkpoint.testAccuracy!] as [number, number]);
+    drawLines(lossSvg, [{ label: 'training loss', className: 's-loss', points: curve.map((p) => [p.iteration, p.loss]) }], {
+      xMax,
+      yLabel: 'cross-entropy',
+      yMin: 0,
+    });
+    const testPoints = checkpoints
+      .filter((c) => c.checkpoint.testAccuracy !== null)
+      .map((c) => [c.checkpoint.iteration, c.checkpoint.testAccuracy!] as [number, number]);
     drawLines(
       accuracySvg,
       [
@@ -114,14 +120,23 @@ function start(root: HTMLElement): void {
       { xMax, yLabel: 'accuracy', yMin: 0, yMax: 1 },
     );
     const deadSeries = (key: 'deadByGamma' | 'deadByActivation') =>
-      checkpoints.map((c) => [c.checkpoint.iteration, 100 * networkSparsity(c.checkpoint.layers.map((l) => ({ dead: l[key].length, filters: l.filters })))] as [number, number]);
+      checkpoints.map(
+        (c) =>
+          [c.checkpoint.iteration, 100 * networkSparsity(c.checkpoint.layers.map((l) => ({ dead: l[key].length, filters: l.filters })))] as [number, number],
+      );
     drawLines(
       deadSvg,
       [
         { label: 'dead by |γ|', className: 's-gamma', points: deadSeries('deadByGamma') },
         { label: 'dead by activation', className: 's-activation', points: deadSeries('deadByActivation') },
       ],
-      { xMax, yLabel: 'dead filters (% of network)', yMin: 0, yMaxAtLeast: 10, marker: expectedDeath === null ? undefined : { x: expectedDeath, label: `expected first death (${expectedDeath})` } },
+      {
+        xMax,
+        yLabel: 'dead filters (% of network)',
+        yMin: 0,
+        yMaxAtLeast: 10,
+        marker: expectedDeath === null ? undefined : { x: expectedDeath, label: `expected first death (${expectedDeath})` },
+      },
     );
     const last = checkpoints.at(-1)?.checkpoint;
     if (!last) return;
@@ -143,13 +158,39 @@ function start(root: HTMLElement): void {
     );
     drawStrips(
       gammaSvg,
-      last.layers.map((l) => ({ label: `block ${l.layer + 1}`, values: l.gamma.map((g) => Math.log10(Math.max(Math.abs(g), 1e-7))), dead: new Set(l.deadByGamma) })),
-      { min: -7, max: 0.5, ticks: [[-6, '1e-6'], [-3, '1e-3'], [0, '1']], axisLabel: '|γ| (log scale; marked: dead by |γ|)' },
+      last.layers.map((l) => ({
+        label: `block ${l.layer + 1}`,
+        values: l.gamma.map((g) => Math.log10(Math.max(Math.abs(g), 1e-7))),
+        dead: new Set(l.deadByGamma),
+      })),
+      {
+        min: -7,
+        max: 0.5,
+        ticks: [
+          [-6, '1e-6'],
+          [-3, '1e-3'],
+          [0, '1'],
+        ],
+        axisLabel: '|γ| (log scale; marked: dead by |γ|)',
+      },
     );
     drawStrips(
       selectivitySvg,
-      last.layers.map((l) => ({ label: `block ${l.layer + 1}`, values: (l.lifetimeSparseness ?? l.gamma.map(() => null)).map((s) => s), dead: new Set(l.deadByActivation) })),
-      { min: 0, max: 1, ticks: [[0, '0'], [0.5, '0.5'], [1, '1']], axisLabel: 'lifetime sparseness (marked: dead by activation)' },
+      last.layers.map((l) => ({
+        label: `block ${l.layer + 1}`,
+        values: (l.lifetimeSparseness ?? l.gamma.map(() => null)).map((s) => s),
+        dead: new Set(l.deadByActivation),
+      })),
+      {
+        min: 0,
+        max: 1,
+        ticks: [
+          [0, '0'],
+          [0.5, '0.5'],
+          [1, '1'],
+        ],
+        axisLabel: 'lifetime sparseness (marked: dead by activation)',
+      },
     );
   };
   const scheduleDraw = () => {
@@ -166,7 +207,10 @@ function start(root: HTMLElement): void {
   const workerSource = labGlobal(LAB_WORKER_GLOBAL);
   const dataValue = labGlobal(LAB_DATA_GLOBAL);
   if (typeof WebAssembly === 'undefined' || typeof Worker === 'undefined' || typeof DecompressionStream === 'undefined') {
-    setState('broken', 'This browser lacks WebAssembly, Web Workers or DecompressionStream, which the lab needs: open it in a current Chromium, Firefox or Safari.');
+    setState(
+      'broken',
+      'This browser lacks WebAssembly, Web Workers or DecompressionStream, which the lab needs: open it in a current Chromium, Firefox or Safari.',
+    );
     return;
   }
   if (typeof workerSource !== 'string' || dataValue === undefined) {
@@ -186,7 +230,9 @@ function start(root: HTMLElement): void {
         setState(
           'ready',
           `Ready: press Start to train on ${m.trainImages.toLocaleString('en')} Fashion-MNIST images in this page (tested on ${m.testImages.toLocaleString('en')}; engine: ${m.backend}).` +
-            (m.simd ? '' : ' This browser has no WebAssembly SIMD, so the lab runs the plain wasm build: several times slower, and its numbers may differ in the last digits from the Node engine’s SIMD build.'),
+            (m.simd
+              ? ''
+              : ' This browser has no WebAssembly SIMD, so the lab runs the plain wasm build: several times slower, and its numbers may differ in the last digits from the Node engine’s SIMD build.'),
         );
         root.dataset.simd = String(m.simd);
         return;
@@ -198,8 +244,12 @@ function start(root: HTMLElement): void {
         iterations = m.config.training.iterations;
         const preset = LAB_PRESETS.find((p) => p.id === presetSelect.value);
         const fields = readFields();
-        expectedDeath = preset && Object.entries(preset.fields).every(([k, v]) => String(fields[k as keyof LabFields]) === String(v)) ? preset.firstDeath : null;
-        setState('running', `Training BasicNet (${m.filters.reduce((a, b) => a + b, 0)} filters in ${m.filters.length} blocks) on ${m.trainImages.toLocaleString('en')} images; the charts show filters dying as they die.`);
+        expectedDeath =
+          preset && Object.entries(preset.fields).every(([k, v]) => String(fields[k as keyof LabFields]) === String(v)) ? preset.firstDeath : null;
+        setState(
+          'running',
+          `Training BasicNet (${m.filters.reduce((a, b) => a + b, 0)} filters in ${m.filters.length} blocks) on ${m.trainImages.toLocaleString('en')} images; the charts show filters dying as they die.`,
+        );
         return;
       }
       case 'checkpoint': {

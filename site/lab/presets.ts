@@ -81,7 +81,8 @@ export const LAB_PRESETS: readonly LabPreset[] = [
   {
     id: 'adam-l2-leaky',
     title: 'Adam + L2, leaky ReLU',
-    expect: 'No filter dies by activation, since the leak keeps every channel nonzero (seed 0: no death of either kind in 500 iterations; in the study a few gammas collapsed after 4,500).',
+    expect:
+      'No filter dies by activation, since the leak keeps every channel nonzero (seed 0: no death of either kind in 500 iterations; in the study a few gammas collapsed after 4,500).',
     firstDeath: null,
     study: { route: 'studies/activation', label: 'Activation study (H8)' },
     fields: { ...main, activation: 'leaky-relu' },

@@ -31,7 +31,11 @@ export class LabSession {
     raw: RawDataset,
     private readonly environment: LabEnvironment,
   ) {
-    this.data = prepareDataset(raw, { name: config.data.dataset, classes: config.data.classes, trainSubset: config.data.trainSubset, seed: config.training.seed }, 'lab');
+    this.data = prepareDataset(
+      raw,
+      { name: config.data.dataset, classes: config.data.classes, trainSubset: config.data.trainSubset, seed: config.training.seed },
+      'lab',
+    );
     this.stepper = new RunStepper(config, this.data, { soFar: freshRun(new Date(), environment.codeVersion) });
     this.id = this.stepper.id;
     this.stepper.start();

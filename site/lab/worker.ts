@@ -106,7 +106,15 @@ async function train(mine: number): Promise<void> {
     const sliceRate = (steps * s.config.training.batchSize) / (sliceMs / 1000);
     rate = rate === 0 ? sliceRate : 0.8 * rate + 0.2 * sliceRate;
     const left = (s.config.training.iterations - s.iteration) * s.config.training.batchSize;
-    post({ type: 'progress', iteration: s.iteration, iterations: s.config.training.iterations, curve, imagesPerSecond: rate, etaSeconds: left / rate, trainSeconds: s.trainSeconds });
+    post({
+      type: 'progress',
+      iteration: s.iteration,
+      iterations: s.config.training.iterations,
+      curve,
+      imagesPerSecond: rate,
+      etaSeconds: left / rate,
+      trainSeconds: s.trainSeconds,
+    });
     await yieldToMessages();
   }
   if (!session || mine !== generation) return;

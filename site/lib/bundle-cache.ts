@@ -52,7 +52,8 @@ export async function keptBundle(name: string, options: BuildOptions, plugins = 
     }
   }
   const result = await esbuild.build({ ...options, absWorkingDir: cwd, metafile: true, write: false });
-  if (!result.outputFiles || result.outputFiles.length !== 1) throw new Error(`bundle ${name}: esbuild wrote ${result.outputFiles?.length ?? 0} files, not one`);
+  if (!result.outputFiles || result.outputFiles.length !== 1)
+    throw new Error(`bundle ${name}: esbuild wrote ${result.outputFiles?.length ?? 0} files, not one`);
   // Modules a plugin makes up ("namespace:path") and those a package's browser field leaves out
   // ("(disabled):path") have no file of their own: `plugins` and the package.json stand for them.
   const inputs = Object.keys(result.metafile.inputs).filter((input) => !/^(\([\w-]+\)|[\w-]+):/.test(input) || isAbsolute(input));

@@ -25,7 +25,11 @@ export interface Changes {
 }
 
 /** The summary of the current verdicts that a version keeps (the snapshot command writes it). */
-export function verdictSnapshot(verdicts: readonly Verdict[], runs: readonly string[], meta: Pick<VerdictSnapshot, 'version' | 'scale' | 'commit' | 'committedAt' | 'dataVersion'>): VerdictSnapshot {
+export function verdictSnapshot(
+  verdicts: readonly Verdict[],
+  runs: readonly string[],
+  meta: Pick<VerdictSnapshot, 'version' | 'scale' | 'commit' | 'committedAt' | 'dataVersion'>,
+): VerdictSnapshot {
   return {
     ...meta,
     runs: [...runs].sort(),
@@ -79,7 +83,9 @@ export function ruleChangesFromLog(log: string): RuleChanges {
 export function latestSnapshot(datasetsFolder: string): VerdictSnapshot | null {
   const dir = VERDICTS_FOLDER(datasetsFolder);
   if (!existsSync(dir)) return null;
-  const files = readdirSync(dir).filter((f) => /^v\d+\.json$/.test(f)).sort((a, b) => Number(a.slice(1, -5)) - Number(b.slice(1, -5)));
+  const files = readdirSync(dir)
+    .filter((f) => /^v\d+\.json$/.test(f))
+    .sort((a, b) => Number(a.slice(1, -5)) - Number(b.slice(1, -5)));
   if (files.length === 0) return null;
   return readSnapshot(join(dir, files[files.length - 1]));
 }
@@ -92,7 +98,13 @@ export function keptSnapshot(datasetsFolder: string, version: string): VerdictSn
 
 function readSnapshot(file: string): VerdictSnapshot {
   const parsed = verdictSnapshotSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`${file} is not a verdict summary (data/schemas/verdict-snapshot.ts): ${parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}. Write it again with \`npm run verdicts:snapshot\`.`);
+  if (!parsed.success)
+    throw new Error(
+      `${file} is not a verdict summary (data/schemas/verdict-snapshot.ts): ${parsed.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join('.')}: ${i.message}`)
+        .join('; ')}. Write it again with \`npm run verdicts:snapshot\`.`,
+    );
   return parsed.data;
 }
 
@@ -109,6 +121,7 @@ export const RULE_CHANGES_FILE = (datasetsFolder: string): string => join(VERDIC
 export function readRuleChanges(file: string): RuleChanges {
   if (!existsSync(file)) return { changes: [] };
   const parsed = ruleChangesSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`${file} is not a list of rule changes (data/schemas/verdict-snapshot.ts). Write it again with \`npm run verdicts:snapshot\`.`);
+  if (!parsed.success)
+    throw new Error(`${file} is not a list of rule changes (data/schemas/verdict-snapshot.ts). Write it again with \`npm run verdicts:snapshot\`.`);
   return parsed.data;
 }

@@ -35,12 +35,15 @@ const CITATION_FILE = (): string => join(process.cwd(), 'CITATION.cff');
 export function readCitation(file = CITATION_FILE()): Citation {
   const parsed = citationSchema.safeParse(load(readFileSync(file, 'utf8')));
   if (!parsed.success) {
-    throw new Error(`${file} lacks what the cite page needs: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}. Fix the file (Citation File Format 1.2.0).`);
+    throw new Error(
+      `${file} lacks what the cite page needs: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}. Fix the file (Citation File Format 1.2.0).`,
+    );
   }
   return parsed.data;
 }
 
-const bibAuthor = (p: z.infer<typeof person>) => ('family-names' in p ? `${p['family-names']}${p['given-names'] ? `, ${p['given-names']}` : ''}` : `{${p.name}}`);
+const bibAuthor = (p: z.infer<typeof person>) =>
+  'family-names' in p ? `${p['family-names']}${p['given-names'] ? `, ${p['given-names']}` : ''}` : `{${p.name}}`;
 
 function bibtex(type: string, key: string, fields: Array<[string, string | undefined]>): string {
   const lines = fields.filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => `  ${k} = {${v}},`);

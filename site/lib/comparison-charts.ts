@@ -6,10 +6,22 @@ import { compile } from './render.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 /** Runs are told apart by colour, in the scheme the page sets for their number. */
-const runColour = { field: 'run', type: 'nominal', title: 'run', scale: { scheme: { expr: RUN_COLOUR_SIGNAL } }, legend: { symbolLimit: DISTINCT_COLOURS.wide * 2 } };
+const runColour = {
+  field: 'run',
+  type: 'nominal',
+  title: 'run',
+  scale: { scheme: { expr: RUN_COLOUR_SIGNAL } },
+  legend: { symbolLimit: DISTINCT_COLOURS.wide * 2 },
+};
 const pct = (title: string) => ({ type: 'quantitative', title, axis: { format: '.1~%' }, scale: { domain: { unionWith: [0, 0.05] } } });
 
-const template = (body: VlSpec): VlSpec => ({ $schema: SCHEMA, data: { name: 'rows' }, config: FIGURE_CONFIG, params: [{ name: RUN_COLOUR_SIGNAL, value: colourScheme(1) }], ...body });
+const template = (body: VlSpec): VlSpec => ({
+  $schema: SCHEMA,
+  data: { name: 'rows' },
+  config: FIGURE_CONFIG,
+  params: [{ name: RUN_COLOUR_SIGNAL, value: colourScheme(1) }],
+  ...body,
+});
 
 export const COMPARISON_CHARTS = {
   curves: {
@@ -33,7 +45,8 @@ export const COMPARISON_CHARTS = {
   },
   layers: {
     title: 'Sparsity per layer, both criteria',
-    caption: 'Share of dead filters in each conv block at the end of training; left by activation, right by |γ|; bars side by side, one colour per run (colours repeat past 20 runs).',
+    caption:
+      'Share of dead filters in each conv block at the end of training; left by activation, right by |γ|; bars side by side, one colour per run (colours repeat past 20 runs).',
     spec: template({
       facet: { column: { field: 'criterion', type: 'nominal', title: null, sort: [...CRITERIA] } },
       spec: {
@@ -52,7 +65,8 @@ export const COMPARISON_CHARTS = {
   },
   emergence: {
     title: 'Emergence: network sparsity at each checkpoint',
-    caption: 'Share of the network\'s filters dead at each checkpoint (probe subset); left by activation, right by |γ|; one colour per run (colours repeat past 20 runs).',
+    caption:
+      "Share of the network's filters dead at each checkpoint (probe subset); left by activation, right by |γ|; one colour per run (colours repeat past 20 runs).",
     spec: template({
       facet: { column: { field: 'criterion', type: 'nominal', title: null, sort: [...CRITERIA] } },
       spec: {

@@ -2,15 +2,7 @@
 // The site reads nothing else: no run records, no training code.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import {
-  DATASET_NAMES,
-  SCALES,
-  datasetPath,
-  datasetSchemas,
-  type Dataset,
-  type DatasetName,
-  type Scale,
-} from '../../data/schemas/datasets.js';
+import { DATASET_NAMES, SCALES, datasetPath, datasetSchemas, type Dataset, type DatasetName, type Scale } from '../../data/schemas/datasets.js';
 
 export type Datasets = { [N in DatasetName]: Dataset<N> };
 

@@ -5,7 +5,20 @@ import { EARLY_FRACTION } from '../../data/definitions.js';
 import { factorOf, groupBy, type Member } from '../../analysis/cells.js';
 import { deadByEarly, networkSparsityOverTime } from '../../analysis/time-series.js';
 import { studyFigureId, studyRoute } from './figure-ids.js';
-import { CRITERIA, CRITERION_COLORS, FATE_COLORS, legendPick, noScale, runsOf, seedsText, sparsityAxis, topLevel, type Figure, type Row, type VlSpec } from './figure-model.js';
+import {
+  CRITERIA,
+  CRITERION_COLORS,
+  FATE_COLORS,
+  legendPick,
+  noScale,
+  runsOf,
+  seedsText,
+  sparsityAxis,
+  topLevel,
+  type Figure,
+  type Row,
+  type VlSpec,
+} from './figure-model.js';
 import { MEASURE } from './figure-style.js';
 import { percent } from './format.js';
 import { cellLabel } from './studies.js';
@@ -41,14 +54,31 @@ export function sparsityOverTimeFigure(study: StudyRow, members: readonly Member
   const y = sparsityAxis('network sparsity');
   const color = { field: 'criterion', type: 'nominal', title: 'criterion', scale: { domain: [...CRITERIA], range: CRITERION_COLORS } };
   const layer = [
-    { mark: { type: 'line', strokeWidth: 1, opacity: 0.45 }, encoding: { x, y: { field: 'sparsity', ...y }, color, detail: { field: 'run' }, opacity: pick.opacity(0.45, 0.05) } },
+    {
+      mark: { type: 'line', strokeWidth: 1, opacity: 0.45 },
+      encoding: { x, y: { field: 'sparsity', ...y }, color, detail: { field: 'run' }, opacity: pick.opacity(0.45, 0.05) },
+    },
     {
       params: [pick.param],
       mark: { type: 'line', strokeWidth: 2.5, point: { size: 20 } },
-      encoding: { x, y: { aggregate: 'mean', field: 'sparsity', ...noScale(y) }, color, opacity: pick.opacity(1, 0.1), tooltip: [{ field: 'criterion' }, { field: 'iteration' }, { aggregate: 'mean', field: 'sparsity', title: 'mean sparsity', format: '.1%' }, { aggregate: 'count', title: 'seeds' }] },
+      encoding: {
+        x,
+        y: { aggregate: 'mean', field: 'sparsity', ...noScale(y) },
+        color,
+        opacity: pick.opacity(1, 0.1),
+        tooltip: [
+          { field: 'criterion' },
+          { field: 'iteration' },
+          { aggregate: 'mean', field: 'sparsity', title: 'mean sparsity', format: '.1%' },
+          { aggregate: 'count', title: 'seeds' },
+        ],
+      },
     },
   ];
-  const body = configs.length > 1 ? { facet: { column: { field: 'config', type: 'nominal', title: null } }, spec: { width: 300, height: 220, layer } } : { width: 460, height: 240, layer };
+  const body =
+    configs.length > 1
+      ? { facet: { column: { field: 'config', type: 'nominal', title: null } }, spec: { width: 300, height: 220, layer } }
+      : { width: 460, height: 240, layer };
   return {
     id: studyFigureId.sparsityOverTime(study.study),
     route: studyRoute(study.study),
@@ -74,12 +104,32 @@ function blockQuantilesOverTime(rows: Row[], measure: string, extraTooltip: VlSp
       width: 150,
       height: 110,
       layer: [
-        { mark: { type: 'area', opacity: 0.12, color: '#1f6fb2' }, encoding: { x, y: { field: 'q10', type: 'quantitative', title: measure, scale: { domain: [0, 1] } }, y2: { field: 'q90' }, detail: { field: 'run' } } },
+        {
+          mark: { type: 'area', opacity: 0.12, color: '#1f6fb2' },
+          encoding: { x, y: { field: 'q10', type: 'quantitative', title: measure, scale: { domain: [0, 1] } }, y2: { field: 'q90' }, detail: { field: 'run' } },
+        },
         {
           mark: { type: 'line', strokeWidth: 1.5, color: '#1f6fb2' },
-          encoding: { x, y: { field: 'median', type: 'quantitative' }, detail: { field: 'run' }, tooltip: [{ field: 'block' }, { field: 'seed' }, { field: 'iteration' }, { field: 'q10', format: '.2f' }, { field: 'median', format: '.2f' }, { field: 'q90', format: '.2f' }, ...extraTooltip, { field: 'deadShare', title: 'dead', format: '.0%' }] },
+          encoding: {
+            x,
+            y: { field: 'median', type: 'quantitative' },
+            detail: { field: 'run' },
+            tooltip: [
+              { field: 'block' },
+              { field: 'seed' },
+              { field: 'iteration' },
+              { field: 'q10', format: '.2f' },
+              { field: 'median', format: '.2f' },
+              { field: 'q90', format: '.2f' },
+              ...extraTooltip,
+              { field: 'deadShare', title: 'dead', format: '.0%' },
+            ],
+          },
         },
-        { mark: { type: 'line', strokeWidth: 1.5, strokeDash: [4, 3], color: '#c2410c' }, encoding: { x, y: { field: 'deadShare', type: 'quantitative' }, detail: { field: 'run' } } },
+        {
+          mark: { type: 'line', strokeWidth: 1.5, strokeDash: [4, 3], color: '#c2410c' },
+          encoding: { x, y: { field: 'deadShare', type: 'quantitative' }, detail: { field: 'run' } },
+        },
       ],
     },
   });
@@ -142,7 +192,8 @@ export function selectivityBeforeRows(study: StudyRow, members: readonly Member[
       if (deadByEarly(f)) alreadyDead++;
       else rows.push({ ...base, reading: SELECTIVITY_READINGS[0], selectivity: f.selectivityEarly, measuredAt: f.selectivityEarlyAt });
     }
-    if (f.selectivityBefore !== null) rows.push({ ...base, reading: SELECTIVITY_READINGS[1], selectivity: f.selectivityBefore, measuredAt: f.selectivityBeforeAt });
+    if (f.selectivityBefore !== null)
+      rows.push({ ...base, reading: SELECTIVITY_READINGS[1], selectivity: f.selectivityBefore, measuredAt: f.selectivityBeforeAt });
   }
   return { rows, alreadyDead };
 }
@@ -158,7 +209,12 @@ function fateStripLayers(o: { x: { field: string } & VlSpec; facet: string; form
   const color = { field: 'fate', type: 'nominal', title: 'feature', scale: { domain: ['died', 'survived'], range: [FATE_COLORS.died, FATE_COLORS.survived] } };
   const pick = legendPick('fate');
   const quartiles = {
-    aggregate: [{ op: 'q1', field: x.field, as: 'q1' }, { op: 'q3', field: x.field, as: 'q3' }, { op: 'median', field: x.field, as: 'median' }, { op: 'count', as: 'n' }],
+    aggregate: [
+      { op: 'q1', field: x.field, as: 'q1' },
+      { op: 'q3', field: x.field, as: 'q3' },
+      { op: 'median', field: x.field, as: 'median' },
+      { op: 'count', as: 'n' },
+    ],
     groupby: [o.facet, 'runLabel', 'fate'],
   };
   return [
@@ -175,7 +231,20 @@ function fateStripLayers(o: { x: { field: string } & VlSpec; facet: string; form
     {
       transform: [quartiles],
       mark: { type: 'point', shape: 'diamond', filled: true, size: 70, color: 'black' },
-      encoding: { x: { field: 'median', type: 'quantitative' }, y, yOffset, opacity: pick.opacity(1, 0.1), tooltip: [{ field: o.facet }, { field: 'fate' }, { field: 'median', format: o.format }, { field: 'q1', format: o.format }, { field: 'q3', format: o.format }, { field: 'n', title: 'features' }] },
+      encoding: {
+        x: { field: 'median', type: 'quantitative' },
+        y,
+        yOffset,
+        opacity: pick.opacity(1, 0.1),
+        tooltip: [
+          { field: o.facet },
+          { field: 'fate' },
+          { field: 'median', format: o.format },
+          { field: 'q1', format: o.format },
+          { field: 'q3', format: o.format },
+          { field: 'n', title: 'features' },
+        ],
+      },
     },
   ];
 }
@@ -186,7 +255,13 @@ export function selectivityBeforeFigure(study: StudyRow, members: readonly Membe
   const x = { field: 'selectivity', type: 'quantitative', title: MEASURE.activeShareAxis, scale: { domain: [0, 1] } };
   const spec = topLevel(rows, {
     facet: {
-      row: { field: 'reading', type: 'nominal', title: null, sort: [...SELECTIVITY_READINGS], header: { labelAngle: 0, labelOrient: 'top', labelAnchor: 'start', labelFontWeight: 600 } },
+      row: {
+        field: 'reading',
+        type: 'nominal',
+        title: null,
+        sort: [...SELECTIVITY_READINGS],
+        header: { labelAngle: 0, labelOrient: 'top', labelAnchor: 'start', labelFontWeight: 600 },
+      },
     },
     spec: {
       width: 460,
@@ -196,7 +271,15 @@ export function selectivityBeforeFigure(study: StudyRow, members: readonly Membe
           x,
           facet: 'reading',
           format: '.2f',
-          tooltip: [{ field: 'reading' }, { field: 'fate' }, { field: 'block' }, { field: 'filter' }, { field: 'selectivity', title: MEASURE.activeShare, format: '.2f' }, { field: 'measuredAt', title: 'read at iteration' }, { field: 'diedAt', title: 'died at iteration' }],
+          tooltip: [
+            { field: 'reading' },
+            { field: 'fate' },
+            { field: 'block' },
+            { field: 'filter' },
+            { field: 'selectivity', title: MEASURE.activeShare, format: '.2f' },
+            { field: 'measuredAt', title: 'read at iteration' },
+            { field: 'diedAt', title: 'died at iteration' },
+          ],
         }),
       ],
     },
@@ -264,9 +347,23 @@ export function mechanismFigure(study: StudyRow, members: readonly Member[], mec
         encoding: {
           x: { field: 'selectivity', type: 'quantitative', title: [MEASURE.activeShareAxis, 'at the checkpoint'], scale: { domain: [0, 1] } },
           y: { field: 'ratioGamma', type: 'quantitative', title: ['regularization ÷ data-loss', 'gradient on γ (log)'], scale: { type: 'log' } },
-          color: { field: 'fate', type: 'nominal', title: 'feature', scale: { domain: ['dies later', 'survives'], range: [FATE_COLORS.died, FATE_COLORS.survived] } },
+          color: {
+            field: 'fate',
+            type: 'nominal',
+            title: 'feature',
+            scale: { domain: ['dies later', 'survives'], range: [FATE_COLORS.died, FATE_COLORS.survived] },
+          },
           opacity: pick.opacity(0.55, 0.04),
-          tooltip: [{ field: 'fate' }, { field: 'seed' }, { field: 'iteration' }, { field: 'block' }, { field: 'filter' }, { field: 'selectivity', title: MEASURE.activeShare, format: '.2f' }, { field: 'ratioGamma', title: 'ratio on γ', format: '.3g' }, { field: 'ratioKernel', title: 'ratio on kernel', format: '.3g' }],
+          tooltip: [
+            { field: 'fate' },
+            { field: 'seed' },
+            { field: 'iteration' },
+            { field: 'block' },
+            { field: 'filter' },
+            { field: 'selectivity', title: MEASURE.activeShare, format: '.2f' },
+            { field: 'ratioGamma', title: 'ratio on γ', format: '.3g' },
+            { field: 'ratioKernel', title: 'ratio on kernel', format: '.3g' },
+          ],
         },
       },
       { data: { values: [{ one: 1 }] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { y: { field: 'one', type: 'quantitative' } } },
@@ -317,7 +414,7 @@ export function lifetimeOverTimeFigure(study: StudyRow, members: readonly Member
     caption:
       `Lifetime sparseness of a feature over the probe images (0: it responds alike to every image, 1: to a single one; features with no response are left out and counted in the tooltip). ` +
       `Blue: median over the block's features with a band from the 10th to the 90th percentile, one per seed; dashed orange: share of the block's filters dead by activation. ${seedsText(rows)}.`,
-    alt: 'Small multiples, one per conv block, of the features\' lifetime sparseness (median and 10–90 % band) and the share of dead filters over training iterations.',
+    alt: "Small multiples, one per conv block, of the features' lifetime sparseness (median and 10–90 % band) and the share of dead filters over training iterations.",
     rows,
     spec,
     runs: runsOf(rows),
@@ -329,13 +426,20 @@ export function lifetimeBeforeRows(members: readonly Member[], filters: readonly
   const complete = members.filter((m) => m.run.status === 'complete');
   const rows: Row[] = [];
   const units: Array<RuleUnit<H6BlockNumbers>> = [];
-  const byRun = groupBy(filters.filter((f) => f.lifetimeSparsenessEarly !== undefined), (f) => f.run);
+  const byRun = groupBy(
+    filters.filter((f) => f.lifetimeSparsenessEarly !== undefined),
+    (f) => f.run,
+  );
   for (const m of complete) {
     const own = byRun.get(m.run.run) ?? [];
     if (own.length === 0) continue;
     // The rule's own reading of each block (dying, survivors, saturation), so the figure shows what decides.
     const layers = [...new Set(own.map((f) => f.layer))].sort((a, b) => a - b);
-    const run = { run: m.run.run, seed: m.seed, features: own.map((f) => ({ layer: f.layer, earlyLifetime: f.lifetimeSparsenessEarly ?? null, earlyAt: f.selectivityEarlyAt, diedAt: f.diedAt })) };
+    const run = {
+      run: m.run.run,
+      seed: m.seed,
+      features: own.map((f) => ({ layer: f.layer, earlyLifetime: f.lifetimeSparsenessEarly ?? null, earlyAt: f.selectivityEarlyAt, diedAt: f.diedAt })),
+    };
     const byLayer = new Map(layers.map((l) => [l, h6Unit(run, l)]));
     units.push(...byLayer.values());
     for (const f of own) {
@@ -377,7 +481,14 @@ export function lifetimeBeforeFigure(study: StudyRow, members: readonly Member[]
     encoding: { x: { datum: from, type: 'quantitative' }, x2: { datum: to } },
   });
   const spec = topLevel(rows, {
-    facet: { row: { field: 'block', type: 'ordinal', title: null, header: { labelExpr: "'block ' + datum.value", labelAngle: 0, labelOrient: 'top', labelAnchor: 'start', labelFontWeight: 600 } } },
+    facet: {
+      row: {
+        field: 'block',
+        type: 'ordinal',
+        title: null,
+        header: { labelExpr: "'block ' + datum.value", labelAngle: 0, labelOrient: 'top', labelAnchor: 'start', labelFontWeight: 600 },
+      },
+    },
     spec: {
       width: 460,
       height: { step: 34 },
@@ -388,7 +499,15 @@ export function lifetimeBeforeFigure(study: StudyRow, members: readonly Member[]
           x,
           facet: 'block',
           format: '.3f',
-          tooltip: [{ field: 'fate' }, { field: 'block' }, { field: 'filter' }, { field: 'lifetime', title: 'lifetime sparseness', format: '.3f' }, { field: 'measuredAt', title: 'read at iteration' }, { field: 'diedAt', title: 'died at iteration' }, { field: 'unit', title: 'this block of this run' }],
+          tooltip: [
+            { field: 'fate' },
+            { field: 'block' },
+            { field: 'filter' },
+            { field: 'lifetime', title: 'lifetime sparseness', format: '.3f' },
+            { field: 'measuredAt', title: 'read at iteration' },
+            { field: 'diedAt', title: 'died at iteration' },
+            { field: 'unit', title: 'this block of this run' },
+          ],
         }),
       ],
     },

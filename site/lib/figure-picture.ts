@@ -131,7 +131,15 @@ export async function svgToPng(svg: string): Promise<Uint8Array<ArrayBuffer>> {
 
 /** The versions a picture depends on, for the render cache's key. */
 export function pictureRenderer(): string {
-  return JSON.stringify({ vegaLite: vl.version, vega: vega.version, resvg: `${RASTERISER.name}@${RASTERISER.version}`, zlib: process.versions.zlib, picture: PICTURE, fonts: FONTS, drawing: 'static spec without aria' });
+  return JSON.stringify({
+    vegaLite: vl.version,
+    vega: vega.version,
+    resvg: `${RASTERISER.name}@${RASTERISER.version}`,
+    zlib: process.versions.zlib,
+    picture: PICTURE,
+    fonts: FONTS,
+    drawing: 'static spec without aria',
+  });
 }
 
 type SpecNode = Record<string, unknown>;
@@ -175,7 +183,13 @@ function quiet(items: unknown): unknown {
  */
 export function staticSpec(vegaSpec: object): object {
   const spec = vegaSpec as SpecNode;
-  return { ...spec, ...(spec.title !== undefined ? { title: quietTitle(spec.title) } : {}), marks: quiet(spec.marks), axes: quiet(spec.axes), legends: quiet(spec.legends) };
+  return {
+    ...spec,
+    ...(spec.title !== undefined ? { title: quietTitle(spec.title) } : {}),
+    marks: quiet(spec.marks),
+    axes: quiet(spec.axes),
+    legends: quiet(spec.legends),
+  };
 }
 
 /**
@@ -220,7 +234,10 @@ function templateDrawer(template: string, vegaLiteSpec: object): TemplateDrawer 
   const data = (compiled as { data?: Array<{ values?: unknown; format?: unknown }> }).data ?? [];
   const text = rows && JSON.stringify(rows);
   const dataset = text === null ? -1 : data.findIndex((d) => d.format === undefined && Array.isArray(d.values) && JSON.stringify(d.values) === text);
-  const drawer = dataset < 0 ? null : { compiled: compiled as Record<string, unknown>, dataset, compileWarnings: warnings, runtime: vega.parse(staticSpec(compiled) as vega.Spec) };
+  const drawer =
+    dataset < 0
+      ? null
+      : { compiled: compiled as Record<string, unknown>, dataset, compileWarnings: warnings, runtime: vega.parse(staticSpec(compiled) as vega.Spec) };
   drawers.set(template, drawer);
   if (drawers.size > KEPT_TEMPLATES) drawers.delete(drawers.keys().next().value!);
   return drawer;
@@ -235,7 +252,10 @@ async function drawFromTemplate(drawer: TemplateDrawer, vegaLiteSpec: object): P
   view.logLevel(vega.Warn);
   try {
     // Copies: vega tags the tuples it ingests, and the compiled spec keeps the rows as given.
-    view.data(String(data[drawer.dataset].name), rows.map((r) => ({ ...r })));
+    view.data(
+      String(data[drawer.dataset].name),
+      rows.map((r) => ({ ...r })),
+    );
     const svg = await view.toSVG();
     return { vega: { ...drawer.compiled, data }, ...svgSize(svg), png: await svgToPng(svg), warnings };
   } finally {

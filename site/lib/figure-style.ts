@@ -62,7 +62,15 @@ export function regularizationDash(field: string, values: readonly unknown[]) {
 
 /** A colour encoding for an ordered factor shown as categories (learning rates, strengths): the sequential scheme, levels in order. */
 export function orderedColour(field: string, title: string, levels: readonly string[], extra: Record<string, unknown> = {}) {
-  return { field, type: 'ordinal' as const, title, sort: [...levels], scale: { domain: [...levels], scheme: SEQUENTIAL_SCHEME }, legend: { labelLimit: 200, titleLimit: 600, symbolLimit: levels.length }, ...extra };
+  return {
+    field,
+    type: 'ordinal' as const,
+    title,
+    sort: [...levels],
+    scale: { domain: [...levels], scheme: SEQUENTIAL_SCHEME },
+    legend: { labelLimit: 200, titleLimit: 600, symbolLimit: levels.length },
+    ...extra,
+  };
 }
 
 /**

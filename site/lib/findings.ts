@@ -108,23 +108,58 @@ function rangeFinding(input: FindingsInput): Finding | null {
     `${top.optimizer} at lr ${formatLevel(top.lr)} leaves ${percent(top.sparsity)} of the filters dead` +
     (adamRange ? `, Adam from ${percent(adamRange.lo)} to ${percent(adamRange.hi)} across its ${adam.length} learning rates` : '') +
     (noneTop ? `; without regularization no cell passes ${percent(noneTop.sparsity)} (${noneTop.optimizer}, lr ${formatLevel(noneTop.lr)}).` : '.');
-  const rows: Row[] = cells.map((c) => ({ optimizer: c.optimizer, regularization: c.regularization, lr: c.lr, sparsity: c.sparsity, seeds: c.runs.length, href: compareHref(c.runs) }));
+  const rows: Row[] = cells.map((c) => ({
+    optimizer: c.optimizer,
+    regularization: c.regularization,
+    lr: c.lr,
+    sparsity: c.sparsity,
+    seeds: c.runs.length,
+    href: compareHref(c.runs),
+  }));
   const spec = topLevel(rows, {
     width: SMALL.width,
     height: SMALL.height,
     encoding: {
       x: { field: 'lr', type: 'quantitative', title: 'learning rate (log)', scale: { type: 'log' }, axis: { format: '~g', tickCount: 4 } },
-      color: optimizerColour('optimizer', rows.map((r) => r.optimizer), { legend: SMALL_LEGEND }),
+      color: optimizerColour(
+        'optimizer',
+        rows.map((r) => r.optimizer),
+        { legend: SMALL_LEGEND },
+      ),
     },
     layer: [
-      { mark: { type: 'line', strokeWidth: 1.8 }, encoding: { y: { field: 'sparsity', ...Y }, strokeDash: { ...regularizationDash('regularization', rows.map((r) => r.regularization)), legend: TOP_LEGEND } } },
+      {
+        mark: { type: 'line', strokeWidth: 1.8 },
+        encoding: {
+          y: { field: 'sparsity', ...Y },
+          strokeDash: {
+            ...regularizationDash(
+              'regularization',
+              rows.map((r) => r.regularization),
+            ),
+            legend: TOP_LEGEND,
+          },
+        },
+      },
       {
         mark: { type: 'point', filled: true, size: 36, cursor: 'pointer' },
         encoding: {
           y: { field: 'sparsity', ...noScale(Y) },
-          shape: { ...regularizationShape('regularization', rows.map((r) => r.regularization)), legend: TOP_LEGEND },
+          shape: {
+            ...regularizationShape(
+              'regularization',
+              rows.map((r) => r.regularization),
+            ),
+            legend: TOP_LEGEND,
+          },
           href: { field: 'href' },
-          tooltip: [{ field: 'optimizer' }, { field: 'regularization' }, { field: 'lr', title: 'learning rate' }, { field: 'sparsity', title: 'mean dead (activation)', format: '.1%' }, { field: 'seeds', title: 'seeds' }],
+          tooltip: [
+            { field: 'optimizer' },
+            { field: 'regularization' },
+            { field: 'lr', title: 'learning rate' },
+            { field: 'sparsity', title: 'mean dead (activation)', format: '.1%' },
+            { field: 'seeds', title: 'seeds' },
+          ],
         },
       },
     ],
@@ -134,7 +169,14 @@ function rangeFinding(input: FindingsInput): Finding | null {
     hypothesis: null,
     outcome: null,
     sentence,
-    numbers: { topOptimizer: top.optimizer, topLr: top.lr, topSparsity: top.sparsity, adamLow: adamRange?.lo ?? null, adamHigh: adamRange?.hi ?? null, noneTop: noneTop?.sparsity ?? null },
+    numbers: {
+      topOptimizer: top.optimizer,
+      topLr: top.lr,
+      topSparsity: top.sparsity,
+      adamLow: adamRange?.lo ?? null,
+      adamHigh: adamRange?.hi ?? null,
+      noneTop: noneTop?.sparsity ?? null,
+    },
     figure: {
       id: 'finding-learning-rate',
       route: ROUTE,
@@ -151,15 +193,51 @@ function rangeFinding(input: FindingsInput): Finding | null {
 
 /** What a verdict says, in plain words, by hypothesis and outcome (the numbers follow from the verdict). */
 const PLAIN: Readonly<Record<number, Readonly<Record<Outcome, string>>>> = {
-  1: { supported: 'Without regularization, no optimizer kills a substantial share of the filters', contradicted: 'Even without regularization, some optimizers kill a substantial share of the filters', inconclusive: 'Whether optimizers kill filters without regularization is not settled' },
-  2: { supported: 'With L2, adaptive optimizers kill far more filters than SGD', contradicted: 'With L2, adaptive optimizers do not kill far more filters than SGD', inconclusive: 'Whether adaptive optimizers kill more filters than SGD under L2 is not settled' },
-  3: { supported: 'Stronger regularization kills more filters', contradicted: 'Stronger regularization does not kill more filters', inconclusive: 'Whether stronger regularization kills more filters is not settled' },
-  4: { supported: 'Mini-batch size and learning rate change how many filters die', contradicted: 'Mini-batch size and learning rate do not change how many filters die', inconclusive: 'Whether mini-batch size and learning rate matter is not settled' },
-  5: { supported: 'Harder tasks (more classes) leave fewer filters dead', contradicted: 'Harder tasks (more classes) do not leave fewer filters dead', inconclusive: 'Whether harder tasks leave fewer filters dead is not settled' },
-  6: { supported: 'The filters that die were more selective before they died', contradicted: 'The filters that die were not more selective before they died', inconclusive: 'Whether the filters that die were selective first is not settled' },
-  7: { supported: 'Filters start dying early in training, and stay dead', contradicted: 'Filters do not die early in training, or do not stay dead', inconclusive: 'Whether filters die early and stay dead is not settled' },
-  8: { supported: 'Leaky ReLU removes the dead filters', contradicted: 'Leaky ReLU does not remove the dead filters', inconclusive: 'Whether leaky ReLU removes the dead filters is not settled' },
-  9: { supported: 'Removing the dead filters keeps the accuracy and makes the network measurably faster', contradicted: 'Removing the dead filters costs accuracy or gives no measured speed-up', inconclusive: 'Whether removing the dead filters pays is not settled' },
+  1: {
+    supported: 'Without regularization, no optimizer kills a substantial share of the filters',
+    contradicted: 'Even without regularization, some optimizers kill a substantial share of the filters',
+    inconclusive: 'Whether optimizers kill filters without regularization is not settled',
+  },
+  2: {
+    supported: 'With L2, adaptive optimizers kill far more filters than SGD',
+    contradicted: 'With L2, adaptive optimizers do not kill far more filters than SGD',
+    inconclusive: 'Whether adaptive optimizers kill more filters than SGD under L2 is not settled',
+  },
+  3: {
+    supported: 'Stronger regularization kills more filters',
+    contradicted: 'Stronger regularization does not kill more filters',
+    inconclusive: 'Whether stronger regularization kills more filters is not settled',
+  },
+  4: {
+    supported: 'Mini-batch size and learning rate change how many filters die',
+    contradicted: 'Mini-batch size and learning rate do not change how many filters die',
+    inconclusive: 'Whether mini-batch size and learning rate matter is not settled',
+  },
+  5: {
+    supported: 'Harder tasks (more classes) leave fewer filters dead',
+    contradicted: 'Harder tasks (more classes) do not leave fewer filters dead',
+    inconclusive: 'Whether harder tasks leave fewer filters dead is not settled',
+  },
+  6: {
+    supported: 'The filters that die were more selective before they died',
+    contradicted: 'The filters that die were not more selective before they died',
+    inconclusive: 'Whether the filters that die were selective first is not settled',
+  },
+  7: {
+    supported: 'Filters start dying early in training, and stay dead',
+    contradicted: 'Filters do not die early in training, or do not stay dead',
+    inconclusive: 'Whether filters die early and stay dead is not settled',
+  },
+  8: {
+    supported: 'Leaky ReLU removes the dead filters',
+    contradicted: 'Leaky ReLU does not remove the dead filters',
+    inconclusive: 'Whether leaky ReLU removes the dead filters is not settled',
+  },
+  9: {
+    supported: 'Removing the dead filters keeps the accuracy and makes the network measurably faster',
+    contradicted: 'Removing the dead filters costs accuracy or gives no measured speed-up',
+    inconclusive: 'Whether removing the dead filters pays is not settled',
+  },
 };
 
 export function verdictSentence(v: Pick<Verdict, 'hypothesis' | 'outcome' | 'effect'>): string {
@@ -178,7 +256,11 @@ function effectFigure(id: string, study: Study, title: string): Figure | null {
   const byOptimizer = rows.some((r) => 'optimizer' in r);
   const ordered = axes.x !== null && study.members.every((m) => typeof factorOf(m, axes.x as string) === 'number');
   const color = byOptimizer
-    ? optimizerColour('optimizer', rows.map((r) => r.optimizer), { legend: SMALL_LEGEND })
+    ? optimizerColour(
+        'optimizer',
+        rows.map((r) => r.optimizer),
+        { legend: SMALL_LEGEND },
+      )
     : ordered
       ? orderedColour('level', factorLabel(axes.x as string), axes.levels, { legend: null })
       : { value: '#1f6fb2' };
@@ -192,7 +274,19 @@ function effectFigure(id: string, study: Study, title: string): Figure | null {
       { mark: { type: 'line', strokeWidth: 1.8 }, encoding: { x, y: { aggregate: 'mean', field: 'sparsity', ...y }, color, ...detail } },
       {
         mark: { type: 'point', filled: false, size: 34, cursor: 'pointer' },
-        encoding: { x, y: { field: 'sparsity', ...noScale(y) }, color, href: { field: 'href' }, tooltip: [{ field: 'level', title: x.title ?? 'level' }, ...(byOptimizer ? [{ field: 'optimizer' }] : []), { field: 'seed' }, { field: 'sparsity', format: '.1%' }, { field: 'run' }] },
+        encoding: {
+          x,
+          y: { field: 'sparsity', ...noScale(y) },
+          color,
+          href: { field: 'href' },
+          tooltip: [
+            { field: 'level', title: x.title ?? 'level' },
+            ...(byOptimizer ? [{ field: 'optimizer' }] : []),
+            { field: 'seed' },
+            { field: 'sparsity', format: '.1%' },
+            { field: 'run' },
+          ],
+        },
       },
     ],
   });
@@ -227,7 +321,16 @@ function overTimeFigure(id: string, study: Study, emergence: readonly EmergenceR
       tooltip: [{ field: 'runLabel', title: 'run' }, { field: 'iteration' }, { field: 'sparsity', format: '.1%' }],
     },
   });
-  return { id, route: ROUTE, title, caption: `Share of filters dead by activation at each checkpoint of the ${study.row.study} study, one line per seed (click one to open its run).`, alt: `Line chart of network sparsity over training, one line per seed of the ${study.row.study} study.`, rows, spec, runs: runsOf(rows) };
+  return {
+    id,
+    route: ROUTE,
+    title,
+    caption: `Share of filters dead by activation at each checkpoint of the ${study.row.study} study, one line per seed (click one to open its run).`,
+    alt: `Line chart of network sparsity over training, one line per seed of the ${study.row.study} study.`,
+    rows,
+    spec,
+    runs: runsOf(rows),
+  };
 }
 
 /**
@@ -239,7 +342,10 @@ function selectivityFigure(id: string, study: Study, filters: readonly FilterRow
   const active = selectivityBeforeRows(study.row, study.members, filters)
     .rows.filter((r) => r.reading === SELECTIVITY_READINGS[0])
     .map((r) => ({ block: r.block, fate: r.fate, value: r.selectivity, seed: r.seed, run: r.run }));
-  const [all, measure] = lifetime.length > 0 ? [lifetime, ['early lifetime sparseness', '(1 = answers one image)']] : [active, ['early active share', '(1 = every image: least selective)']];
+  const [all, measure] =
+    lifetime.length > 0
+      ? [lifetime, ['early lifetime sparseness', '(1 = answers one image)']]
+      : [active, ['early active share', '(1 = every image: least selective)']];
   const dying = new Set(all.filter((r) => r.fate === 'died').map((r) => r.block));
   const rows: Row[] = all.filter((r) => dying.has(r.block)).map((r) => ({ ...r, block: `block ${r.block}` }));
   if (rows.length === 0) return null;
@@ -253,10 +359,26 @@ function selectivityFigure(id: string, study: Study, filters: readonly FilterRow
       y: { field: 'block', type: 'nominal', sort: blocks, title: null },
       yOffset: { field: 'fate', type: 'nominal', sort: ['died', 'survived'] },
       x: { field: 'value', type: 'quantitative', title: measure, scale: { domain: [0, 1] } },
-      color: { field: 'fate', type: 'nominal', title: 'fate', sort: ['died', 'survived'], scale: { domain: ['died', 'survived'], range: [FATE_COLORS.died, FATE_COLORS.survived] }, legend: SMALL_LEGEND },
+      color: {
+        field: 'fate',
+        type: 'nominal',
+        title: 'fate',
+        sort: ['died', 'survived'],
+        scale: { domain: ['died', 'survived'], range: [FATE_COLORS.died, FATE_COLORS.survived] },
+        legend: SMALL_LEGEND,
+      },
     },
   });
-  return { id, route: ROUTE, title, caption: `The ${measure.join(' ')} of each feature at the early checkpoint, by block, for the features that died later and those that survived (boxes span the quartiles, whiskers the range); ${study.row.study} study, all seeds.`, alt: `Box plots of the early selectivity reading of dying and surviving features by block.`, rows, spec, runs: runsOf(rows) };
+  return {
+    id,
+    route: ROUTE,
+    title,
+    caption: `The ${measure.join(' ')} of each feature at the early checkpoint, by block, for the features that died later and those that survived (boxes span the quartiles, whiskers the range); ${study.row.study} study, all seeds.`,
+    alt: `Box plots of the early selectivity reading of dying and surviving features by block.`,
+    rows,
+    spec,
+    runs: runsOf(rows),
+  };
 }
 
 /** After / before ratios of the pruned network (H9's reading). */
@@ -274,7 +396,13 @@ function pruningFigureSmall(id: string, study: Study, pruning: readonly PruningR
         mark: { type: 'point', filled: true, size: 40, color: '#1f6fb2', cursor: 'pointer' },
         encoding: {
           // Short names on the axis (the tooltip and caption give them in full): the figure fits 390 px.
-          y: { field: 'metric', type: 'nominal', sort: metrics, title: null, axis: { labelExpr: "datum.value == 'images/s (measured)' ? 'images/s' : datum.value == 'test accuracy' ? 'accuracy' : datum.value" } },
+          y: {
+            field: 'metric',
+            type: 'nominal',
+            sort: metrics,
+            title: null,
+            axis: { labelExpr: "datum.value == 'images/s (measured)' ? 'images/s' : datum.value == 'test accuracy' ? 'accuracy' : datum.value" },
+          },
           x: { field: 'ratio', type: 'quantitative', title: ['after / before removing', 'the dead filters'], scale: { zero: true } },
           href: { field: 'href' },
           tooltip: [{ field: 'metric' }, { field: 'seed' }, { field: 'ratio', format: '.3f' }, { field: 'run' }],
@@ -282,7 +410,16 @@ function pruningFigureSmall(id: string, study: Study, pruning: readonly PruningR
       },
     ],
   });
-  return { id, route: ROUTE, title, caption: `After / before ratios for each seed of the ${study.row.study} study: below 1 smaller, above 1 faster; test accuracy should stay at 1.`, alt: 'Dot plot of the after-to-before ratios of parameters, FLOPs, measured images per second and test accuracy.', rows, spec, runs: runsOf(rows) };
+  return {
+    id,
+    route: ROUTE,
+    title,
+    caption: `After / before ratios for each seed of the ${study.row.study} study: below 1 smaller, above 1 faster; test accuracy should stay at 1.`,
+    alt: 'Dot plot of the after-to-before ratios of parameters, FLOPs, measured images per second and test accuracy.',
+    rows,
+    spec,
+    runs: runsOf(rows),
+  };
 }
 
 function verdictFigure(v: Verdict, input: FindingsInput): Figure | null {

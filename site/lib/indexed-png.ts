@@ -46,7 +46,8 @@ export function indexColours(pixels: Uint8Array, width: number, height: number):
   // A pixel's colour as one number, R in the low byte: on a little-endian machine that is the bytes read as uint32.
   const aligned = LITTLE_ENDIAN && pixels.byteOffset % 4 === 0;
   const colours = aligned ? new Uint32Array(pixels.buffer, pixels.byteOffset, count) : new Uint32Array(count);
-  if (!aligned) for (let i = 0, j = 0; i < count; i++, j += 4) colours[i] = (pixels[j] | (pixels[j + 1] << 8) | (pixels[j + 2] << 16) | (pixels[j + 3] << 24)) >>> 0;
+  if (!aligned)
+    for (let i = 0, j = 0; i < count; i++, j += 4) colours[i] = (pixels[j] | (pixels[j + 1] << 8) | (pixels[j + 2] << 16) | (pixels[j + 3] << 24)) >>> 0;
   // Open addressing on the colour value; runs of one colour (most of a figure) skip the lookup.
   let bits = 12;
   let size = 1 << bits;
@@ -76,7 +77,7 @@ export function indexColours(pixels: Uint8Array, width: number, height: number):
       counts[n] = oldCounts[h];
     }
   };
-  for (let i = 0; i < count; ) {
+  for (let i = 0; i < count;) {
     const c = colours[i];
     let run = 1;
     while (i + run < count && colours[i + run] === c) run++;

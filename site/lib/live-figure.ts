@@ -60,12 +60,19 @@ export function specShape(spec: object): object {
 function specRows(spec: object): Record<string, PackedValues> {
   const data = (spec as { data?: unknown }).data;
   if (!Array.isArray(data)) return {};
-  return Object.fromEntries(data.filter((d: Record<string, unknown>) => isRows(d.values)).map((d: Record<string, unknown>) => [String(d.name), packValues(d.values as Array<Record<string, unknown>>)]));
+  return Object.fromEntries(
+    data
+      .filter((d: Record<string, unknown>) => isRows(d.values))
+      .map((d: Record<string, unknown>) => [String(d.name), packValues(d.values as Array<Record<string, unknown>>)]),
+  );
 }
 
 /** A classic script adding `value` under `key` to the window's registry `global` (JSON safe inside <script>). */
 export function registrationScript(global: string, key: string, value: unknown): string {
-  const json = JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const json = JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
   return `(window.${global}=window.${global}||{})[${JSON.stringify(key)}]=${json};\n`;
 }
 

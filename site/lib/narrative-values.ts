@@ -63,7 +63,9 @@ export function boundValue(site: Site, of: string, attrs: Readonly<Record<string
       return xs.length ? percent(1 - mean(xs)) : 'n/a';
     }
     default:
-      throw new Error(`unknown value "${of}" (known: scale, runs.total, runs.complete, runs.failed, runs.seeds, runs.wallTime, runs.backends, studies.total, verdict.N, effect.N, seeds.N, sparsity, sparsity.gamma, accuracy, difference, pruning.speedup, pruning.flops)`);
+      throw new Error(
+        `unknown value "${of}" (known: scale, runs.total, runs.complete, runs.failed, runs.seeds, runs.wallTime, runs.backends, studies.total, verdict.N, effect.N, seeds.N, sparsity, sparsity.gamma, accuracy, difference, pruning.speedup, pruning.flops)`,
+      );
   }
 }
 
@@ -83,7 +85,9 @@ function cellValues(site: Site, study: string | undefined, where: string | undef
       if (!path || value === undefined) throw new Error(`bad condition "${p}" in where (use path=value;path=value)`);
       return [path, value] as const;
     });
-  const members = page.members.filter((m) => conditions.every(([path, value]) => formatLevel(factorOf(m, path)) === value || String(factorOf(m, path)) === value));
+  const members = page.members.filter((m) =>
+    conditions.every(([path, value]) => formatLevel(factorOf(m, path)) === value || String(factorOf(m, path)) === value),
+  );
   return measured(members, measure).map((m) => valueOf(m, measure));
 }
 
@@ -93,4 +97,3 @@ function verdictRuns(site: Site, h: number): PruningRow[] {
   const ids = new Set(v.runs);
   return site.runPages.filter((r) => ids.has(r.run.run) && r.pruning).map((r) => r.pruning as PruningRow);
 }
-

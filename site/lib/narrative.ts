@@ -14,11 +14,7 @@ import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
 
-export type Segment =
-  | { kind: 'html'; html: string }
-  | { kind: 'figure'; id: string }
-  | { kind: 'verdict'; hypothesis: number }
-  | { kind: 'verdicts' };
+export type Segment = { kind: 'html'; html: string } | { kind: 'figure'; id: string } | { kind: 'verdict'; hypothesis: number } | { kind: 'verdicts' };
 
 export interface NarrativeContext {
   /** File name, for error messages. */
@@ -65,7 +61,15 @@ function bindValues(tree: Root, ctx: NarrativeContext): void {
       } catch (error) {
         throw new NarrativeError(`${where(ctx, node)}: ${(error as Error).message}`);
       }
-      const replacement = { type: 'text', value: text, data: { hName: 'span', hProperties: { className: ['bound'], title: `computed from the datasets: ${a.of}` }, hChildren: [{ type: 'text', value: text }] } };
+      const replacement = {
+        type: 'text',
+        value: text,
+        data: {
+          hName: 'span',
+          hProperties: { className: ['bound'], title: `computed from the datasets: ${a.of}` },
+          hChildren: [{ type: 'text', value: text }],
+        },
+      };
       (parent as { children: unknown[] }).children[index as number] = replacement;
       return 'skip';
     }

@@ -23,9 +23,7 @@ export interface SweepRun {
 type NumericKey = 'strength' | 'lr' | 'batchSize' | 'classes' | 'width' | 'sparsityActivation' | 'sparsityGamma' | 'testAccuracy';
 type CategoryKey = 'optimizer' | 'regularization' | 'activation';
 
-export type Axis =
-  | { key: CategoryKey; label: string; kind: 'category' }
-  | { key: NumericKey; label: string; kind: 'log' | 'linear' | 'share' };
+export type Axis = { key: CategoryKey; label: string; kind: 'category' } | { key: NumericKey; label: string; kind: 'log' | 'linear' | 'share' };
 
 /**
  * Factors first, then outcomes. Learning rate, strength, batch size and width span decades: log
@@ -97,13 +95,19 @@ export function sweepScales(runs: readonly SweepRun[], axes: readonly Axis[] = S
       const log = (v: number) => (hi === lo ? (top + logBottom) / 2 : logBottom - ((logBottom - top) * (Math.log10(v) - lo)) / span);
       value = (v) => (v <= 0 ? bottom : log(v));
       const distinct = [...new Set(values)].sort((a, b) => a - b);
-      ticks = (distinct.length <= 8 ? distinct : distinct.filter((v) => v <= 0 || Number.isInteger(Math.log10(v)))).map((v) => [value(v), v <= 0 ? '0' : fmt(v)]);
+      ticks = (distinct.length <= 8 ? distinct : distinct.filter((v) => v <= 0 || Number.isInteger(Math.log10(v)))).map((v) => [
+        value(v),
+        v <= 0 ? '0' : fmt(v),
+      ]);
       if (ticks.length < 2 && distinct.length > 0) ticks = [distinct[0], distinct[distinct.length - 1]].map((v) => [value(v), v <= 0 ? '0' : fmt(v)]);
     } else {
       const lo = values.length ? Math.min(...values) : 0;
       const hi = values.length ? Math.max(...values) : 1;
       value = (v) => (hi === lo ? (top + bottom) / 2 : bottom - ((bottom - top) * (v - lo)) / (hi - lo));
-      ticks = [...new Set(values)].sort((a, b) => a - b).slice(0, 10).map((v) => [value(v), fmt(v)]);
+      ticks = [...new Set(values)]
+        .sort((a, b) => a - b)
+        .slice(0, 10)
+        .map((v) => [value(v), fmt(v)]);
     }
     const y = (r: SweepRun) => {
       const v = r[key];
@@ -134,12 +138,18 @@ const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').rep
 /** The whole chart as SVG markup: a path per run (data-run, class by status), then the axes on top. */
 export function sweepSvg(runs: readonly SweepRun[], scales: readonly AxisScale[] = sweepScales(runs)): string {
   const lines = runs
-    .map((r) => `<path class="pc-line pc-${escape(r.status)}" data-run="${escape(r.run)}" d="${runPath(r, scales)}"><title>${escape(`${r.run} · ${r.optimizer} · ${r.status}`)}</title></path>`)
+    .map(
+      (r) =>
+        `<path class="pc-line pc-${escape(r.status)}" data-run="${escape(r.run)}" d="${runPath(r, scales)}"><title>${escape(`${r.run} · ${r.optimizer} · ${r.status}`)}</title></path>`,
+    )
     .join('');
   const axes = scales
     .map((s) => {
       const ticks = s.ticks
-        .map(([y, label]) => `<line x1="${(s.x - 4).toFixed(1)}" x2="${s.x.toFixed(1)}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}"/><text x="${(s.x - 6).toFixed(1)}" y="${(y + 3.5).toFixed(1)}" text-anchor="end">${escape(label)}</text>`)
+        .map(
+          ([y, label]) =>
+            `<line x1="${(s.x - 4).toFixed(1)}" x2="${s.x.toFixed(1)}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}"/><text x="${(s.x - 6).toFixed(1)}" y="${(y + 3.5).toFixed(1)}" text-anchor="end">${escape(label)}</text>`,
+        )
         .join('');
       return (
         `<g class="pc-axis" data-axis="${s.axis.key}" data-kind="${s.axis.kind}">` +

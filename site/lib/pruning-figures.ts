@@ -12,7 +12,8 @@ export function pruningRows(members: readonly Member[], pruning: readonly Prunin
   for (const p of pruning) {
     const seed = seedOf.get(p.run);
     if (seed === undefined) continue;
-    const add = (metric: string, before: number, after: number) => rows.push({ run: p.run, seed, metric, before, after, ratio: before > 0 ? after / before : null, removed: p.removedFilters });
+    const add = (metric: string, before: number, after: number) =>
+      rows.push({ run: p.run, seed, metric, before, after, ratio: before > 0 ? after / before : null, removed: p.removedFilters });
     add('parameters', p.paramsBefore, p.paramsAfter);
     add('FLOPs', p.flopsBefore, p.flopsAfter);
     add('images/s (measured)', p.imagesPerSecondBefore, p.imagesPerSecondAfter);
@@ -37,7 +38,19 @@ export function pruningFigure(study: StudyRow, members: readonly Member[], pruni
       ...(hasSpread(rows, ['metric']) ? [{ mark: { type: 'errorbar', extent: 'stdev', color: '#1f6fb2' }, encoding: { x, y: { field: 'ratio', ...y } } }] : []),
       {
         mark: { type: 'circle', size: 40, color: '#1f6fb2' },
-        encoding: { x, y: { field: 'ratio', ...y }, tooltip: [{ field: 'metric' }, { field: 'seed' }, { field: 'before', format: ',.4~g' }, { field: 'after', format: ',.4~g' }, { field: 'ratio', format: '.3f' }, { field: 'removed', title: 'filters removed' }, { field: 'run' }] },
+        encoding: {
+          x,
+          y: { field: 'ratio', ...y },
+          tooltip: [
+            { field: 'metric' },
+            { field: 'seed' },
+            { field: 'before', format: ',.4~g' },
+            { field: 'after', format: ',.4~g' },
+            { field: 'ratio', format: '.3f' },
+            { field: 'removed', title: 'filters removed' },
+            { field: 'run' },
+          ],
+        },
       },
     ],
   });

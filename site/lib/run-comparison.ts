@@ -52,7 +52,11 @@ export function runComparison(page: RunPage): RunComparison {
   const r = page.run;
   // The run figures' rows carry a column per series (curves) and per criterion (emergence).
   const curves = figureRows(page, runFigureId.curves).flatMap((row) =>
-    COMPARED_CURVES.filter((series) => typeof row[series] === 'number').map((series) => ({ series, iteration: Number(row.iteration), value: Number(row[series]) })),
+    COMPARED_CURVES.filter((series) => typeof row[series] === 'number').map((series) => ({
+      series,
+      iteration: Number(row.iteration),
+      value: Number(row[series]),
+    })),
   );
   const emergence = figureRows(page, runFigureId.emergence)
     .filter((row) => row.series === 'network')
@@ -66,7 +70,13 @@ export function runComparison(page: RunPage): RunComparison {
     run: r.run,
     status: r.status,
     config: configSections(r.config).flatMap((s) => s.rows.map((row): [string, string] => [s.name ? `${s.name}.${row.key}` : row.key, row.value])),
-    outcome: { sparsityActivation: r.sparsityActivation, sparsityGamma: r.sparsityGamma, testAccuracy: r.testAccuracy, trainLoss: r.trainLoss, filters: r.filters },
+    outcome: {
+      sparsityActivation: r.sparsityActivation,
+      sparsityGamma: r.sparsityGamma,
+      testAccuracy: r.testAccuracy,
+      trainLoss: r.trainLoss,
+      filters: r.filters,
+    },
     curves,
     emergence,
     layers,

@@ -35,7 +35,8 @@ export function runLayersFigure(run: RunRow, layers: readonly LayerRow[]): Figur
     id: runFigureId.layers,
     route: runRoute(run.run),
     title: 'Sparsity per layer, both criteria',
-    caption: 'Share of dead filters in each conv block at the end of training, measured on the full training set: dead by activation (zero output for every image) and dead by |γ| below the threshold.',
+    caption:
+      'Share of dead filters in each conv block at the end of training, measured on the full training set: dead by activation (zero output for every image) and dead by |γ| below the threshold.',
     alt: `Grouped bar chart of per-layer sparsity by both criteria; the sparsest block is block ${worst.layer + 1} with ${percent(worst.sparsityActivation)} dead by activation.`,
     rows,
     spec,
@@ -49,11 +50,18 @@ export function runEmergenceFigure(run: RunRow, emergence: readonly EmergenceRow
   if (iterations.size < 2) return null;
   // One row per checkpoint and series with a column per criterion (the spec folds them), so the
   // CSV and the live figure's data carry each iteration and series name once, not once per criterion.
-  const rows: Row[] = mine.map((e) => ({ iteration: e.iteration, series: `block ${e.layer + 1}`, [CRITERIA[0]]: sparsity(e.deadByActivation, e.filters), [CRITERIA[1]]: sparsity(e.deadByGamma, e.filters) }));
+  const rows: Row[] = mine.map((e) => ({
+    iteration: e.iteration,
+    series: `block ${e.layer + 1}`,
+    [CRITERIA[0]]: sparsity(e.deadByActivation, e.filters),
+    [CRITERIA[1]]: sparsity(e.deadByGamma, e.filters),
+  }));
   const network = networkSparsityOverTime(mine);
   for (const p of network) rows.push({ iteration: p.iteration, series: 'network', [CRITERIA[0]]: p.sparsity, [CRITERIA[1]]: p.sparsityGamma });
   rows.sort((a, b) => (a.iteration as number) - (b.iteration as number));
-  const series = [...new Set(rows.map((r) => r.series as string))].sort((a, b) => (a === 'network' ? -1 : b === 'network' ? 1 : a.localeCompare(b, 'en', { numeric: true })));
+  const series = [...new Set(rows.map((r) => r.series as string))].sort((a, b) =>
+    a === 'network' ? -1 : b === 'network' ? 1 : a.localeCompare(b, 'en', { numeric: true }),
+  );
   const pick = legendPick('series');
   const spec = topLevel(rows, {
     transform: [{ fold: [...CRITERIA], as: ['criterion', 'sparsity'] }],
@@ -66,7 +74,13 @@ export function runEmergenceFigure(run: RunRow, emergence: readonly EmergenceRow
       encoding: {
         x: { field: 'iteration', type: 'quantitative' },
         y: { field: 'sparsity', ...sparsityAxis('sparsity') },
-        color: { field: 'series', type: 'nominal', title: null, sort: series, scale: { range: ['#111827', '#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2'] } },
+        color: {
+          field: 'series',
+          type: 'nominal',
+          title: null,
+          sort: series,
+          scale: { range: ['#111827', '#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2'] },
+        },
         strokeWidth: { condition: { test: "datum.series === 'network'", value: 3 }, value: 1.5 },
         opacity: pick.opacity(1, 0.08),
         tooltip: [{ field: 'series' }, { field: 'criterion' }, { field: 'iteration' }, { field: 'sparsity', format: '.1%' }],
@@ -96,7 +110,15 @@ const STATUS = { domain: ['alive', 'dead (both)', 'dead by activation only', 'de
 export function runSelectivityFigure(run: RunRow, filters: readonly FilterRow[]): Figure | null {
   const mine = filters.filter((f) => f.run === run.run);
   if (mine.length === 0) return null;
-  const rows: Row[] = mine.map((f) => ({ block: f.layer + 1, filter: f.filter, status: filterStatus(f), selectivity: f.selectivity, selectivityEarly: f.selectivityEarly, selectivityBefore: f.selectivityBefore, diedAt: f.diedAt }));
+  const rows: Row[] = mine.map((f) => ({
+    block: f.layer + 1,
+    filter: f.filter,
+    status: filterStatus(f),
+    selectivity: f.selectivity,
+    selectivityEarly: f.selectivityEarly,
+    selectivityBefore: f.selectivityBefore,
+    diedAt: f.diedAt,
+  }));
   const pick = legendPick('status');
   const spec = topLevel(rows, {
     width: 440,
@@ -108,7 +130,15 @@ export function runSelectivityFigure(run: RunRow, filters: readonly FilterRow[])
       y: { field: 'block', type: 'ordinal', title: 'block' },
       color: { field: 'status', type: 'nominal', title: null, scale: STATUS },
       opacity: pick.opacity(0.6, 0.04),
-      tooltip: [{ field: 'block' }, { field: 'filter' }, { field: 'status' }, { field: 'selectivity', title: MEASURE.activeShare, format: '.3f' }, { field: 'selectivityEarly', title: `${MEASURE.activeShare} early`, format: '.3f' }, { field: 'selectivityBefore', title: `${MEASURE.activeShare} shortly before death`, format: '.3f' }, { field: 'diedAt', title: 'died at iteration' }],
+      tooltip: [
+        { field: 'block' },
+        { field: 'filter' },
+        { field: 'status' },
+        { field: 'selectivity', title: MEASURE.activeShare, format: '.3f' },
+        { field: 'selectivityEarly', title: `${MEASURE.activeShare} early`, format: '.3f' },
+        { field: 'selectivityBefore', title: `${MEASURE.activeShare} shortly before death`, format: '.3f' },
+        { field: 'diedAt', title: 'died at iteration' },
+      ],
     },
   });
   const dead = mine.filter((f) => f.deadByActivation).length;
@@ -116,7 +146,8 @@ export function runSelectivityFigure(run: RunRow, filters: readonly FilterRow[])
     id: runFigureId.selectivity,
     route: runRoute(run.run),
     title: 'Active share of every feature at the end',
-    caption: 'Each tick is one feature (filter) of a block: its active share, the share of the training images for which it is active, at the end of training (1 = every image: the least selective; a saturated measure, kept as v1 defined it). Dead features sit at 0. Click a legend entry to pick one status.',
+    caption:
+      'Each tick is one feature (filter) of a block: its active share, the share of the training images for which it is active, at the end of training (1 = every image: the least selective; a saturated measure, kept as v1 defined it). Dead features sit at 0. Click a legend entry to pick one status.',
     alt: `Strip plot of the final active share of ${mine.length} features across the blocks; ${dead} are dead by activation.`,
     rows,
     spec,
@@ -146,10 +177,20 @@ export function runGammaFigure(run: RunRow, filters: readonly FilterRow[], gamma
           y: { field: 'block', type: 'ordinal', title: 'block' },
           color: { field: 'status', type: 'nominal', title: null, scale: STATUS },
           opacity: pick.opacity(0.6, 0.04),
-          tooltip: [{ field: 'block' }, { field: 'filter' }, { field: 'status' }, { field: 'gamma', title: 'γ', format: '.3g' }, { field: 'beta', title: 'β', format: '.3g' }],
+          tooltip: [
+            { field: 'block' },
+            { field: 'filter' },
+            { field: 'status' },
+            { field: 'gamma', title: 'γ', format: '.3g' },
+            { field: 'beta', title: 'β', format: '.3g' },
+          ],
         },
       },
-      { data: { values: [{ threshold: gammaThreshold }] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { x: { field: 'threshold', type: 'quantitative' } } },
+      {
+        data: { values: [{ threshold: gammaThreshold }] },
+        mark: { type: 'rule', strokeDash: [4, 3], color: '#555' },
+        encoding: { x: { field: 'threshold', type: 'quantitative' } },
+      },
     ],
   });
   const dead = mine.filter((f) => f.deadByGamma).length;

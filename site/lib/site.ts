@@ -3,13 +3,30 @@
 // (narrative-values.ts says which).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATASET_VERSION, type CurveRow, type EmergenceRow, type FilterRow, type LayerRow, type RunRow, type Scale, type StudyRow } from '../../data/schemas/datasets.js';
+import {
+  DATASET_VERSION,
+  type CurveRow,
+  type EmergenceRow,
+  type FilterRow,
+  type LayerRow,
+  type RunRow,
+  type Scale,
+  type StudyRow,
+} from '../../data/schemas/datasets.js';
 import { DEFAULT_THRESHOLDS, DEFINITIONS_VERSION, type Thresholds } from '../../data/definitions.js';
 import { cellsOf, factorOf, measured, membersOf, seedsOf, sortLevels, valueOf, type Member } from '../../analysis/cells.js';
 import { mean, sd } from '../../analysis/statistics.js';
-import { computeFindings, type Findings } from './findings.js';
+import { computeFindings } from './findings.js';
 import { describeFolder, locateData, PRODUCE_COMMAND, type Datasets } from './data.js';
-import { lifetimeBeforeFigure, lifetimeOverTimeFigure, measuresLifetime, mechanismFigure, selectivityBeforeFigure, selectivityOverTimeFigure, sparsityOverTimeFigure } from './emergence-figures.js';
+import {
+  lifetimeBeforeFigure,
+  lifetimeOverTimeFigure,
+  measuresLifetime,
+  mechanismFigure,
+  selectivityBeforeFigure,
+  selectivityOverTimeFigure,
+  sparsityOverTimeFigure,
+} from './emergence-figures.js';
 import { studyFigureId } from './figure-ids.js';
 import type { Figure } from './figure-model.js';
 import { percent, percentSpread } from './format.js';
@@ -34,14 +51,78 @@ export function studyProgress(studies: readonly StudyRow[]): StudyProgress {
 }
 
 const EMPTY: Datasets = {
-  runs: { schemaVersion: DATASET_VERSION, dataset: 'runs', scale: 'quick', thresholds: DEFAULT_THRESHOLDS, definitionsVersion: DEFINITIONS_VERSION, runs: [], rows: [] },
-  layers: { schemaVersion: DATASET_VERSION, dataset: 'layers', scale: 'quick', thresholds: DEFAULT_THRESHOLDS, definitionsVersion: DEFINITIONS_VERSION, runs: [], rows: [] },
-  emergence: { schemaVersion: DATASET_VERSION, dataset: 'emergence', scale: 'quick', thresholds: DEFAULT_THRESHOLDS, definitionsVersion: DEFINITIONS_VERSION, runs: [], rows: [] },
-  filters: { schemaVersion: DATASET_VERSION, dataset: 'filters', scale: 'quick', thresholds: DEFAULT_THRESHOLDS, definitionsVersion: DEFINITIONS_VERSION, runs: [], rows: [] },
-  mechanism: { schemaVersion: DATASET_VERSION, dataset: 'mechanism', scale: 'quick', thresholds: DEFAULT_THRESHOLDS, definitionsVersion: DEFINITIONS_VERSION, runs: [], rows: [] },
-  pruning: { schemaVersion: DATASET_VERSION, dataset: 'pruning', scale: 'quick', thresholds: DEFAULT_THRESHOLDS, definitionsVersion: DEFINITIONS_VERSION, runs: [], rows: [] },
-  curves: { schemaVersion: DATASET_VERSION, dataset: 'curves', scale: 'quick', thresholds: DEFAULT_THRESHOLDS, definitionsVersion: DEFINITIONS_VERSION, runs: [], rows: [] },
-  studies: { schemaVersion: DATASET_VERSION, dataset: 'studies', scale: 'quick', thresholds: DEFAULT_THRESHOLDS, definitionsVersion: DEFINITIONS_VERSION, runs: [], rows: [] },
+  runs: {
+    schemaVersion: DATASET_VERSION,
+    dataset: 'runs',
+    scale: 'quick',
+    thresholds: DEFAULT_THRESHOLDS,
+    definitionsVersion: DEFINITIONS_VERSION,
+    runs: [],
+    rows: [],
+  },
+  layers: {
+    schemaVersion: DATASET_VERSION,
+    dataset: 'layers',
+    scale: 'quick',
+    thresholds: DEFAULT_THRESHOLDS,
+    definitionsVersion: DEFINITIONS_VERSION,
+    runs: [],
+    rows: [],
+  },
+  emergence: {
+    schemaVersion: DATASET_VERSION,
+    dataset: 'emergence',
+    scale: 'quick',
+    thresholds: DEFAULT_THRESHOLDS,
+    definitionsVersion: DEFINITIONS_VERSION,
+    runs: [],
+    rows: [],
+  },
+  filters: {
+    schemaVersion: DATASET_VERSION,
+    dataset: 'filters',
+    scale: 'quick',
+    thresholds: DEFAULT_THRESHOLDS,
+    definitionsVersion: DEFINITIONS_VERSION,
+    runs: [],
+    rows: [],
+  },
+  mechanism: {
+    schemaVersion: DATASET_VERSION,
+    dataset: 'mechanism',
+    scale: 'quick',
+    thresholds: DEFAULT_THRESHOLDS,
+    definitionsVersion: DEFINITIONS_VERSION,
+    runs: [],
+    rows: [],
+  },
+  pruning: {
+    schemaVersion: DATASET_VERSION,
+    dataset: 'pruning',
+    scale: 'quick',
+    thresholds: DEFAULT_THRESHOLDS,
+    definitionsVersion: DEFINITIONS_VERSION,
+    runs: [],
+    rows: [],
+  },
+  curves: {
+    schemaVersion: DATASET_VERSION,
+    dataset: 'curves',
+    scale: 'quick',
+    thresholds: DEFAULT_THRESHOLDS,
+    definitionsVersion: DEFINITIONS_VERSION,
+    runs: [],
+    rows: [],
+  },
+  studies: {
+    schemaVersion: DATASET_VERSION,
+    dataset: 'studies',
+    scale: 'quick',
+    thresholds: DEFAULT_THRESHOLDS,
+    definitionsVersion: DEFINITIONS_VERSION,
+    runs: [],
+    rows: [],
+  },
 };
 
 /** Rows of one dataset grouped by run, so per-run pages do not scan everything. */
@@ -94,7 +175,10 @@ function pivotOf(study: StudyRow, members: readonly Member[]): StudyPage['pivot'
 
 function studyFigures(study: StudyRow, members: Member[], d: Datasets): Figure[] {
   const figures: Array<Figure | null> = [];
-  const axes = studyAxes(study, members.filter((m) => m.run.status === 'complete'));
+  const axes = studyAxes(
+    study,
+    members.filter((m) => m.run.status === 'complete'),
+  );
   if (axes.x && axes.levels.length >= 2) {
     figures.push(studyEffectFigure(study, members), studyLayersFigure(study, members, d.layers.rows), studyAccuracyFigure(study, members));
   }
@@ -111,12 +195,24 @@ function studyFigures(study: StudyRow, members: Member[], d: Datasets): Figure[]
     );
   }
   const mech = d.mechanism.rows.filter((r) => ids.has(r.run));
-  if (mech.length > 0) figures.push(mechanismFigure(study, members, mech, d.filters.rows.filter((r) => ids.has(r.run))));
+  if (mech.length > 0)
+    figures.push(
+      mechanismFigure(
+        study,
+        members,
+        mech,
+        d.filters.rows.filter((r) => ids.has(r.run)),
+      ),
+    );
   if (study.hypotheses.includes(9)) figures.push(pruningFigure(study, members, d.pruning.rows));
   return figures.filter((f): f is Figure => f !== null);
 }
 
-function runFigures(run: RunRow, rows: { layers: LayerRow[]; emergence: EmergenceRow[]; filters: FilterRow[]; curves: CurveRow[] }, thresholds: Thresholds): Figure[] {
+function runFigures(
+  run: RunRow,
+  rows: { layers: LayerRow[]; emergence: EmergenceRow[]; filters: FilterRow[]; curves: CurveRow[] },
+  thresholds: Thresholds,
+): Figure[] {
   return [
     runLayersFigure(run, rows.layers),
     runEmergenceFigure(run, rows.emergence),
@@ -150,7 +246,10 @@ export function buildSite(
   const runsById = new Map(runs.map((r) => [r.run, r]));
   // The v1 verdicts that v2 rules supersede are shown as v1 published them (kept beside the datasets).
   const publishedV1 = datasets ? keptSnapshot(info.folder, 'v1') : null;
-  const verdicts = computeVerdicts({ runs, studies: d.studies.rows, filters: d.filters.rows, emergence: d.emergence.rows, pruning: d.pruning.rows }, publishedV1);
+  const verdicts = computeVerdicts(
+    { runs, studies: d.studies.rows, filters: d.filters.rows, emergence: d.emergence.rows, pruning: d.pruning.rows },
+    publishedV1,
+  );
   const studies: StudyPage[] = [...d.studies.rows].sort(byStudyOrder).map((row) => {
     const members = membersOf(row, runsById);
     const runIds = [...new Set(members.map((m) => m.run.run))];
@@ -170,7 +269,12 @@ export function buildSite(
   const curves = byRun(d.curves.rows);
   const pruning = new Map(d.pruning.rows.map((p) => [p.run, p]));
   const runPages: RunPage[] = runs.map((run) => {
-    const rows = { layers: layers.get(run.run) ?? [], emergence: emergence.get(run.run) ?? [], filters: filters.get(run.run) ?? [], curves: curves.get(run.run) ?? [] };
+    const rows = {
+      layers: layers.get(run.run) ?? [],
+      emergence: emergence.get(run.run) ?? [],
+      filters: filters.get(run.run) ?? [],
+      curves: curves.get(run.run) ?? [],
+    };
     return {
       run,
       figures: runFigures(run, rows, d.runs.thresholds),

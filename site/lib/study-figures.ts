@@ -5,7 +5,21 @@ import { factorOf, measured, sortLevels, valueOf, type Member } from '../../anal
 import { mean } from '../../analysis/statistics.js';
 import { runRoute, studyFigureId, studyRoute } from './figure-ids.js';
 import { pageHref } from './links.js';
-import { CRITERIA, hasSpread, legendPick, nominalColour, noScale, pct, runsOf, seedsText, sparsityAxis, topLevel, type Figure, type Row, type VlSpec } from './figure-model.js';
+import {
+  CRITERIA,
+  hasSpread,
+  legendPick,
+  nominalColour,
+  noScale,
+  pct,
+  runsOf,
+  seedsText,
+  sparsityAxis,
+  topLevel,
+  type Figure,
+  type Row,
+  type VlSpec,
+} from './figure-model.js';
 import { optimizerColour, orderedColour, regularizationDash, regularizationShape } from './figure-style.js';
 import { percent } from './format.js';
 import { cellLabel, factorLabel, formatLevel } from './studies.js';
@@ -102,14 +116,30 @@ function extremes(rows: readonly Row[], value: string, label: (r: Row) => string
  * accent colour otherwise (figure-style.ts).
  */
 function dotPlotEncodings(rows: readonly Row[], axes: StudyAxes, hasGroup: boolean, groupCount: number) {
-  const x = { field: 'level', type: 'ordinal', sort: axes.levels.length ? axes.levels : undefined, title: axes.x ? factorLabel(axes.x) : null, axis: { labelAngle: 0 } };
+  const x = {
+    field: 'level',
+    type: 'ordinal',
+    sort: axes.levels.length ? axes.levels : undefined,
+    title: axes.x ? factorLabel(axes.x) : null,
+    axis: { labelAngle: 0 },
+  };
   const byOptimizer = rows.some((r) => 'optimizer' in r);
   const color = byOptimizer
-    ? optimizerColour('optimizer', rows.map((r) => r.optimizer))
+    ? optimizerColour(
+        'optimizer',
+        rows.map((r) => r.optimizer),
+      )
     : hasGroup
       ? nominalColour('group', axes.group.map(factorLabel).join(' · '), groupCount)
       : { value: '#1f6fb2' };
-  const shape = rows.some((r) => 'regularization' in r) ? { shape: regularizationShape('regularization', rows.map((r) => r.regularization)) } : {};
+  const shape = rows.some((r) => 'regularization' in r)
+    ? {
+        shape: regularizationShape(
+          'regularization',
+          rows.map((r) => r.regularization),
+        ),
+      }
+    : {};
   const offset = hasGroup ? { xOffset: { field: 'group', type: 'nominal' } } : {};
   const pickField = byOptimizer ? 'optimizer' : hasGroup ? 'group' : null;
   return { x, color, shape, offset, pickField };
@@ -148,7 +178,11 @@ function seedSpreadLayers(rows: readonly Row[], valueField: string, y: VlSpec, a
         y: { aggregate: 'mean', field: valueField, ...noScale(y) },
         color,
         ...opacity(1),
-        tooltip: [{ aggregate: 'mean', field: valueField, title: 'mean', format: '.1%' }, { aggregate: 'stdev', field: valueField, title: 'sd', format: '.1%' }, { aggregate: 'count', title: 'seeds' }],
+        tooltip: [
+          { aggregate: 'mean', field: valueField, title: 'mean', format: '.1%' },
+          { aggregate: 'stdev', field: valueField, title: 'sd', format: '.1%' },
+          { aggregate: 'count', title: 'seeds' },
+        ],
       },
     },
   ];
@@ -171,8 +205,16 @@ export function studyEffectFigure(study: StudyRow, members: readonly Member[]): 
     facet: { column: { field: 'criterion', type: 'nominal', title: null, sort: [...CRITERIA] } },
     spec: { width, height: 240, layer: seedSpreadLayers(rows, 'sparsity', sparsityAxis('network sparsity'), axes, hasGroup, tooltip) },
   });
-  const ext = extremes(rows.filter((r) => r.criterion === CRITERIA[0]), 'sparsity', (r) => [r.level, r.group].filter(Boolean).join(' · '));
-  const varied = [axes.x, ...axes.group].filter((f): f is string => f !== null).map(factorLabel).join(' and ') || 'configuration';
+  const ext = extremes(
+    rows.filter((r) => r.criterion === CRITERIA[0]),
+    'sparsity',
+    (r) => [r.level, r.group].filter(Boolean).join(' · '),
+  );
+  const varied =
+    [axes.x, ...axes.group]
+      .filter((f): f is string => f !== null)
+      .map(factorLabel)
+      .join(' and ') || 'configuration';
   return {
     id: studyFigureId.sparsity(study.study),
     route: studyRoute(study.study),
@@ -198,10 +240,24 @@ export function studyAccuracyFigure(study: StudyRow, members: readonly Member[])
   }));
   if (rows.length === 0) return null;
   const hasGroup = axes.group.length > 0;
-  const tooltip = [{ field: 'level', title: axes.x ? factorLabel(axes.x) : 'runs' }, ...(hasGroup ? [{ field: 'group' }] : []), { field: 'seed' }, { field: 'testAccuracy', title: 'test accuracy', format: '.2%' }, { field: 'run' }];
+  const tooltip = [
+    { field: 'level', title: axes.x ? factorLabel(axes.x) : 'runs' },
+    ...(hasGroup ? [{ field: 'group' }] : []),
+    { field: 'seed' },
+    { field: 'testAccuracy', title: 'test accuracy', format: '.2%' },
+    { field: 'run' },
+  ];
   const width = Math.max(220, Math.min(480, axes.levels.length * (hasGroup ? 70 : 55)));
-  const spec = topLevel(rows, { width, height: 220, layer: seedSpreadLayers(rows, 'testAccuracy', pct('test accuracy', { scale: { zero: false }, axis: { format: '.1%' } }), axes, hasGroup, tooltip) });
-  const varied = [axes.x, ...axes.group].filter((f): f is string => f !== null).map(factorLabel).join(' and ') || 'configuration';
+  const spec = topLevel(rows, {
+    width,
+    height: 220,
+    layer: seedSpreadLayers(rows, 'testAccuracy', pct('test accuracy', { scale: { zero: false }, axis: { format: '.1%' } }), axes, hasGroup, tooltip),
+  });
+  const varied =
+    [axes.x, ...axes.group]
+      .filter((f): f is string => f !== null)
+      .map(factorLabel)
+      .join(' and ') || 'configuration';
   const ext = extremes(rows, 'testAccuracy', (r) => [r.level, r.group].filter(Boolean).join(' · '));
   return {
     id: studyFigureId.accuracy(study.study),
@@ -226,10 +282,25 @@ export function studyLayersFigure(study: StudyRow, members: readonly Member[], l
     const level = axes.x ? formatLevel(factorOf(m, axes.x)) : 'all';
     const group = groupLabel(m, axes.group);
     const config = [level, group].filter(Boolean).join(' · ');
-    rows.push({ run: l.run, seed: m.seed, config, level, group, ...styleFields(m, axes), block: l.layer + 1, filters: l.filters, deadByActivation: l.deadByActivation, deadByGamma: l.deadByGamma, sparsity: l.sparsityActivation });
+    rows.push({
+      run: l.run,
+      seed: m.seed,
+      config,
+      level,
+      group,
+      ...styleFields(m, axes),
+      block: l.layer + 1,
+      filters: l.filters,
+      deadByActivation: l.deadByActivation,
+      deadByGamma: l.deadByGamma,
+      sparsity: l.sparsityActivation,
+    });
   }
   if (rows.length === 0) return null;
-  const configs = sortConfigs(rows.map((r) => r.config as string), axes.levels);
+  const configs = sortConfigs(
+    rows.map((r) => r.config as string),
+    axes.levels,
+  );
   const groups = [...new Set(rows.map((r) => r.group as string))].sort();
   const levels = axes.levels.filter((l) => rows.some((r) => r.level === l));
   const groupTitle = axes.group.map(factorLabel).join(' · ');
@@ -244,16 +315,30 @@ export function studyLayersFigure(study: StudyRow, members: readonly Member[], l
   const pick = legendPick(colourField);
   const x = { field: 'block', type: 'ordinal', title: 'block (conv layer)', axis: { labelAngle: 0 } };
   const color = byOptimizer
-    ? optimizerColour('optimizer', rows.map((r) => r.optimizer))
+    ? optimizerColour(
+        'optimizer',
+        rows.map((r) => r.optimizer),
+      )
     : ordered
       ? orderedColour('level', xTitle, levels)
       : nominalColour('level', xTitle, levels.length, { sort: levels });
-  const dash = byOptimizer && rows.some((r) => 'regularization' in r) ? { strokeDash: regularizationDash('regularization', rows.map((r) => r.regularization)) } : {};
+  const dash =
+    byOptimizer && rows.some((r) => 'regularization' in r)
+      ? {
+          strokeDash: regularizationDash(
+            'regularization',
+            rows.map((r) => r.regularization),
+          ),
+        }
+      : {};
   const detail = { detail: { field: 'config', type: 'nominal' } };
   // A panel is 140 px tall: its axis title must fit (the caption names the criterion).
   const y = sparsityAxis(paneled ? 'dead by activation' : 'layer sparsity (dead by activation)');
   const layer = [
-    { mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y: { aggregate: 'mean', field: 'sparsity', ...y }, color, ...dash, ...detail, opacity: pick.opacity(1, 0.08) } },
+    {
+      mark: { type: 'line', strokeWidth: 2 },
+      encoding: { x, y: { aggregate: 'mean', field: 'sparsity', ...y }, color, ...dash, ...detail, opacity: pick.opacity(1, 0.08) },
+    },
     {
       params: [pick.param],
       mark: { type: 'circle', size: 22 },
@@ -262,7 +347,14 @@ export function studyLayersFigure(study: StudyRow, members: readonly Member[], l
         y: { field: 'sparsity', ...noScale(y) },
         color,
         opacity: pick.opacity(0.7, 0.05),
-        tooltip: [{ field: 'config' }, { field: 'block' }, { field: 'seed' }, { field: 'deadByActivation', title: 'dead' }, { field: 'filters' }, { field: 'sparsity', format: '.1%' }],
+        tooltip: [
+          { field: 'config' },
+          { field: 'block' },
+          { field: 'seed' },
+          { field: 'deadByActivation', title: 'dead' },
+          { field: 'filters' },
+          { field: 'sparsity', format: '.1%' },
+        ],
       },
     },
   ];
@@ -274,7 +366,9 @@ export function studyLayersFigure(study: StudyRow, members: readonly Member[], l
       })
     : topLevel(rows, { width: 560, height: 240, layer });
   const blocks = new Set(rows.map((r) => r.block)).size;
-  const lineKind = byOptimizer ? `one colour per optimizer${dash.strokeDash ? ', one dash per regularization (L2 solid, none dashed)' : ''}` : `one colour per ${xTitle}`;
+  const lineKind = byOptimizer
+    ? `one colour per optimizer${dash.strokeDash ? ', one dash per regularization (L2 solid, none dashed)' : ''}`
+    : `one colour per ${xTitle}`;
   return {
     id: studyFigureId.layers(study.study),
     route: studyRoute(study.study),

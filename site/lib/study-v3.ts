@@ -83,6 +83,7 @@ export function readCrosscheck(root: string, scale: Scale): Crosscheck | null {
   const path = join(root, scale, 'crosscheck.json');
   if (!existsSync(path)) return null;
   const parsed = crosscheckSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-  if (!parsed.success) throw new Error(`${path} is not a crosscheck:long result (${parsed.error.issues[0]?.message}): rerun npm run crosscheck:long -- --json ${path}`);
+  if (!parsed.success)
+    throw new Error(`${path} is not a crosscheck:long result (${parsed.error.issues[0]?.message}): rerun npm run crosscheck:long -- --json ${path}`);
   return parsed.data;
 }

@@ -59,6 +59,7 @@ export function chooseRasteriser(env: Record<string, string | undefined> = proce
   if (wanted !== '' && wanted !== 'next') throw new Error(`SITE_RESVG must be 'stable' or 'next' (or unset: the faster where installed), not '${wanted}'`);
   const next = nextRasteriser();
   if (next) return next;
-  if (wanted === 'next') throw new Error(`SITE_RESVG=next, but ${NEXT_BINDING} is not installed or does not load here (it exists for linux-x64 with glibc only; run npm ci)`);
+  if (wanted === 'next')
+    throw new Error(`SITE_RESVG=next, but ${NEXT_BINDING} is not installed or does not load here (it exists for linux-x64 with glibc only; run npm ci)`);
   return STABLE;
 }

@@ -60,9 +60,16 @@ function describe(h: V2Hypothesis, results: ReturnType<typeof v2Verdicts>): Desc
         units: r.units.map((u) => ({
           label: u.key,
           outcome: u.outcome,
-          detail: u.outcome === 'insufficient' ? note(u.note) : `largest cell ${pct(u.numbers.largestMean)} at lr ${formatLevel(u.numbers.largestAt)} over ${u.numbers.rates.map(formatLevel).join(', ')}`,
+          detail:
+            u.outcome === 'insufficient'
+              ? note(u.note)
+              : `largest cell ${pct(u.numbers.largestMean)} at lr ${formatLevel(u.numbers.largestAt)} over ${u.numbers.rates.map(formatLevel).join(', ')}`,
         })),
-        effect: { label: 'largest mean sparsity of any optimizer at any learning rate, without regularization', value: r.effect.largestMean, text: r.effect.largestMean === null ? 'n/a' : `${pct(r.effect.largestMean)} (${r.effect.optimizer}, lr ${formatLevel(r.effect.lr)})` },
+        effect: {
+          label: 'largest mean sparsity of any optimizer at any learning rate, without regularization',
+          value: r.effect.largestMean,
+          text: r.effect.largestMean === null ? 'n/a' : `${pct(r.effect.largestMean)} (${r.effect.optimizer}, lr ${formatLevel(r.effect.lr)})`,
+        },
         figure: figureOf('lr-range', 'sparsity'),
       };
     }
@@ -126,7 +133,11 @@ function describe(h: V2Hypothesis, results: ReturnType<typeof v2Verdicts>): Desc
             outcome: u.outcome,
             detail: `${u.outcome === 'insufficient' ? `${note(u.note)}; ` : ''}median early lifetime sparseness of ${u.numbers.dying} dying ${fmt(u.numbers.dyingMedian)}, of ${u.numbers.survivors} survivors ${fmt(u.numbers.survivorMedian)}${u.numbers.gap === null ? '' : ` (gap ${fmt(u.numbers.gap)})`}${u.numbers.alreadyDead ? `; ${u.numbers.alreadyDead} already dead, left out` : ''}`,
           })),
-        effect: { label: 'dying minus surviving median early lifetime sparseness, deciding blocks', value: r.effect.meanGap, text: r.effect.meanGap === null ? 'n/a' : `${fmt(r.effect.meanGap)}${r.effect.sdGap === null ? '' : ` ± ${fmt(r.effect.sdGap)}`}` },
+        effect: {
+          label: 'dying minus surviving median early lifetime sparseness, deciding blocks',
+          value: r.effect.meanGap,
+          text: r.effect.meanGap === null ? 'n/a' : `${fmt(r.effect.meanGap)}${r.effect.sdGap === null ? '' : ` ± ${fmt(r.effect.sdGap)}`}`,
+        },
         figure: figureOf('emergence-long', 'lifetimeBefore'),
       };
     }
@@ -141,7 +152,14 @@ function describe(h: V2Hypothesis, results: ReturnType<typeof v2Verdicts>): Desc
               ? note(u.note)
               : `half of the final ${pct(u.numbers.final)} reached at ${percent(u.numbers.halfAt, 0)} of training; ${u.numbers.plateau ? `levelled off (within ${points(u.numbers.windowRange ?? 0)} over the last ${percent(H7_V2.plateauWindow, 0)}), final / peak ${fmt((u.numbers.final ?? 0) / (u.numbers.peak || 1), 2)}` : note('still-moving')}`,
         })),
-        effect: { label: 'share of training before half the final sparsity is reached', value: r.effect.meanHalfAt, text: r.effect.meanHalfAt === null ? 'n/a' : `${percent(r.effect.meanHalfAt, 0)}; ${r.effect.plateaus} on a plateau, ${r.effect.stillMoving} still moving` },
+        effect: {
+          label: 'share of training before half the final sparsity is reached',
+          value: r.effect.meanHalfAt,
+          text:
+            r.effect.meanHalfAt === null
+              ? 'n/a'
+              : `${percent(r.effect.meanHalfAt, 0)}; ${r.effect.plateaus} on a plateau, ${r.effect.stillMoving} still moving`,
+        },
         figure: figureOf('emergence-long', 'sparsityOverTime'),
       };
     }

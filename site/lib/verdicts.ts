@@ -72,7 +72,17 @@ const runLabel = (u: { run: string; seed: number }) => `run ${u.run.slice(0, 8)}
 const pointsOrNone = (x: number | null) => (x === null ? 'n/a' : points(x));
 
 /** What each rule calls its units, for the reason sentence. */
-const UNIT_NOUN: Record<number, string> = { 1: 'optimizer', 2: 'adaptive optimizer', 3: 'group', 4: 'factor', 5: 'group', 6: 'run', 7: 'run', 8: 'group', 9: 'run' };
+const UNIT_NOUN: Record<number, string> = {
+  1: 'optimizer',
+  2: 'adaptive optimizer',
+  3: 'group',
+  4: 'factor',
+  5: 'group',
+  6: 'run',
+  7: 'run',
+  8: 'group',
+  9: 'run',
+};
 
 function missingReason(h: number): string {
   if (h === 4) return 'No data yet: no study varies the mini-batch size or the learning rate.';
@@ -118,7 +128,10 @@ function describeEvidence(v: AnyVerdict): { units: Array<Omit<Unit, 'outcome'>>;
       const cell = v.effect.cell;
       return {
         units: v.units.map((u) => ({ label: cellLabel(u.factors, u.paths), detail: spread(u.values) })),
-        effect: { label: 'largest mean sparsity without regularization', text: cell && v.effect.value !== null ? `${percent(v.effect.value)} (${cellLabel(cell.factors, cell.paths)})` : 'n/a' },
+        effect: {
+          label: 'largest mean sparsity without regularization',
+          text: cell && v.effect.value !== null ? `${percent(v.effect.value)} (${cellLabel(cell.factors, cell.paths)})` : 'n/a',
+        },
       };
     }
     case 2:
@@ -139,7 +152,11 @@ function describeEvidence(v: AnyVerdict): { units: Array<Omit<Unit, 'outcome'>>;
       return {
         units: v.units.map((u) => ({
           label: `${factorLabel(u.factor)}${u.group.paths.length ? ` (${groupLabel(u.group)})` : ''}`,
-          detail: u.fewerThanTwoLevels ? 'fewer than two levels' : u.pair ? `largest difference ${points(u.largest)} (${formatLevel(u.pair[0])} → ${formatLevel(u.pair[1])})` : 'no pair of levels with enough seeds',
+          detail: u.fewerThanTwoLevels
+            ? 'fewer than two levels'
+            : u.pair
+              ? `largest difference ${points(u.largest)} (${formatLevel(u.pair[0])} → ${formatLevel(u.pair[1])})`
+              : 'no pair of levels with enough seeds',
         })),
         effect: { label: 'largest difference in sparsity between two levels', text: pointsOrNone(v.effect.value) },
       };
@@ -151,7 +168,10 @@ function describeEvidence(v: AnyVerdict): { units: Array<Omit<Unit, 'outcome'>>;
     case 6:
       return {
         units: v.units.map((u) => ({ label: runLabel(u), detail: selectivityGapDetail(u.selectivity) })),
-        effect: { label: `survivors minus dying features, median selectivity at the early checkpoint (≥ ${percent(EARLY_FRACTION, 0)} of training)`, text: withSpread(v.effect.gaps, (x) => x.toFixed(3)) },
+        effect: {
+          label: `survivors minus dying features, median selectivity at the early checkpoint (≥ ${percent(EARLY_FRACTION, 0)} of training)`,
+          text: withSpread(v.effect.gaps, (x) => x.toFixed(3)),
+        },
       };
     case 7:
       return {

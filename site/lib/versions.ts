@@ -14,7 +14,8 @@ export function codeVersion(env: Record<string, string | undefined> = process.en
   if (env.SITE_CODE_VERSION) return env.SITE_CODE_VERSION;
   try {
     const commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
+    const dirty =
+      execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
     return `${commit}${dirty ? '-dirty' : ''}`;
   } catch {
     return 'unknown';

@@ -14,16 +14,22 @@ import { FIGURE_FILES, figureFile, sharedTemplates, templateFile, templateKey, t
 import { datasetPath } from '../lib/links.js';
 import { getSite } from '../lib/site.js';
 
-type Props = { kind: 'figure'; figure: Figure; ext: FigureFile; template?: Figure } | { kind: 'template'; template: Figure } | { kind: 'dataset'; file: string };
+type Props =
+  { kind: 'figure'; figure: Figure; ext: FigureFile; template?: Figure } | { kind: 'template'; template: Figure } | { kind: 'dataset'; file: string };
 
 export const getStaticPaths = (() => {
   const site = getSite();
   const shared = sharedTemplates(site.figures);
   const figures = (deferFigureFiles(site.figures, shared) ? [] : site.figures).flatMap((figure) =>
-    FIGURE_FILES.map((ext) => ({ params: { file: `${figure.route}/${figure.id}.${ext}` }, props: { kind: 'figure', figure, ext, template: shared.get(templateKey(figure)) } as Props })),
+    FIGURE_FILES.map((ext) => ({
+      params: { file: `${figure.route}/${figure.id}.${ext}` },
+      props: { kind: 'figure', figure, ext, template: shared.get(templateKey(figure)) } as Props,
+    })),
   );
   const templates = [...shared].map(([key, template]) => ({ params: { file: templatePath(key) }, props: { kind: 'template', template } as Props }));
-  const datasets = site.loaded ? DATASET_NAMES.map((n) => ({ params: { file: datasetPath(n) }, props: { kind: 'dataset', file: join(site.folder, `${n}.json`) } as Props })) : [];
+  const datasets = site.loaded
+    ? DATASET_NAMES.map((n) => ({ params: { file: datasetPath(n) }, props: { kind: 'dataset', file: join(site.folder, `${n}.json`) } as Props }))
+    : [];
   return [...figures, ...templates, ...datasets];
 }) satisfies GetStaticPaths;
 

@@ -22,7 +22,10 @@ describe('cells', () => {
   });
   it('groups members into cells by their factor values, in order of appearance', () => {
     const cells = cellsOf(members, ['optimizer.name']);
-    expect(cells.map((c) => [c.factors['optimizer.name'], c.members.length])).toEqual([['adam', 2], ['sgd', 2]]);
+    expect(cells.map((c) => [c.factors['optimizer.name'], c.members.length])).toEqual([
+      ['adam', 2],
+      ['sgd', 2],
+    ]);
     expect(cellsOf(members, []).map((c) => c.members.length)).toEqual([4]);
   });
   it("falls back to the run's resolved configuration when the study's record lacks a factor", () => {
@@ -37,6 +40,9 @@ describe('cells', () => {
     expect(sortLevels([5e-4, 1e-4, 2e-3, 1e-4])).toEqual([1e-4, 5e-4, 2e-3]);
     expect(sortLevels(['sgd', 'adam', 'sgd'])).toEqual(['sgd', 'adam']);
     expect(seedsOf([{ seed: 2 }, { seed: 0 }, { seed: 2 }])).toEqual([0, 2]);
-    expect([...groupBy([1, 2, 3, 4], (x) => x % 2).entries()]).toEqual([[1, [1, 3]], [0, [2, 4]]]);
+    expect([...groupBy([1, 2, 3, 4], (x) => x % 2).entries()]).toEqual([
+      [1, [1, 3]],
+      [0, [2, 4]],
+    ]);
   });
 });

@@ -45,7 +45,8 @@ export const readme = () => readFileSync(join(REPO, 'README.md'), 'utf8').replac
  */
 export function readmeOutcomes(text: string): Map<number, Outcome> {
   const sentence = /In the committed data (.+?); the site says why/.exec(text)?.[1];
-  if (!sentence) throw new Error('README.md has no sentence "In the committed data H.. are supported, ...; the site says why": restore it in "The published study"');
+  if (!sentence)
+    throw new Error('README.md has no sentence "In the committed data H.. are supported, ...; the site says why": restore it in "The published study"');
   const out = new Map<number, Outcome>();
   for (const m of sentence.matchAll(/((?:H\d(?:, | and |,? and )?)+)\s*(?:are |is )?(supported|contradicted|inconclusive)/g)) {
     for (const h of m[1].matchAll(/H(\d)/g)) out.set(Number(h[1]), m[2] as Outcome);

@@ -71,8 +71,22 @@ function configOf(r: RunRow): RunRow['config'] {
 }
 
 /** A study over the given runs, each member's factors read from its run by the factor paths. */
-export function study(name: string, hypotheses: number[], factors: string[], runs: readonly RunRow[], values: (r: RunRow) => Record<string, string | number | boolean | null>): StudyRow {
-  return { study: name, title: name, question: '', hypotheses, factors, members: runs.map((r) => ({ run: r.run, seed: r.seed, factors: values(r) })), pending: [] };
+export function study(
+  name: string,
+  hypotheses: number[],
+  factors: string[],
+  runs: readonly RunRow[],
+  values: (r: RunRow) => Record<string, string | number | boolean | null>,
+): StudyRow {
+  return {
+    study: name,
+    title: name,
+    question: '',
+    hypotheses,
+    factors,
+    members: runs.map((r) => ({ run: r.run, seed: r.seed, factors: values(r) })),
+    pending: [],
+  };
 }
 
 export function input(fields: Partial<VerdictInput>): VerdictInput {
@@ -80,7 +94,21 @@ export function input(fields: Partial<VerdictInput>): VerdictInput {
 }
 
 export function emergenceRow(run: string, iteration: number, layer: number, filters: number, deadByActivation: number, deadByGamma = 0): EmergenceRow {
-  return { run, iteration, layer, filters, deadByActivation, deadByGamma, selectivityMean: 0, selectivityQ10: 0, selectivityMedian: 0, selectivityQ90: 0, trainLoss: null, trainAccuracy: null, testAccuracy: null };
+  return {
+    run,
+    iteration,
+    layer,
+    filters,
+    deadByActivation,
+    deadByGamma,
+    selectivityMean: 0,
+    selectivityQ10: 0,
+    selectivityMedian: 0,
+    selectivityQ90: 0,
+    trainLoss: null,
+    trainAccuracy: null,
+    testAccuracy: null,
+  };
 }
 
 export function filterRow(run: string, fields: Partial<FilterRow>): FilterRow {

@@ -25,20 +25,45 @@ describe('emergence timing', () => {
     expect(emergenceTiming(series, 300)).toEqual({ halfAt: 1 / 3, finalOverPeak: 1, final: 0.2 });
   });
   it('counts reaching exactly half as reached (a tie)', () => {
-    const series = [{ iteration: 0, sparsity: 0 }, { iteration: 40, sparsity: 0.25 }, { iteration: 100, sparsity: 0.5 }];
+    const series = [
+      { iteration: 0, sparsity: 0 },
+      { iteration: 40, sparsity: 0.25 },
+      { iteration: 100, sparsity: 0.5 },
+    ];
     expect(emergenceTiming(series, 100)?.halfAt).toBe(0.4);
   });
   it('reports a lost sparsity as final / peak', () => {
-    const t = emergenceTiming([{ iteration: 0, sparsity: 0 }, { iteration: 50, sparsity: 0.4 }, { iteration: 100, sparsity: 0.1 }], 100);
+    const t = emergenceTiming(
+      [
+        { iteration: 0, sparsity: 0 },
+        { iteration: 50, sparsity: 0.4 },
+        { iteration: 100, sparsity: 0.1 },
+      ],
+      100,
+    );
     expect(t?.finalOverPeak).toBeCloseTo(0.25, 12);
     // half of 0.1 is first reached at 50
     expect(t?.halfAt).toBe(0.5);
   });
   it('handles a saturated network (every filter dead from the first checkpoint)', () => {
-    expect(emergenceTiming([{ iteration: 0, sparsity: 1 }, { iteration: 100, sparsity: 1 }], 100)).toEqual({ halfAt: 0, finalOverPeak: 1, final: 1 });
+    expect(
+      emergenceTiming(
+        [
+          { iteration: 0, sparsity: 1 },
+          { iteration: 100, sparsity: 1 },
+        ],
+        100,
+      ),
+    ).toEqual({ halfAt: 0, finalOverPeak: 1, final: 1 });
   });
   it('has nothing to time without sparsity or without two checkpoints', () => {
-    const t = emergenceTiming([{ iteration: 0, sparsity: 0 }, { iteration: 100, sparsity: 0 }], 100);
+    const t = emergenceTiming(
+      [
+        { iteration: 0, sparsity: 0 },
+        { iteration: 100, sparsity: 0 },
+      ],
+      100,
+    );
     expect(t?.halfAt).toBeNaN();
     expect(t).toMatchObject({ finalOverPeak: 0, final: 0 });
     expect(emergenceTiming([{ iteration: 100, sparsity: 0.3 }], 100)).toBeNull();

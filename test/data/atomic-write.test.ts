@@ -98,7 +98,9 @@ describe('writeFileAtomic', () => {
   it('fails, and keeps the previous file, when the device takes no more bytes without an error', () => {
     const path = join(dir, 'runs.json');
     writeFileSync(path, 'before');
-    expect(() => writeFileAtomic(path, 'z'.repeat(100), { fs: fullDisk(40, Infinity, 'zero') })).toThrow(/no space left .* it needed 100 bytes, 40 were written/);
+    expect(() => writeFileAtomic(path, 'z'.repeat(100), { fs: fullDisk(40, Infinity, 'zero') })).toThrow(
+      /no space left .* it needed 100 bytes, 40 were written/,
+    );
     expect(readFileSync(path, 'utf8')).toBe('before');
     expect(readdirSync(dir)).toEqual(['runs.json']);
   });
@@ -112,7 +114,9 @@ describe('writeFileAtomic', () => {
         throw Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' });
       },
     };
-    expect(() => writeFileAtomic(path, 'after', { fs: broken })).toThrow(`cannot write ${path} (folder ${dir}, 5 bytes): EIO: i/o error, fsync; the file was not replaced`);
+    expect(() => writeFileAtomic(path, 'after', { fs: broken })).toThrow(
+      `cannot write ${path} (folder ${dir}, 5 bytes): EIO: i/o error, fsync; the file was not replaced`,
+    );
     expect(readFileSync(path, 'utf8')).toBe('before');
     expect(readdirSync(dir)).toEqual(['rec.json']);
   });
@@ -140,7 +144,9 @@ describe.skipIf(!root)('a real full disk (24 KiB tmpfs; runs as root)', () => {
     const before = { record: readFileSync(record), snap: readFileSync(snap) };
     expect(before.snap.length).toBeLessThan(8192);
     // About 40 KB: more than the device has left.
-    expect(() => writeSnapshot(snap, snapshot(60, 400))).toThrow(/no space left on the device of .* while writing rec\.snapshot\.json: it needed [\d,]+ bytes, .*nothing complete was lost/);
+    expect(() => writeSnapshot(snap, snapshot(60, 400))).toThrow(
+      /no space left on the device of .* while writing rec\.snapshot\.json: it needed [\d,]+ bytes, .*nothing complete was lost/,
+    );
     expect(readFileSync(record).equals(before.record)).toBe(true);
     expect(readFileSync(snap).equals(before.snap)).toBe(true);
     expect(snapshotStanding(snap, 'fedcba9876543210')).toEqual({ iteration: 30, continues: true });
@@ -156,7 +162,12 @@ describe('replaceFolder', () => {
     target = join(dir, 'datasets');
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
-  const contents = () => Object.fromEntries(readdirSync(target).sort().map((f) => [f, readFileSync(join(target, f), 'utf8')]));
+  const contents = () =>
+    Object.fromEntries(
+      readdirSync(target)
+        .sort()
+        .map((f) => [f, readFileSync(join(target, f), 'utf8')]),
+    );
 
   it('swaps the new version in whole and leaves nothing beside it', () => {
     replaceFolder(target, (f) => ['a', 'b'].forEach((n) => writeFileAtomic(join(f, `${n}.json`), `${n}1`)));
@@ -182,7 +193,11 @@ describe('replaceFolder', () => {
     // A child killed with -9 at the point where the old folder is aside and the new one not yet in place.
     const script = `import { replaceFolder, writeFileAtomic } from './data/atomic-write.ts';
 replaceFolder(${JSON.stringify(target)}, (f) => writeFileAtomic(f + '/a.json', 'a2'));`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO, env: { ...process.env, IFS_PAUSE_AT: 'swapped-out' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: REPO,
+      env: { ...process.env, IFS_PAUSE_AT: 'swapped-out' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     await new Promise<void>((done) => child.stderr.on('data', (d: Buffer) => d.toString().includes('paused at swapped-out') && done()));
     child.kill('SIGKILL');
     await new Promise((done) => child.on('close', done));

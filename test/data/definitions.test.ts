@@ -27,7 +27,12 @@ describe('definitions', () => {
 
   it('sums network sparsity over layers, not averages it', () => {
     // (1 + 6) / (4 + 12) = 7/16, not the mean of 1/4 and 1/2.
-    expect(networkSparsity([{ dead: 1, filters: 4 }, { dead: 6, filters: 12 }])).toBeCloseTo(7 / 16, 12);
+    expect(
+      networkSparsity([
+        { dead: 1, filters: 4 },
+        { dead: 6, filters: 12 },
+      ]),
+    ).toBeCloseTo(7 / 16, 12);
     expect(sparsity(0, 5)).toBe(0);
     expect(selectivity(3, 12)).toBe(0.25);
     expect(() => sparsity(0, 0)).toThrow(/at least one filter/);

@@ -61,7 +61,10 @@ describe('experiment CLI', () => {
     writeFileSync(file, JSON.stringify({ optimizer: { name: 'sgd', lr: 0.1 }, model: { width: 8 } }));
     const { code, stdout } = await cli(['--config', file, '--optimizer-lr', '0.5', '--regularization-applies-to', 'conv,gamma', '--print-config']);
     expect(code).toBe(0);
-    const printed = JSON.parse(stdout) as { id: string; config: { optimizer: { lr: number }; model: { width: number }; regularization: { appliesTo: string[] } } };
+    const printed = JSON.parse(stdout) as {
+      id: string;
+      config: { optimizer: { lr: number }; model: { width: number }; regularization: { appliesTo: string[] } };
+    };
     expect(printed.id).toMatch(/^[0-9a-f]{16}$/);
     expect(printed.config.optimizer.lr).toBe(0.5);
     expect(printed.config.model.width).toBe(8);

@@ -31,14 +31,18 @@ describe('config identity', () => {
     } catch {
       // no records of this scale
     }
-    it.skipIf(files.length === 0)(`keeps the id of every ${scale} record: its file name, and the hash of its configuration resolved again`, () => {
-      for (const file of files) {
-        const record = runRecordSchema.parse(JSON.parse(readFileSync(join(dir, file), 'utf8')));
-        const id = file.replace('.json', '');
-        expect(record.id, file).toBe(id);
-        expect(configHash(record.config), file).toBe(id);
-        expect(configHash(resolveConfig(record.config)), file).toBe(id);
-      }
-    }, 120_000);
+    it.skipIf(files.length === 0)(
+      `keeps the id of every ${scale} record: its file name, and the hash of its configuration resolved again`,
+      () => {
+        for (const file of files) {
+          const record = runRecordSchema.parse(JSON.parse(readFileSync(join(dir, file), 'utf8')));
+          const id = file.replace('.json', '');
+          expect(record.id, file).toBe(id);
+          expect(configHash(record.config), file).toBe(id);
+          expect(configHash(resolveConfig(record.config)), file).toBe(id);
+        }
+      },
+      120_000,
+    );
   }
 });

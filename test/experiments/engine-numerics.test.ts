@@ -73,23 +73,26 @@ describe(`the main configuration, ${ITERATIONS} iterations, before and after the
     if (PRESENT) data = await loadDataset({ name: 'fashion-mnist', trainSubset: config.data.trainSubset, seed: config.training.seed });
   }, 300_000);
 
-  it.skipIf(!PRESENT)('gives the same loss curve and dead filters to the bit by default; the reordering kernels the same dead filters and curve to rounding', () => {
-    const previous = train({ compiled: false, fused: false });
-    const compiled = train({ compiled: true, fused: true });
-    // The engine's default (compiled kernels, fused update, no reordering kernel) against the previous engine: identical.
-    expect(compiled.losses).toEqual(previous.losses);
-    expect(Array.from(compiled.gammas)).toEqual(Array.from(previous.gammas));
-    expect(compiled.dead).toEqual(previous.dead);
-    // With the batch norm and first-layer filter gradient that sum in another order: the same dead
-    // filters at every checkpoint, the same first loss to float32 rounding, the same curve in 40-iteration means.
-    const reordered = train({ compiled: true, fused: true, reordering: true });
-    expect(reordered.dead).toEqual(previous.dead);
-    expect(Math.abs(reordered.losses[0] - previous.losses[0]) / previous.losses[0]).toBeLessThan(1e-6);
-    const WINDOW = 40;
-    for (let start = 0; start < ITERATIONS; start += WINDOW) {
-      const mean = (l: number[]) => l.slice(start, start + WINDOW).reduce((a, b) => a + b, 0) / WINDOW;
-      const [a, b] = [mean(reordered.losses), mean(previous.losses)];
-      expect(Math.abs(a - b) / b, `mean loss of iterations ${start + 1}-${start + WINDOW}: ${a} vs ${b}`).toBeLessThan(0.02);
-    }
-  });
+  it.skipIf(!PRESENT)(
+    'gives the same loss curve and dead filters to the bit by default; the reordering kernels the same dead filters and curve to rounding',
+    () => {
+      const previous = train({ compiled: false, fused: false });
+      const compiled = train({ compiled: true, fused: true });
+      // The engine's default (compiled kernels, fused update, no reordering kernel) against the previous engine: identical.
+      expect(compiled.losses).toEqual(previous.losses);
+      expect(Array.from(compiled.gammas)).toEqual(Array.from(previous.gammas));
+      expect(compiled.dead).toEqual(previous.dead);
+      // With the batch norm and first-layer filter gradient that sum in another order: the same dead
+      // filters at every checkpoint, the same first loss to float32 rounding, the same curve in 40-iteration means.
+      const reordered = train({ compiled: true, fused: true, reordering: true });
+      expect(reordered.dead).toEqual(previous.dead);
+      expect(Math.abs(reordered.losses[0] - previous.losses[0]) / previous.losses[0]).toBeLessThan(1e-6);
+      const WINDOW = 40;
+      for (let start = 0; start < ITERATIONS; start += WINDOW) {
+        const mean = (l: number[]) => l.slice(start, start + WINDOW).reduce((a, b) => a + b, 0) / WINDOW;
+        const [a, b] = [mean(reordered.losses), mean(previous.losses)];
+        expect(Math.abs(a - b) / b, `mean loss of iterations ${start + 1}-${start + WINDOW}: ${a} vs ${b}`).toBeLessThan(0.02);
+      }
+    },
+  );
 });

@@ -31,7 +31,13 @@ export function handBuiltNetwork(activation: 'relu' | 'leaky-relu' = 'relu'): Ne
   return buildNetwork(
     { ...SPEC, activation },
     {
-      kernels: [centre(1, 3, [[0, 0, 1], [0, 1, -1]]), centre(3, 2, [[0, 0, 1]])],
+      kernels: [
+        centre(1, 3, [
+          [0, 0, 1],
+          [0, 1, -1],
+        ]),
+        centre(3, 2, [[0, 0, 1]]),
+      ],
       gammas: [Float32Array.from([1, 5e-4, 0]), Float32Array.from([1, 1])],
       betas: [Float32Array.from([0, 0.5, -1]), Float32Array.from([0, -0.1])],
       runningMeans: [new Float32Array(3), new Float32Array(2)],

@@ -99,14 +99,17 @@ describe('optimizers follow their closed-form updates', () => {
     else if (name === 'adam') cases.push([name, 'none'], [name, 'l2']);
     else cases.push([name, 'none'], [name, 'l2'], [name, 'decoupled']);
   }
-  it.each(cases.flatMap(([name, kind]) => [[name, kind, 'op by op'] as const, [name, kind, 'fused'] as const]))('%s with %s regularization, three steps, %s', (name, kind, path) => {
-    const cfg = configFor(name, kind);
-    const got = runOptimizer(cfg, GRADS, path === 'fused');
-    const want = reference(cfg, GRADS);
-    got.forEach((x, i) => expect(x).toBeCloseTo(want[i], 5));
-    // The parameters moved: no case is trivially equal to the start.
-    expect(got.some((x, i) => Math.abs(x - W0[i]) > 1e-4)).toBe(true);
-  });
+  it.each(cases.flatMap(([name, kind]) => [[name, kind, 'op by op'] as const, [name, kind, 'fused'] as const]))(
+    '%s with %s regularization, three steps, %s',
+    (name, kind, path) => {
+      const cfg = configFor(name, kind);
+      const got = runOptimizer(cfg, GRADS, path === 'fused');
+      const want = reference(cfg, GRADS);
+      got.forEach((x, i) => expect(x).toBeCloseTo(want[i], 5));
+      // The parameters moved: no case is trivially equal to the start.
+      expect(got.some((x, i) => Math.abs(x - W0[i]) > 1e-4)).toBe(true);
+    },
+  );
 
   it('SGD first step is exactly w - lr * (g + lambda w) under L2', () => {
     const cfg = resolveConfig({ optimizer: { name: 'sgd', lr: 0.1 }, regularization: { kind: 'l2', strength: 0.5 } });

@@ -133,15 +133,23 @@ describe.skipIf(!HAVE_DATA)('continuing a real run from its snapshot', () => {
     const good = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
     const run = { id: good.id as string, engineCode: good.engineCode as string, backend: good.backend as string, iterations: 600 };
     expect(findSnapshot(path, run).kind).toBe('usable');
-    expect(findSnapshot(path, { ...run, engineCode: 'f'.repeat(16) })).toMatchObject({ kind: 'unusable', reason: expect.stringMatching(/written by other engine code .* this is f{16}/) });
+    expect(findSnapshot(path, { ...run, engineCode: 'f'.repeat(16) })).toMatchObject({
+      kind: 'unusable',
+      reason: expect.stringMatching(/written by other engine code .* this is f{16}/),
+    });
     expect(findSnapshot(path, { ...run, id: '0'.repeat(16) })).toMatchObject({ kind: 'unusable', reason: expect.stringMatching(/belongs to run/) });
-    expect(findSnapshot(path, { ...run, backend: 'tensorflow' })).toMatchObject({ kind: 'unusable', reason: expect.stringMatching(/on the .* backend; this run uses tensorflow/) });
+    expect(findSnapshot(path, { ...run, backend: 'tensorflow' })).toMatchObject({
+      kind: 'unusable',
+      reason: expect.stringMatching(/on the .* backend; this run uses tensorflow/),
+    });
     expect(findSnapshot(join(work, 'nothing.json'), run)).toEqual({ kind: 'none' });
 
     writeFileSync(path, JSON.stringify({ ...good, engineCode: '0'.repeat(16) }));
     const events: ProgressEvent[] = [];
     const fresh = await runExperiment(config, { snapshot: path, onProgress: (e) => events.push(e) });
-    expect(events.find((e) => e.type === 'notice')).toMatchObject({ message: expect.stringMatching(/not continuing from the snapshot: .* training from iteration 0/) });
+    expect(events.find((e) => e.type === 'notice')).toMatchObject({
+      message: expect.stringMatching(/not continuing from the snapshot: .* training from iteration 0/),
+    });
     expect(events.some((e) => e.type === 'resumed')).toBe(false);
     expect(timeless(fresh)).toEqual(timeless(uninterrupted));
 
@@ -154,7 +162,11 @@ describe.skipIf(!HAVE_DATA)('continuing a real run from its snapshot', () => {
     writeFileSync(configFile, canonicalJson(config));
     const out = join(work, 'runs', 'killed.json');
     const snapshot = snapshotPath(out);
-    const engine = () => spawn(process.execPath, ['--import', 'tsx', 'experiments/cli.ts', '--config', configFile, '--out', out, '--progress', 'jsonl'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const engine = () =>
+      spawn(process.execPath, ['--import', 'tsx', 'experiments/cli.ts', '--config', configFile, '--out', out, '--progress', 'jsonl'], {
+        cwd: REPO,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
 
     const first = engine();
     await new Promise<void>((done, fail) => {

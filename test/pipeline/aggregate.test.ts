@@ -28,7 +28,13 @@ const g = (n: number) => Array.from({ length: n }, () => 0.5);
 function recordA(): RunRecord {
   return syntheticRecord(tinyInput({ training: { seed: 0 } }), {
     checkpoints: [
-      { iteration: 0, layers: [{ gamma: g(2), peak: [1, 1], selectivity: [0.5, 0.25] }, { gamma: g(3), peak: [1, 0, 1], selectivity: [0.5, 0, 0.75] }] },
+      {
+        iteration: 0,
+        layers: [
+          { gamma: g(2), peak: [1, 1], selectivity: [0.5, 0.25] },
+          { gamma: g(3), peak: [1, 0, 1], selectivity: [0.5, 0, 0.75] },
+        ],
+      },
       {
         iteration: 3,
         layers: [
@@ -36,7 +42,13 @@ function recordA(): RunRecord {
           { gamma: g(3), peak: [1, 1, 1], selectivity: [0.5, 0.125, 0.75] },
         ],
       },
-      { iteration: 6, layers: [{ gamma: [0.5, 1e-4], peak: [2, 0], selectivity: [0.5, 0] }, { gamma: [0.3, 2e-3, 1e-4], peak: [1, 0, 3], selectivity: [0.25, 0, 0.75] }] },
+      {
+        iteration: 6,
+        layers: [
+          { gamma: [0.5, 1e-4], peak: [2, 0], selectivity: [0.5, 0] },
+          { gamma: [0.3, 2e-3, 1e-4], peak: [1, 0, 3], selectivity: [0.25, 0, 0.75] },
+        ],
+      },
     ],
     final: [
       { gamma: [0.5, 1e-4], peak: [2, 0], selectivity: [0.5, 0] },
@@ -105,7 +117,7 @@ describe('aggregation, checked by hand', () => {
     ]);
   });
 
-  it('copies each run\'s resolved configuration and provenance', () => {
+  it("copies each run's resolved configuration and provenance", () => {
     const rows = parse(files, 'runs').rows;
     const rowA = rows.find((r) => r.run === a.id)!;
     // tinyInput with seed 0, every default filled in by resolveConfig; Adam keeps its own hyperparameters only.
@@ -146,7 +158,9 @@ describe('aggregation, checked by hand', () => {
   });
 
   it('reports strength 0 without regularization, and keeps the configured strength in config', () => {
-    const none = syntheticRecord(tinyInput({ training: { seed: 5 }, regularization: { kind: 'none' } }), { final: [{ gamma: [1], peak: [1], selectivity: [1] }] });
+    const none = syntheticRecord(tinyInput({ training: { seed: 5 }, regularization: { kind: 'none' } }), {
+      final: [{ gamma: [1], peak: [1], selectivity: [1] }],
+    });
     const row = parse(buildDatasets('quick', [none], [handStudy]), 'runs').rows[0];
     expect(row).toMatchObject({ regularization: 'none', strength: 0 });
     expect(row.config).toMatchObject({ regularization: { kind: 'none', strength: 5e-4 } });
@@ -157,14 +171,32 @@ describe('aggregation, checked by hand', () => {
     expect(rows.map((r) => `${r.iteration}/${r.layer}`)).toEqual(['0/0', '0/1', '3/0', '3/1', '6/0', '6/1']);
     // Iteration 3, layer 1: selectivities 0.5, 0.125, 0.75 -> sorted 0.125, 0.5, 0.75.
     // q10 at rank 0.2: 0.125 + 0.2 * 0.375 = 0.2; q90 at rank 1.8: 0.5 + 0.8 * 0.25 = 0.7.
-    expect(rows[3]).toMatchObject({ filters: 3, deadByActivation: 0, deadByGamma: 0, selectivityMean: 0.458333333333, selectivityQ10: 0.2, selectivityMedian: 0.5, selectivityQ90: 0.7 });
+    expect(rows[3]).toMatchObject({
+      filters: 3,
+      deadByActivation: 0,
+      deadByGamma: 0,
+      selectivityMean: 0.458333333333,
+      selectivityQ10: 0.2,
+      selectivityMedian: 0.5,
+      selectivityQ90: 0.7,
+    });
     // Iteration 3, layer 0: gamma 5e-4 is dead by gamma, peak 0 dead by activation.
     expect(rows[2]).toMatchObject({ deadByGamma: 1, deadByActivation: 1, trainLoss: 0.25, testAccuracy: null });
     expect(rows[1]).toMatchObject({ deadByActivation: 1, trainLoss: null });
   });
 
   it('dates each death and reads the selectivity early and before it', () => {
-    const rows = parse(files, 'filters').rows.map((r) => [r.layer, r.filter, r.diedAt, r.selectivityEarly, r.selectivityEarlyAt, r.selectivityBefore, r.selectivityBeforeAt, r.deadByGamma, r.deadByActivation]);
+    const rows = parse(files, 'filters').rows.map((r) => [
+      r.layer,
+      r.filter,
+      r.diedAt,
+      r.selectivityEarly,
+      r.selectivityEarlyAt,
+      r.selectivityBefore,
+      r.selectivityBeforeAt,
+      r.deadByGamma,
+      r.deadByActivation,
+    ]);
     expect(rows).toEqual([
       [0, 0, null, 0.5, 3, 0.5, 0, false, false],
       [0, 1, 3, 0, 3, 0.25, 0, true, true],
@@ -190,7 +222,13 @@ describe('aggregation, checked by hand', () => {
     const filters = parse(d, 'filters').rows;
     const mine = filters.filter((r) => r.run === withLifetime.id);
     // The early checkpoint of 20 iterations is iteration 2: lifetime 0.1, 0.2, 0.32, 0.9, none.
-    expect(mine.map((r) => [r.lifetimeSparseness, r.lifetimeSparsenessEarly])).toEqual([[0.15, 0.1], [0.25, 0.2], [0.35, 0.32], [0.95, 0.9], [null, null]]);
+    expect(mine.map((r) => [r.lifetimeSparseness, r.lifetimeSparsenessEarly])).toEqual([
+      [0.15, 0.1],
+      [0.25, 0.2],
+      [0.35, 0.32],
+      [0.95, 0.9],
+      [null, null],
+    ]);
     const other = filters.find((r) => r.run === without.id)!;
     expect('lifetimeSparseness' in other || 'lifetimeSparsenessEarly' in other).toBe(false);
     // Emergence: the distribution over the four filters that responded at iteration 4 (0.1, 0.2, 0.34, 0.9).
@@ -246,8 +284,32 @@ describe('aggregation, checked by hand', () => {
   it('lists mechanism, pruning and curve rows', () => {
     const mechanism = parse(files, 'mechanism').rows;
     expect(mechanism).toEqual([
-      { run: a.id, iteration: 3, layer: 0, filter: 0, selectivity: 0.5, gamma: 0.5, dataGradGamma: 0.1, regGradGamma: 2.5e-4, dataGradKernel: 0.2, regGradKernel: 1e-3, deadByActivation: false },
-      { run: a.id, iteration: 3, layer: 0, filter: 1, selectivity: 0, gamma: 5e-4, dataGradGamma: 0.2, regGradGamma: 2.5e-7, dataGradKernel: 0.4, regGradKernel: 1e-3, deadByActivation: true },
+      {
+        run: a.id,
+        iteration: 3,
+        layer: 0,
+        filter: 0,
+        selectivity: 0.5,
+        gamma: 0.5,
+        dataGradGamma: 0.1,
+        regGradGamma: 2.5e-4,
+        dataGradKernel: 0.2,
+        regGradKernel: 1e-3,
+        deadByActivation: false,
+      },
+      {
+        run: a.id,
+        iteration: 3,
+        layer: 0,
+        filter: 1,
+        selectivity: 0,
+        gamma: 5e-4,
+        dataGradGamma: 0.2,
+        regGradGamma: 2.5e-7,
+        dataGradKernel: 0.4,
+        regGradKernel: 1e-3,
+        deadByActivation: true,
+      },
     ]);
     expect(parse(files, 'pruning').rows).toEqual([
       {
@@ -303,13 +365,18 @@ describe('aggregation, checked by hand', () => {
 
   it('is independent of the order records come in, and deterministic', () => {
     expect(buildDatasets('quick', [a, b], [handStudy])).toEqual(files);
-    expect(serializeDataset({ b: [1], a: { y: 1, x: 2 }, rows: [{ z: 1, a: 0.1 }] })).toBe('{\n "a": {"x":2,"y":1},\n "b": [1],\n "rows": [\n  {"a":0.1,"z":1}\n ]\n}\n');
+    expect(serializeDataset({ b: [1], a: { y: 1, x: 2 }, rows: [{ z: 1, a: 0.1 }] })).toBe(
+      '{\n "a": {"x":2,"y":1},\n "b": [1],\n "rows": [\n  {"a":0.1,"z":1}\n ]\n}\n',
+    );
   });
 
   it('writes empty datasets when there is no record yet', () => {
     const empty = buildDatasets('full', [], [handStudy]);
     expect(parse(empty, 'runs')).toMatchObject({ runs: [], rows: [], thresholds: T });
-    expect(parse(empty, 'studies').rows[0]).toMatchObject({ members: [], pending: [0, 1, 2].map((seed) => configHash(resolveConfig(tinyInput({ training: { seed } })))).sort() });
+    expect(parse(empty, 'studies').rows[0]).toMatchObject({
+      members: [],
+      pending: [0, 1, 2].map((seed) => configHash(resolveConfig(tinyInput({ training: { seed } })))).sort(),
+    });
   });
 });
 
@@ -376,9 +443,14 @@ describe('aggregation on disk', () => {
 
     const pruning = join(dir, 'pruning.json');
     const original = readFileSync(pruning, 'utf8');
-    writeFileSync(pruning, original.replace(/"testAccuracyAfter":([0-9.]+)/, (_m, x: string) => `"testAccuracyAfter":${Number(x) / 2}`));
+    writeFileSync(
+      pruning,
+      original.replace(/"testAccuracyAfter":([0-9.]+)/, (_m, x: string) => `"testAccuracyAfter":${Number(x) / 2}`),
+    );
     expect(readFileSync(pruning, 'utf8')).not.toBe(original);
-    expect(checkDatasets(root, 'quick', [handStudy]).problems).toEqual([expect.stringMatching(/pruning\.json: differs from what the 2 record\(s\) rebuild \(first at line \d+\)/)]);
+    expect(checkDatasets(root, 'quick', [handStudy]).problems).toEqual([
+      expect.stringMatching(/pruning\.json: differs from what the 2 record\(s\) rebuild \(first at line \d+\)/),
+    ]);
     writeFileSync(pruning, original.replace('"dataset": "pruning"', '"dataset": "runs"'));
     expect(checkDatasets(root, 'quick', [handStudy]).problems.join('\n')).toMatch(/pruning\.json: does not match the pruning schema/);
     writeFileSync(pruning, '{');

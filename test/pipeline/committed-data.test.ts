@@ -20,7 +20,12 @@ const DATA = join(REPO, 'data');
 function trackedFiles(): Set<string> | null {
   try {
     const out = execFileSync('git', ['ls-files', '-z', 'data'], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    return new Set(out.split('\0').filter(Boolean).map((f) => join(REPO, f)));
+    return new Set(
+      out
+        .split('\0')
+        .filter(Boolean)
+        .map((f) => join(REPO, f)),
+    );
   } catch {
     return null;
   }
@@ -31,7 +36,9 @@ const tracked = trackedFiles();
 /** A shallow clone lacks older commits: then only the form of the version is checked. */
 const shallow = (() => {
   try {
-    return execFileSync('git', ['rev-parse', '--is-shallow-repository'], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() === 'true';
+    return (
+      execFileSync('git', ['rev-parse', '--is-shallow-repository'], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() === 'true'
+    );
   } catch {
     return true;
   }
@@ -46,7 +53,9 @@ function commitExists(commit: string): boolean {
   }
 }
 const isCommitted = (file: string) => tracked === null || tracked.has(file);
-const committedScales = SCALES.filter((scale) => isCommitted(join(DATA, scale, 'datasets', 'runs.json')) && existsSync(join(DATA, scale, 'datasets', 'runs.json')));
+const committedScales = SCALES.filter(
+  (scale) => isCommitted(join(DATA, scale, 'datasets', 'runs.json')) && existsSync(join(DATA, scale, 'datasets', 'runs.json')),
+);
 
 describe('the committed datasets', () => {
   it('include at least one scale', () => {
@@ -66,7 +75,9 @@ describe('the committed datasets', () => {
     }, 120_000);
 
     it('list exactly the committed records as their runs', () => {
-      const committed = recordFiles(DATA, scale).filter(isCommitted).map((f) => basename(f, '.json'));
+      const committed = recordFiles(DATA, scale)
+        .filter(isCommitted)
+        .map((f) => basename(f, '.json'));
       const runs = datasetSchemas.runs.parse(JSON.parse(readFileSync(join(DATA, scale, 'datasets', 'runs.json'), 'utf8')));
       expect(runs.runs).toEqual(committed);
       expect(runs.rows.map((r) => r.run)).toEqual(committed);

@@ -38,7 +38,10 @@ describe('faults a sweep meets', () => {
   /** A lock as a pipeline on another host writes it, its last heartbeat `ageMs` ago. */
   const foreignLock = (hash: string, host: string, ageMs: number) => {
     mkdirSync(locksDir(root, 'quick'), { recursive: true });
-    writeFileSync(lockOf(hash), JSON.stringify({ pid: 4242, host, bootId: 'another-boot', child: 4243, startedAt: new Date(Date.now() - ageMs).toISOString() }));
+    writeFileSync(
+      lockOf(hash),
+      JSON.stringify({ pid: 4242, host, bootId: 'another-boot', child: 4243, startedAt: new Date(Date.now() - ageMs).toISOString() }),
+    );
     const t = (Date.now() - ageMs) / 1000;
     utimesSync(lockOf(hash), t, t);
   };
@@ -69,7 +72,9 @@ describe('faults a sweep meets', () => {
     const before = statusReport(root, plan, 1);
     expect(before.locks.live).toEqual([]);
     expect(before.locks.stale).toMatchObject([{ hash: run.hash, holder: 'pid 4242 on dead-node.example' }]);
-    expect(before.text).toContain(`stale locks (counted as pending; the next sweep or Slurm task takes the run over and continues from its snapshot):\n  ${run.hash} ${run.label}: pid 4242 on dead-node.example, no heartbeat from dead-node.example (pid 4242) for 60.0 min`);
+    expect(before.text).toContain(
+      `stale locks (counted as pending; the next sweep or Slurm task takes the run over and continues from its snapshot):\n  ${run.hash} ${run.label}: pid 4242 on dead-node.example, no heartbeat from dead-node.example (pid 4242) for 60.0 min`,
+    );
     expect(before.counts.running).toBe(0);
 
     const r = await runPipeline(args, { FAKE_ENGINE_LOG: log });
@@ -87,7 +92,9 @@ describe('faults a sweep meets', () => {
     foreignLock(run.hash, 'live-node.example', 5_000);
     const live = statusReport(root, plan, 1);
     expect(live.locks).toMatchObject({ live: [{ hash: run.hash, holder: 'pid 4242 on live-node.example' }], stale: [] });
-    expect(live.text).toContain(`live locks (being trained; the holder refreshes its lock, and a lock without a heartbeat goes stale):\n  ${run.hash} ${run.label}: pid 4242 on live-node.example, heartbeat`);
+    expect(live.text).toContain(
+      `live locks (being trained; the holder refreshes its lock, and a lock without a heartbeat goes stale):\n  ${run.hash} ${run.label}: pid 4242 on live-node.example, heartbeat`,
+    );
     expect(live.counts.running).toBe(1);
 
     const p = startPipeline(args, { FAKE_ENGINE_LOG: log });
@@ -107,36 +114,47 @@ describe('faults a sweep meets', () => {
 
   // The whole results folder on a real full disk, as the issue's run met it.
   const asRoot = process.getuid?.() === 0 && spawnSync('mount', ['--version']).status === 0;
-  it.skipIf(!asRoot)('stops a sweep on a full disk: no run started after it, a clear message, exit 3, every record whole', async () => {
-    const record = `${JSON.stringify(fakeEngineRecord(plan.runs[0].config, 1), null, 1)}\n`;
-    // Room for two records (a page or more each) and the locks, not for five.
-    const pages = Math.ceil(Buffer.byteLength(record) / 4096);
-    mkdirSync(root);
-    const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${(2 * pages + 2) * 4}k`, 'tmpfs', root], { encoding: 'utf8' });
-    expect(mount.status, mount.stderr).toBe(0);
-    try {
-      const r = await runPipeline([...args, '--workers', '1'], { FAKE_ENGINE_LOG: log });
-      expect(r.code, r.stderr).toBe(3);
-      expect(r.stderr).toMatch(/disk full: no further runs are started\. no space left on the device of .*quick\/runs \(ENOSPC\) while writing [0-9a-f]{16}\.json: it needed [\d,]+ bytes/);
-      expect(r.stderr).toContain('nothing complete was lost');
-      expect(r.stderr).toContain('stopped: the disk is full, so no further run was started and nothing was aggregated.');
-      const written = readdirSync(join(root, 'quick', 'runs'));
-      expect(written.length).toBeGreaterThanOrEqual(1);
-      // One worker: the run that met the full disk was the last one started.
-      expect(trainings(log)).toHaveLength(written.length + 1);
-      expect(written.every((f) => /^[0-9a-f]{16}\.json$/.test(f))).toBe(true);
-      expect(loadRecords(root, 'quick')).toMatchObject({ invalid: [] });
-      expect(readdirSync(locksDir(root, 'quick'))).toEqual([]);
-      expect(existsSync(join(root, 'quick', 'datasets'))).toBe(false);
-    } finally {
-      spawnSync('umount', [root]);
-    }
-  }, 60_000);
+  it.skipIf(!asRoot)(
+    'stops a sweep on a full disk: no run started after it, a clear message, exit 3, every record whole',
+    async () => {
+      const record = `${JSON.stringify(fakeEngineRecord(plan.runs[0].config, 1), null, 1)}\n`;
+      // Room for two records (a page or more each) and the locks, not for five.
+      const pages = Math.ceil(Buffer.byteLength(record) / 4096);
+      mkdirSync(root);
+      const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${(2 * pages + 2) * 4}k`, 'tmpfs', root], { encoding: 'utf8' });
+      expect(mount.status, mount.stderr).toBe(0);
+      try {
+        const r = await runPipeline([...args, '--workers', '1'], { FAKE_ENGINE_LOG: log });
+        expect(r.code, r.stderr).toBe(3);
+        expect(r.stderr).toMatch(
+          /disk full: no further runs are started\. no space left on the device of .*quick\/runs \(ENOSPC\) while writing [0-9a-f]{16}\.json: it needed [\d,]+ bytes/,
+        );
+        expect(r.stderr).toContain('nothing complete was lost');
+        expect(r.stderr).toContain('stopped: the disk is full, so no further run was started and nothing was aggregated.');
+        const written = readdirSync(join(root, 'quick', 'runs'));
+        expect(written.length).toBeGreaterThanOrEqual(1);
+        // One worker: the run that met the full disk was the last one started.
+        expect(trainings(log)).toHaveLength(written.length + 1);
+        expect(written.every((f) => /^[0-9a-f]{16}\.json$/.test(f))).toBe(true);
+        expect(loadRecords(root, 'quick')).toMatchObject({ invalid: [] });
+        expect(readdirSync(locksDir(root, 'quick'))).toEqual([]);
+        expect(existsSync(join(root, 'quick', 'datasets'))).toBe(false);
+      } finally {
+        spawnSync('umount', [root]);
+      }
+    },
+    60_000,
+  );
 
   it('a kill -9 during aggregation leaves the previous datasets; a rerun writes the bytes of an uninterrupted one', async () => {
     for (const run of plan.runs) writeJsonAtomic(recordPath(root, 'quick', run.hash), fakeEngineRecord(run.config, 1));
     const dir = join(root, 'quick', 'datasets');
-    const read = () => Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+    const read = () =>
+      Object.fromEntries(
+        readdirSync(dir)
+          .sort()
+          .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
+      );
     aggregate(root, 'quick', TINY);
     const uninterrupted = read();
     expect(Object.keys(uninterrupted)).toHaveLength(DATASET_NAMES.length);

@@ -33,7 +33,12 @@ describe('pipeline with the fake engine', () => {
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   const runsDir = () => join(root, 'quick', 'runs');
-  const recordNames = () => (existsSync(runsDir()) ? readdirSync(runsDir()).filter((f) => /^[0-9a-f]{16}\.json$/.test(f)).sort() : []);
+  const recordNames = () =>
+    existsSync(runsDir())
+      ? readdirSync(runsDir())
+          .filter((f) => /^[0-9a-f]{16}\.json$/.test(f))
+          .sort()
+      : [];
   const datasets = () => Object.fromEntries(DATASET_NAMES.map((n) => [n, readFileSync(join(root, 'quick', 'datasets', `${n}.json`), 'utf8')]));
 
   it('fails on a bad study field before anything trains, naming study and field', async () => {
@@ -91,7 +96,9 @@ describe('pipeline with the fake engine', () => {
     expect(r.stderr).toMatch(/diverged [0-9a-f]{16} trouble: 0\/1000 seed 0 .*became NaN/);
     expect(r.stderr).toMatch(/no record: [0-9a-f]{16} trouble: 667\/0\.001 seed 667: the engine exited with 1 and wrote no record: .*crashed on purpose/);
     expect(recordNames()).toHaveLength(DISTINCT_RUNS + 3);
-    const runs = JSON.parse(readFileSync(join(root, 'quick', 'datasets', 'runs.json'), 'utf8')) as { rows: Array<{ status: string; failureReason: string | null }> };
+    const runs = JSON.parse(readFileSync(join(root, 'quick', 'datasets', 'runs.json'), 'utf8')) as {
+      rows: Array<{ status: string; failureReason: string | null }>;
+    };
     expect(runs.rows.filter((x) => x.status === 'failed').map((x) => x.failureReason)).toEqual(['fake failure (seed 666)']);
     expect(runs.rows.filter((x) => x.status === 'diverged')).toHaveLength(1);
 
@@ -163,7 +170,9 @@ describe('pipeline with the fake engine', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(loadRecords(root, 'quick')).toMatchObject({ invalid: [] });
     expect(recordNames()).toHaveLength(DISTINCT_RUNS);
-    const again = trainings(log).slice(before).filter((h) => withRecord.has(`${h}.json`));
+    const again = trainings(log)
+      .slice(before)
+      .filter((h) => withRecord.has(`${h}.json`));
     expect(again).toEqual([]);
     expect(readdirSync(join(root, 'quick', 'locks'))).toEqual([]);
   }, 60_000);
@@ -175,7 +184,16 @@ describe('pipeline with the fake engine', () => {
     const gone = spawnSync('true').pid!;
     expect(isAlive(gone)).toBe(false);
     const lock = join(root, 'quick', 'locks', name.replace('.json', '.lock'));
-    writeFileSync(lock, JSON.stringify({ pid: gone, host: hostname(), bootId: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(), child: gone, startedAt: new Date().toISOString() }));
+    writeFileSync(
+      lock,
+      JSON.stringify({
+        pid: gone,
+        host: hostname(),
+        bootId: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(),
+        child: gone,
+        startedAt: new Date().toISOString(),
+      }),
+    );
     const before = trainings(log).length;
     const r = await runPipeline(args, { FAKE_ENGINE_LOG: log });
     expect(r.code, r.stderr).toBe(0);
@@ -234,28 +252,31 @@ describe('pipeline with the fake engine', () => {
     const before = statusReport(root, plan, 1);
     const pending = plan.runs.find((r) => !existsSync(recordPath(root, 'quick', r.hash)))!;
     const half = pending.config.training.iterations / 2;
-    const snapshotBy = (engine: string) => writeSnapshot(snapshotPath(recordPath(root, 'quick', pending.hash)), {
-      schemaVersion: RUN_SNAPSHOT_VERSION,
-      kind: 'run-snapshot',
-      id: pending.hash,
-      codeVersion: 'test',
-      engineCode: engine,
-      backend: 'cpu',
-      iteration: half,
-      startedAt: new Date().toISOString(),
-      wallSeconds: 1,
-      trainSeconds: 1,
-      measureSeconds: 0,
-      resumed: [],
-      windows: { loss: 0, correct: 0, steps: 0, logLoss: 0, logCorrect: 0, logSteps: 0 },
-      optimizerStep: half,
-      tensors: {},
-      curve: [],
-      checkpoints: [],
-    });
+    const snapshotBy = (engine: string) =>
+      writeSnapshot(snapshotPath(recordPath(root, 'quick', pending.hash)), {
+        schemaVersion: RUN_SNAPSHOT_VERSION,
+        kind: 'run-snapshot',
+        id: pending.hash,
+        codeVersion: 'test',
+        engineCode: engine,
+        backend: 'cpu',
+        iteration: half,
+        startedAt: new Date().toISOString(),
+        wallSeconds: 1,
+        trainSeconds: 1,
+        measureSeconds: 0,
+        resumed: [],
+        windows: { loss: 0, correct: 0, steps: 0, logLoss: 0, logCorrect: 0, logSteps: 0 },
+        optimizerStep: half,
+        tensors: {},
+        curve: [],
+        checkpoints: [],
+      });
     snapshotBy(engineCode());
     const withSnapshot = statusReport(root, plan, 1);
-    expect(withSnapshot.text).toContain(`runs with a snapshot (they continue from it, not from iteration 0):\n  ${pending.hash} ${pending.label}: iteration ${half} of ${half * 2}`);
+    expect(withSnapshot.text).toContain(
+      `runs with a snapshot (they continue from it, not from iteration 0):\n  ${pending.hash} ${pending.label}: iteration ${half} of ${half * 2}`,
+    );
     expect(withSnapshot.totalSeconds).toBeCloseTo(before.totalSeconds, 6);
     expect(before.remainingSeconds - withSnapshot.remainingSeconds).toBeGreaterThan(0);
     expect(withSnapshot.counts).toEqual(before.counts);

@@ -34,9 +34,7 @@ function sbatch(args: string[], env: Record<string, string> = {}): Promise<Submi
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  return new Promise((done) =>
-    child.on('close', (code) => done({ code, job: /Submitted batch job (\d+)/.exec(output)?.[1] ?? '', output })),
-  );
+  return new Promise((done) => child.on('close', (code) => done({ code, job: /Submitted batch job (\d+)/.exec(output)?.[1] ?? '', output })));
 }
 
 const inQueue = (job: string) => spawnSync('squeue', ['-h', '-j', job], { encoding: 'utf8' }).stdout.trim() !== '';

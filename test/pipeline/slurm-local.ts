@@ -21,7 +21,10 @@ export function localSlurm(): LocalSlurm {
     const nodes = run('sinfo', ['-h', '-o', '%N']).stdout.trim();
     const here = hostname().split('.')[0];
     if (nodes !== here) {
-      return { ready: false, reason: `a Slurm answers but its nodes are "${nodes}", not only this machine (${here}); the tests do not submit to a shared cluster` };
+      return {
+        ready: false,
+        reason: `a Slurm answers but its nodes are "${nodes}", not only this machine (${here}); the tests do not submit to a shared cluster`,
+      };
     }
     return { ready: true, started: false, stop: () => {} };
   }

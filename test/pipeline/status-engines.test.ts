@@ -23,7 +23,11 @@ describe('engine versions in status', () => {
       const r = syntheticRecord(tinyInput(), { final: [{ gamma: [1], peak: [1], selectivity: [1] }] });
       return { provenance: { ...r.provenance, ...(engineCode ? { engineCode } : {}) } };
     });
-    expect([...engineVersions(records)]).toEqual([['aaaa', 2], [UNRECORDED_ENGINE, 1], ['bbbb', 1]]);
+    expect([...engineVersions(records)]).toEqual([
+      ['aaaa', 2],
+      [UNRECORDED_ENGINE, 1],
+      ['bbbb', 1],
+    ]);
   });
 
   it('names a study whose records come from more than one engine version, and not one whose records agree', () => {

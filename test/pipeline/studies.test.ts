@@ -128,7 +128,8 @@ describe('study definitions', () => {
     expect([...new Set(members('paper-width').map((c) => c.model.width))].sort((a, b) => a - b)).toEqual([16, 32, 64]);
     expect(members('paper-width').every((c) => c.measure.mechanism && c.measure.checkpointEvery === 500)).toBe(true);
     // Every decay-budget cell can collapse a gamma: at least ln(1000) e-folds.
-    for (const c of members('decay-budget')) expect(decayBudget(c).eFolds!, `${c.optimizer.name} ${c.regularization.strength}`).toBeGreaterThanOrEqual(COLLAPSE_EFOLDS);
+    for (const c of members('decay-budget'))
+      expect(decayBudget(c).eFolds!, `${c.optimizer.name} ${c.regularization.strength}`).toBeGreaterThanOrEqual(COLLAPSE_EFOLDS);
     expect(members('bn-unregularized').every((c) => !c.regularization.appliesTo.includes('gamma') && !c.regularization.appliesTo.includes('beta'))).toBe(true);
     const tasks = members('task-identity');
     expect(new Set(tasks.map((c) => c.data.trainSubset))).toEqual(new Set([12_000]));
@@ -159,7 +160,10 @@ describe('study definitions', () => {
     }
     for (const kind of ['l2', 'none']) {
       for (const optimizer of ['sgd', 'momentum', 'adam', 'adamax', 'adagrad', 'adadelta', 'rmsprop']) {
-        const range = cellsOf(cells.filter((c) => c.kind === kind), optimizer);
+        const range = cellsOf(
+          cells.filter((c) => c.kind === kind),
+          optimizer,
+        );
         expect(rangeShortfall(range), `${optimizer} ${kind}`).toBeNull();
         expect(range.map((c) => c.lr)).toContain(resolveConfig({ optimizer: { name: optimizer } }).optimizer.lr);
       }

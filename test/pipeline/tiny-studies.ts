@@ -54,9 +54,4 @@ const bad: Study = {
   configs: (scale) => [withPatch(base(scale), { training: { batchSize: -4 } })],
 };
 
-export const STUDIES: Study[] = [
-  alpha,
-  beta,
-  ...(process.env.TINY_STUDIES_TROUBLE ? [trouble] : []),
-  ...(process.env.TINY_STUDIES_BAD ? [bad] : []),
-];
+export const STUDIES: Study[] = [alpha, beta, ...(process.env.TINY_STUDIES_TROUBLE ? [trouble] : []), ...(process.env.TINY_STUDIES_BAD ? [bad] : [])];

@@ -52,19 +52,32 @@ function writeVersion(root: string): VerdictSnapshot {
   if (source.kind !== 'loaded') throw new Error(source.missing.reason);
   const d = source.data;
   const site = buildSite(d.datasets, { scale: d.scale, folder: d.folder, root: d.root, missingReason: null });
-  const v1 = verdictSnapshot(site.verdicts, site.runs.slice(1).map((r) => r.run), {
-    version: 'v1', scale: d.scale, commit: 'a8bb79b00000', committedAt: '2026-01-01T00:00:00Z', dataVersion: dataVersion(d.folder),
-  });
+  const v1 = verdictSnapshot(
+    site.verdicts,
+    site.runs.slice(1).map((r) => r.run),
+    {
+      version: 'v1',
+      scale: d.scale,
+      commit: 'a8bb79b00000',
+      committedAt: '2026-01-01T00:00:00Z',
+      dataVersion: dataVersion(d.folder),
+    },
+  );
   const h2 = v1.verdicts.find((v) => v.hypothesis === 2)!;
   h2.outcome = h2.outcome === 'supported' ? 'contradicted' : 'supported';
   h2.effect.value = (h2.effect.value ?? 0) - 0.05;
   const folder = join(d.folder, '..', 'verdicts');
   mkdirSync(folder, { recursive: true });
   writeFileSync(join(folder, 'v1.json'), JSON.stringify(v1));
-  writeFileSync(join(folder, 'rule-commits.json'), JSON.stringify({ changes: [
-    { commit: 'fb7391a00000', committedAt: '2025-12-01T00:00:00Z', hypotheses: [1], subject: 'Rule H1 before v1' },
-    { commit: 'd006936abcde', committedAt: '2026-02-01T00:00:00Z', hypotheses: [7], subject: 'Study v2 rule H7 after v1' },
-  ] }));
+  writeFileSync(
+    join(folder, 'rule-commits.json'),
+    JSON.stringify({
+      changes: [
+        { commit: 'fb7391a00000', committedAt: '2025-12-01T00:00:00Z', hypotheses: [1], subject: 'Rule H1 before v1' },
+        { commit: 'd006936abcde', committedAt: '2026-02-01T00:00:00Z', hypotheses: [7], subject: 'Study v2 rule H7 after v1' },
+      ],
+    }),
+  );
   return v1;
 }
 
@@ -112,7 +125,10 @@ interface Problems {
 const openContexts: BrowserContext[] = [];
 
 /** A fresh page that records every console error, failed or external request and dialog in `problems`. */
-async function watchedPage(viewport = { width: 1280, height: 900 }, options: { javaScriptEnabled?: boolean } = {}): Promise<{ page: Page; problems: Problems }> {
+async function watchedPage(
+  viewport = { width: 1280, height: 900 },
+  options: { javaScriptEnabled?: boolean } = {},
+): Promise<{ page: Page; problems: Problems }> {
   const problems: Problems = { console: [], failed: [], external: [], dialogs: [] };
   const context = await browser.newContext({ viewport, acceptDownloads: true, ...options });
   openContexts.push(context);
@@ -145,7 +161,11 @@ async function figuresSettled(page: Page): Promise<void> {
   const n = await figures.count();
   // Past each figure once (the page queues every figure that comes near), then until all are drawn.
   for (let i = 0; i < n; i++) await figures.nth(i).scrollIntoViewIfNeeded();
-  await page.waitForFunction(() => Array.from(document.querySelectorAll('figure[data-figure]')).every((f) => ['true', 'failed'].includes((f as HTMLElement).dataset.live ?? '')), undefined, { timeout: 60_000 });
+  await page.waitForFunction(
+    () => Array.from(document.querySelectorAll('figure[data-figure]')).every((f) => ['true', 'failed'].includes((f as HTMLElement).dataset.live ?? '')),
+    undefined,
+    { timeout: 60_000 },
+  );
 }
 
 /** Figures of the page with no drawn marks, and figures that failed to become interactive. */
@@ -256,12 +276,20 @@ describe('the built site', () => {
         for (let i = 0; i < n; i++) {
           await figures.nth(i).scrollIntoViewIfNeeded();
           const img = figures.nth(i).locator('.fig-canvas img');
-          await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0), { timeout: 10_000 }).toBe(true);
+          await expect
+            .poll(() => img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0), { timeout: 10_000 })
+            .toBe(true);
         }
         const pictures = await figures.evaluateAll((fs) =>
           fs.map((f) => {
             const img = f.querySelector<HTMLImageElement>('.fig-canvas img');
-            return { id: f.id, lazy: img?.loading, alt: img?.alt === (f as HTMLElement).dataset.alt, live: (f as HTMLElement).dataset.live ?? null, ratio: img ? img.naturalWidth / Number(img.getAttribute('width')) : 0 };
+            return {
+              id: f.id,
+              lazy: img?.loading,
+              alt: img?.alt === (f as HTMLElement).dataset.alt,
+              live: (f as HTMLElement).dataset.live ?? null,
+              ratio: img ? img.naturalWidth / Number(img.getAttribute('width')) : 0,
+            };
           }),
         );
         for (const p of pictures) {
@@ -335,7 +363,9 @@ describe('the built site', () => {
     expect(new Set(datasets.studies.rows.filter((s) => s.hypotheses.includes(5)).flatMap((s) => s.pending)).size).toBeGreaterThan(0);
     for (const path of ['index.html', 'methods.html', 'studies/task.html']) {
       await page.goto(`${origin}${BASE}${path}`);
-      expect(await page.locator('[data-progress]').innerText(), path).toContain(`${recorded.size} of ${recorded.size + pending.size} configurations have a record, ${pending.size}`);
+      expect(await page.locator('[data-progress]').innerText(), path).toContain(
+        `${recorded.size} of ${recorded.size + pending.size} configurations have a record, ${pending.size}`,
+      );
     }
     await page.goto(`${origin}${BASE}runs.html`);
     await page.selectOption('#runs-status', 'failed');
@@ -345,7 +375,7 @@ describe('the built site', () => {
     expect(problems.dialogs).toEqual([]);
   }, 60_000);
 
-  it('shows every field of a run\'s configuration and its provenance, escaped', async () => {
+  it("shows every field of a run's configuration and its provenance, escaped", async () => {
     // Every leaf of the configuration as a dotted path, with its value as text.
     const leaves = (v: unknown, path: string): Array<[string, string]> => {
       if (v !== null && typeof v === 'object' && !Array.isArray(v)) return Object.entries(v).flatMap(([k, x]) => leaves(x, path ? `${path}.${k}` : k));
@@ -357,17 +387,19 @@ describe('the built site', () => {
     for (const run of [complete, failed]) {
       const url = `${origin}${BASE}runs/${run.run}.html`;
       await page.goto(url);
-      const fields = await page.locator('table[data-config] tr[data-config-field]').evaluateAll((rows) =>
-        rows.map((r) => [(r as HTMLElement).dataset.configField, r.querySelector('td')?.textContent ?? ''] as [string, string]),
-      );
+      const fields = await page
+        .locator('table[data-config] tr[data-config-field]')
+        .evaluateAll((rows) => rows.map((r) => [(r as HTMLElement).dataset.configField, r.querySelector('td')?.textContent ?? ''] as [string, string]));
       const expected = leaves(run.config, '');
       expect(expected.length, url).toBeGreaterThan(30);
       expect(Object.fromEntries(fields), url).toEqual(Object.fromEntries(expected));
       expect(fields, url).toHaveLength(expected.length);
-      expect(JSON.parse(await page.locator('.config-json pre').textContent() ?? ''), url).toEqual(run.config);
+      expect(JSON.parse((await page.locator('.config-json pre').textContent()) ?? ''), url).toEqual(run.config);
 
       const provenance = Object.fromEntries(
-        await page.locator('table[data-provenance-table] tr').evaluateAll((rows) => rows.map((r) => [r.querySelector('th')?.textContent ?? '', r.querySelector('td')?.textContent ?? ''] as [string, string])),
+        await page
+          .locator('table[data-provenance-table] tr')
+          .evaluateAll((rows) => rows.map((r) => [r.querySelector('th')?.textContent ?? '', r.querySelector('td')?.textContent ?? ''] as [string, string])),
       );
       expect(provenance, url).toMatchObject({
         status: run.status,
@@ -411,7 +443,10 @@ describe('the built site', () => {
     const members = new Set(study.members.map((m) => m.run));
     const byRun = new Map(datasets.pruning.rows.map((p) => [p.run, p]));
     const tables = page.locator('table[data-pruning-table]');
-    const rows = await tables.first().locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent ?? '')));
+    const rows = await tables
+      .first()
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent ?? '')));
     expect(rows.map((r) => r[0]).sort()).toEqual([...members].filter((m) => byRun.has(m)).sort());
     for (const r of rows) {
       const p = byRun.get(r[0])!;
@@ -420,7 +455,10 @@ describe('the built site', () => {
       expect(r[7], r[0]).toBe(`${(p.imagesPerSecondAfter / p.imagesPerSecondBefore).toFixed(2)}×`);
     }
     // The other runs with dead filters: exactly those outside the study that removed any.
-    const others = datasets.pruning.rows.filter((p) => !members.has(p.run) && p.removedFilters > 0).map((p) => p.run).sort();
+    const others = datasets.pruning.rows
+      .filter((p) => !members.has(p.run) && p.removedFilters > 0)
+      .map((p) => p.run)
+      .sort();
     expect(others.length).toBeGreaterThan(0);
     expect((await tables.nth(1).locator('tbody tr td:first-child').allTextContents()).sort()).toEqual(others);
     expect(problems.console).toEqual([]);
@@ -440,7 +478,13 @@ describe('the built site', () => {
     await page.goto(`${origin}${BASE}runs.html`);
     const table = page.locator('table[data-runs-table]');
     const column = async (index: number) =>
-      table.evaluate((t, i) => Array.from((t as HTMLTableElement).tBodies[0].rows).filter((r) => !r.hidden).map((r) => r.cells[i].dataset.value ?? r.cells[i].textContent ?? ''), index);
+      table.evaluate(
+        (t, i) =>
+          Array.from((t as HTMLTableElement).tBodies[0].rows)
+            .filter((r) => !r.hidden)
+            .map((r) => r.cells[i].dataset.value ?? r.cells[i].textContent ?? ''),
+        index,
+      );
     const headers = await table.locator('thead th').allInnerTexts();
     const sparsity = headers.findIndex((h) => h.startsWith('sparsity (act.)'));
     const header = table.locator('thead th').nth(sparsity);
@@ -508,28 +552,46 @@ describe('the reviewer tools', () => {
     const runs = complete();
     return [runs[0], runs.find((r) => r.optimizer !== runs[0].optimizer)!, runs[runs.length - 1]].map((r) => r.run);
   };
-  const legend = (page: Page, chart: string) =>
-    page.locator(`[data-compare-chart="${chart}"] svg .role-legend-label text`).allTextContents();
+  const legend = (page: Page, chart: string) => page.locator(`[data-compare-chart="${chart}"] svg .role-legend-label text`).allTextContents();
 
   async function openComparison(page: Page, url: string, runs: string[]): Promise<void> {
     await page.goto(url);
-    await page.waitForFunction(() => ['ready', 'failed'].includes((document.querySelector('[data-compare]') as HTMLElement | null)?.dataset.state ?? ''), undefined, { timeout: 20_000 });
+    await page.waitForFunction(
+      () => ['ready', 'failed'].includes((document.querySelector('[data-compare]') as HTMLElement | null)?.dataset.state ?? ''),
+      undefined,
+      { timeout: 20_000 },
+    );
     expect(await page.getAttribute('[data-compare]', 'data-state'), url).toBe('ready');
     // The diff's columns are exactly the named runs, in order.
     const heads = await page.locator('[data-compare-config] thead th[data-run]').evaluateAll((ths) => ths.map((th) => (th as HTMLElement).dataset.run));
     expect(heads, url).toEqual(runs);
     // Only differing fields show at first; every one of them differs, and they include the optimizer.
-    const shown = await page.locator('[data-compare-config] tbody tr:not([hidden])').evaluateAll((trs) => trs.map((tr) => [(tr as HTMLElement).dataset.field, (tr as HTMLElement).dataset.differs]));
+    const shown = await page
+      .locator('[data-compare-config] tbody tr:not([hidden])')
+      .evaluateAll((trs) => trs.map((tr) => [(tr as HTMLElement).dataset.field, (tr as HTMLElement).dataset.differs]));
     expect(shown.length, url).toBeGreaterThan(0);
-    expect(shown.every(([, d]) => d === 'true'), url).toBe(true);
-    expect(shown.map(([f]) => f), url).toContain('optimizer.name');
+    expect(
+      shown.every(([, d]) => d === 'true'),
+      url,
+    ).toBe(true);
+    expect(
+      shown.map(([f]) => f),
+      url,
+    ).toContain('optimizer.name');
     const configs = runs.map((id) => datasets.runs.rows.find((r) => r.run === id)!.config as Record<string, Record<string, unknown>>);
     // A field one run lacks (an update rule's own hyperparameter) differs too.
     const keys = [...new Set(configs.flatMap((c) => Object.keys(c.optimizer)))];
     const expectedDiffering = keys.filter((k) => new Set(configs.map((c) => JSON.stringify(c.optimizer[k] ?? null))).size > 1).map((k) => `optimizer.${k}`);
-    expect(shown.map(([f]) => f).filter((f) => f?.startsWith('optimizer.')).sort(), url).toEqual(expectedDiffering.sort());
+    expect(
+      shown
+        .map(([f]) => f)
+        .filter((f) => f?.startsWith('optimizer.'))
+        .sort(),
+      url,
+    ).toEqual(expectedDiffering.sort());
     // Overlaid curves, layers and emergence: one legend entry per named run, no other.
-    for (const chart of ['curves', 'layers', 'emergence']) expect((await legend(page, chart)).sort(), `${url} ${chart}`).toEqual(runs.map((r) => r.slice(0, 8)).sort());
+    for (const chart of ['curves', 'layers', 'emergence'])
+      expect((await legend(page, chart)).sort(), `${url} ${chart}`).toEqual(runs.map((r) => r.slice(0, 8)).sort());
     const marks = await page.locator('[data-compare-chart="curves"] svg .role-mark path').count();
     expect(marks, url).toBeGreaterThanOrEqual(runs.length);
   }
@@ -549,16 +611,28 @@ describe('the reviewer tools', () => {
       const all = await page.locator('[data-compare-config] tbody tr:not([hidden])').count();
       // Every field of any of the runs (one rule's hyperparameter is absent from another's configuration).
       const paths = (v: unknown, at: string): string[] =>
-        v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0 ? Object.entries(v).flatMap(([k, x]) => paths(x, at ? `${at}.${k}` : k)) : [at];
+        v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0
+          ? Object.entries(v).flatMap(([k, x]) => paths(x, at ? `${at}.${k}` : k))
+          : [at];
       expect(all).toBe(new Set(runs.flatMap((id) => paths(datasets.runs.rows.find((r) => r.run === id)!.config, ''))).size);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow, `${c.url} scrolls sideways`).toBeLessThanOrEqual(0);
       // Unticking a run in the picker updates the address and the comparison.
       await page.locator('details[data-compare-picker] > summary').click();
       await page.uncheck(`input[data-compare-pick][value="${runs[2]}"]`);
-      await page.waitForFunction((n) => (document.querySelector('[data-compare]') as HTMLElement).dataset.runs?.split(',').length === n && (document.querySelector('[data-compare]') as HTMLElement).dataset.state === 'ready', 2);
+      await page.waitForFunction(
+        (n) =>
+          (document.querySelector('[data-compare]') as HTMLElement).dataset.runs?.split(',').length === n &&
+          (document.querySelector('[data-compare]') as HTMLElement).dataset.state === 'ready',
+        2,
+      );
       expect(new URL(page.url()).hash).toBe(`#runs=${runs.slice(0, 2).join(',')}`);
-      expect((await legend(page, 'curves')).sort()).toEqual(runs.slice(0, 2).map((r) => r.slice(0, 8)).sort());
+      expect((await legend(page, 'curves')).sort()).toEqual(
+        runs
+          .slice(0, 2)
+          .map((r) => r.slice(0, 8))
+          .sort(),
+      );
       expect(problems.console, c.url).toEqual([]);
       expect(problems.failed, c.url).toEqual([]);
       expect(problems.external, c.url).toEqual([]);
@@ -573,18 +647,24 @@ describe('the reviewer tools', () => {
     expect(problems.console).toEqual([]);
   }, 60_000);
 
-  it('gives each of a dozen compared runs a colour of its own (vega\'s default palette repeats from the 11th)', async () => {
-    const runs = complete().slice(0, 12).map((r) => r.run);
+  it("gives each of a dozen compared runs a colour of its own (vega's default palette repeats from the 11th)", async () => {
+    const runs = complete()
+      .slice(0, 12)
+      .map((r) => r.run);
     expect(runs).toHaveLength(12);
     const { page, problems } = await watchedPage();
     await page.goto(`${origin}${BASE}compare.html#runs=${runs.join(',')}`);
-    await page.waitForFunction(() => (document.querySelector('[data-compare]') as HTMLElement | null)?.dataset.state === 'ready', undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => (document.querySelector('[data-compare]') as HTMLElement | null)?.dataset.state === 'ready', undefined, {
+      timeout: 20_000,
+    });
     for (const chart of ['curves', 'layers', 'emergence']) {
       expect((await legend(page, chart)).sort(), chart).toEqual(runs.map((r) => r.slice(0, 8)).sort());
       // A legend symbol is drawn in its run's colour (stroke for lines, fill for bars).
       const colours = await page
         .locator(`[data-compare-chart="${chart}"] svg .role-legend-symbol path`)
-        .evaluateAll((paths) => paths.map((p) => [p.getAttribute('stroke'), p.getAttribute('fill')].find((c) => c && c !== 'transparent' && c !== 'none') ?? ''));
+        .evaluateAll((paths) =>
+          paths.map((p) => [p.getAttribute('stroke'), p.getAttribute('fill')].find((c) => c && c !== 'transparent' && c !== 'none') ?? ''),
+        );
       expect(colours, chart).toHaveLength(12);
       expect(new Set(colours).size, `${chart}: ${colours.join(' ')}`).toBe(12);
     }
@@ -600,7 +680,14 @@ describe('the reviewer tools', () => {
       await page.goto(`${base}#q=rmsprop&status=complete&sort=test-acc&dir=descending&runs=${ticked.join(',')}`);
       const table = page.locator('table[data-runs-table]');
       const headers = await table.locator('thead th').allInnerTexts();
-      const visible = (i: number) => table.evaluate((t, i) => Array.from((t as HTMLTableElement).tBodies[0].rows).filter((r) => !r.hidden).map((r) => r.cells[i].dataset.value ?? r.cells[i].textContent ?? ''), i);
+      const visible = (i: number) =>
+        table.evaluate(
+          (t, i) =>
+            Array.from((t as HTMLTableElement).tBodies[0].rows)
+              .filter((r) => !r.hidden)
+              .map((r) => r.cells[i].dataset.value ?? r.cells[i].textContent ?? ''),
+          i,
+        );
       expect(await page.inputValue('#runs-filter')).toBe('rmsprop');
       expect(await page.inputValue('#runs-status')).toBe('complete');
       expect(new Set(await visible(headers.indexOf('optimizer')))).toEqual(new Set(['rmsprop']));
@@ -634,7 +721,10 @@ describe('the reviewer tools', () => {
     let gap = 0;
     for (let i = 1; i < values.length; i++) if (values[i] - values[i - 1] > values[gap] - values[gap - 1 < 0 ? 0 : gap - 1] && values[i] > 0.02) gap = i;
     const threshold = (values[gap] + values[gap - 1]) / 2;
-    const expected = complete().filter((r) => r.sparsityActivation! >= threshold).map((r) => r.run).sort();
+    const expected = complete()
+      .filter((r) => r.sparsityActivation! >= threshold)
+      .map((r) => r.run)
+      .sort();
     expect(expected.length).toBeGreaterThan(0);
     expect(expected.length).toBeLessThan(total);
     const svg = await page.locator('svg.pc').boundingBox();
@@ -647,7 +737,8 @@ describe('the reviewer tools', () => {
     await page.mouse.move(x, yOf(0.5 * (threshold + values[gap - 1])), { steps: 2 });
     await page.mouse.move(x, yOf(threshold), { steps: 4 });
     await page.mouse.up();
-    const kept = async () => (await rows.evaluateAll((trs) => trs.filter((tr) => !(tr as HTMLElement).hidden).map((tr) => (tr as HTMLElement).dataset.run ?? ''))).sort();
+    const kept = async () =>
+      (await rows.evaluateAll((trs) => trs.filter((tr) => !(tr as HTMLElement).hidden).map((tr) => (tr as HTMLElement).dataset.run ?? ''))).sort();
     expect(await kept()).toEqual(expected);
     expect(await page.locator('[data-explore-count]').innerText()).toBe(`${expected.length} of ${total} runs inside every range`);
     expect(await page.locator('path.pc-line.pc-out').count()).toBe(total - expected.length);
@@ -656,7 +747,13 @@ describe('the reviewer tools', () => {
     // The same address opened cold keeps the same runs.
     const again = await watchedPage({ width: 390, height: 844 });
     await again.page.goto(link);
-    expect((await again.page.locator('table[data-explore-table] tbody tr').evaluateAll((trs) => trs.filter((tr) => !(tr as HTMLElement).hidden).map((tr) => (tr as HTMLElement).dataset.run ?? ''))).sort()).toEqual(expected);
+    expect(
+      (
+        await again.page
+          .locator('table[data-explore-table] tbody tr')
+          .evaluateAll((trs) => trs.filter((tr) => !(tr as HTMLElement).hidden).map((tr) => (tr as HTMLElement).dataset.run ?? ''))
+      ).sort(),
+    ).toEqual(expected);
     // A click on the axis clears its range.
     await page.mouse.click(x, yOf(0.5));
     expect(await kept()).toHaveLength(total);
@@ -670,7 +767,9 @@ describe('the reviewer tools', () => {
     for (const study of datasets.studies.rows) {
       const grid = page.locator(`[data-study-grid="${study.study}"] tbody tr`);
       const counts = await grid.evaluateAll((trs) =>
-        trs.map((tr) => Object.fromEntries(Array.from(tr.querySelectorAll<HTMLElement>('td[data-count]')).map((td) => [td.dataset.count, Number(td.textContent || 0)]))),
+        trs.map((tr) =>
+          Object.fromEntries(Array.from(tr.querySelectorAll<HTMLElement>('td[data-count]')).map((td) => [td.dataset.count, Number(td.textContent || 0)])),
+        ),
       );
       const sum = (k: string) => counts.reduce((s, c) => s + (c[k] ?? 0), 0);
       const members = study.members.map((m) => datasets.runs.rows.find((r) => r.run === m.run)).filter((r) => r !== undefined);
@@ -703,7 +802,9 @@ describe('the reviewer tools', () => {
     const runs = page.locator('[data-runs-added]');
     expect(await runs.getAttribute('data-runs-added')).toBe('1');
     expect(await runs.getAttribute('data-runs-gone')).toBe('0');
-    const changed = await page.locator('[data-verdict-changes] tr[data-outcome-changed="true"]').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.hypothesis));
+    const changed = await page
+      .locator('[data-verdict-changes] tr[data-outcome-changed="true"]')
+      .evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.hypothesis));
     expect(changed).toEqual(['2']);
     const delta = Number(await page.locator('[data-verdict-changes] tr[data-hypothesis="2"] td[data-effect-delta]').getAttribute('data-effect-delta'));
     expect(delta).toBeCloseTo(0.05, 9);
@@ -727,8 +828,12 @@ describe('the reviewer tools', () => {
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         expect(overflow, `${path} scrolls sideways on a phone (${scheme})`).toBeLessThanOrEqual(0);
         const unanchored = await page.evaluate(() => [
-          ...Array.from(document.querySelectorAll('figure[data-figure]')).filter((f) => !f.id || !f.querySelector(`a[href="#${f.id}"]`)).map((f) => `figure ${f.id}`),
-          ...Array.from(document.querySelectorAll('article.verdict')).filter((v) => !v.id || !v.querySelector(`a[href="#${v.id}"]`)).map((v) => `verdict ${v.id}`),
+          ...Array.from(document.querySelectorAll('figure[data-figure]'))
+            .filter((f) => !f.id || !f.querySelector(`a[href="#${f.id}"]`))
+            .map((f) => `figure ${f.id}`),
+          ...Array.from(document.querySelectorAll('article.verdict'))
+            .filter((v) => !v.id || !v.querySelector(`a[href="#${v.id}"]`))
+            .map((v) => `verdict ${v.id}`),
         ]);
         expect(unanchored, path).toEqual([]);
       }

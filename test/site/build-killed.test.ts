@@ -35,7 +35,9 @@ function build(data: string, out: string, pauseAt?: string) {
 
 /** Every file of a folder with its bytes. */
 function site(dir: string): Map<string, Buffer> {
-  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(join(dir, f)).isFile()).sort();
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => statSync(join(dir, f)).isFile())
+    .sort();
   return new Map(files.map((f) => [f, readFileSync(join(dir, f))]));
 }
 

@@ -35,7 +35,8 @@ describe('astro build', () => {
     const home = readFileSync(join(out, 'index.html'), 'utf8');
     expect(home).toContain('No datasets yet');
     expect(home).toContain('npm run pipeline -- --scale quick');
-    for (const page of ['methods.html', 'reproduce.html', 'runs.html', 'gallery.html']) expect(readFileSync(join(out, page), 'utf8')).toContain('No datasets yet');
+    for (const page of ['methods.html', 'reproduce.html', 'runs.html', 'gallery.html'])
+      expect(readFileSync(join(out, page), 'utf8')).toContain('No datasets yet');
     // The public files are copied into the output folder it names (also when it lies outside the repository).
     for (const file of ['assets/site.css', 'assets/review.css', 'favicon.svg']) expect(existsSync(join(out, file)), file).toBe(true);
     expect(existsSync(join(process.cwd(), 'file:')), 'a folder named "file:" in the repository').toBe(false);

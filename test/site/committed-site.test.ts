@@ -19,7 +19,14 @@ function build(out: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(REPO, 'node_modules', 'astro', 'astro.js'), 'build'], {
       cwd: REPO,
-      env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', SITE_SCALE: 'full', SITE_DATA_DIR: join(REPO, 'data'), SITE_OUT_DIR: out, SITE_CACHE_DIR: join(work, 'cache') },
+      env: {
+        ...process.env,
+        ASTRO_TELEMETRY_DISABLED: '1',
+        SITE_SCALE: 'full',
+        SITE_DATA_DIR: join(REPO, 'data'),
+        SITE_OUT_DIR: out,
+        SITE_CACHE_DIR: join(work, 'cache'),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let log = '';
@@ -33,8 +40,16 @@ function build(out: string): Promise<void> {
 function verdictTable(html: string): Array<{ hypothesis: number; outcome: string; effect: string }> {
   const table = /<table class="verdicts">([\s\S]*?)<\/table>/.exec(html)?.[1];
   if (!table) throw new Error('the home page has no verdict table');
-  const decode = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').trim();
-  const row = /<tr[^>]*>\s*<td[^>]*>(?:<a[^>]*>)?H(\d)(?:<\/a>)?<\/td>\s*<td[^>]*>[\s\S]*?<\/td>\s*<td[^>]*>[\s\S]*?badge-(\w+)[\s\S]*?<\/td>\s*<td[^>]*>([\s\S]*?)<\/td>/g;
+  const decode = (s: string) =>
+    s
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&#39;/g, "'")
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&')
+      .trim();
+  const row =
+    /<tr[^>]*>\s*<td[^>]*>(?:<a[^>]*>)?H(\d)(?:<\/a>)?<\/td>\s*<td[^>]*>[\s\S]*?<\/td>\s*<td[^>]*>[\s\S]*?badge-(\w+)[\s\S]*?<\/td>\s*<td[^>]*>([\s\S]*?)<\/td>/g;
   return [...table.matchAll(row)].map((m) => ({ hypothesis: Number(m[1]), outcome: m[2], effect: decode(m[3]) }));
 }
 
@@ -96,7 +111,9 @@ describe.skipIf(!hasFull)('the site built from the committed full study', () => 
     const pages = files.filter((f) => f.path.endsWith('.html')).sort((a, b) => b.bytes - a.bytes);
     const total = files.reduce((s, f) => s + f.bytes, 0);
     const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
-    console.log(`committed site: ${pages.length} pages (largest ${pages[0].path}, ${(pages[0].bytes / 1e3).toFixed(0)} KB; median ${(pages[pages.length >> 1].bytes / 1e3).toFixed(0)} KB), ${files.length} files, ${mb(total)}`);
+    console.log(
+      `committed site: ${pages.length} pages (largest ${pages[0].path}, ${(pages[0].bytes / 1e3).toFixed(0)} KB; median ${(pages[pages.length >> 1].bytes / 1e3).toFixed(0)} KB), ${files.length} files, ${mb(total)}`,
+    );
     expect(pages.length).toBeGreaterThan(80);
     expect(pages.filter((p) => p.bytes > PAGE_LIMIT).map((p) => `${p.path}: ${p.bytes} bytes`)).toEqual([]);
     expect(total).toBeLessThan(SITE_LIMIT);
@@ -110,7 +127,11 @@ describe.skipIf(!hasFull)('the site built from the committed full study', () => 
     const shown = [...html.matchAll(/<tr id="summary-h(\d)">([\s\S]*?)<\/tr>/g)]
       .map((m) => ({ hypothesis: Number(m[1]), span: /<span[^>]*data-superseded[^>]*title="([^"]*)"[^>]*>v1: (\w+)</.exec(m[2]) }))
       .filter((r) => r.span !== null);
-    expect(shown.map((r) => r.hypothesis)).toEqual(computeVerdicts(verdictInput(readFull())).filter((v) => v.version === 2).map((v) => v.hypothesis));
+    expect(shown.map((r) => r.hypothesis)).toEqual(
+      computeVerdicts(verdictInput(readFull()))
+        .filter((v) => v.version === 2)
+        .map((v) => v.hypothesis),
+    );
     for (const { hypothesis, span } of shown) {
       const published = kept.verdicts.find((v) => v.hypothesis === hypothesis)!;
       expect(span![2], `H${hypothesis}`).toBe(published.outcome);

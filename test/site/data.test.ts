@@ -69,7 +69,9 @@ describe('locating the datasets', () => {
     const file = join(root, 'quick', 'datasets', 'layers.json');
     writeFileSync(file, JSON.stringify({ ...d.layers, rows: [{ ...d.layers.rows[0], sparsityGamma: 1.5 }] }));
     expect(() => locateData({ SITE_DATA_DIR: root })).toThrow(DatasetError);
-    expect(() => locateData({ SITE_DATA_DIR: root })).toThrow(new RegExp(`${file.replace(/[.]/g, '\\.')} does not match the "layers" schema[\\s\\S]*rows\\.0\\.sparsityGamma`));
+    expect(() => locateData({ SITE_DATA_DIR: root })).toThrow(
+      new RegExp(`${file.replace(/[.]/g, '\\.')} does not match the "layers" schema[\\s\\S]*rows\\.0\\.sparsityGamma`),
+    );
   });
 
   it('fails on unreadable JSON, a missing dataset, a scale mismatch and a bad SITE_SCALE', () => {

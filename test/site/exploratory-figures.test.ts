@@ -14,7 +14,20 @@ describe.skipIf(!hasFull)('exploratory page', { timeout: 120_000 }, () => {
 
   it('shows every finding once, each with a sentence that has its numbers', () => {
     expect(new Set(shown.map((f) => f.id)).size).toBe(shown.length);
-    expect(shown.map((f) => f.id)).toEqual(expect.arrayContaining(['h6-per-block', 'near-death', 'gradient', 'gamma-fall', 'criteria', 'decay-budget', 'onset-rate', 'emergence-law', 'batch', 'width']));
+    expect(shown.map((f) => f.id)).toEqual(
+      expect.arrayContaining([
+        'h6-per-block',
+        'near-death',
+        'gradient',
+        'gamma-fall',
+        'criteria',
+        'decay-budget',
+        'onset-rate',
+        'emergence-law',
+        'batch',
+        'width',
+      ]),
+    );
     for (const f of shown) {
       expect(f.sentence, f.id).not.toMatch(/n\/a|NaN|undefined|Infinity/);
       expect(f.sentence.length, f.id).toBeGreaterThan(40);

@@ -22,7 +22,10 @@ beforeAll(() => {
   process.env.SITE_RENDER_WORKERS = '0';
 });
 afterAll(() => {
-  for (const [name, value] of [['SITE_FIGURE_CACHE', saved.cache], ['SITE_RENDER_WORKERS', saved.workers]] as const) {
+  for (const [name, value] of [
+    ['SITE_FIGURE_CACHE', saved.cache],
+    ['SITE_RENDER_WORKERS', saved.workers],
+  ] as const) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   }

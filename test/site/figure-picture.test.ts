@@ -16,7 +16,10 @@ import { syntheticDatasets } from '../../pipeline/synthetic-study.js';
 describe('the static pictures', () => {
   const site = buildSite(syntheticDatasets(), { scale: 'quick', folder: '/tmp/x', missingReason: null });
   // Three run pages: every kind of run figure three times (the first drawn alone, the others from the kept template).
-  const runFigures = site.runPages.filter((r) => r.run.status === 'complete').slice(0, 3).flatMap((r) => r.figures);
+  const runFigures = site.runPages
+    .filter((r) => r.run.status === 'complete')
+    .slice(0, 3)
+    .flatMap((r) => r.figures);
 
   it('draw a figure from its template as on its own: compiled spec, size, warnings and picture', async () => {
     const kinds = new Map<string, number>();
@@ -25,7 +28,11 @@ describe('the static pictures', () => {
       kinds.set(key, (kinds.get(key) ?? 0) + 1);
       const [kept, alone] = [await drawPicture(figure.spec, key), await drawPicture(figure.spec)];
       expect(JSON.stringify(kept.vega), figure.id).toBe(JSON.stringify(alone.vega));
-      expect({ width: kept.width, height: kept.height, warnings: kept.warnings }, figure.id).toEqual({ width: alone.width, height: alone.height, warnings: alone.warnings });
+      expect({ width: kept.width, height: kept.height, warnings: kept.warnings }, figure.id).toEqual({
+        width: alone.width,
+        height: alone.height,
+        warnings: alone.warnings,
+      });
       expect(Buffer.from(kept.png).equals(Buffer.from(alone.png)), `${figure.route}/${figure.id}`).toBe(true);
     }
     // Every kind of run figure was drawn from a kept template more than once (the first of each is drawn alone).
@@ -33,18 +40,25 @@ describe('the static pictures', () => {
     expect(kinds.size).toBeGreaterThanOrEqual(4);
   }, 300_000);
 
-  it('draw the committed full study\'s run figures from their kept templates as each on its own, to the byte', async () => {
+  it("draw the committed full study's run figures from their kept templates as each on its own, to the byte", async () => {
     const source = locateData({ SITE_SCALE: 'full' });
     if (source.kind !== 'loaded') throw new Error(source.missing.reason);
     const full = buildSite(source.data.datasets, { scale: 'full', folder: source.data.folder, root: source.data.root, missingReason: null });
     // Every 12th complete run (~16 of the 200): each kind of run figure drawn from its kept template ~15 times.
-    const figures = full.runPages.filter((r) => r.run.status === 'complete').filter((_, i) => i % 12 === 0).flatMap((r) => r.figures);
+    const figures = full.runPages
+      .filter((r) => r.run.status === 'complete')
+      .filter((_, i) => i % 12 === 0)
+      .flatMap((r) => r.figures);
     const kept = new Map<string, number>();
     for (const figure of figures) {
       const key = templateKey(figure);
       kept.set(key, (kept.get(key) ?? 0) + 1);
       const [fromTemplate, alone] = [await drawPicture(figure.spec, key), await drawPicture(figure.spec)];
-      expect({ width: fromTemplate.width, height: fromTemplate.height, warnings: fromTemplate.warnings }, figure.id).toEqual({ width: alone.width, height: alone.height, warnings: alone.warnings });
+      expect({ width: fromTemplate.width, height: fromTemplate.height, warnings: fromTemplate.warnings }, figure.id).toEqual({
+        width: alone.width,
+        height: alone.height,
+        warnings: alone.warnings,
+      });
       expect(Buffer.from(fromTemplate.png).equals(Buffer.from(alone.png)), `${figure.route}/${figure.id}`).toBe(true);
     }
     expect([...kept.values()].filter((n) => n >= 10).length).toBeGreaterThanOrEqual(5);

@@ -2,7 +2,14 @@
 // compiling without Vega-Lite warnings and drawing marks.
 import { describe, expect, it } from 'vitest';
 import type { RunRow, StudyRow } from '../../data/schemas/datasets.js';
-import { MECHANISM_POINTS, mechanismRows, SELECTIVITY_READINGS, selectivityBeforeFigure, selectivityBeforeRows, sparsityOverTimeRows } from '../../site/lib/emergence-figures.js';
+import {
+  MECHANISM_POINTS,
+  mechanismRows,
+  SELECTIVITY_READINGS,
+  selectivityBeforeFigure,
+  selectivityBeforeRows,
+  sparsityOverTimeRows,
+} from '../../site/lib/emergence-figures.js';
 import { pruningRows } from '../../site/lib/pruning-figures.js';
 import { effectRows, studyAxes } from '../../site/lib/study-figures.js';
 import { parse, read as vegaRead, View } from 'vega';
@@ -49,9 +56,36 @@ describe('study effect rows', () => {
 
   it('has one row per complete run and criterion, leaving out failed runs and missing values', () => {
     expect(effectRows(study, members)).toEqual([
-      { run: 'a'.repeat(16), seed: 0, level: 'adam', group: '', optimizer: 'adam', href: `../runs/${'a'.repeat(16)}.html`, criterion: 'dead by activation', sparsity: 0.4 },
-      { run: 'a'.repeat(16), seed: 0, level: 'adam', group: '', optimizer: 'adam', href: `../runs/${'a'.repeat(16)}.html`, criterion: 'dead by |γ|', sparsity: 0.35 },
-      { run: 'b'.repeat(16), seed: 1, level: 'sgd', group: '', optimizer: 'sgd', href: `../runs/${'b'.repeat(16)}.html`, criterion: 'dead by activation', sparsity: 0.05 },
+      {
+        run: 'a'.repeat(16),
+        seed: 0,
+        level: 'adam',
+        group: '',
+        optimizer: 'adam',
+        href: `../runs/${'a'.repeat(16)}.html`,
+        criterion: 'dead by activation',
+        sparsity: 0.4,
+      },
+      {
+        run: 'a'.repeat(16),
+        seed: 0,
+        level: 'adam',
+        group: '',
+        optimizer: 'adam',
+        href: `../runs/${'a'.repeat(16)}.html`,
+        criterion: 'dead by |γ|',
+        sparsity: 0.35,
+      },
+      {
+        run: 'b'.repeat(16),
+        seed: 1,
+        level: 'sgd',
+        group: '',
+        optimizer: 'sgd',
+        href: `../runs/${'b'.repeat(16)}.html`,
+        criterion: 'dead by activation',
+        sparsity: 0.05,
+      },
     ]);
   });
 
@@ -63,7 +97,11 @@ describe('study effect rows', () => {
     const s2: StudyRow = {
       ...study,
       factors: ['optimizer.name', 'regularization.strength'],
-      members: ['a', 'b', 'c', 'd'].map((c, i) => ({ run: c.repeat(16), seed: 0, factors: { 'optimizer.name': i < 3 ? 'adam' : 'sgd', 'regularization.strength': [1e-4, 5e-4, 2e-3, 5e-4][i] } })),
+      members: ['a', 'b', 'c', 'd'].map((c, i) => ({
+        run: c.repeat(16),
+        seed: 0,
+        factors: { 'optimizer.name': i < 3 ? 'adam' : 'sgd', 'regularization.strength': [1e-4, 5e-4, 2e-3, 5e-4][i] },
+      })),
     };
     const rs = new Map(s2.members.map((m) => [m.run, run(m.run, {})]));
     expect(studyAxes(s2, membersOf(s2, rs))).toEqual({ x: 'regularization.strength', group: ['optimizer.name'], levels: ['1e−4', '5e−4', '2e−3'] });
@@ -109,7 +147,9 @@ describe('emergence, mechanism and pruning rows', () => {
     expect(early.every((r) => r.fate === 'survived' || (r.diedAt as number) > 200)).toBe(true);
 
     const fig = selectivityBeforeFigure(emergence, members, data.filters.rows)!;
-    expect(fig.caption).toContain('Top row, which decides H6: selectivity at the run\'s early checkpoint, its first at or after 10 % of training (iteration 200)');
+    expect(fig.caption).toContain(
+      "Top row, which decides H6: selectivity at the run's early checkpoint, its first at or after 10 % of training (iteration 200)",
+    );
     expect(fig.caption).toContain(`${alreadyDead} already dead by then are left out`);
     expect(fig.caption).toMatch(/Bottom row, secondary: selectivity shortly before death.*almost by construction/);
     const { vega, warnings } = compile(fig.spec);
@@ -141,7 +181,12 @@ describe('figures with one seed per configuration', () => {
 
 describe('figure files', () => {
   it('writes CSV with quoting where needed', () => {
-    expect(toCsv([{ a: 1, b: 'x,y' }, { a: null, c: 'say "hi"' }])).toBe('a,b,c\n1,"x,y",\n,,"say ""hi"""\n');
+    expect(
+      toCsv([
+        { a: 1, b: 'x,y' },
+        { a: null, c: 'say "hi"' },
+      ]),
+    ).toBe('a,b,c\n1,"x,y",\n,,"say ""hi"""\n');
   });
 
   it('makes JSON safe inside a script element', () => {
@@ -157,7 +202,12 @@ describe('every figure of a synthetic site', () => {
   it('has the figures each study needs', () => {
     const ids = (study: string) => site.studies.find((s) => s.row.study === study)!.figures.map((f) => f.id);
     expect(ids('optimizer')).toEqual(['optimizer-sparsity', 'optimizer-layers', 'optimizer-accuracy']);
-    expect(ids('emergence')).toEqual(['emergence-sparsity-over-time', 'emergence-selectivity-over-time', 'emergence-selectivity-before-death', 'emergence-mechanism']);
+    expect(ids('emergence')).toEqual([
+      'emergence-sparsity-over-time',
+      'emergence-selectivity-over-time',
+      'emergence-selectivity-before-death',
+      'emergence-mechanism',
+    ]);
     expect(ids('pruning')).toEqual(['pruning-pruning']);
     const complete = site.runPages.find((r) => r.run.status === 'complete')!;
     expect(complete.figures.map((f) => f.id)).toEqual(['layers', 'emergence', 'selectivity', 'gamma', 'training-curves']);
@@ -183,11 +233,14 @@ describe('every figure of a synthetic site', () => {
       expect(drawWarnings, `${f.route}/${f.id}`).toEqual([]);
       expect(svg, `${f.route}/${f.id}`).toMatch(/class="mark-(symbol|rect|line|rule|area)[^"]*role-mark/);
       // The static picture names every legend entry in full (vega cuts a label past labelLimit with "…").
-      expect([...svg.matchAll(/>([^<>]*…)</g)].map((m) => m[1]), `${f.route}/${f.id}`).toEqual([]);
+      expect(
+        [...svg.matchAll(/>([^<>]*…)</g)].map((m) => m[1]),
+        `${f.route}/${f.id}`,
+      ).toEqual([]);
     }
   }, 60_000);
 
-  it('draws from a run\'s rows (a column per series or criterion) every logged value once, as its series', async () => {
+  it("draws from a run's rows (a column per series or criterion) every logged value once, as its series", async () => {
     const page = site.runPages.find((r) => r.run.status === 'complete' && r.figures.length === 5)!;
     const id = page.run.run;
     const drawn = async (figureId: string, mark: 'symbol' | 'line') => {
@@ -224,7 +277,8 @@ describe('every figure of a synthetic site', () => {
     const lines = await drawn('emergence', 'line');
     const mine = data.emergence.rows.filter((e) => e.run === id);
     for (const e of mine.slice(0, 20)) {
-      const at = (criterion: string) => lines.find((l) => l.series === `block ${e.layer + 1}` && l.iteration === e.iteration && l.criterion === criterion)?.sparsity;
+      const at = (criterion: string) =>
+        lines.find((l) => l.series === `block ${e.layer + 1}` && l.iteration === e.iteration && l.criterion === criterion)?.sparsity;
       expect(at('dead by activation')).toBeCloseTo(e.deadByActivation / e.filters, 12);
       expect(at('dead by |γ|')).toBeCloseTo(e.deadByGamma / e.filters, 12);
     }
@@ -257,7 +311,8 @@ function optimizerColourProblems(figures: readonly Figure[]): string[] {
       const values = [...new Set(f.rows.map((r) => r[colour.field as string]))];
       if (!values.some(mentions)) continue;
       const scale = colour.scale as { domain?: unknown[]; range?: unknown[] } | undefined;
-      if (!values.every(isOptimizer)) problems.push(`${f.route}/${f.id}: colour ${String(colour.field)} mixes optimizers with other factors (${values.slice(0, 3).join(', ')})`);
+      if (!values.every(isOptimizer))
+        problems.push(`${f.route}/${f.id}: colour ${String(colour.field)} mixes optimizers with other factors (${values.slice(0, 3).join(', ')})`);
       else if (!scale?.domain || !scale.range) problems.push(`${f.route}/${f.id}: colour ${String(colour.field)} without the optimizer palette`);
       else {
         expect(scale.domain, `${f.route}/${f.id}`).toEqual(optimizerDomain(values));
@@ -269,7 +324,7 @@ function optimizerColourProblems(figures: readonly Figure[]): string[] {
 }
 
 describe('colours of categories', () => {
-  it('keeps vega\'s 10 colours up to 10 categories, tableau20 past them, and names every category in the legend', () => {
+  it("keeps vega's 10 colours up to 10 categories, tableau20 past them, and names every category in the legend", () => {
     expect(nominalColour('g', 'group', 10).scale).toBeUndefined();
     expect(nominalColour('g', 'group', 14).scale).toEqual({ scheme: 'tableau20' });
     expect(nominalColour('g', 'group', 14).legend).toMatchObject({ symbolLimit: 14 });
@@ -280,25 +335,29 @@ describe('colours of categories', () => {
     expect(optimizerColourProblems(synthetic.figures)).toEqual([]);
   });
 
-  it.skipIf(!hasFull)('colours optimizers with the one palette on every figure of the committed study, and draws each study figure without warnings', async () => {
-    const site = buildSite(readFull(), { scale: 'full', folder: '/tmp/x', missingReason: null });
-    expect(optimizerColourProblems(site.figures)).toEqual([]);
-    const figures = [...site.findings.findings.map((f) => f.figure), ...site.studies.flatMap((s) => s.figures)];
-    expect(figures.length).toBeGreaterThan(20);
-    for (const f of figures) {
-      for (const colour of colourEncodings(f.spec).filter((c) => c.type === 'nominal')) {
-        const categories = new Set(f.rows.map((r) => r[colour.field as string])).size;
-        expect(categories, `${f.id}: ${String(colour.field)}`).toBeLessThanOrEqual(DISTINCT_COLOURS.wide);
+  it.skipIf(!hasFull)(
+    'colours optimizers with the one palette on every figure of the committed study, and draws each study figure without warnings',
+    async () => {
+      const site = buildSite(readFull(), { scale: 'full', folder: '/tmp/x', missingReason: null });
+      expect(optimizerColourProblems(site.figures)).toEqual([]);
+      const figures = [...site.findings.findings.map((f) => f.figure), ...site.studies.flatMap((s) => s.figures)];
+      expect(figures.length).toBeGreaterThan(20);
+      for (const f of figures) {
+        for (const colour of colourEncodings(f.spec).filter((c) => c.type === 'nominal')) {
+          const categories = new Set(f.rows.map((r) => r[colour.field as string])).size;
+          expect(categories, `${f.id}: ${String(colour.field)}`).toBeLessThanOrEqual(DISTINCT_COLOURS.wide);
+        }
+        const { vega, warnings } = compile(f.spec);
+        const drawWarnings: string[] = [];
+        await renderSvg(vega, drawWarnings);
+        expect([...warnings, ...drawWarnings], `${f.route}/${f.id}`).toEqual([]);
       }
-      const { vega, warnings } = compile(f.spec);
-      const drawWarnings: string[] = [];
-      await renderSvg(vega, drawWarnings);
-      expect([...warnings, ...drawWarnings], `${f.route}/${f.id}`).toEqual([]);
-    }
-    // lr-range's 44 configurations: one panel per optimizer and regularization, coloured by learning rate.
-    const layers = figures.find((f) => f.id === 'lr-range-layers');
-    expect((layers?.spec.facet as Record<string, unknown> | undefined)?.field).toBe('group');
-  }, 180_000);
+      // lr-range's 44 configurations: one panel per optimizer and regularization, coloured by learning rate.
+      const layers = figures.find((f) => f.id === 'lr-range-layers');
+      expect((layers?.spec.facet as Record<string, unknown> | undefined)?.field).toBe('group');
+    },
+    180_000,
+  );
 });
 
 describe('progress of the studies', () => {
@@ -327,7 +386,7 @@ describe('progress of the studies', () => {
 describe('the files of a figure', () => {
   const site = buildSite(data, { scale: 'quick', folder: '/tmp/x', missingReason: null });
 
-  it('packs the live figure\'s data as columns and unpacks it to the same rows', () => {
+  it("packs the live figure's data as columns and unpacks it to the same rows", () => {
     for (const f of site.figures.slice(0, 40)) {
       const vega = JSON.parse(JSON.stringify(compile(f.spec).vega)) as object;
       expect(unpackSpec(packSpec(vega)), `${f.route}/${f.id}`).toEqual(vega);
@@ -351,7 +410,7 @@ describe('the files of a figure', () => {
     return window;
   }
 
-  it('shares one spec among the figures of a template; each figure\'s script with it gives back the figure\'s spec', () => {
+  it("shares one spec among the figures of a template; each figure's script with it gives back the figure's spec", () => {
     const shared = sharedTemplates(site.figures);
     const runFigures = site.figures.filter((f) => f.route.startsWith('runs/'));
     // Every run page draws its figures from the same templates.
@@ -384,12 +443,14 @@ describe('the files of a figure', () => {
     expect(unpackSpec(entry as object)).toEqual(own);
   }, 60_000);
 
-  it('packs a run\'s comparison file and unpacks it to the same series', () => {
+  it("packs a run's comparison file and unpacks it to the same series", () => {
     for (const page of site.runPages.slice(0, 5)) {
       const data = runComparison(page);
       const file = registered(comparisonScript(data)).__sparsityRuns[data.run] as PackedRunComparison;
       expect(file.curves.packed).toBe('columns');
-      expect({ ...file, curves: unpackValues(file.curves), emergence: unpackValues(file.emergence), layers: unpackValues(file.layers) }).toEqual(JSON.parse(JSON.stringify(data)));
+      expect({ ...file, curves: unpackValues(file.curves), emergence: unpackValues(file.emergence), layers: unpackValues(file.layers) }).toEqual(
+        JSON.parse(JSON.stringify(data)),
+      );
       expect(data.curves.length).toBeGreaterThan(0);
     }
   });
@@ -400,7 +461,9 @@ describe('the files of a figure', () => {
       expect(spec.data.url).toBe(`${f.id}.csv`);
       const read = vegaRead(toCsv(f.rows), spec.data.format) as Row[];
       // CSV has no null (an empty string field reads as "") and no negative zero.
-      const expected = f.rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null && !(k in spec.data.format.parse) ? '' : Object.is(v, -0) ? 0 : v])));
+      const expected = f.rows.map((r) =>
+        Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null && !(k in spec.data.format.parse) ? '' : Object.is(v, -0) ? 0 : v])),
+      );
       expect(read, `${f.route}/${f.id}`).toEqual(expected);
       expect(compile(spec).warnings, `${f.route}/${f.id}`).toEqual([]);
     }

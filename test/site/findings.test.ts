@@ -43,7 +43,13 @@ describe('the findings of a synthetic site', () => {
   });
 
   it('are the same computed twice (no state between builds)', () => {
-    const again = computeFindings({ studies: site.studies, verdicts: site.verdicts, emergence: d.emergence.rows, filters: d.filters.rows, pruning: d.pruning.rows });
+    const again = computeFindings({
+      studies: site.studies,
+      verdicts: site.verdicts,
+      emergence: d.emergence.rows,
+      filters: d.filters.rows,
+      pruning: d.pruning.rows,
+    });
     expect(again.findings.map((f) => f.sentence)).toEqual(site.findings.findings.map((f) => f.sentence));
   });
 });

@@ -63,4 +63,3 @@ describe('run configuration and provenance', () => {
     expect(durationExact(7560)).toBe('2.1 h (7,560 s)');
   });
 });
-

@@ -22,7 +22,7 @@ function image(width: number, height: number, colourAt: (i: number) => [number, 
 
 const chunkTypes = (png: Uint8Array) => {
   const types: string[] = [];
-  for (let at = 8; at < png.length; ) {
+  for (let at = 8; at < png.length;) {
     const length = Buffer.from(png).readUInt32BE(at);
     types.push(Buffer.from(png.subarray(at + 4, at + 8)).toString('latin1'));
     at += 12 + length;

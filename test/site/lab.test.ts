@@ -15,7 +15,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configHash, resolveConfig } from '../../experiments/config.js';
 import { runExperiment } from '../../experiments/run.js';
 import { runRecordSchema, type RunRecord } from '../../data/schemas/run-record.js';
-import { idxImagesBytes, idxLabelsBytes, labDataFiles, labDataScript, LAB_DATA_FORMAT, parseLabDataScript, rawDatasetFromIdx } from '../../site/lab/data-asset.js';
+import {
+  idxImagesBytes,
+  idxLabelsBytes,
+  labDataFiles,
+  labDataScript,
+  LAB_DATA_FORMAT,
+  parseLabDataScript,
+  rawDatasetFromIdx,
+} from '../../site/lab/data-asset.js';
 import { createHash as labCreateHash } from '../../site/lab/node-crypto.js';
 import { LabSession } from '../../site/lab/session.js';
 import { labConfigInput, LAB_PRESETS, type LabFields } from '../../site/lab/presets.js';
@@ -90,7 +98,7 @@ const labState = (page: Page) => page.getAttribute('[data-lab]', 'data-state');
 const waitForState = (page: Page, states: string[], timeout: number) =>
   page.waitForFunction((s) => s.includes(document.querySelector('[data-lab]')?.getAttribute('data-state') ?? ''), states, { timeout });
 
-describe('the lab\'s SHA-256 stand-in for node:crypto', () => {
+describe("the lab's SHA-256 stand-in for node:crypto", () => {
   it('hashes as node:crypto does, so a lab run has the id the pipeline would give it', () => {
     const texts = ['', 'abc', 'x'.repeat(55), 'y'.repeat(56), 'z'.repeat(64), 'é – γ unicode', JSON.stringify(resolveConfig({}))];
     for (const text of texts) {
@@ -99,7 +107,7 @@ describe('the lab\'s SHA-256 stand-in for node:crypto', () => {
   });
 });
 
-describe('the lab\'s data asset', () => {
+describe("the lab's data asset", () => {
   it('keeps IDX files that the engine reads back as written, and refuses other scripts', () => {
     const pixels = Uint8Array.from({ length: 3 * 2 * 2 }, (_, i) => i * 20);
     const files = {
@@ -128,8 +136,8 @@ describe('the lab\'s data asset', () => {
   });
 });
 
-describe('the lab\'s data script kept between builds', () => {
-  it('is keyed by the dataset files\' bytes', () => {
+describe("the lab's data script kept between builds", () => {
+  it("is keyed by the dataset files' bytes", () => {
     const dir = mkdtempSync(join(tmpdir(), 'lab-key-'));
     const names = Object.values(FASHION_MNIST_FILES);
     names.forEach((name, i) => writeFileSync(join(dir, name), Uint8Array.from([i, 1, 2, 3])));
@@ -141,20 +149,24 @@ describe('the lab\'s data script kept between builds', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it.skipIf(!hasData)('is written on first use and read back at the next build', async () => {
-    const [first, second] = [mkdtempSync(join(tmpdir(), 'lab-cache-')), mkdtempSync(join(tmpdir(), 'lab-cache-'))];
-    const made = await labDataAssetScript(first);
-    const file = `fashion-mnist-${labDataKey(process.env.LAB_DATA_DIR ?? FASHION_MNIST_DEFAULT_DIR)}.js`;
-    expect(readFileSync(join(first, file), 'utf8')).toBe(made);
-    expect(parseLabDataScript(made, file).trainImages).toBe(LAB_SUBSET.trainPerClass * 10);
-    // A build that finds the file under its key takes it as it is.
-    writeFileSync(join(second, file), `${made}// kept\n`);
-    expect(await labDataAssetScript(second)).toBe(`${made}// kept\n`);
-    for (const d of [first, second]) rmSync(d, { recursive: true, force: true });
-  }, 60_000);
+  it.skipIf(!hasData)(
+    'is written on first use and read back at the next build',
+    async () => {
+      const [first, second] = [mkdtempSync(join(tmpdir(), 'lab-cache-')), mkdtempSync(join(tmpdir(), 'lab-cache-'))];
+      const made = await labDataAssetScript(first);
+      const file = `fashion-mnist-${labDataKey(process.env.LAB_DATA_DIR ?? FASHION_MNIST_DEFAULT_DIR)}.js`;
+      expect(readFileSync(join(first, file), 'utf8')).toBe(made);
+      expect(parseLabDataScript(made, file).trainImages).toBe(LAB_SUBSET.trainPerClass * 10);
+      // A build that finds the file under its key takes it as it is.
+      writeFileSync(join(second, file), `${made}// kept\n`);
+      expect(await labDataAssetScript(second)).toBe(`${made}// kept\n`);
+      for (const d of [first, second]) rmSync(d, { recursive: true, force: true });
+    },
+    60_000,
+  );
 });
 
-describe.skipIf(!hasData)('the lab\'s run loop (the worker\'s session, in Node)', () => {
+describe.skipIf(!hasData)("the lab's run loop (the worker's session, in Node)", () => {
   it('trains with the configuration\'s initializer (model.init "pytorch") and gives the Node engine\'s record number for number', async () => {
     const input = labConfigInput({ ...LAB_PRESETS[0].fields, iterations: ITERATIONS });
     const config = resolveConfig({ ...input, model: { ...input.model, init: 'pytorch' } });
@@ -287,7 +299,11 @@ describe.skipIf(!hasData)('the live lab in Chromium', () => {
     expect(labRecord.id).toBe(nodeRecord.id);
     expect(labRecord.config).toEqual(nodeRecord.config);
     expect(labRecord.provenance.backendDetail).toMatch(/SIMD build/);
-    expect(labRecord.dataset).toMatchObject({ trainImages: nodeRecord.dataset.trainImages, testImages: nodeRecord.dataset.testImages, normalization: nodeRecord.dataset.normalization });
+    expect(labRecord.dataset).toMatchObject({
+      trainImages: nodeRecord.dataset.trainImages,
+      testImages: nodeRecord.dataset.testImages,
+      normalization: nodeRecord.dataset.normalization,
+    });
     expect(labRecord.curve).toEqual(nodeRecord.curve);
     expect(labRecord.checkpoints.map((c) => c.iteration)).toEqual([0, 50, ITERATIONS]);
     expect(labRecord.checkpoints).toEqual(nodeRecord.checkpoints);

@@ -12,7 +12,15 @@ const data = syntheticDatasets();
 const template = data.filters.rows[0];
 const runTemplate = data.runs.rows.find((r) => r.status === 'complete')!;
 const ids = ['a', 'b', 'c'].map((c) => c.repeat(16));
-const study: StudyRow = { study: 'emergence-long', title: 't', question: 'q', hypotheses: [6, 7], factors: [], members: ids.map((run, seed) => ({ run, seed, factors: {} })), pending: [] };
+const study: StudyRow = {
+  study: 'emergence-long',
+  title: 't',
+  question: 'q',
+  hypotheses: [6, 7],
+  factors: [],
+  members: ids.map((run, seed) => ({ run, seed, factors: {} })),
+  pending: [],
+};
 const runs = new Map(ids.map((run, seed) => [run, { ...runTemplate, run, seed, iterations: 30000 }]));
 const members = membersOf(study, runs);
 
@@ -41,11 +49,13 @@ function filtersOf(run: string, dying: number[], surviving: number[]): FilterRow
 describe('the early lifetime sparseness figure (H6, v2)', () => {
   const selective = ids.flatMap((run) => filtersOf(run, [0.6, 0.7, 0.8, 0.9], [0.2, 0.3, 0.4, 0.5]));
 
-  it('plots the compared features of the blocks where features die, with the rule\'s reading of each block', async () => {
+  it("plots the compared features of the blocks where features die, with the rule's reading of each block", async () => {
     const { rows, units } = lifetimeBeforeRows(members, selective);
     // The already dead and the no-response features are left out, as in the rule.
     expect(rows.filter((r) => r.block === 6)).toHaveLength(3 * 8);
-    expect(units.filter((u) => u.numbers.layer === 5).map((u) => [u.outcome, u.numbers.dying, u.numbers.survivors, u.numbers.alreadyDead, u.numbers.noResponse])).toEqual([
+    expect(
+      units.filter((u) => u.numbers.layer === 5).map((u) => [u.outcome, u.numbers.dying, u.numbers.survivors, u.numbers.alreadyDead, u.numbers.noResponse]),
+    ).toEqual([
       ['supports', 4, 4, 1, 1],
       ['supports', 4, 4, 1, 1],
       ['supports', 4, 4, 1, 1],
@@ -53,7 +63,9 @@ describe('the early lifetime sparseness figure (H6, v2)', () => {
     const fig = lifetimeBeforeFigure(study, members, selective)!;
     // Block 1 has no death: it is not drawn.
     expect(new Set(fig.rows.map((r) => r.block))).toEqual(new Set([6]));
-    expect(fig.caption).toContain('block 6: 3 of 3 runs with enough dying and surviving features; at most 0 % of its compared features within 0.02 of an end in any run');
+    expect(fig.caption).toContain(
+      'block 6: 3 of 3 runs with enough dying and surviving features; at most 0 % of its compared features within 0.02 of an end in any run',
+    );
     expect(fig.caption).toContain('3 features already dead at the early checkpoint and 3 with no response there are left out');
     const { vega, warnings } = compile(fig.spec);
     const svg = await renderSvg(vega, warnings);
@@ -67,7 +79,9 @@ describe('the early lifetime sparseness figure (H6, v2)', () => {
     const { units } = lifetimeBeforeRows(members, saturated);
     expect(units.filter((u) => u.numbers.layer === 5).every((u) => u.note === 'saturated')).toBe(true);
     const fig = lifetimeBeforeFigure(study, members, saturated)!;
-    expect(fig.caption).toContain('block 6: 3 of 3 runs with enough dying and surviving features, 3 of them saturated; at most 88 % of its compared features within 0.02 of an end in any run');
+    expect(fig.caption).toContain(
+      'block 6: 3 of 3 runs with enough dying and surviving features, 3 of them saturated; at most 88 % of its compared features within 0.02 of an end in any run',
+    );
   });
 
   it('draws nothing for records without the measure', () => {
@@ -81,7 +95,18 @@ describe('the lifetime sparseness over training', () => {
   it('draws the per-block quantiles of the checkpoints that measured it', async () => {
     const base = data.emergence.rows[0];
     const rows: EmergenceRow[] = ids.flatMap((run) =>
-      [0, 3000, 30000].map((iteration) => ({ ...base, run, layer: 5, iteration, lifetimeQ10: 0.1, lifetimeQ25: 0.2, lifetimeMedian: 0.3, lifetimeQ75: 0.4, lifetimeQ90: 0.5, lifetimeUndefined: 1 })),
+      [0, 3000, 30000].map((iteration) => ({
+        ...base,
+        run,
+        layer: 5,
+        iteration,
+        lifetimeQ10: 0.1,
+        lifetimeQ25: 0.2,
+        lifetimeMedian: 0.3,
+        lifetimeQ75: 0.4,
+        lifetimeQ90: 0.5,
+        lifetimeUndefined: 1,
+      })),
     );
     const fig = lifetimeOverTimeFigure(study, members, [...rows, { ...base, run: ids[0], iteration: 99 }])!;
     expect(fig.rows).toHaveLength(9);
@@ -96,8 +121,17 @@ describe('an emergence study whose records measured the lifetime sparseness', ()
   it('shows the lifetime figures in place of the active-share ones', () => {
     const emergence = data.studies.rows.find((s) => s.study === 'emergence')!;
     const own = new Set(emergence.members.map((m) => m.run));
-    const v2 = { ...data, filters: { ...data.filters, rows: data.filters.rows.map((f) => (own.has(f.run) ? { ...f, lifetimeSparsenessEarly: f.selectivityEarly, lifetimeSparseness: f.selectivity } : f)) } };
-    const figureIds = (d: typeof data) => buildSite(d, { scale: 'quick', folder: '/tmp/x', missingReason: null }).studies.find((s) => s.row.study === 'emergence')!.figures.map((f) => f.id);
+    const v2 = {
+      ...data,
+      filters: {
+        ...data.filters,
+        rows: data.filters.rows.map((f) => (own.has(f.run) ? { ...f, lifetimeSparsenessEarly: f.selectivityEarly, lifetimeSparseness: f.selectivity } : f)),
+      },
+    };
+    const figureIds = (d: typeof data) =>
+      buildSite(d, { scale: 'quick', folder: '/tmp/x', missingReason: null })
+        .studies.find((s) => s.row.study === 'emergence')!
+        .figures.map((f) => f.id);
     expect(figureIds(data)).toContain('emergence-selectivity-before-death');
     const shown = figureIds(v2);
     expect(shown).toContain('emergence-lifetime-sparseness-before-death');

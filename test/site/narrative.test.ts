@@ -17,7 +17,10 @@ const ctx = {
 
 describe('narrative directives', () => {
   it('binds values and splits at placed figures and verdicts', () => {
-    const segments = renderNarrative('We ran :value{of="runs.total"} runs.\n\n::figure{id="optimizer-sparsity"}\n\nH2 is :value{of="verdict.2"}.\n\n::verdict{h="2"}\n\n::verdicts\n', ctx);
+    const segments = renderNarrative(
+      'We ran :value{of="runs.total"} runs.\n\n::figure{id="optimizer-sparsity"}\n\nH2 is :value{of="verdict.2"}.\n\n::verdict{h="2"}\n\n::verdicts\n',
+      ctx,
+    );
     expect(segments.map((s) => s.kind)).toEqual(['html', 'figure', 'html', 'verdict', 'verdicts']);
     expect(segments[0]).toEqual({ kind: 'html', html: '<p>We ran <span class="bound" title="computed from the datasets: runs.total">42</span> runs.</p>' });
     expect(segments[1]).toEqual({ kind: 'figure', id: 'optimizer-sparsity' });
@@ -54,7 +57,9 @@ describe('values bound to the datasets', () => {
     const text = boundValue(site, 'sparsity', { study: 'optimizer', where: 'optimizer.name=adam;regularization.kind=l2' });
     expect(text).toMatch(/^\d+\.\d ± \d+\.\d % \(n = 3\)$/);
     expect(boundValue(site, 'sparsity', { study: 'optimizer', where: 'optimizer.name=nadam' })).toBe('n/a (no complete run)');
-    expect(boundValue(site, 'difference', { study: 'optimizer', a: 'optimizer.name=adam;regularization.kind=l2', b: 'optimizer.name=sgd;regularization.kind=l2' })).toMatch(/^\+\d+\.\d pts$/);
+    expect(
+      boundValue(site, 'difference', { study: 'optimizer', a: 'optimizer.name=adam;regularization.kind=l2', b: 'optimizer.name=sgd;regularization.kind=l2' }),
+    ).toMatch(/^\+\d+\.\d pts$/);
   });
 
   it('refuses unknown names', () => {

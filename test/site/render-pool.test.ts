@@ -17,10 +17,18 @@ describe('the render workers', () => {
       const [pooled, here] = await Promise.all([drawInPool(figure.spec), drawPicture(figure.spec)]);
       // (vega tags the rows it ingests in place with a symbol, which a worker's copy does not carry)
       expect(JSON.parse(JSON.stringify(pooled.vega)), figure.id).toEqual(JSON.parse(JSON.stringify(here.vega)));
-      expect({ width: pooled.width, height: pooled.height, warnings: pooled.warnings }, figure.id).toEqual({ width: here.width, height: here.height, warnings: [] });
+      expect({ width: pooled.width, height: pooled.height, warnings: pooled.warnings }, figure.id).toEqual({
+        width: here.width,
+        height: here.height,
+        warnings: [],
+      });
       expect(Buffer.from(pooled.png).equals(Buffer.from(here.png)), figure.id).toBe(true);
       const meta = await sharp(Buffer.from(pooled.png)).metadata();
-      expect({ format: meta.format, width: meta.width, height: meta.height }).toEqual({ format: 'png', width: Math.round(here.width * 2), height: Math.round(here.height * 2) });
+      expect({ format: meta.format, width: meta.width, height: meta.height }).toEqual({
+        format: 'png',
+        width: Math.round(here.width * 2),
+        height: Math.round(here.height * 2),
+      });
     }
   }, 120_000);
 

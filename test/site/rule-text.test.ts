@@ -24,7 +24,10 @@ describe('rule text', () => {
   it('reads every constant in some rule', () => {
     for (const name of names) {
       const changed = ruleTexts({ ...RULE_CONSTANTS, [name]: RULE_CONSTANTS[name] * 2 + 0.37 });
-      expect(HYPOTHESES.some((h) => changed[h.id] !== RULES[h.id]), name).toBe(true);
+      expect(
+        HYPOTHESES.some((h) => changed[h.id] !== RULES[h.id]),
+        name,
+      ).toBe(true);
     }
   });
 

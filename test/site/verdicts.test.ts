@@ -20,7 +20,10 @@ describe('H6 decides on the early selectivity, not on the one shortly before dea
     expect(v.outcome).toBe('supported');
     expect(v.effect.label).toMatch(/early checkpoint \(≥ 10 % of training\)/);
     expect(v.units.length).toBeGreaterThanOrEqual(2);
-    for (const u of v.units) expect(u.detail).toMatch(/^early gap \d\.\d{3} at iteration 200 \(\d+ died later, \d+ survived; \d+ already dead by then, left out\); shortly before death the gap is \d\.\d{3} \(not decisive\)$/);
+    for (const u of v.units)
+      expect(u.detail).toMatch(
+        /^early gap \d\.\d{3} at iteration 200 \(\d+ died later, \d+ survived; \d+ already dead by then, left out\); shortly before death the gap is \d\.\d{3} \(not decisive\)$/,
+      );
   });
 
   it('is not supported when the dying features were not selective early but read low just before death', () => {

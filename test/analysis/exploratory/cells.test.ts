@@ -36,13 +36,21 @@ describe('criteria', () => {
       filterRow(none.run, { filter: 3, gamma: 0.2, beta: 0.3, deadByActivation: true }),
       filterRow(l2.run, { filter: 0, gamma: 1e-5, beta: -0.1, deadByGamma: true, deadByActivation: true }),
     ];
-    const s = study('optimizer', [1], ['optimizer.name', 'regularization.kind'], [none, l2], (r) => ({ 'optimizer.name': r.optimizer, 'regularization.kind': r.regularization }));
+    const s = study('optimizer', [1], ['optimizer.name', 'regularization.kind'], [none, l2], (r) => ({
+      'optimizer.name': r.optimizer,
+      'regularization.kind': r.regularization,
+    }));
     const [cell] = unregularizedCells([s], [none, l2], filters, DEFAULT_THRESHOLDS);
     expect(cell.seeds[0]).toMatchObject({ filters: 4, deadByActivation: 3, deadByGamma: 0, mechanisms: { 'gamma-collapse': 0, 'negative-beta': 2, other: 1 } });
     expect(cell.seeds[0].negativeBetaGamma).toBeCloseTo(0.14, 12);
     expect(cell.seeds[0].negativeBetaBeta).toBeCloseTo(-0.7, 12);
     expect(cell.sparsityActivation?.mean).toBeCloseTo(3 / 4, 12);
-    expect(unregularizedTotals([none, l2], filters, DEFAULT_THRESHOLDS)).toEqual({ runs: 1, withGammaDead: 0, withActivationDead: 1, mechanisms: { 'gamma-collapse': 0, 'negative-beta': 2, other: 1 } });
+    expect(unregularizedTotals([none, l2], filters, DEFAULT_THRESHOLDS)).toEqual({
+      runs: 1,
+      withGammaDead: 0,
+      withActivationDead: 1,
+      mechanisms: { 'gamma-collapse': 0, 'negative-beta': 2, other: 1 },
+    });
   });
 });
 
@@ -60,7 +68,11 @@ describe('budgetCells', () => {
   });
 
   it('splits the optimizers by whether any of their runs has a dead filter', () => {
-    const rs = [run({ optimizer: 'adagrad', deadByActivation: 0 }), run({ optimizer: 'adagrad', deadByActivation: 0 }), run({ optimizer: 'adam', deadByActivation: 4, deadByGamma: 3 })];
+    const rs = [
+      run({ optimizer: 'adagrad', deadByActivation: 0 }),
+      run({ optimizer: 'adagrad', deadByActivation: 0 }),
+      run({ optimizer: 'adam', deadByActivation: 4, deadByGamma: 3 }),
+    ];
     expect(familySplit(rs)).toEqual([
       { optimizer: 'adagrad', regularization: 'l2', runs: 2, withDeadByActivation: 0, withDeadByGamma: 0 },
       { optimizer: 'adam', regularization: 'l2', runs: 1, withDeadByActivation: 1, withDeadByGamma: 1 },
@@ -70,7 +82,11 @@ describe('budgetCells', () => {
 
 describe('widthCells', () => {
   it('summarises each width over its seeds, widths ascending', () => {
-    const rs = [run({ width: 16, seed: 0, sparsityActivation: 0.1 }), run({ width: 8, seed: 0, sparsityActivation: 0 }), run({ width: 16, seed: 1, sparsityActivation: 0.12 })];
+    const rs = [
+      run({ width: 16, seed: 0, sparsityActivation: 0.1 }),
+      run({ width: 8, seed: 0, sparsityActivation: 0 }),
+      run({ width: 16, seed: 1, sparsityActivation: 0.12 }),
+    ];
     const s = study('width', [], ['model.width'], rs, (r) => ({ 'model.width': r.width }));
     const cells = widthCells(s, rs);
     expect(cells.map((c) => c.width)).toEqual([8, 16]);

@@ -31,7 +31,9 @@ function rankCorrelation(x: readonly number[], y: readonly number[]): number {
   const ry = rank(y);
   const mx = rx.reduce((a, b) => a + b, 0) / rx.length;
   const my = ry.reduce((a, b) => a + b, 0) / ry.length;
-  let sxy = 0, sxx = 0, syy = 0;
+  let sxy = 0,
+    sxx = 0,
+    syy = 0;
   for (let i = 0; i < rx.length; i++) {
     sxy += (rx[i] - mx) * (ry[i] - my);
     sxx += (rx[i] - mx) ** 2;
@@ -52,7 +54,9 @@ describe.skipIf(!hasFull)('exploratory findings of the committed v2 data', { tim
   /** Layer -> filter -> diedAt of a run, from the filters dataset. */
   const diedAt = (run: string, layer: number) => new Map(d.filters.rows.filter((r) => r.run === run && r.layer === layer).map((r) => [r.filter, r.diedAt]));
   const layerAt = (run: string, iteration: number, layer: number) => {
-    const l = record(run).checkpoints.find((c) => c.iteration === iteration)?.layers.find((x) => x.layer === layer);
+    const l = record(run)
+      .checkpoints.find((c) => c.iteration === iteration)
+      ?.layers.find((x) => x.layer === layer);
     if (!l) throw new Error(`run ${run} has no layer ${layer} at ${iteration}`);
     return l;
   };
@@ -110,7 +114,8 @@ describe.skipIf(!hasFull)('exploratory findings of the committed v2 data', { tim
     const layers = [...new Set(f.h6.early.map((c) => c.layer))];
     expect(f.h6.poweredBlocks).toEqual(layers.filter((l) => f.h6.early.filter((c) => c.layer === l).every((c) => c.powered)).sort((a, b) => a - b));
     // A powered block has many dying and many surviving features in every seed.
-    for (const l of f.h6.poweredBlocks) for (const c of f.h6.early.filter((x) => x.layer === l)) expect(Math.min(c.dying, c.surviving)).toBeGreaterThanOrEqual(10);
+    for (const l of f.h6.poweredBlocks)
+      for (const c of f.h6.early.filter((x) => x.layer === l)) expect(Math.min(c.dying, c.surviving)).toBeGreaterThanOrEqual(10);
   });
 
   it('near death: the comparison reads the features still alive at the near-death checkpoint, and its gap is the medians’ difference', () => {
@@ -137,14 +142,26 @@ describe.skipIf(!hasFull)('exploratory findings of the committed v2 data', { tim
       const fates = diedAt(c.run, c.layer);
       const g = layerAt(c.run, c.iteration, c.layer).mechanism?.dataGradKernel ?? [];
       const ahead = (i: number) => fates.get(i) !== null && (fates.get(i) as number) > c.iteration;
-      expect(c.auc).toBeCloseTo(pairAuc(g.filter((_, i) => ahead(i)), g.filter((_, i) => fates.get(i) === null)), 9);
+      expect(c.auc).toBeCloseTo(
+        pairAuc(
+          g.filter((_, i) => ahead(i)),
+          g.filter((_, i) => fates.get(i) === null),
+        ),
+        9,
+      );
     }
     for (const s of f.gradient.selectivity.filter((x) => x.rho !== null)) {
       const l = layerAt(s.run, s.iteration, s.layer);
       const dead = new Set(l.deadByActivation);
       const keep = l.gamma.map((_, i) => i).filter((i) => !dead.has(i) && (l.lifetimeSparseness?.[i] ?? null) !== null);
       expect(s.features).toBe(keep.length);
-      expect(s.rho).toBeCloseTo(rankCorrelation(keep.map((i) => l.lifetimeSparseness?.[i] as number), keep.map((i) => l.mechanism?.dataGradKernel[i] as number)), 9);
+      expect(s.rho).toBeCloseTo(
+        rankCorrelation(
+          keep.map((i) => l.lifetimeSparseness?.[i] as number),
+          keep.map((i) => l.mechanism?.dataGradKernel[i] as number),
+        ),
+        9,
+      );
     }
   });
 
@@ -160,7 +177,10 @@ describe.skipIf(!hasFull)('exploratory findings of the committed v2 data', { tim
       const run = d.runs.rows.find((r) => r.run === s.run);
       const mu = run?.optimizer === 'momentum' ? (run.config.optimizer.momentum ?? 0) : 0;
       expect(s.eFolds).toBeCloseTo(((run?.lr ?? NaN) * (run?.strength ?? NaN) * (run?.iterations ?? NaN)) / (1 - mu), 12);
-      const gammas = record(s.run).checkpoints.at(-1)?.layers.flatMap((l) => l.gamma.map(Math.abs)) ?? [];
+      const gammas =
+        record(s.run)
+          .checkpoints.at(-1)
+          ?.layers.flatMap((l) => l.gamma.map(Math.abs)) ?? [];
       expect(s.smallestGamma).toBe(Math.min(...gammas));
     }
   });
@@ -229,7 +249,8 @@ describe.skipIf(!hasFull)('exploratory findings of the committed v2 data', { tim
       if (!run) throw new Error(`run ${c.seeds[0].run} missing`);
       if (run.regularization === 'none') expect(c.eFolds).toBe(0);
       else if (run.regularization === 'decoupled' || run.optimizer === 'sgd') expect(c.eFolds).toBeCloseTo(run.lr * run.strength * run.iterations, 12);
-      else if (run.optimizer === 'momentum') expect(c.eFolds).toBeCloseTo((run.lr * run.strength * run.iterations) / (1 - (run.config.optimizer.momentum ?? 0)), 12);
+      else if (run.optimizer === 'momentum')
+        expect(c.eFolds).toBeCloseTo((run.lr * run.strength * run.iterations) / (1 - (run.config.optimizer.momentum ?? 0)), 12);
       else expect([c.eFolds, typeof c.reason]).toEqual([null, 'string']);
       expect(c.canCollapse).toBe(c.eFolds === null ? null : c.eFolds >= Math.log(1000));
       expect(c.sparsityActivation?.mean).toBeCloseTo(c.seeds.reduce((a, s) => a + (s.sparsityActivation as number), 0) / c.seeds.length, 12);

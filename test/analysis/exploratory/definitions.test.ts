@@ -3,7 +3,13 @@
 import { describe, expect, it } from 'vitest';
 import { decayBudget, deathMechanism, eFoldsToCollapse, type DecayBudgetConfig } from '../../../data/definitions.js';
 
-function config(optimizer: DecayBudgetConfig['optimizer'], kind: DecayBudgetConfig['regularization']['kind'], strength: number, iterations = 10_000, appliesTo = ['conv', 'gamma', 'beta', 'head']): DecayBudgetConfig {
+function config(
+  optimizer: DecayBudgetConfig['optimizer'],
+  kind: DecayBudgetConfig['regularization']['kind'],
+  strength: number,
+  iterations = 10_000,
+  appliesTo = ['conv', 'gamma', 'beta', 'head'],
+): DecayBudgetConfig {
   return { optimizer, regularization: { kind, strength, appliesTo }, schedule: { kind: 'constant', milestones: [], factor: 0.1 }, training: { iterations } };
 }
 

@@ -13,7 +13,13 @@ export interface HandFilter {
 }
 
 /** A history whose checkpoint i has, for each layer, the filters `layers[l](iteration)` returns. */
-export function history(id: string, seed: number, iterations: readonly number[], layers: ReadonlyArray<(iteration: number) => HandFilter[]>, lr = 1e-3): RunHistory {
+export function history(
+  id: string,
+  seed: number,
+  iterations: readonly number[],
+  layers: ReadonlyArray<(iteration: number) => HandFilter[]>,
+  lr = 1e-3,
+): RunHistory {
   const config = run({ seed, lr }).config;
   return {
     id,
@@ -37,7 +43,12 @@ export function history(id: string, seed: number, iterations: readonly number[],
           peak: fs.map((f) => (f.deadByActivation ? 0 : 1)),
           deadByGamma: gamma.flatMap((g, i) => (Math.abs(g) < 1e-3 ? [i] : [])),
           deadByActivation: fs.flatMap((f, i) => (f.deadByActivation ? [i] : [])),
-          mechanism: { dataGradGamma: fs.map(() => 0), regGradGamma: fs.map(() => 0), dataGradKernel: fs.map((f) => f.dataGradKernel ?? 0), regGradKernel: fs.map(() => 0) },
+          mechanism: {
+            dataGradGamma: fs.map(() => 0),
+            regGradGamma: fs.map(() => 0),
+            dataGradKernel: fs.map((f) => f.dataGradKernel ?? 0),
+            regGradKernel: fs.map(() => 0),
+          },
         };
       }),
     })),

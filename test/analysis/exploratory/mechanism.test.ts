@@ -42,16 +42,21 @@ describe('gammaFall', () => {
 
 describe('selectivityGradient', () => {
   it('ranks lifetime sparseness against the kernel gradient over the live features with a defined reading', () => {
-    const h = history('r', 0, [0, 500], [
-      () => [
-        { lifetime: 0.1, dataGradKernel: 1 },
-        { lifetime: 0.2, dataGradKernel: 2 },
-        { lifetime: 0.3, dataGradKernel: 3 },
-        { lifetime: 0.4, dataGradKernel: 4 },
-        { lifetime: 0.9, dataGradKernel: 0, deadByActivation: true },
-        { lifetime: null, dataGradKernel: 9 },
+    const h = history(
+      'r',
+      0,
+      [0, 500],
+      [
+        () => [
+          { lifetime: 0.1, dataGradKernel: 1 },
+          { lifetime: 0.2, dataGradKernel: 2 },
+          { lifetime: 0.3, dataGradKernel: 3 },
+          { lifetime: 0.4, dataGradKernel: 4 },
+          { lifetime: 0.9, dataGradKernel: 0, deadByActivation: true },
+          { lifetime: null, dataGradKernel: 9 },
+        ],
       ],
-    ]);
+    );
     const [s] = selectivityGradient(h, 500);
     expect(s).toMatchObject({ layer: 0, iteration: 500, features: 4 });
     expect(s.rho).toBeCloseTo(1, 12);
@@ -61,7 +66,13 @@ describe('selectivityGradient', () => {
 
 describe('summariseFalls by block', () => {
   it('gives each block the median of its own falls', () => {
-    const h = history('r', 0, its, [(t) => [{ gamma: Math.max(0, 1 - 1e-4 * t) }], (t) => [{ gamma: Math.max(0, 1 - 2e-4 * t) }, { gamma: Math.max(0, 1 - 2.5e-4 * t) }]], 1e-3);
+    const h = history(
+      'r',
+      0,
+      its,
+      [(t) => [{ gamma: Math.max(0, 1 - 1e-4 * t) }], (t) => [{ gamma: Math.max(0, 1 - 2e-4 * t) }, { gamma: Math.max(0, 1 - 2.5e-4 * t) }]],
+      1e-3,
+    );
     const s = summariseFalls(h);
     expect(s.byLayer.map((b) => b.layer)).toEqual([0, 1]);
     expect(s.byLayer[0].medianLrPerStep).toBeCloseTo(0.1, 9);

@@ -92,7 +92,12 @@ describe('spearman', () => {
 
 describe('fitLine', () => {
   it('recovers an exact line with R^2 1 and zero residuals', () => {
-    const fit = fitLine([[0, 1], [1, 3], [2, 5], [3, 7]]);
+    const fit = fitLine([
+      [0, 1],
+      [1, 3],
+      [2, 5],
+      [3, 7],
+    ]);
     expect(fit?.slope).toBeCloseTo(2, 12);
     expect(fit?.intercept).toBeCloseTo(1, 12);
     expect(fit?.r2).toBeCloseTo(1, 12);
@@ -100,13 +105,24 @@ describe('fitLine', () => {
   });
 
   it('has residuals that sum to zero (least squares with an intercept)', () => {
-    const fit = fitLine([[0, 1], [1, 0], [2, 4], [3, 2], [4, 5]]);
+    const fit = fitLine([
+      [0, 1],
+      [1, 0],
+      [2, 4],
+      [3, 2],
+      [4, 5],
+    ]);
     expect(fit?.residuals.reduce((a, b) => a + b, 0)).toBeCloseTo(0, 10);
     expect(fit?.r2).toBeGreaterThan(0);
     expect(fit?.r2).toBeLessThan(1);
   });
 
   it('needs 3 points', () => {
-    expect(fitLine([[0, 1], [1, 2]])).toBeNull();
+    expect(
+      fitLine([
+        [0, 1],
+        [1, 2],
+      ]),
+    ).toBeNull();
   });
 });

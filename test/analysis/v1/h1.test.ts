@@ -9,7 +9,10 @@ function verdict(cells: Record<string, number[]>, regularized: number[] = []) {
     ...Object.entries(cells).flatMap(([optimizer, xs]) => xs.map((x, seed) => run({ optimizer, seed, regularization: 'none', sparsityActivation: x }))),
     ...regularized.map((x, seed) => run({ optimizer: 'adam', seed, regularization: 'l2', sparsityActivation: x })),
   ];
-  const s = study('optimizer', [1, 2], ['optimizer.name', 'regularization.kind'], runs, (r) => ({ 'optimizer.name': r.optimizer, 'regularization.kind': r.regularization }));
+  const s = study('optimizer', [1, 2], ['optimizer.name', 'regularization.kind'], runs, (r) => ({
+    'optimizer.name': r.optimizer,
+    'regularization.kind': r.regularization,
+  }));
   return h1(contextOf(input({ runs, studies: [s] })));
 }
 

@@ -6,7 +6,10 @@ import { input, run, study } from '../rows.js';
 
 function verdict(cells: Record<string, number[]>) {
   const runs = Object.entries(cells).flatMap(([optimizer, xs]) => xs.map((x, seed) => run({ optimizer, seed, regularization: 'l2', sparsityActivation: x })));
-  const s = study('optimizer', [1, 2], ['optimizer.name', 'regularization.kind'], runs, (r) => ({ 'optimizer.name': r.optimizer, 'regularization.kind': r.regularization }));
+  const s = study('optimizer', [1, 2], ['optimizer.name', 'regularization.kind'], runs, (r) => ({
+    'optimizer.name': r.optimizer,
+    'regularization.kind': r.regularization,
+  }));
   return h2(contextOf(input({ runs, studies: [s] })));
 }
 
@@ -15,7 +18,10 @@ describe('H2', () => {
     // reference 0, 0.02, 0.01, 0.03 (mean 0.015); adam clearly above (min 0.3 > max 0.03, d 0.295);
     // rmsprop not above (max 0.1 - min 0 = 0.1 is not < 0.1: unclear)
     const v = verdict({ sgd: [0, 0.02], momentum: [0.01, 0.03], adam: [0.3, 0.32], rmsprop: [0.05, 0.1] });
-    expect(v.units.map((u) => [u.optimizer, u.outcome])).toEqual([['adam', 'supports'], ['rmsprop', 'unclear']]);
+    expect(v.units.map((u) => [u.optimizer, u.outcome])).toEqual([
+      ['adam', 'supports'],
+      ['rmsprop', 'unclear'],
+    ]);
     expect(v.units[0].difference).toBeCloseTo(0.295, 12);
     // one of two supports: no strict majority
     expect(v.outcome).toBe('inconclusive');
@@ -29,7 +35,10 @@ describe('H2', () => {
   });
   it('has an insufficient unit when there is no SGD reference', () => {
     const v = verdict({ adam: [0.3, 0.32] });
-    expect(v.units.map((u) => [u.optimizer, u.outcome])).toEqual([['adam', 'insufficient'], [null, 'insufficient']]);
+    expect(v.units.map((u) => [u.optimizer, u.outcome])).toEqual([
+      ['adam', 'insufficient'],
+      [null, 'insufficient'],
+    ]);
     expect(v.effect.value).toBeNull();
   });
 });

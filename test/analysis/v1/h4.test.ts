@@ -19,7 +19,10 @@ function studies(batch: Record<number, number[]>, lr: Record<number, number[]>) 
 describe('H4', () => {
   it('is supported when some pair of levels of each factor differs clearly', () => {
     const v = h4(contextOf(studies({ 32: [0.1, 0.11], 64: [0.12, 0.13], 256: [0.3, 0.31] }, { 1e-4: [0.2, 0.21], 1e-3: [0.02, 0.03] })));
-    expect(v.units.map((u) => [u.factor, u.outcome])).toEqual([['training.batchSize', 'supports'], ['optimizer.lr', 'supports']]);
+    expect(v.units.map((u) => [u.factor, u.outcome])).toEqual([
+      ['training.batchSize', 'supports'],
+      ['optimizer.lr', 'supports'],
+    ]);
     expect(v.outcome).toBe('supported');
     // largest difference of batch size: 32 -> 256, 0.305 - 0.105 = 0.2; of lr: -0.18; the effect is the larger in size
     expect(v.units[0].pair).toEqual([32, 256]);

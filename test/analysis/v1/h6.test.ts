@@ -46,7 +46,12 @@ describe('the selectivity gap of one run', () => {
 describe('H6', () => {
   function verdict(gaps: number[]) {
     const runs = gaps.map((_, seed) => run({ seed }));
-    const filters = runs.flatMap((r, i) => [f(400, 0.1, 0, 200, r.run), f(500, 0.1, 0, 200, r.run), f(600, 0.1, 0, 200, r.run), f(null, 0.1 + gaps[i], 0.5, 200, r.run)]);
+    const filters = runs.flatMap((r, i) => [
+      f(400, 0.1, 0, 200, r.run),
+      f(500, 0.1, 0, 200, r.run),
+      f(600, 0.1, 0, 200, r.run),
+      f(null, 0.1 + gaps[i], 0.5, 200, r.run),
+    ]);
     const s = study('emergence', [6, 7], [], runs, () => ({}));
     return h6(contextOf(input({ runs, filters, studies: [s] })));
   }

@@ -15,14 +15,20 @@ function verdict(series: number[][]) {
 describe('H7', () => {
   it('supports a run that reaches half its final sparsity by EARLY (25 %) and keeps PERSIST (90 %) of its peak', () => {
     // final 0.2; 0.1 first reached at 250 of 1000 (a tie with EARLY); final = peak
-    const v = verdict([[0, 10, 15, 20, 20], [0, 20, 20, 20, 20]]);
+    const v = verdict([
+      [0, 10, 15, 20, 20],
+      [0, 20, 20, 20, 20],
+    ]);
     expect(v.units.map((u) => u.outcome)).toEqual(['supports', 'supports']);
     expect(v.effect.halves).toEqual([0.25, 0.25]);
     expect(v.outcome).toBe('supported');
   });
   it('contradicts a late rise and a lost sparsity', () => {
     // late: half of 0.2 first at 750 (> LATE 50 %); lost: peak 0.4, final 0.1 (0.25 < LOST 50 %)
-    const v = verdict([[0, 0, 5, 10, 20], [0, 40, 40, 20, 10]]);
+    const v = verdict([
+      [0, 0, 5, 10, 20],
+      [0, 40, 40, 20, 10],
+    ]);
     expect(v.units.map((u) => u.outcome)).toEqual(['contradicts', 'contradicts']);
     expect(v.outcome).toBe('contradicted');
   });

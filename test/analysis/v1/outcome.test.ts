@@ -22,6 +22,12 @@ describe('combining units', () => {
     expect(byAll([])).toBe('inconclusive');
   });
   it('counts each kind of unit', () => {
-    expect(tally(units('supports', 'insufficient', 'unclear', 'supports'))).toEqual({ informative: 3, supports: 2, contradicts: 0, unclear: 1, insufficient: 1 });
+    expect(tally(units('supports', 'insufficient', 'unclear', 'supports'))).toEqual({
+      informative: 3,
+      supports: 2,
+      contradicts: 0,
+      unclear: 1,
+      insufficient: 1,
+    });
   });
 });

@@ -34,7 +34,9 @@ describe('the v1 verdicts', () => {
     const kept = verdictSnapshotSchema.parse(JSON.parse(readFileSync(join(REPO, 'data', 'full', 'verdicts', 'v1.json'), 'utf8')));
     // Each hypothesis on the seeds v1 read for it (the main table's seed 2 now also joins the one-factor studies).
     const input = verdictInput(readFull());
-    const verdicts = kept.verdicts.map((k) => computeVerdicts(onlyRuns(input, new Set(kept.runs), new Set(k.seeds))).find((v) => v.hypothesis === k.hypothesis)!);
+    const verdicts = kept.verdicts.map((k) =>
+      computeVerdicts(onlyRuns(input, new Set(kept.runs), new Set(k.seeds))).find((v) => v.hypothesis === k.hypothesis)!,
+    );
     expect(new Map(verdicts.map((v) => [v.hypothesis, v.outcome]))).toEqual(new Map(kept.verdicts.map((v) => [v.hypothesis, v.outcome])));
     for (const k of kept.verdicts) {
       const value = verdicts.find((v) => v.hypothesis === k.hypothesis)?.effect.value ?? null;
@@ -43,7 +45,8 @@ describe('the v1 verdicts', () => {
     }
     // Every run v1 read is read again; v1 runs that v2 made members of a v1 study (SGD with momentum's
     // L2 runs of the main table, now the strength study's momentum group at one level) may join without deciding anything.
-    for (const k of kept.verdicts) expect(verdicts.find((v) => v.hypothesis === k.hypothesis)?.runs, `H${k.hypothesis}`).toEqual(expect.arrayContaining(k.runs));
+    for (const k of kept.verdicts)
+      expect(verdicts.find((v) => v.hypothesis === k.hypothesis)?.runs, `H${k.hypothesis}`).toEqual(expect.arrayContaining(k.runs));
   });
 
   it.skipIf(!hasFull)('of the committed full study use complete runs of their studies only, each decided on at least one unit', () => {

@@ -25,10 +25,18 @@ describe('H6 v2', () => {
   });
 
   it('leaves out features dead by the early checkpoint and those with no response', () => {
-    const r = run(0, block(5, [0.5, 0.6, 0.7], [0.2, 0.3, 0.4], [
-      { layer: 5, earlyLifetime: null, earlyAt: 3000, diedAt: 2000 },
-      { layer: 5, earlyLifetime: null, earlyAt: 3000, diedAt: 9000 },
-    ]));
+    const r = run(
+      0,
+      block(
+        5,
+        [0.5, 0.6, 0.7],
+        [0.2, 0.3, 0.4],
+        [
+          { layer: 5, earlyLifetime: null, earlyAt: 3000, diedAt: 2000 },
+          { layer: 5, earlyLifetime: null, earlyAt: 3000, diedAt: 9000 },
+        ],
+      ),
+    );
     const u = h6Unit(r, 5);
     expect(u.numbers).toMatchObject({ dying: 3, survivors: 3, alreadyDead: 1, noResponse: 1 });
   });
@@ -63,7 +71,19 @@ const series = (values: Array<[number, number]>) => values.map(([iteration, spar
 
 describe('H7 v2', () => {
   it('supports an early rise that levels off and persists', () => {
-    const r: H7Run = { run: 'a', seed: 0, iterations: 30000, series: series([[0, 0], [3000, 0.06], [6000, 0.1], [24000, 0.115], [27000, 0.12], [30000, 0.12]]) };
+    const r: H7Run = {
+      run: 'a',
+      seed: 0,
+      iterations: 30000,
+      series: series([
+        [0, 0],
+        [3000, 0.06],
+        [6000, 0.1],
+        [24000, 0.115],
+        [27000, 0.12],
+        [30000, 0.12],
+      ]),
+    };
     const u = h7Unit(r);
     expect(u.numbers.halfAt).toBeCloseTo(3000 / 30000, 12);
     expect(u.numbers.plateau).toBe(true);
@@ -72,7 +92,18 @@ describe('H7 v2', () => {
   });
 
   it('leaves "persists" undecided for a run still rising at its end', () => {
-    const r: H7Run = { run: 'b', seed: 0, iterations: 30000, series: series([[0, 0], [3000, 0.08], [24000, 0.1], [27000, 0.13], [30000, 0.16]]) };
+    const r: H7Run = {
+      run: 'b',
+      seed: 0,
+      iterations: 30000,
+      series: series([
+        [0, 0],
+        [3000, 0.08],
+        [24000, 0.1],
+        [27000, 0.13],
+        [30000, 0.16],
+      ]),
+    };
     const u = h7Unit(r);
     expect(u.numbers.halfAt).toBeCloseTo(0.1, 12);
     expect(u.numbers.plateau).toBe(false);
@@ -81,17 +112,59 @@ describe('H7 v2', () => {
   });
 
   it('contradicts a late emergence and a plateau far below the peak', () => {
-    const late: H7Run = { run: 'c', seed: 0, iterations: 30000, series: series([[0, 0], [15000, 0.01], [20000, 0.1], [24000, 0.12], [30000, 0.12]]) };
+    const late: H7Run = {
+      run: 'c',
+      seed: 0,
+      iterations: 30000,
+      series: series([
+        [0, 0],
+        [15000, 0.01],
+        [20000, 0.1],
+        [24000, 0.12],
+        [30000, 0.12],
+      ]),
+    };
     expect(h7Unit(late).outcome).toBe('contradicts');
-    const lost: H7Run = { run: 'd', seed: 0, iterations: 30000, series: series([[0, 0], [3000, 0.3], [6000, 0.4], [24000, 0.1], [27000, 0.1], [30000, 0.1]]) };
+    const lost: H7Run = {
+      run: 'd',
+      seed: 0,
+      iterations: 30000,
+      series: series([
+        [0, 0],
+        [3000, 0.3],
+        [6000, 0.4],
+        [24000, 0.1],
+        [27000, 0.1],
+        [30000, 0.1],
+      ]),
+    };
     expect(h7Unit(lost).numbers.persists).toBe(false);
     expect(h7Unit(lost).outcome).toBe('contradicts');
   });
 
   it('needs final sparsity and three runs', () => {
-    const flat: H7Run = { run: 'e', seed: 0, iterations: 100, series: series([[0, 0], [100, 0.01]]) };
+    const flat: H7Run = {
+      run: 'e',
+      seed: 0,
+      iterations: 100,
+      series: series([
+        [0, 0],
+        [100, 0.01],
+      ]),
+    };
     expect(h7Unit(flat)).toMatchObject({ outcome: 'insufficient', note: 'too-little-sparsity' });
-    const ok = (seed: number): H7Run => ({ run: `s${seed}`, seed, iterations: 100, series: series([[0, 0], [10, 0.2], [80, 0.2], [90, 0.2], [100, 0.2]]) });
+    const ok = (seed: number): H7Run => ({
+      run: `s${seed}`,
+      seed,
+      iterations: 100,
+      series: series([
+        [0, 0],
+        [10, 0.2],
+        [80, 0.2],
+        [90, 0.2],
+        [100, 0.2],
+      ]),
+    });
     expect(h7([ok(0), ok(1)]).outcome).toBe('inconclusive');
     expect(h7([ok(0), ok(1), ok(2)]).outcome).toBe('supported');
     expect(H7_V2.plateauTolerance).toBe(0.01);

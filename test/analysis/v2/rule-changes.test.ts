@@ -38,21 +38,28 @@ function v3Constants(file: string, revision: string | null, seen = new Set<strin
 }
 
 describe('rule history', () => {
-  it.each(history.changes.map((c) => [`H${c.hypothesis} v${c.version}`, c] as const))('%s: its commit holds the rule and its constants are unchanged', (_, change) => {
-    expect(git('merge-base', '--is-ancestor', change.commit, 'HEAD')).toBe('');
-    if (change.version >= 3) {
-      const then = v3Constants(change.file, change.commit);
-      expect(then).not.toBe('');
-      expect(v3Constants(change.file, null)).toBe(then);
-      return;
-    }
-    const then = git('show', `${change.commit}:${change.file}`);
-    const now = readFileSync(join(ROOT, change.file), 'utf8');
-    expect(constantsBlock(now)).toBe(constantsBlock(then));
-  });
+  it.each(history.changes.map((c) => [`H${c.hypothesis} v${c.version}`, c] as const))(
+    '%s: its commit holds the rule and its constants are unchanged',
+    (_, change) => {
+      expect(git('merge-base', '--is-ancestor', change.commit, 'HEAD')).toBe('');
+      if (change.version >= 3) {
+        const then = v3Constants(change.file, change.commit);
+        expect(then).not.toBe('');
+        expect(v3Constants(change.file, null)).toBe(then);
+        return;
+      }
+      const then = git('show', `${change.commit}:${change.file}`);
+      const now = readFileSync(join(ROOT, change.file), 'utf8');
+      expect(constantsBlock(now)).toBe(constantsBlock(then));
+    },
+  );
 
   it('dates every rule before every record its studies added after v1', () => {
-    const v1 = new Set(git('ls-tree', '--name-only', V1_DATA, 'data/full/runs/').split('\n').map((p) => p.split('/').pop()));
+    const v1 = new Set(
+      git('ls-tree', '--name-only', V1_DATA, 'data/full/runs/')
+        .split('\n')
+        .map((p) => p.split('/').pop()),
+    );
     const plan = planStudies(STUDIES, 'full', { cifar: false });
     const runsDir = join(ROOT, 'data', 'full', 'runs');
     const records = readdirSync(runsDir)

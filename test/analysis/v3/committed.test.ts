@@ -13,7 +13,13 @@ describe.skipIf(!hasFull)('study v3 on the committed data', () => {
   it('counts each rule’s planned configurations and claims an outcome only from recorded runs', () => {
     const d = readFull();
     const plan = planStudies(STUDIES, 'full', { cifar: false });
-    const status = studyV3Status({ runs: d.runs.rows, studies: d.studies.rows, filters: d.filters.rows, mechanism: d.mechanism.rows, emergence: d.emergence.rows });
+    const status = studyV3Status({
+      runs: d.runs.rows,
+      studies: d.studies.rows,
+      filters: d.filters.rows,
+      mechanism: d.mechanism.rows,
+      emergence: d.emergence.rows,
+    });
     expect(status.map((s) => s.hypothesis)).toEqual(Object.keys(V3_STUDIES).map(Number));
     for (const s of status) {
       const planned = new Set(plan.runs.filter((r) => r.studies.some((x) => s.studies.includes(x))).map((r) => r.hash));

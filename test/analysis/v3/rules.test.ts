@@ -95,8 +95,16 @@ describe('H3 (v3)', () => {
     const fam = (o: string, reg: string, values: Array<[number, number, number[]]>) =>
       values.flatMap(([strength, budget, s]) => seeds(s, { optimizer: o, regularization: reg, strength, decayBudget: budget }));
     const rising = [
-      ...fam('momentum', 'l2', [[7e-3, 7, [0.01, 0.02, 0.01]], [1.4e-2, 14, [0.1, 0.12, 0.11]], [2.8e-2, 28, [0.3, 0.31, 0.29]]]),
-      ...fam('adamw', 'decoupled', [[0.7, 7, [0.05, 0.05, 0.06]], [1.4, 14, [0.2, 0.21, 0.2]], [2.8, 28, [0.4, 0.41, 0.42]]]),
+      ...fam('momentum', 'l2', [
+        [7e-3, 7, [0.01, 0.02, 0.01]],
+        [1.4e-2, 14, [0.1, 0.12, 0.11]],
+        [2.8e-2, 28, [0.3, 0.31, 0.29]],
+      ]),
+      ...fam('adamw', 'decoupled', [
+        [0.7, 7, [0.05, 0.05, 0.06]],
+        [1.4, 14, [0.2, 0.21, 0.2]],
+        [2.8, 28, [0.4, 0.41, 0.42]],
+      ]),
     ];
     expect(h3V3(rising).outcome).toBe('supported');
     // A level below the budget is left out: with it the trend would fall.
@@ -110,7 +118,11 @@ describe('H3 (v3)', () => {
 describe('H5 (v3)', () => {
   const task = (classList: number[], s: number[], accuracy: number) => seeds(s, { classList, classes: classList.length, testAccuracy: accuracy });
   it('needs the hard pair to be harder in fact, and reads the random subsets as a falling trend', () => {
-    const randoms = [...task([2, 7], [0.3, 0.32, 0.31], 0.95), ...task([1, 3, 4, 5, 9], [0.2, 0.21, 0.2], 0.9), ...task([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [0.1, 0.11, 0.1], 0.88)];
+    const randoms = [
+      ...task([2, 7], [0.3, 0.32, 0.31], 0.95),
+      ...task([1, 3, 4, 5, 9], [0.2, 0.21, 0.2], 0.9),
+      ...task([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [0.1, 0.11, 0.1], 0.88),
+    ];
     const pairs = [...task([0, 6], [0.1, 0.1, 0.11], 0.85), ...task([1, 8], [0.3, 0.31, 0.3], 0.99)];
     const v = h5V3([...randoms, ...pairs]);
     expect(v.byCriterion.gamma.units.map((u) => u.outcome)).toEqual(['supports', 'supports']);
@@ -191,7 +203,9 @@ describe('H11 and H12', () => {
     expect(unit.outcome).toBe('unclear');
     expect(unit.note).toBe('within-seed-spread-of-threshold');
     expect(h11(seeds([0.2, 0.25], { width: 64 })).byCriterion.gamma.units[0].note).toBe('too-few-seeds');
-    expect(h11([...seeds([0.2, 0.25, 0.3], { width: 64 }), ...seeds([0.1, 0.1, 0.1], { width: 16 })]).byCriterion.gamma.effect.byWidth.map((w) => w.width)).toEqual([16, 64]);
+    expect(
+      h11([...seeds([0.2, 0.25, 0.3], { width: 64 }), ...seeds([0.1, 0.1, 0.1], { width: 16 })]).byCriterion.gamma.effect.byWidth.map((w) => w.width),
+    ).toEqual([16, 64]);
   });
   it('H12: supported when the intervention leaves almost none and the main configuration clearly more', () => {
     const main = seeds([0.1, 0.12, 0.11], {});

@@ -41,7 +41,11 @@ function configFor(name: OptimizerName, kind: Kind, extra: Record<string, number
 /** The combinations a run may use: the configuration makes Adam with decoupled decay AdamW, and AdamW only decoupled. */
 const COMBINATIONS: Array<{ name: OptimizerName; kind: Kind; extra?: Record<string, number>; label: string }> = [
   ...OPTIMIZERS.flatMap((name) =>
-    REGULARIZATIONS.filter((kind) => (name === 'adamw' ? kind === 'decoupled' : !(name === 'adam' && kind === 'decoupled'))).map((kind) => ({ name, kind, label: name })),
+    REGULARIZATIONS.filter((kind) => (name === 'adamw' ? kind === 'decoupled' : !(name === 'adam' && kind === 'decoupled'))).map((kind) => ({
+      name,
+      kind,
+      label: name,
+    })),
   ),
   ...REGULARIZATIONS.map((kind) => ({ name: 'rmsprop' as const, kind, extra: { momentum: 0.9 }, label: 'rmsprop with momentum 0.9' })),
 ];
@@ -50,7 +54,14 @@ const COMBINATIONS: Array<{ name: OptimizerName; kind: Kind; extra?: Record<stri
 function train(config: RunConfig, fused: boolean, flush: boolean): { bits: Map<string, Int32Array>; optimizer: boolean } {
   const w = tf.variable(tf.tensor1d(values('w', 0.5)), true, `fused-w-${fused}-${Math.random()}`);
   const b = tf.variable(tf.tensor1d(values('b', 0.1, B_SIZE)), true, `fused-b-${fused}-${Math.random()}`);
-  const optimizer: Optimizer = createOptimizer(config, [{ variable: w, group: 'conv' }, { variable: b, group: 'gamma' }], { fusedUpdates: fused, flushSubnormals: flush });
+  const optimizer: Optimizer = createOptimizer(
+    config,
+    [
+      { variable: w, group: 'conv' },
+      { variable: b, group: 'gamma' },
+    ],
+    { fusedUpdates: fused, flushSubnormals: flush },
+  );
   for (let step = 0; step < STEPS; step++) {
     const gw = tf.tensor1d(values(`gw${step}`, 0.05));
     const gb = tf.tensor1d(values(`gb${step}`, 0.05, B_SIZE));

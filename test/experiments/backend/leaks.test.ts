@@ -64,7 +64,12 @@ describe('no leaks on wasm', () => {
 
   it('tensor and buffer counts stay flat across the project training step (BasicNet, Adam + L2)', () => {
     tf.setBackend('wasm');
-    const config = resolveConfig({ model: { width: 4 }, optimizer: { name: 'adam' }, regularization: { kind: 'l2', strength: 5e-4 }, training: { batchSize: 8 } });
+    const config = resolveConfig({
+      model: { width: 4 },
+      optimizer: { name: 'adam' },
+      regularization: { kind: 'l2', strength: 5e-4 },
+      training: { batchSize: 8 },
+    });
     const spec = basicNetSpec(config, [28, 28, 1], 10);
     const trainer = new Trainer(config, { shape: [28, 28, 1], classes: 10 }, { weights: initialWeights(spec, createRandom(0, 'leak')) });
     const x = tf.randomNormal([8, 28, 28, 1]) as tf.Tensor4D;

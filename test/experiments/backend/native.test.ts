@@ -65,7 +65,26 @@ describe('the compiled module', () => {
       const outputs = [0, 1, 2].map(() => tf.zeros([n]));
       const before = heap().slice();
       const at = (t: tf.Tensor) => address(backend, t as unknown as tf.TensorInfo);
-      native.update_adam(n, at(inputs[0]), at(inputs[1]), at(inputs[2]), at(inputs[3]), at(outputs[0]), at(outputs[1]), at(outputs[2]), 1, 5e-4, 0.9, 0.1, 0.999, 0.001, 1e-8, 1e-3, 0.5, 1);
+      native.update_adam(
+        n,
+        at(inputs[0]),
+        at(inputs[1]),
+        at(inputs[2]),
+        at(inputs[3]),
+        at(outputs[0]),
+        at(outputs[1]),
+        at(outputs[2]),
+        1,
+        5e-4,
+        0.9,
+        0.1,
+        0.999,
+        0.001,
+        1e-8,
+        1e-3,
+        0.5,
+        1,
+      );
       native.flush_subnormals(n, at(inputs[0]), at(outputs[0]));
       const after = heap();
       const written = outputs.map((t) => [at(t), at(t) + 4 * n] as const);
@@ -151,7 +170,12 @@ describe('compiled first-layer filter gradient (3x3, stride 1, same, one input c
         if (kind !== 'normal') x.values.forEach((v, i) => (x.values[i] = i % 3 === 0 ? 0 : i % 3 === 1 ? v * 1e-39 : v));
         const dy = randomArray([n, h, w, co], `fg dy ${n} ${h} ${w} ${co}`);
         const grad = (xt: tf.Tensor, dyt: tf.Tensor) =>
-          tf.engine().runKernel('Conv2DBackpropFilter', { x: xt, dy: dyt }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 1, co] } as unknown as tf.NamedAttrMap) as tf.Tensor;
+          tf.engine().runKernel('Conv2DBackpropFilter', { x: xt, dy: dyt }, {
+            strides: 1,
+            pad: 'same',
+            dataFormat: 'NHWC',
+            filterShape: [3, 3, 1, co],
+          } as unknown as tf.NamedAttrMap) as tf.Tensor;
         const expected = runOn('cpu', [x, dy], grad)[0];
         expectClose(runOn('wasm', [x, dy], grad)[0], expected, 'compiled filter gradient');
         setNativeKernels(false);
@@ -176,7 +200,9 @@ describe('compiled batch norm (training mode)', () => {
   const EPS = 1e-5;
   const bnAndGrads = (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, mix: tf.Tensor) => {
     const bn = batchNormTraining(x as tf.Tensor4D, gamma as tf.Tensor1D, beta as tf.Tensor1D, EPS);
-    const grads = tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(batchNormTraining(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, EPS).y, mix)))([x, gamma, beta]);
+    const grads = tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(batchNormTraining(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, EPS).y, mix)),
+    )([x, gamma, beta]);
     return [bn.y, bn.mean, bn.variance, ...grads];
   };
   for (const shape of shapes) {
@@ -199,7 +225,14 @@ describe('compiled batch norm (training mode)', () => {
     const x = tf.randomNormal([4, 6, 6, 8]);
     const g = tf.ones([8]);
     const b = tf.zeros([8]);
-    const once = () => tf.tidy(() => tf.grads((a: tf.Tensor) => batchNormTraining(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, EPS).y.square().sum())([x]));
+    const once = () =>
+      tf.tidy(() =>
+        tf.grads((a: tf.Tensor) =>
+          batchNormTraining(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, EPS)
+            .y.square()
+            .sum(),
+        )([x]),
+      );
     tf.dispose(once());
     const tensors = tf.memory().numTensors;
     const buffers = tf.backend().numDataIds();
@@ -247,7 +280,12 @@ describe('compiled batch norm in inference mode with the activation and the feat
         const run = (measured: boolean) =>
           tf.tidy(() => {
             const [xs, m, v, g, b] = [x, mean, variance, gamma, beta].map((p) => tf.tensor(p.values, p.shape));
-            const out = inferenceBlock(xs as tf.Tensor4D, { runningMean: m as tf.Tensor1D, runningVariance: v as tf.Tensor1D, gamma: g as tf.Tensor1D, beta: b as tf.Tensor1D }, spec, measured);
+            const out = inferenceBlock(
+              xs as tf.Tensor4D,
+              { runningMean: m as tf.Tensor1D, runningVariance: v as tf.Tensor1D, gamma: g as tf.Tensor1D, beta: b as tf.Tensor1D },
+              spec,
+              measured,
+            );
             const s = out.statistics;
             return [out.y, ...(s ? [s.active, s.peak, s.responses] : [])].map((t) => t.dataSync() as Float32Array);
           });
@@ -266,7 +304,12 @@ describe('compiled batch norm in inference mode with the activation and the feat
   it('leaves no tensor or wasm buffer behind', () => {
     tf.setBackend('wasm');
     const x = tf.randomNormal([4, 6, 6, 8]) as tf.Tensor4D;
-    const params = { runningMean: tf.zeros([8]) as tf.Tensor1D, runningVariance: tf.ones([8]) as tf.Tensor1D, gamma: tf.ones([8]) as tf.Tensor1D, beta: tf.zeros([8]) as tf.Tensor1D };
+    const params = {
+      runningMean: tf.zeros([8]) as tf.Tensor1D,
+      runningVariance: tf.ones([8]) as tf.Tensor1D,
+      gamma: tf.ones([8]) as tf.Tensor1D,
+      beta: tf.zeros([8]) as tf.Tensor1D,
+    };
     const once = () => tf.tidy(() => inferenceBlock(x, params, activations[0], true).statistics!.responses.sum());
     tf.dispose(once());
     const tensors = tf.memory().numTensors;
@@ -384,7 +427,9 @@ describe('batch norm in training mode with the exact kernels (the default): comp
         tf.tidy(() => {
           const [xs, g, b, m] = [x, gamma, beta, mix].map((p) => tf.tensor(p.values, p.shape));
           const bn = batchNormTraining(xs as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5);
-          const grads = tf.grads((a: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(batchNormTraining(a as tf.Tensor4D, gg as tf.Tensor1D, bb as tf.Tensor1D, 1e-5).y, m)))([xs, g, b]);
+          const grads = tf.grads((a: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) =>
+            tf.sum(tf.mul(batchNormTraining(a as tf.Tensor4D, gg as tf.Tensor1D, bb as tf.Tensor1D, 1e-5).y, m)),
+          )([xs, g, b]);
           return [bn.y, bn.mean, bn.variance, ...grads].map((t) => t.dataSync() as Float32Array);
         });
       setNativeKernels(false);

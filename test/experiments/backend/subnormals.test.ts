@@ -13,8 +13,23 @@ beforeAll(setup);
 // subnormal, their negatives, zeros of both signs, ordinary values, infinities and NaN.
 const LARGEST_SUBNORMAL = Math.fround(MIN_NORMAL_FLOAT32 - 2 ** -149);
 const CASES = Float32Array.from([
-  MIN_NORMAL_FLOAT32, -MIN_NORMAL_FLOAT32, LARGEST_SUBNORMAL, -LARGEST_SUBNORMAL, 2 ** -149, -(2 ** -149), 1e-40, -3e-42,
-  0, -0, 1, -2.5, 1e-30, 3.4e38, Infinity, -Infinity, NaN,
+  MIN_NORMAL_FLOAT32,
+  -MIN_NORMAL_FLOAT32,
+  LARGEST_SUBNORMAL,
+  -LARGEST_SUBNORMAL,
+  2 ** -149,
+  -(2 ** -149),
+  1e-40,
+  -3e-42,
+  0,
+  -0,
+  1,
+  -2.5,
+  1e-30,
+  3.4e38,
+  Infinity,
+  -Infinity,
+  NaN,
 ]);
 const SUBNORMAL_AT = new Set([2, 3, 4, 5, 6, 7]);
 

@@ -42,7 +42,7 @@ try {
 } catch (error) {
   if (!(error instanceof BackendUnavailableError)) throw error;
   skipReason = `${error.message} [skipped: run bash pipeline/software-gpu.sh for the software GPU]`;
-  if (process.env.CI) throw new Error(`CI must run the WebGPU tests, but ${error.message}`);
+  if (process.env.CI) throw new Error(`CI must run the WebGPU tests, but ${error.message}`, { cause: error });
   console.warn(skipReason);
 }
 // Dawn keeps the process alive while a device exists.
@@ -82,7 +82,10 @@ function writeSmallIdx(dir: string): void {
     dims.forEach((d, i) => b.writeUInt32BE(d, 4 + 4 * i));
     return b;
   };
-  for (const [prefix, n] of [['train', 128], ['t10k', 64]] as const) {
+  for (const [prefix, n] of [
+    ['train', 128],
+    ['t10k', 64],
+  ] as const) {
     const pixels = Buffer.from(Uint8Array.from({ length: n * 28 * 28 }, () => random.int(256)));
     const labels = Buffer.from(Uint8Array.from({ length: n }, (_, i) => i % 10));
     writeFileSync(path.join(dir, `${prefix}-images-idx3-ubyte`), Buffer.concat([header(0x803, [n, 28, 28]), pixels]));
@@ -99,7 +102,12 @@ async function trainOn(backend: 'cpu' | 'webgpu', steps: number): Promise<{ resu
   const source = randomImages(steps * 16, SHAPE, 10);
   const pending = [];
   for (let s = 0; s < steps; s++) {
-    const { x, y } = gatherBatch(source, Uint32Array.from({ length: 16 }, (_, i) => s * 16 + i), SHAPE, 10);
+    const { x, y } = gatherBatch(
+      source,
+      Uint32Array.from({ length: 16 }, (_, i) => s * 16 + i),
+      SHAPE,
+      10,
+    );
     pending.push(trainStepTensors(net, optimizer, x, y, CONFIG.optimizer.lr));
     tf.dispose([x, y]);
   }
@@ -143,12 +151,15 @@ describe.skipIf(!gpu)(`webgpu on ${gpu?.adapter?.description ?? 'no adapter'}${s
     );
   };
   const configFor = (name: OptimizerName, kind: (typeof REGULARIZATIONS)[number]): RunConfig =>
-    resolveConfig({ optimizer: { name, ...(name === 'rmsprop' ? { momentum: 0.9 } : {}) }, regularization: { kind, strength: kind === 'none' ? 0 : 5e-3, appliesTo: ['conv'] } });
+    resolveConfig({
+      optimizer: { name, ...(name === 'rmsprop' ? { momentum: 0.9 } : {}) },
+      regularization: { kind, strength: kind === 'none' ? 0 : 5e-3, appliesTo: ['conv'] },
+    });
   const combinations = OPTIMIZERS.flatMap((name) =>
     REGULARIZATIONS.filter((kind) => (name === 'adamw' ? kind === 'decoupled' : !(name === 'adam' && kind === 'decoupled'))).map((kind) => ({ name, kind })),
   );
 
-  it.each(combinations)('the WGSL fused update of $name with $kind regularization gives the cpu kernel\'s numbers, flushed', async ({ name, kind }) => {
+  it.each(combinations)("the WGSL fused update of $name with $kind regularization gives the cpu kernel's numbers, flushed", async ({ name, kind }) => {
     const config = configFor(name, kind);
     const stepOn = async (backend: 'cpu' | 'webgpu') => {
       await tf.setBackend(backend);
@@ -182,7 +193,20 @@ describe.skipIf(!gpu)(`webgpu on ${gpu?.adapter?.description ?? 'no adapter'}${s
     try {
       const out = path.join(dir, 'run.json');
       writeSmallIdx(path.join(dir, 'data'));
-      const args = ['--import', 'tsx', 'experiments/cli.ts', '--backend', 'webgpu', '--out', out, '--progress', 'none', '--no-snapshot', '--data-dir', path.join(dir, 'data')];
+      const args = [
+        '--import',
+        'tsx',
+        'experiments/cli.ts',
+        '--backend',
+        'webgpu',
+        '--out',
+        out,
+        '--progress',
+        'none',
+        '--no-snapshot',
+        '--data-dir',
+        path.join(dir, 'data'),
+      ];
       args.push('--model-width', '2', '--training-iterations', '6', '--training-batch-size', '16', '--data-probe-size', '32');
       args.push('--measure-checkpoint-every', '3', '--measure-log-every', '2');
       await promisify(execFile)(process.execPath, args, { cwd: path.resolve(import.meta.dirname, '../../..'), timeout: 580_000 });
@@ -201,13 +225,18 @@ describe.skipIf(!gpu)(`webgpu on ${gpu?.adapter?.description ?? 'no adapter'}${s
 });
 
 describe('the kernels of a training step', () => {
-  it('are all registered for webgpu (tfjs-backend-webgpu and this project\'s)', async () => {
+  it("are all registered for webgpu (tfjs-backend-webgpu and this project's)", async () => {
     registerWebgpuKernels();
     await tf.setBackend('cpu');
     const spec = basicNetSpec(CONFIG, SHAPE, 10);
     const net = buildNetwork(spec, initialWeights(spec, createRandom(1, 'init'), CONFIG.model.init));
     const optimizer = createOptimizer(CONFIG, trainables(net), { fusedUpdates: true });
-    const { x, y } = gatherBatch(randomImages(16, SHAPE, 10), Uint32Array.from({ length: 16 }, (_, i) => i), SHAPE, 10);
+    const { x, y } = gatherBatch(
+      randomImages(16, SHAPE, 10),
+      Uint32Array.from({ length: 16 }, (_, i) => i),
+      SHAPE,
+      10,
+    );
     const profile = await tf.profile(() => {
       const step = trainStepTensors(net, optimizer, x, y, 1e-3);
       tf.dispose([step.loss, step.correct]);

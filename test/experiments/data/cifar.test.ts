@@ -128,10 +128,7 @@ describe('loadDataset on CIFAR-10 files written by the test', () => {
       expect(ds.test.count).toBe(3);
       expect(Array.from(ds.train.labels)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
       expect(Array.from(ds.test.labels)).toEqual([7, 2, 9]);
-      expect(ds.source.files).toEqual([
-        ...[1, 2, 3, 4, 5].map((b) => join(folder, `data_batch_${b}.bin`)),
-        join(folder, 'test_batch.bin'),
-      ]);
+      expect(ds.source.files).toEqual([...[1, 2, 3, 4, 5].map((b) => join(folder, `data_batch_${b}.bin`)), join(folder, 'test_batch.bin')]);
 
       // Per-channel statistics, computed here from the bytes the test wrote.
       const { mean, std } = ds.normalization;
@@ -165,9 +162,7 @@ describe('loadDataset on CIFAR-10 files written by the test', () => {
       expect([0, 1, 2].map((c) => back(ds.train.images[nhwc(3, 5, c)], c))).toEqual([200, 100, 50]);
       // A pixel of the last test image.
       const base = 2 * 3 * PLANE;
-      expect([0, 1, 2].map((c) => back(ds.test.images[base + nhwc(31, 0, c)], c))).toEqual(
-        [0, 1, 2].map((c) => value(102, c, 31, 0)),
-      );
+      expect([0, 1, 2].map((c) => back(ds.test.images[base + nhwc(31, 0, c)], c))).toEqual([0, 1, 2].map((c) => value(102, c, 31, 0)));
     });
   }
 
@@ -212,9 +207,7 @@ describe('loadDataset on CIFAR-10 files written by the test', () => {
     const dir = await freshDir();
     await writeCifar10(dir);
     await writeFile(join(dir, 'data_batch_3.bin'), Buffer.concat([record([1], 0), record([10], 1)]));
-    await expect(loadDataset({ name: 'cifar10', dir, seed: 0 })).rejects.toThrow(
-      /data_batch_3\.bin: has label 10 in record 1, out of range 0\.\.9/,
-    );
+    await expect(loadDataset({ name: 'cifar10', dir, seed: 0 })).rejects.toThrow(/data_batch_3\.bin: has label 10 in record 1, out of range 0\.\.9/);
   });
 
   it('reports a folder without any CIFAR file', async () => {

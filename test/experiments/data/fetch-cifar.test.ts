@@ -34,7 +34,9 @@ async function buildArchive(folder: string, files: Record<string, Buffer>): Prom
   for (const [name, bytes] of Object.entries(files)) await writeFile(join(stage, folder, name), bytes);
   const archive = join(root, `archive-${counter++}.tar.gz`);
   execFileSync('tar', ['-czf', archive, '-C', stage, folder]);
-  const md5 = createHash('md5').update(await readFile(archive)).digest('hex');
+  const md5 = createHash('md5')
+    .update(await readFile(archive))
+    .digest('hex');
   return { archive, md5 };
 }
 
@@ -116,9 +118,7 @@ describe('installCifarArchive', () => {
     delete files['test_batch.bin'];
     const { archive, md5 } = await buildArchive('cifar-10-batches-bin', files);
     const dir = await freshDir();
-    await expect(installCifarArchive(archive, { kind: 'cifar10', dir, md5 })).rejects.toThrow(
-      /test_batch\.bin is missing from the extracted archive/,
-    );
+    await expect(installCifarArchive(archive, { kind: 'cifar10', dir, md5 })).rejects.toThrow(/test_batch\.bin is missing from the extracted archive/);
     expect(await readdir(dir)).toEqual([]);
   });
 
@@ -136,9 +136,7 @@ describe('installCifarArchive', () => {
   it('rejects the wrong archive (the CIFAR-100 folder when CIFAR-10 is asked for)', async () => {
     const { archive, md5 } = await buildArchive('cifar-100-binary', { 'train.bin': record([0, 0], 0), 'test.bin': record([0, 0], 0) });
     const dir = await freshDir();
-    await expect(installCifarArchive(archive, { kind: 'cifar10', dir, md5 })).rejects.toThrow(
-      /does not contain the folder cifar-10-batches-bin\//,
-    );
+    await expect(installCifarArchive(archive, { kind: 'cifar10', dir, md5 })).rejects.toThrow(/does not contain the folder cifar-10-batches-bin\//);
     expect(await readdir(dir)).toEqual([]);
   });
 

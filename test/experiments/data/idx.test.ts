@@ -277,9 +277,7 @@ describe('dataset options', () => {
     await expect(loadDataset({ name: 'fashion-mnist', dir, seed: 0, classes: 11 })).rejects.toThrow(/classes must be at most 10/);
     await expect(loadDataset({ name: 'fashion-mnist', dir, seed: 0, classes: 1 })).rejects.toThrow(/classes/);
     await expect(loadDataset({ name: 'fashion-mnist', dir, seed: 0, trainSubset: 0 })).rejects.toThrow(/trainSubset/);
-    await expect(loadDataset({ name: 'fashion-mnist', dir, seed: 0, trainSubset: 5 })).rejects.toThrow(
-      /trainSubset 5 is larger than the 4 training images/,
-    );
+    await expect(loadDataset({ name: 'fashion-mnist', dir, seed: 0, trainSubset: 5 })).rejects.toThrow(/trainSubset 5 is larger than the 4 training images/);
     await expect(loadDataset({ name: 'mnist' as 'cifar10', dir, seed: 0 })).rejects.toThrow(/name/);
   });
 });

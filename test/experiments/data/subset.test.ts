@@ -148,7 +148,9 @@ describe('stratified training subset', () => {
 
   it('normalises with the statistics of the kept training images only', async () => {
     const ds = await loadDataset({ name: 'fashion-mnist', dir, seed: 3, classes: 3, trainSubset: 30 });
-    const bytes = indices(ds, 'train').flatMap(encode).map((v) => v / 255);
+    const bytes = indices(ds, 'train')
+      .flatMap(encode)
+      .map((v) => v / 255);
     const mean = bytes.reduce((s, v) => s + v, 0) / bytes.length;
     const std = Math.sqrt(bytes.reduce((s, v) => s + (v - mean) ** 2, 0) / bytes.length);
     expect(ds.normalization.mean[0]).toBeCloseTo(mean, 12);

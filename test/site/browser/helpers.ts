@@ -62,7 +62,11 @@ export async function figuresSettled(page: Page): Promise<void> {
   const figures = page.locator('figure[data-figure]');
   const n = await figures.count();
   for (let i = 0; i < n; i++) await figures.nth(i).scrollIntoViewIfNeeded();
-  await page.waitForFunction(() => Array.from(document.querySelectorAll('figure[data-figure]')).every((f) => ['true', 'failed'].includes((f as HTMLElement).dataset.live ?? '')), undefined, { timeout: 60_000 });
+  await page.waitForFunction(
+    () => Array.from(document.querySelectorAll('figure[data-figure]')).every((f) => ['true', 'failed'].includes((f as HTMLElement).dataset.live ?? '')),
+    undefined,
+    { timeout: 60_000 },
+  );
 }
 
 /** The relative luminance (WCAG) of a CSS colour "rgb(r, g, b)" or "rgba(...)"; null for a transparent one. */

@@ -54,9 +54,17 @@ describe('the home page', () => {
         const page = await open('index.html', viewport, scheme);
         const tally = page.locator('[data-tally]');
         expect(JSON.parse((await tally.getAttribute('data-tally'))!)).toEqual(tallyOf(site.verdicts));
-        for (const [outcome, n] of Object.entries(tallyOf(site.verdicts))) expect(await tally.locator(`[data-outcome="${outcome}"]`).innerText()).toContain(`${n} ${outcome}`);
+        for (const [outcome, n] of Object.entries(tallyOf(site.verdicts)))
+          expect(await tally.locator(`[data-outcome="${outcome}"]`).innerText()).toContain(`${n} ${outcome}`);
         expect((await tally.boundingBox())!.y + 20).toBeLessThan(viewport.height);
-        const shown = await page.locator('[data-finding]').evaluateAll((els) => els.map((e) => ({ id: e.id, hypothesis: (e as HTMLElement).dataset.hypothesis, outcome: (e as HTMLElement).dataset.outcome, text: e.querySelector('.finding-text')?.textContent ?? '' })));
+        const shown = await page.locator('[data-finding]').evaluateAll((els) =>
+          els.map((e) => ({
+            id: e.id,
+            hypothesis: (e as HTMLElement).dataset.hypothesis,
+            outcome: (e as HTMLElement).dataset.outcome,
+            text: e.querySelector('.finding-text')?.textContent ?? '',
+          })),
+        );
         expect(shown.map((f) => f.id)).toEqual(site.findings.findings.map((f) => f.id));
         for (const [i, f] of site.findings.findings.entries()) {
           expect(shown[i].outcome).toBe(f.outcome ?? '');
@@ -67,9 +75,11 @@ describe('the home page', () => {
     }
   }
 
-  it('fits the verdict table in a phone\'s width', async () => {
+  it("fits the verdict table in a phone's width", async () => {
     const page = await open('index.html', PHONE, 'light');
-    const overflow = await page.locator('table.verdicts').evaluate((t) => ({ table: t.scrollWidth, wrap: (t.parentElement as HTMLElement).clientWidth, page: document.documentElement.scrollWidth }));
+    const overflow = await page
+      .locator('table.verdicts')
+      .evaluate((t) => ({ table: t.scrollWidth, wrap: (t.parentElement as HTMLElement).clientWidth, page: document.documentElement.scrollWidth }));
     expect(overflow.table).toBeLessThanOrEqual(overflow.wrap);
     expect(overflow.page).toBeLessThanOrEqual(PHONE.width);
     await page.context().close();
@@ -84,7 +94,11 @@ describe('the home page', () => {
         figures: Array.from(document.querySelectorAll<HTMLElement>('figure[data-figure]')).flatMap((f) => {
           const svg = f.querySelector('.fig-canvas svg');
           const rect = svg?.querySelector(':scope > rect.background, :scope > g > path.background');
-          return [getComputedStyle(f.querySelector('.fig-canvas')!).backgroundColor, ...(svg ? [getComputedStyle(svg).backgroundColor] : []), ...(rect ? [rect.getAttribute('fill') ?? ''] : [])].map((c) => ({ id: f.id, c }));
+          return [
+            getComputedStyle(f.querySelector('.fig-canvas')!).backgroundColor,
+            ...(svg ? [getComputedStyle(svg).backgroundColor] : []),
+            ...(rect ? [rect.getAttribute('fill') ?? ''] : []),
+          ].map((c) => ({ id: f.id, c }));
         }),
       }));
       const pageLum = luminance(colours.page)!;
