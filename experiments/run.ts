@@ -121,7 +121,7 @@ export async function runExperiment(config: RunConfig, options: RunOptions = {})
       await stepper.measureFinalAsync();
       if (config.measure.prune) {
         emit({ type: 'phase', phase: 'prune' });
-        await stepper.pruneAsync();
+        await stepper.prune();
       }
     }
   } catch (error) {

@@ -38,9 +38,9 @@ import {
 } from './train.js';
 import { readBack, readSync, readsSynchronously, type Reads } from './backend/readback.js';
 import { addStep, closeCheckpointWindow, closeCurveWindow, emptyWindows } from './loss-windows.js';
-import { evaluate, evaluateReads, measureCheckpointReads, measureFinalReads, probeSubset, type CheckpointProbes } from './measure.js';
+import { evaluateReads, measureCheckpointReads, measureFinalReads, probeSubset, type CheckpointProbes } from './measure.js';
 import { round6 } from '../data/precision.js';
-import { compareThroughput, compareThroughputAsync, maxLogitDifference, maxLogitDifferenceReads, pruneNetwork, pruneNetworkReads } from './prune.js';
+import { compareThroughput, compareThroughputAsync, maxLogitDifferenceReads, pruneNetworkReads } from './prune.js';
 import { createRandom } from './random.js';
 import type { RunSoFar } from './snapshot.js';
 import { RUN_RECORD_VERSION, type Checkpoint, type CurvePoint, type PruningResult, type RunRecord } from '../data/schemas/run-record.js';
@@ -331,26 +331,11 @@ export class RunStepper {
     return measured.final;
   }
 
-  /** Removes the dead-by-activation filters of the final network and compares the slim network with it. */
-  prune(): PruningResult {
-    if (!this.final) throw new Error('prune() needs the final measurements: call measureFinal() first');
+  /** Removes the dead-by-activation filters of the final network and compares the slim network with it (reads synchronous on wasm and cpu, asynchronous on webgpu). */
+  async prune(): Promise<PruningResult> {
+    if (!this.final) throw new Error('prune() needs the final measurements: call measureFinal() or measureFinalAsync() first');
     const p0 = performance.now();
-    this.pruning = measurePruning(
-      this.net,
-      this.final.layers.map((l) => l.deadByActivation),
-      this.data,
-      this.finalTestAccuracy,
-    );
-    this.run.measureMs += performance.now() - p0;
-    return this.pruning;
-  }
-
-  /** prune() where reads may be asynchronous (webgpu); where they are synchronous it is prune(). */
-  async pruneAsync(): Promise<PruningResult> {
-    if (readsSynchronously()) return this.prune();
-    if (!this.final) throw new Error('pruneAsync() needs the final measurements: call measureFinalAsync() first');
-    const p0 = performance.now();
-    this.pruning = await measurePruningAsync(
+    this.pruning = await measurePruning(
       this.net,
       this.final.layers.map((l) => l.deadByActivation),
       this.data,
@@ -428,35 +413,14 @@ export class RunStepper {
 }
 
 /** Removes the dead-by-activation filters and compares the slim network with the original. */
-function measurePruning(net: Network, dead: number[][], data: ImageDataset, accuracyBefore: number): PruningResult {
-  const { slim, keep } = pruneNetwork(net, dead);
-  try {
-    const accuracyAfter = evaluate(slim, data.test, { filters: false }).accuracy;
-    const batchSize = 256;
-    const [before, after] = compareThroughput(net, slim, data.test, batchSize);
-    return {
-      removed: net.spec.filters.map((n, l) => n - keep[l].length),
-      filtersBefore: net.spec.filters,
-      filtersAfter: slim.spec.filters,
-      params: { before: parameterCount(net.spec), after: parameterCount(slim.spec) },
-      flops: { before: flopCount(net.spec), after: flopCount(slim.spec) },
-      imagesPerSecond: { before: round6(before), after: round6(after) },
-      testAccuracy: { before: round6(accuracyBefore), after: round6(accuracyAfter) },
-      maxLogitDifference: round6(maxLogitDifference(net, slim, data.test, data.test.count)),
-      batchSize,
-    };
-  } finally {
-    disposeNetwork(slim);
-  }
-}
-
-/** measurePruning on a backend whose reads are asynchronous (webgpu). */
-async function measurePruningAsync(net: Network, dead: number[][], data: ImageDataset, accuracyBefore: number): Promise<PruningResult> {
+async function measurePruning(net: Network, dead: number[][], data: ImageDataset, accuracyBefore: number): Promise<PruningResult> {
   const { slim, keep } = await readBack(pruneNetworkReads(net, dead));
   try {
     const accuracyAfter = (await readBack(evaluateReads(slim, data.test, { filters: false }))).accuracy;
     const batchSize = 256;
-    const [before, after] = await compareThroughputAsync(net, slim, data.test, batchSize);
+    const [before, after] = readsSynchronously()
+      ? compareThroughput(net, slim, data.test, batchSize)
+      : await compareThroughputAsync(net, slim, data.test, batchSize);
     return {
       removed: net.spec.filters.map((n, l) => n - keep[l].length),
       filtersBefore: net.spec.filters,
