@@ -5,7 +5,19 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'dist.staging-*/', '.astro/', '.cache/', 'data/full/', 'data/runs/', '**/*.schema.json', 'experiments/backend/native/*.wasm'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'dist.staging-*/',
+      '.astro/',
+      '.cache/',
+      'data/full/',
+      'data/runs/',
+      '**/*.schema.json',
+      'experiments/backend/native/*.wasm',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
