@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
-import { writeFileAtomic } from '../../experiments/record-file.js';
+import { writeFileAtomic } from '../../data/atomic-write.js';
 
 /** The folder of kept bundles: SITE_BUNDLE_CACHE, or .cache/bundles in the working directory (gitignored). */
 export function bundleCacheDir(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): string {
