@@ -7,6 +7,12 @@
 // The fused optimizer updates compute, for each element, exactly the float32 operations of the
 // op-by-op rules in experiments/optimizers.ts in their order (no contraction, no reassociation),
 // so they equal that path to the bit; wasm's f32x4 ops are IEEE binary32 (no flush-to-zero).
+//
+// The file is grouped by kernel family: shared vector helpers; 1. the fused optimizer updates;
+// 2. convolutions (the first layer's forward and filter gradient, then the 3x3 convolutions
+// over many channels and their gradients); 3. pooling (the max-pool gradient); 4. batch
+// normalisation (training mode, its element passes for the exact engine, inference mode with
+// the activation).
 #include <wasm_simd128.h>
 
 typedef float f32;
@@ -47,6 +53,12 @@ static inline void put(f32 *p, u32 i, u32 left, v128_t v, int doFlush) {
 #define DIV wasm_f32x4_div
 #define SQRT wasm_f32x4_sqrt
 #define SPLAT wasm_f32x4_splat
+
+// The low and high two lanes of 4 floats as 2 doubles (sums kept in float64).
+static inline v128_t low_f64(v128_t v) { return wasm_f64x2_promote_low_f32x4(v); }
+static inline v128_t high_f64(v128_t v) { return wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1)); }
+
+// ==== 1. Fused optimizer updates ====
 
 // The arguments every rule takes. reg: 0 none, 1 coupled L2 (g + w * kreg), 2 decoupled decay
 // (w * kreg, kreg = 1 - lr * strength). a..e, lr and corr are the rule's float32 constants
@@ -147,180 +159,43 @@ EXPORT(flush_subnormals) void flush_subnormals(u32 n, const f32 *x, f32 *out) {
   }
 }
 
-// Max-pool gradient for windows that tile the input (window = stride, no padding), NHWC: each
-// window's gradient goes to the first maximum of the window in row-major order (strict >, from
-// -inf, so a window of NaNs gets none), as the cpu backend does; the rest of dx is 0.
-EXPORT(max_pool_grad_tiled)
-void max_pool_grad_tiled(const f32 *x, const f32 *dy, f32 *dx, u32 batch, u32 H, u32 W, u32 C, u32 OH, u32 OW, u32 fh,
-                         u32 fw) {
-  const u32 total = batch * H * W * C;
-  for (u32 i = 0; i < total; i += 4) store(dx, i, total - i, wasm_f32x4_splat(0.0f));
-  const u32 rowStride = W * C;
-  for (u32 bi = 0; bi < batch; bi++) {
-    for (u32 yr = 0; yr < OH; yr++) {
-      for (u32 yc = 0; yc < OW; yc++) {
-        const u32 corner = ((bi * H + yr * fh) * W + yc * fw) * C;
-        const u32 gBase = ((bi * OH + yr) * OW + yc) * C;
-        u32 ch = 0;
-        for (; ch + 4 <= C; ch += 4) {
-          v128_t best = wasm_f32x4_splat(-__builtin_inff());
-          v128_t at = wasm_i32x4_splat(-1);
-          for (u32 r = 0; r < fh; r++) {
-            for (u32 cc = 0; cc < fw; cc++) {
-              const v128_t v = wasm_v128_load(x + corner + r * rowStride + cc * C + ch);
-              const v128_t more = wasm_f32x4_gt(v, best);
-              best = wasm_v128_bitselect(v, best, more);
-              at = wasm_v128_bitselect(wasm_i32x4_splat((int)(r * fw + cc)), at, more);
-            }
-          }
-          const v128_t gv = wasm_v128_load(dy + gBase + ch);
-          for (u32 r = 0; r < fh; r++) {
-            for (u32 cc = 0; cc < fw; cc++) {
-              const v128_t here = wasm_i32x4_eq(at, wasm_i32x4_splat((int)(r * fw + cc)));
-              wasm_v128_store(dx + corner + r * rowStride + cc * C + ch, wasm_v128_and(gv, here));
-            }
-          }
-        }
-        for (; ch < C; ch++) {
-          f32 best = -__builtin_inff();
-          int at = -1;
-          for (u32 r = 0; r < fh; r++) {
-            for (u32 cc = 0; cc < fw; cc++) {
-              const f32 v = x[corner + r * rowStride + cc * C + ch];
-              if (v > best) {
-                best = v;
-                at = (int)(corner + r * rowStride + cc * C + ch);
-              }
-            }
-          }
-          if (at >= 0) dx[at] = dy[gBase + ch];
+// ==== 2. Convolutions ====
+
+// ---- 3x3, stride 1, 'same' convolution of a 1-channel input (the first layer's forward) ----
+// y[n, h, w, co] = sum over kh, kw of x[n, h + kh - 1, w + kw - 1] * k[kh, kw, 0, co], the taps
+// added in XNNPACK's order (row-major from 0, a product then a sum, 0 outside the image), so that
+// y equals the stock Conv2D's to the bit. XNNPACK's indirect GEMM spends most of its time on the
+// 9 pointers per output pixel here; this loads each pixel's 9 inputs once for all output channels.
+// Co: a multiple of 4.
+#define CONV_TAP(t) acc = ADD(acc, MUL(x##t, wasm_v128_load(k + t * Co + cb)))
+EXPORT(conv3x3_same_1ch)
+void conv3x3_same_1ch(const f32 *x, const f32 *k, f32 *y, u32 N, u32 H, u32 W, u32 Co) {
+  for (u32 n = 0; n < N; n++) {
+    const f32 *xn = x + n * H * W;
+    for (u32 h = 0; h < H; h++) {
+      const f32 *up = h > 0 ? xn + (h - 1) * W : 0, *mid = xn + h * W, *down = h + 1 < H ? xn + (h + 1) * W : 0;
+      f32 *yr = y + ((n * H + h) * W) * Co;
+      for (u32 w = 0; w < W; w++) {
+        const int l = w > 0, r = w + 1 < W;
+        const v128_t x0 = SPLAT(up && l ? up[w - 1] : 0.0f), x1 = SPLAT(up ? up[w] : 0.0f), x2 = SPLAT(up && r ? up[w + 1] : 0.0f);
+        const v128_t x3 = SPLAT(l ? mid[w - 1] : 0.0f), x4 = SPLAT(mid[w]), x5 = SPLAT(r ? mid[w + 1] : 0.0f);
+        const v128_t x6 = SPLAT(down && l ? down[w - 1] : 0.0f), x7 = SPLAT(down ? down[w] : 0.0f), x8 = SPLAT(down && r ? down[w + 1] : 0.0f);
+        for (u32 cb = 0; cb + 4 <= Co; cb += 4) {
+          v128_t acc = SPLAT(0.0f);
+          CONV_TAP(0);
+          CONV_TAP(1);
+          CONV_TAP(2);
+          CONV_TAP(3);
+          CONV_TAP(4);
+          CONV_TAP(5);
+          CONV_TAP(6);
+          CONV_TAP(7);
+          CONV_TAP(8);
+          wasm_v128_store(yr + w * Co + cb, acc);
         }
       }
     }
   }
-}
-
-// ---- Batch normalisation in training mode (batch statistics), NHWC as M rows of C channels ----
-// Per-channel sums are accumulated in float64 (more exact than the float32 sums they replace) in
-// blocks of 4 channels; the per-channel constants go through `scratch` (heap memory the caller
-// owns) so that the element passes read them as vectors.
-
-static inline v128_t low_f64(v128_t v) { return wasm_f64x2_promote_low_f32x4(v); }
-static inline v128_t high_f64(v128_t v) { return wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1)); }
-
-// sum[c] = sum over rows of x[m, c] (mode 0), of (x - mean[c])^2 (mode 1), or with dy given:
-// sum[c] = sum of dy and sum2[c] = sum of dy * (x - mean[c]) (mode 2). Results in double, returned
-// rounded to float32 after dividing by `divisor`.
-static void channel_sums(int mode, const f32 *x, const f32 *dy, const f32 *mean, u32 M, u32 C, double divisor, f32 *sum,
-                         f32 *sum2) {
-  u32 c = 0;
-  for (; c + 4 <= C; c += 4) {
-    v128_t a0 = wasm_f64x2_splat(0), a1 = wasm_f64x2_splat(0), b0 = wasm_f64x2_splat(0), b1 = wasm_f64x2_splat(0);
-    v128_t m0 = wasm_f64x2_splat(0), m1 = wasm_f64x2_splat(0);
-    if (mode != 0) {
-      const v128_t mv = wasm_v128_load(mean + c);
-      m0 = low_f64(mv);
-      m1 = high_f64(mv);
-    }
-    for (u32 r = 0; r < M; r++) {
-      const v128_t xv = wasm_v128_load(x + r * C + c);
-      v128_t x0 = low_f64(xv), x1 = high_f64(xv);
-      if (mode == 0) {
-        a0 = wasm_f64x2_add(a0, x0);
-        a1 = wasm_f64x2_add(a1, x1);
-      } else if (mode == 1) {
-        x0 = wasm_f64x2_sub(x0, m0);
-        x1 = wasm_f64x2_sub(x1, m1);
-        a0 = wasm_f64x2_add(a0, wasm_f64x2_mul(x0, x0));
-        a1 = wasm_f64x2_add(a1, wasm_f64x2_mul(x1, x1));
-      } else {
-        const v128_t gv = wasm_v128_load(dy + r * C + c);
-        const v128_t g0 = low_f64(gv), g1 = high_f64(gv);
-        a0 = wasm_f64x2_add(a0, g0);
-        a1 = wasm_f64x2_add(a1, g1);
-        b0 = wasm_f64x2_add(b0, wasm_f64x2_mul(g0, wasm_f64x2_sub(x0, m0)));
-        b1 = wasm_f64x2_add(b1, wasm_f64x2_mul(g1, wasm_f64x2_sub(x1, m1)));
-      }
-    }
-    sum[c] = (f32)(wasm_f64x2_extract_lane(a0, 0) / divisor);
-    sum[c + 1] = (f32)(wasm_f64x2_extract_lane(a0, 1) / divisor);
-    sum[c + 2] = (f32)(wasm_f64x2_extract_lane(a1, 0) / divisor);
-    sum[c + 3] = (f32)(wasm_f64x2_extract_lane(a1, 1) / divisor);
-    if (mode == 2) {
-      sum2[c] = (f32)(wasm_f64x2_extract_lane(b0, 0) / divisor);
-      sum2[c + 1] = (f32)(wasm_f64x2_extract_lane(b0, 1) / divisor);
-      sum2[c + 2] = (f32)(wasm_f64x2_extract_lane(b1, 0) / divisor);
-      sum2[c + 3] = (f32)(wasm_f64x2_extract_lane(b1, 1) / divisor);
-    }
-  }
-  for (; c < C; c++) {
-    double a = 0, b = 0;
-    const double m = mode != 0 ? (double)mean[c] : 0.0;
-    for (u32 r = 0; r < M; r++) {
-      const double xv = (double)x[r * C + c] - m;
-      if (mode == 0) a += xv;
-      else if (mode == 1) a += xv * xv;
-      else {
-        const double g = (double)dy[r * C + c];
-        a += g;
-        b += g * xv;
-      }
-    }
-    sum[c] = (f32)(a / divisor);
-    if (mode == 2) sum2[c] = (f32)(b / divisor);
-  }
-}
-
-// out[r, c] = x[r, c] * k1[c] + k2[c] (n2 == 0), or dy * k1 + (x - mean) * k2 + k3 (the gradient).
-static void channel_affine(const f32 *x, const f32 *dy, const f32 *mean, const f32 *k1, const f32 *k2, const f32 *k3, u32 M,
-                           u32 C, f32 *out) {
-  for (u32 r = 0; r < M; r++) {
-    for (u32 c = 0; c < C; c += 4) {
-      const u32 left = C - c;
-      const v128_t xv = load(x + r * C, c, left);
-      v128_t o;
-      if (dy) {
-        o = ADD(ADD(MUL(load(dy + r * C, c, left), load(k1, c, left)), MUL(SUB(xv, load(mean, c, left)), load(k2, c, left))),
-                load(k3, c, left));
-      } else {
-        o = ADD(MUL(xv, load(k1, c, left)), load(k2, c, left));
-      }
-      store(out + r * C, c, left, o);
-    }
-  }
-}
-
-// y = gamma (x - mean) / sqrt(var + eps) + beta with the batch's mean and biased variance; writes
-// mean, var and invstd = 1 / sqrt(var + eps). scratch: 2C floats.
-EXPORT(batch_norm_forward)
-void batch_norm_forward(const f32 *x, const f32 *gamma, const f32 *beta, u32 M, u32 C, f32 eps, f32 *y, f32 *mean, f32 *var,
-                        f32 *invstd, f32 *scratch) {
-  channel_sums(0, x, 0, 0, M, C, (double)M, mean, 0);
-  channel_sums(1, x, 0, mean, M, C, (double)M, var, 0);
-  f32 *scale = scratch, *shift = scratch + C;
-  for (u32 c = 0; c < C; c++) {
-    invstd[c] = 1.0f / __builtin_sqrtf(var[c] + eps);
-    scale[c] = gamma[c] * invstd[c];
-    shift[c] = beta[c] - mean[c] * scale[c];
-  }
-  channel_affine(x, 0, 0, scale, shift, 0, M, C, y);
-}
-
-// dx = gamma invstd / M (M dy - sum(dy) - xhat sum(dy xhat)), dgamma = sum(dy xhat), dbeta = sum(dy),
-// with xhat = (x - mean) invstd. scratch: 3C floats.
-EXPORT(batch_norm_backward)
-void batch_norm_backward(const f32 *dy, const f32 *x, const f32 *gamma, const f32 *mean, const f32 *invstd, u32 M, u32 C,
-                         f32 *dx, f32 *dgamma, f32 *dbeta, f32 *scratch) {
-  channel_sums(2, x, dy, mean, M, C, 1.0, dbeta, dgamma);
-  f32 *k1 = scratch, *k2 = scratch + C, *k3 = scratch + 2 * C;
-  const f32 n = (f32)M;
-  for (u32 c = 0; c < C; c++) {
-    dgamma[c] = dgamma[c] * invstd[c];
-    k1[c] = gamma[c] * invstd[c];
-    k2[c] = -(k1[c] * invstd[c] * dgamma[c]) / n;
-    k3[c] = -(k1[c] * dbeta[c]) / n;
-  }
-  channel_affine(x, dy, mean, k1, k2, k3, M, C, dx);
 }
 
 // ---- Filter gradient of a 3x3, stride 1, 'same' convolution of a 1-channel input (the first layer) ----
@@ -385,111 +260,6 @@ void conv3x3_same_filter_grad_1ch(const f32 *x, const f32 *dy, f32 *dw, u32 N, u
     }
   }
   for (u32 i = 0; i < 9 * Co; i++) dw[i] = (f32)total[i];
-}
-
-// ---- Batch normalisation in inference mode (running statistics) and the activation ----
-// y = act(beta + (x - mean) * gamma / sqrt(var + eps)), computed as tfjs-backend-wasm's
-// FusedBatchNorm does it (difference and product in float32, the square root in float32, the
-// division and the addition in float64, rounded to float32 once), then its Relu (max(0, y)) or
-// LeakyRelu (y < 0 ? slope * y : y): y equals the two stock kernels' output to the bit, in one pass.
-// With `responses` nonzero it also measures each of the N images (P positions of C channels):
-// active[c] += 1 where the image's largest y is > 0, peak[c] = the largest |y|, and
-// responses[n, c] = the spatial mean of max(y, 0), summed in float32 position after position and
-// divided by P (the stock Mean's order after its transpose), for experiments/measure.ts.
-// scratch: 3 * C4 floats, C4 = C rounded up to a multiple of 4.
-EXPORT(batch_norm_activation_inference)
-void batch_norm_activation_inference(const f32 *x, const f32 *mean, const f32 *var, const f32 *gamma, const f32 *beta,
-                                     u32 N, u32 P, u32 C, f32 eps, int leaky, f32 slope, f32 *y, f32 *active, f32 *peak,
-                                     f32 *responses, f32 *scratch) {
-  const u32 C4 = (C + 3) & ~3u;
-  double *norm = (double *)scratch;
-  f32 *imageMax = scratch + 2 * C4;
-  const v128_t zero = SPLAT(0.0f), one = SPLAT(1.0f), sl = SPLAT(slope), minusInf = SPLAT(-__builtin_inff());
-  for (u32 c = 0; c < C4; c += 4) {
-    const v128_t s = SQRT(ADD(load(var, c, C - c), SPLAT(eps)));
-    wasm_v128_store(norm + c, low_f64(s));
-    wasm_v128_store(norm + c + 2, high_f64(s));
-  }
-  if (responses) {
-    for (u32 c = 0; c < C4; c += 4) {
-      store(active, c, C - c, zero);
-      store(peak, c, C - c, zero);
-    }
-  }
-  for (u32 n = 0; n < N; n++) {
-    const f32 *xn = x + n * P * C;
-    f32 *yn = y + n * P * C;
-    f32 *rn = responses ? responses + n * C : 0;
-    if (responses) {
-      for (u32 c = 0; c < C4; c += 4) {
-        wasm_v128_store(imageMax + c, minusInf);
-        store(rn, c, C - c, zero);
-      }
-    }
-    for (u32 p = 0; p < P; p++) {
-      for (u32 c = 0; c < C; c += 4) {
-        const u32 left = C - c;
-        const v128_t t = MUL(SUB(load(xn + p * C, c, left), load(mean, c, left)), load(gamma, c, left));
-        const v128_t b = load(beta, c, left);
-        const v128_t d0 = wasm_f64x2_add(low_f64(b), wasm_f64x2_div(low_f64(t), wasm_v128_load(norm + c)));
-        const v128_t d1 = wasm_f64x2_add(high_f64(b), wasm_f64x2_div(high_f64(t), wasm_v128_load(norm + c + 2)));
-        v128_t o = wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(d0), wasm_f32x4_demote_f64x2_zero(d1), 0, 1, 4, 5);
-        o = leaky ? wasm_v128_bitselect(MUL(sl, o), o, wasm_f32x4_lt(o, zero)) : wasm_f32x4_pmax(zero, o);
-        store(yn + p * C, c, left, o);
-        if (responses) {
-          wasm_v128_store(imageMax + c, wasm_f32x4_pmax(wasm_v128_load(imageMax + c), o));
-          store(rn, c, left, ADD(load(rn, c, left), wasm_f32x4_pmax(zero, o)));
-          store(peak, c, left, wasm_f32x4_pmax(load(peak, c, left), wasm_f32x4_abs(o)));
-        }
-      }
-    }
-    if (responses) {
-      const v128_t positions = SPLAT((f32)P);
-      for (u32 c = 0; c < C; c += 4) {
-        const u32 left = C - c;
-        const v128_t on = wasm_v128_and(wasm_f32x4_gt(wasm_v128_load(imageMax + c), zero), one);
-        store(active, c, left, ADD(load(active, c, left), on));
-        store(rn, c, left, DIV(load(rn, c, left), positions));
-      }
-    }
-  }
-}
-
-// ---- 3x3, stride 1, 'same' convolution of a 1-channel input (the first layer's forward) ----
-// y[n, h, w, co] = sum over kh, kw of x[n, h + kh - 1, w + kw - 1] * k[kh, kw, 0, co], the taps
-// added in XNNPACK's order (row-major from 0, a product then a sum, 0 outside the image), so that
-// y equals the stock Conv2D's to the bit. XNNPACK's indirect GEMM spends most of its time on the
-// 9 pointers per output pixel here; this loads each pixel's 9 inputs once for all output channels.
-// Co: a multiple of 4.
-#define CONV_TAP(t) acc = ADD(acc, MUL(x##t, wasm_v128_load(k + t * Co + cb)))
-EXPORT(conv3x3_same_1ch)
-void conv3x3_same_1ch(const f32 *x, const f32 *k, f32 *y, u32 N, u32 H, u32 W, u32 Co) {
-  for (u32 n = 0; n < N; n++) {
-    const f32 *xn = x + n * H * W;
-    for (u32 h = 0; h < H; h++) {
-      const f32 *up = h > 0 ? xn + (h - 1) * W : 0, *mid = xn + h * W, *down = h + 1 < H ? xn + (h + 1) * W : 0;
-      f32 *yr = y + ((n * H + h) * W) * Co;
-      for (u32 w = 0; w < W; w++) {
-        const int l = w > 0, r = w + 1 < W;
-        const v128_t x0 = SPLAT(up && l ? up[w - 1] : 0.0f), x1 = SPLAT(up ? up[w] : 0.0f), x2 = SPLAT(up && r ? up[w + 1] : 0.0f);
-        const v128_t x3 = SPLAT(l ? mid[w - 1] : 0.0f), x4 = SPLAT(mid[w]), x5 = SPLAT(r ? mid[w + 1] : 0.0f);
-        const v128_t x6 = SPLAT(down && l ? down[w - 1] : 0.0f), x7 = SPLAT(down ? down[w] : 0.0f), x8 = SPLAT(down && r ? down[w + 1] : 0.0f);
-        for (u32 cb = 0; cb + 4 <= Co; cb += 4) {
-          v128_t acc = SPLAT(0.0f);
-          CONV_TAP(0);
-          CONV_TAP(1);
-          CONV_TAP(2);
-          CONV_TAP(3);
-          CONV_TAP(4);
-          CONV_TAP(5);
-          CONV_TAP(6);
-          CONV_TAP(7);
-          CONV_TAP(8);
-          wasm_v128_store(yr + w * Co + cb, acc);
-        }
-      }
-    }
-  }
 }
 
 // ---- 3x3, stride 1, 'same' convolutions and their gradients over many channels ----
@@ -658,6 +428,183 @@ void conv3x3_same_filter_grad(const f32 *x, const f32 *dy, f32 *dw, u32 N, u32 H
   }
 }
 
+// ==== 3. Pooling ====
+
+// Max-pool gradient for windows that tile the input (window = stride, no padding), NHWC: each
+// window's gradient goes to the first maximum of the window in row-major order (strict >, from
+// -inf, so a window of NaNs gets none), as the cpu backend does; the rest of dx is 0.
+EXPORT(max_pool_grad_tiled)
+void max_pool_grad_tiled(const f32 *x, const f32 *dy, f32 *dx, u32 batch, u32 H, u32 W, u32 C, u32 OH, u32 OW, u32 fh,
+                         u32 fw) {
+  const u32 total = batch * H * W * C;
+  for (u32 i = 0; i < total; i += 4) store(dx, i, total - i, wasm_f32x4_splat(0.0f));
+  const u32 rowStride = W * C;
+  for (u32 bi = 0; bi < batch; bi++) {
+    for (u32 yr = 0; yr < OH; yr++) {
+      for (u32 yc = 0; yc < OW; yc++) {
+        const u32 corner = ((bi * H + yr * fh) * W + yc * fw) * C;
+        const u32 gBase = ((bi * OH + yr) * OW + yc) * C;
+        u32 ch = 0;
+        for (; ch + 4 <= C; ch += 4) {
+          v128_t best = wasm_f32x4_splat(-__builtin_inff());
+          v128_t at = wasm_i32x4_splat(-1);
+          for (u32 r = 0; r < fh; r++) {
+            for (u32 cc = 0; cc < fw; cc++) {
+              const v128_t v = wasm_v128_load(x + corner + r * rowStride + cc * C + ch);
+              const v128_t more = wasm_f32x4_gt(v, best);
+              best = wasm_v128_bitselect(v, best, more);
+              at = wasm_v128_bitselect(wasm_i32x4_splat((int)(r * fw + cc)), at, more);
+            }
+          }
+          const v128_t gv = wasm_v128_load(dy + gBase + ch);
+          for (u32 r = 0; r < fh; r++) {
+            for (u32 cc = 0; cc < fw; cc++) {
+              const v128_t here = wasm_i32x4_eq(at, wasm_i32x4_splat((int)(r * fw + cc)));
+              wasm_v128_store(dx + corner + r * rowStride + cc * C + ch, wasm_v128_and(gv, here));
+            }
+          }
+        }
+        for (; ch < C; ch++) {
+          f32 best = -__builtin_inff();
+          int at = -1;
+          for (u32 r = 0; r < fh; r++) {
+            for (u32 cc = 0; cc < fw; cc++) {
+              const f32 v = x[corner + r * rowStride + cc * C + ch];
+              if (v > best) {
+                best = v;
+                at = (int)(corner + r * rowStride + cc * C + ch);
+              }
+            }
+          }
+          if (at >= 0) dx[at] = dy[gBase + ch];
+        }
+      }
+    }
+  }
+}
+
+// ==== 4. Batch normalisation ====
+
+// ---- Batch normalisation in training mode (batch statistics), NHWC as M rows of C channels ----
+// Per-channel sums are accumulated in float64 (more exact than the float32 sums they replace) in
+// blocks of 4 channels; the per-channel constants go through `scratch` (heap memory the caller
+// owns) so that the element passes read them as vectors.
+
+// sum[c] = sum over rows of x[m, c] (mode 0), of (x - mean[c])^2 (mode 1), or with dy given:
+// sum[c] = sum of dy and sum2[c] = sum of dy * (x - mean[c]) (mode 2). Results in double, returned
+// rounded to float32 after dividing by `divisor`.
+static void channel_sums(int mode, const f32 *x, const f32 *dy, const f32 *mean, u32 M, u32 C, double divisor, f32 *sum,
+                         f32 *sum2) {
+  u32 c = 0;
+  for (; c + 4 <= C; c += 4) {
+    v128_t a0 = wasm_f64x2_splat(0), a1 = wasm_f64x2_splat(0), b0 = wasm_f64x2_splat(0), b1 = wasm_f64x2_splat(0);
+    v128_t m0 = wasm_f64x2_splat(0), m1 = wasm_f64x2_splat(0);
+    if (mode != 0) {
+      const v128_t mv = wasm_v128_load(mean + c);
+      m0 = low_f64(mv);
+      m1 = high_f64(mv);
+    }
+    for (u32 r = 0; r < M; r++) {
+      const v128_t xv = wasm_v128_load(x + r * C + c);
+      v128_t x0 = low_f64(xv), x1 = high_f64(xv);
+      if (mode == 0) {
+        a0 = wasm_f64x2_add(a0, x0);
+        a1 = wasm_f64x2_add(a1, x1);
+      } else if (mode == 1) {
+        x0 = wasm_f64x2_sub(x0, m0);
+        x1 = wasm_f64x2_sub(x1, m1);
+        a0 = wasm_f64x2_add(a0, wasm_f64x2_mul(x0, x0));
+        a1 = wasm_f64x2_add(a1, wasm_f64x2_mul(x1, x1));
+      } else {
+        const v128_t gv = wasm_v128_load(dy + r * C + c);
+        const v128_t g0 = low_f64(gv), g1 = high_f64(gv);
+        a0 = wasm_f64x2_add(a0, g0);
+        a1 = wasm_f64x2_add(a1, g1);
+        b0 = wasm_f64x2_add(b0, wasm_f64x2_mul(g0, wasm_f64x2_sub(x0, m0)));
+        b1 = wasm_f64x2_add(b1, wasm_f64x2_mul(g1, wasm_f64x2_sub(x1, m1)));
+      }
+    }
+    sum[c] = (f32)(wasm_f64x2_extract_lane(a0, 0) / divisor);
+    sum[c + 1] = (f32)(wasm_f64x2_extract_lane(a0, 1) / divisor);
+    sum[c + 2] = (f32)(wasm_f64x2_extract_lane(a1, 0) / divisor);
+    sum[c + 3] = (f32)(wasm_f64x2_extract_lane(a1, 1) / divisor);
+    if (mode == 2) {
+      sum2[c] = (f32)(wasm_f64x2_extract_lane(b0, 0) / divisor);
+      sum2[c + 1] = (f32)(wasm_f64x2_extract_lane(b0, 1) / divisor);
+      sum2[c + 2] = (f32)(wasm_f64x2_extract_lane(b1, 0) / divisor);
+      sum2[c + 3] = (f32)(wasm_f64x2_extract_lane(b1, 1) / divisor);
+    }
+  }
+  for (; c < C; c++) {
+    double a = 0, b = 0;
+    const double m = mode != 0 ? (double)mean[c] : 0.0;
+    for (u32 r = 0; r < M; r++) {
+      const double xv = (double)x[r * C + c] - m;
+      if (mode == 0) a += xv;
+      else if (mode == 1) a += xv * xv;
+      else {
+        const double g = (double)dy[r * C + c];
+        a += g;
+        b += g * xv;
+      }
+    }
+    sum[c] = (f32)(a / divisor);
+    if (mode == 2) sum2[c] = (f32)(b / divisor);
+  }
+}
+
+// out[r, c] = x[r, c] * k1[c] + k2[c] (n2 == 0), or dy * k1 + (x - mean) * k2 + k3 (the gradient).
+static void channel_affine(const f32 *x, const f32 *dy, const f32 *mean, const f32 *k1, const f32 *k2, const f32 *k3, u32 M,
+                           u32 C, f32 *out) {
+  for (u32 r = 0; r < M; r++) {
+    for (u32 c = 0; c < C; c += 4) {
+      const u32 left = C - c;
+      const v128_t xv = load(x + r * C, c, left);
+      v128_t o;
+      if (dy) {
+        o = ADD(ADD(MUL(load(dy + r * C, c, left), load(k1, c, left)), MUL(SUB(xv, load(mean, c, left)), load(k2, c, left))),
+                load(k3, c, left));
+      } else {
+        o = ADD(MUL(xv, load(k1, c, left)), load(k2, c, left));
+      }
+      store(out + r * C, c, left, o);
+    }
+  }
+}
+
+// y = gamma (x - mean) / sqrt(var + eps) + beta with the batch's mean and biased variance; writes
+// mean, var and invstd = 1 / sqrt(var + eps). scratch: 2C floats.
+EXPORT(batch_norm_forward)
+void batch_norm_forward(const f32 *x, const f32 *gamma, const f32 *beta, u32 M, u32 C, f32 eps, f32 *y, f32 *mean, f32 *var,
+                        f32 *invstd, f32 *scratch) {
+  channel_sums(0, x, 0, 0, M, C, (double)M, mean, 0);
+  channel_sums(1, x, 0, mean, M, C, (double)M, var, 0);
+  f32 *scale = scratch, *shift = scratch + C;
+  for (u32 c = 0; c < C; c++) {
+    invstd[c] = 1.0f / __builtin_sqrtf(var[c] + eps);
+    scale[c] = gamma[c] * invstd[c];
+    shift[c] = beta[c] - mean[c] * scale[c];
+  }
+  channel_affine(x, 0, 0, scale, shift, 0, M, C, y);
+}
+
+// dx = gamma invstd / M (M dy - sum(dy) - xhat sum(dy xhat)), dgamma = sum(dy xhat), dbeta = sum(dy),
+// with xhat = (x - mean) invstd. scratch: 3C floats.
+EXPORT(batch_norm_backward)
+void batch_norm_backward(const f32 *dy, const f32 *x, const f32 *gamma, const f32 *mean, const f32 *invstd, u32 M, u32 C,
+                         f32 *dx, f32 *dgamma, f32 *dbeta, f32 *scratch) {
+  channel_sums(2, x, dy, mean, M, C, 1.0, dbeta, dgamma);
+  f32 *k1 = scratch, *k2 = scratch + C, *k3 = scratch + 2 * C;
+  const f32 n = (f32)M;
+  for (u32 c = 0; c < C; c++) {
+    dgamma[c] = dgamma[c] * invstd[c];
+    k1[c] = gamma[c] * invstd[c];
+    k2[c] = -(k1[c] * invstd[c] * dgamma[c]) / n;
+    k3[c] = -(k1[c] * dbeta[c]) / n;
+  }
+  channel_affine(x, dy, mean, k1, k2, k3, M, C, dx);
+}
+
 // ---- The element passes of batch norm in training mode, for the exact engine ----
 // The same float32 operations in the same order as the op-by-op path (experiments/backend/
 // channel-ops.ts), one pass each instead of two to five: out = x * k1 + k2 (channelAffine),
@@ -680,6 +627,74 @@ void centred_product(const f32 *x, const f32 *dy, const f32 *mean, u32 M, u32 C,
     for (u32 c = 0; c < C; c += 4) {
       const u32 left = C - c;
       store(out + r * C, c, left, MUL(load(dy + r * C, c, left), SUB(load(x + r * C, c, left), load(mean, c, left))));
+    }
+  }
+}
+
+// ---- Batch normalisation in inference mode (running statistics) and the activation ----
+// y = act(beta + (x - mean) * gamma / sqrt(var + eps)), computed as tfjs-backend-wasm's
+// FusedBatchNorm does it (difference and product in float32, the square root in float32, the
+// division and the addition in float64, rounded to float32 once), then its Relu (max(0, y)) or
+// LeakyRelu (y < 0 ? slope * y : y): y equals the two stock kernels' output to the bit, in one pass.
+// With `responses` nonzero it also measures each of the N images (P positions of C channels):
+// active[c] += 1 where the image's largest y is > 0, peak[c] = the largest |y|, and
+// responses[n, c] = the spatial mean of max(y, 0), summed in float32 position after position and
+// divided by P (the stock Mean's order after its transpose), for experiments/measure.ts.
+// scratch: 3 * C4 floats, C4 = C rounded up to a multiple of 4.
+EXPORT(batch_norm_activation_inference)
+void batch_norm_activation_inference(const f32 *x, const f32 *mean, const f32 *var, const f32 *gamma, const f32 *beta,
+                                     u32 N, u32 P, u32 C, f32 eps, int leaky, f32 slope, f32 *y, f32 *active, f32 *peak,
+                                     f32 *responses, f32 *scratch) {
+  const u32 C4 = (C + 3) & ~3u;
+  double *norm = (double *)scratch;
+  f32 *imageMax = scratch + 2 * C4;
+  const v128_t zero = SPLAT(0.0f), one = SPLAT(1.0f), sl = SPLAT(slope), minusInf = SPLAT(-__builtin_inff());
+  for (u32 c = 0; c < C4; c += 4) {
+    const v128_t s = SQRT(ADD(load(var, c, C - c), SPLAT(eps)));
+    wasm_v128_store(norm + c, low_f64(s));
+    wasm_v128_store(norm + c + 2, high_f64(s));
+  }
+  if (responses) {
+    for (u32 c = 0; c < C4; c += 4) {
+      store(active, c, C - c, zero);
+      store(peak, c, C - c, zero);
+    }
+  }
+  for (u32 n = 0; n < N; n++) {
+    const f32 *xn = x + n * P * C;
+    f32 *yn = y + n * P * C;
+    f32 *rn = responses ? responses + n * C : 0;
+    if (responses) {
+      for (u32 c = 0; c < C4; c += 4) {
+        wasm_v128_store(imageMax + c, minusInf);
+        store(rn, c, C - c, zero);
+      }
+    }
+    for (u32 p = 0; p < P; p++) {
+      for (u32 c = 0; c < C; c += 4) {
+        const u32 left = C - c;
+        const v128_t t = MUL(SUB(load(xn + p * C, c, left), load(mean, c, left)), load(gamma, c, left));
+        const v128_t b = load(beta, c, left);
+        const v128_t d0 = wasm_f64x2_add(low_f64(b), wasm_f64x2_div(low_f64(t), wasm_v128_load(norm + c)));
+        const v128_t d1 = wasm_f64x2_add(high_f64(b), wasm_f64x2_div(high_f64(t), wasm_v128_load(norm + c + 2)));
+        v128_t o = wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(d0), wasm_f32x4_demote_f64x2_zero(d1), 0, 1, 4, 5);
+        o = leaky ? wasm_v128_bitselect(MUL(sl, o), o, wasm_f32x4_lt(o, zero)) : wasm_f32x4_pmax(zero, o);
+        store(yn + p * C, c, left, o);
+        if (responses) {
+          wasm_v128_store(imageMax + c, wasm_f32x4_pmax(wasm_v128_load(imageMax + c), o));
+          store(rn, c, left, ADD(load(rn, c, left), wasm_f32x4_pmax(zero, o)));
+          store(peak, c, left, wasm_f32x4_pmax(load(peak, c, left), wasm_f32x4_abs(o)));
+        }
+      }
+    }
+    if (responses) {
+      const v128_t positions = SPLAT((f32)P);
+      for (u32 c = 0; c < C; c += 4) {
+        const u32 left = C - c;
+        const v128_t on = wasm_v128_and(wasm_f32x4_gt(wasm_v128_load(imageMax + c), zero), one);
+        store(active, c, left, ADD(load(active, c, left), on));
+        store(rn, c, left, DIV(load(rn, c, left), positions));
+      }
     }
   }
 }
