@@ -14,7 +14,9 @@ import { FAKE_ENGINE, runPipeline, TINY_STUDIES, trainings } from './harness.js'
 const task = (script: string, id: number, env: Record<string, string>) =>
   spawnSync('bash', [script], { env: { ...process.env, ...env, SLURM_ARRAY_TASK_ID: String(id) }, encoding: 'utf8' });
 
-describe('--emit slurm', () => {
+// Each test runs the pipeline and the emitted script's tasks: under a minute on an idle 2-core machine,
+// several times that while a sweep shares it. A limit, not a measurement.
+describe('--emit slurm', { timeout: 300_000 }, () => {
   let root: string;
   let log: string;
   let script: string;
@@ -49,7 +51,7 @@ describe('--emit slurm', () => {
     expect(job.tasks[0].label).toBe('alpha: adam seed 0');
     expect(job.engine).toMatchObject({ node: true, dataDir: root });
     for (const t of job.tasks) expect(statSync(join(root, 'job', 'configs', `${t.hash}.json`)).isFile()).toBe(true);
-  }, 60_000);
+  });
 
   it('runs each task under the run lock: a held run is left to its holder, the others are trained', async () => {
     const job = readSlurmJob(join(root, 'job', 'job.json'));
@@ -79,7 +81,7 @@ describe('--emit slurm', () => {
     expect(beyond.stderr).toMatch(/no task 5 in .*job\.json \(it has tasks 0-4\)/);
     expect(spawnSync('bash', [script], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } }).stderr).toMatch(/submit this script with sbatch/);
     expect(trainings(log)).toHaveLength(5);
-  }, 60_000);
+  });
 
   it('leaves the aggregation to the normal pipeline call, which trains nothing more', async () => {
     const r = await runPipeline(args, { FAKE_ENGINE_LOG: log });
@@ -89,7 +91,7 @@ describe('--emit slurm', () => {
     expect(trainings(log)).toHaveLength(5);
     const none = await runPipeline([...args, '--emit', 'slurm', '--out', script]);
     expect(none.stderr).toMatch(/nothing to emit/);
-  }, 60_000);
+  });
 
   it('has status name the Slurm job and task of a run whose task left no record, with the end of its log', async () => {
     const trouble = { TINY_STUDIES_TROUBLE: '1' };
@@ -110,7 +112,7 @@ describe('--emit slurm', () => {
     expect(status.stdout).toContain(`${job.tasks[i].hash} ${job.tasks[i].label}: Slurm job 77 task ${i} (77_${i}), log ${logFile}`);
     expect(status.stdout).toMatch(/\| error: the fake engine crashed on purpose \(seed 667\)\n/);
     expect(status.stdout).toMatch(/\| slurm job 77 task \d: the engine exited with 1 and wrote no record/);
-  }, 60_000);
+  });
 
   it('shows the throttle in --help, and rounds time limits up to whole minutes', async () => {
     const help = await runPipeline(['--help']);
@@ -118,7 +120,7 @@ describe('--emit slurm', () => {
     expect(slurmTime(10)).toBe('0:15:00');
     expect(slurmTime(3601)).toBe('1:01:00');
     expect(slurmTime(26 * 3600)).toBe('26:00:00');
-  }, 30_000);
+  });
 
   it('quotes words for bash', () => {
     expect(shellQuote('/a/b-c.ts')).toBe('/a/b-c.ts');
