@@ -2,7 +2,7 @@
 import { cellsOf, factorOf, measured, membersOf, valuesOf, type FactorValue } from '../cells.js';
 import { mean } from '../statistics.js';
 import { RULE_CONSTANTS } from './constants.js';
-import { byAll, type UnitOutcome } from './outcome.js';
+import { byAll, type UnitOutcome } from '../rules/result.js';
 import { minSeedsOf, missingVerdict, studiesFor, verdictOf, type Context, type Unit, type Verdict } from './verdict.js';
 
 const { MIN_SEEDS, SUBSTANTIAL } = RULE_CONSTANTS;

@@ -3,7 +3,7 @@ import { cellsOf, factorOf, measured, membersOf, valuesOf, type FactorValue } fr
 import { compareAbove } from '../seeds.js';
 import { mean } from '../statistics.js';
 import { ADAPTIVE_OPTIMIZERS, RULE_CONSTANTS, SGD_OPTIMIZERS } from './constants.js';
-import { byMajority, type UnitOutcome } from './outcome.js';
+import { byMajority, type UnitOutcome } from '../rules/result.js';
 import { minSeedsOf, missingVerdict, studiesFor, verdictOf, type Context, type Unit, type Verdict } from './verdict.js';
 
 const { FAR_MORE } = RULE_CONSTANTS;

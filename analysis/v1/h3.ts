@@ -1,7 +1,7 @@
 // H3: sparsity grows with the regularization strength.
 import { factorOf, measured, membersOf, type Member } from '../cells.js';
 import { mean } from '../statistics.js';
-import { byMajority } from './outcome.js';
+import { byMajority } from '../rules/result.js';
 import { trendUnits, type TrendUnit } from './trend.js';
 import { groupsExcept, minSeedsOf, missingVerdict, studiesFor, verdictOf, type Context, type Verdict } from './verdict.js';
 

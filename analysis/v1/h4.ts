@@ -5,7 +5,7 @@ import { compareChange, type Change } from '../seeds.js';
 import { mean } from '../statistics.js';
 import type { StudyRow } from '../../data/schemas/datasets.js';
 import { RULE_CONSTANTS } from './constants.js';
-import { byAll, type UnitOutcome } from './outcome.js';
+import { byAll, type UnitOutcome } from '../rules/result.js';
 import { groupsExcept, minSeedsOf, missingVerdict, studiesFor, verdictOf, type Context, type Group, type Unit, type Verdict } from './verdict.js';
 
 const { CLEAR_EFFECT } = RULE_CONSTANTS;

@@ -5,7 +5,7 @@ import { groupBy, type Member } from '../cells.js';
 import { mean, median } from '../statistics.js';
 import { deadByEarly } from '../time-series.js';
 import { RULE_CONSTANTS } from './constants.js';
-import type { UnitOutcome } from './outcome.js';
+import type { UnitOutcome } from '../rules/result.js';
 import { completeMembers, missingVerdict, perRunVerdict, studiesFor, type Context, type RunUnit, type Unit, type Verdict } from './verdict.js';
 
 const { MIN_DEAD_FEATURES, SELECTIVE_GAP } = RULE_CONSTANTS;

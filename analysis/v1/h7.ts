@@ -4,7 +4,7 @@ import { groupBy, type Member } from '../cells.js';
 import { mean } from '../statistics.js';
 import { emergenceTiming, networkSparsityOverTime, type EmergenceTiming } from '../time-series.js';
 import { RULE_CONSTANTS } from './constants.js';
-import type { UnitOutcome } from './outcome.js';
+import type { UnitOutcome } from '../rules/result.js';
 import { completeMembers, missingVerdict, perRunVerdict, studiesFor, type Context, type RunUnit, type Unit, type Verdict } from './verdict.js';
 
 const { MIN_FINAL_SPARSITY, EARLY, LATE, PERSIST, LOST } = RULE_CONSTANTS;

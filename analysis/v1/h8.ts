@@ -3,7 +3,7 @@ import { measured, membersOf, valueOf, valuesOf, type Member } from '../cells.js
 import { compareAbove } from '../seeds.js';
 import { mean } from '../statistics.js';
 import { RULE_CONSTANTS } from './constants.js';
-import { byMajority, type UnitOutcome } from './outcome.js';
+import { byMajority, type UnitOutcome } from '../rules/result.js';
 import { groupsExcept, minSeedsOf, missingVerdict, studiesFor, verdictOf, type Context, type Group, type Unit, type Verdict } from './verdict.js';
 
 const { CLEAR_EFFECT, NEGLIGIBLE } = RULE_CONSTANTS;

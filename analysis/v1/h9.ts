@@ -2,7 +2,7 @@
 import type { Member } from '../cells.js';
 import { mean } from '../statistics.js';
 import { RULE_CONSTANTS } from './constants.js';
-import type { UnitOutcome } from './outcome.js';
+import type { UnitOutcome } from '../rules/result.js';
 import { completeMembers, missingVerdict, perRunVerdict, studiesFor, type Context, type RunUnit, type Unit, type Verdict } from './verdict.js';
 
 const { ACCURACY_TOLERANCE, MIN_SPEEDUP } = RULE_CONSTANTS;

@@ -1,10 +1,8 @@
-// H3 and H5 share a rule: along an ordered factor, one end is expected clearly above the other,
-// with no clear step the other way.
+// H3 and H5 (v1) on the one trend rule (analysis/rules/trend.ts), per group of the study's other
+// factors, with v1's seed requirement (MIN_SEEDS at the end levels, the ones compared).
 import { valuesOf, type Member } from '../cells.js';
-import { compareAbove } from '../seeds.js';
-import { mean } from '../statistics.js';
+import { trendUnit } from '../rules/trend.js';
 import { RULE_CONSTANTS } from './constants.js';
-import type { UnitOutcome } from './outcome.js';
 import type { Group, Unit } from './verdict.js';
 
 const { CLEAR_EFFECT } = RULE_CONSTANTS;
@@ -38,26 +36,17 @@ export function trendUnits(
     const levels = [...new Set(g.members.map(levelOf))].sort((a, b) => a - b);
     const byLevel = levels.map((l) => g.members.filter((m) => levelOf(m) === l));
     cells.push(...byLevel);
-    if (levels.length < 2) {
-      units.push({ outcome: 'insufficient', group, levels, low: [], high: [], wrongStep: false });
-      continue;
-    }
-    const low = valuesOf(byLevel[0], 'activation');
-    const high = valuesOf(byLevel[byLevel.length - 1], 'activation');
-    const [hi, lo] = expectRise ? [high, low] : [low, high];
-    const cmp = compareAbove(hi, lo, CLEAR_EFFECT);
-    let wrongStep = false;
-    for (let i = 0; i + 1 < byLevel.length; i++) {
-      const a = valuesOf(byLevel[i], 'activation');
-      const b = valuesOf(byLevel[i + 1], 'activation');
-      if (compareAbove(expectRise ? a : b, expectRise ? b : a, CLEAR_EFFECT) === 'above') wrongStep = true;
-    }
-    let outcome: UnitOutcome = 'unclear';
-    if (cmp === 'insufficient') outcome = 'insufficient';
-    else if (cmp === 'above' && !wrongStep) outcome = 'supports';
-    else if (cmp === 'notAbove') outcome = 'contradicts';
-    if (hi.length > 0 && lo.length > 0) diffs.push(mean(hi) - mean(lo));
-    units.push({ outcome, group, levels, low, high, wrongStep });
+    const sparsities = byLevel.map((ms) => valuesOf(ms, 'activation'));
+    const unit = trendUnit(
+      '',
+      levels.map((level, i) => ({ level, sparsities: sparsities[i] })),
+      expectRise,
+      CLEAR_EFFECT,
+      0,
+    );
+    const ends = levels.length < 2 ? { low: [], high: [] } : { low: sparsities[0], high: sparsities[sparsities.length - 1] };
+    if (unit.numbers.difference !== null) diffs.push(unit.numbers.difference);
+    units.push({ outcome: unit.outcome, group, levels, ...ends, wrongStep: unit.numbers.wrongStep });
   }
   return { units, diffs, cells };
 }

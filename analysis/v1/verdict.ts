@@ -1,12 +1,10 @@
 // What a v1 verdict is, and what every rule shares: the datasets it reads, the studies that test
 // a hypothesis, grouping a study's members by its other factors. Pure: numbers, never prose.
 import type { EmergenceRow, FilterRow, PruningRow, RunRow, StudyRow } from '../../data/schemas/datasets.js';
-import { HYPOTHESES } from '../../data/hypotheses.js';
 import { cellsOf, membersOf, seedsOf, type FactorValue, type Member } from '../cells.js';
-import { byMajority, tally, type Outcome, type UnitOutcome } from './outcome.js';
+import { byMajority, tally, type Outcome, type UnitOutcome } from '../rules/result.js';
 import { MIN_SEEDS } from '../seeds.js';
-import { V2_ONLY_STUDIES } from '../v2/verdicts.js';
-import { V3_ONLY_STUDIES } from '../v3/verdicts.js';
+import { v1StudiesFor } from '../studies.js';
 
 export interface VerdictInput {
   runs: readonly RunRow[];
@@ -66,13 +64,9 @@ export function contextOf(input: VerdictInput): Context {
   return { runsById: new Map(input.runs.map((r) => [r.run, r])), input };
 }
 
-/** Studies that test hypothesis h (by the studies dataset, else by experiments/hypotheses.ts). */
+/** Studies that test hypothesis h under v1's rules (analysis/studies.ts). */
 export function studiesFor(h: number, input: VerdictInput): StudyRow[] {
-  // The v1 rules read v1's designs: study v2's and v3's own studies are decided by their rules.
-  const tagged = input.studies.filter((s) => s.hypotheses.includes(h) && !V2_ONLY_STUDIES.includes(s.study) && !V3_ONLY_STUDIES.includes(s.study));
-  if (tagged.length > 0) return tagged;
-  const named = HYPOTHESES.find((x) => x.id === h)?.study;
-  return input.studies.filter((s) => s.study === named);
+  return v1StudiesFor(h, input.studies);
 }
 
 export function missingVerdict<H extends number, E, X>(h: H, effect: X): Verdict<H, E, X> {

@@ -1,7 +1,8 @@
 // H1 (v2): without regularization, no optimizer produces substantial sparsity, at any learning
 // rate of its range.
-import { byAll, mean, type RuleResult, type RuleUnit, type UnitOutcome } from './rule.js';
-import { cellsOf, rangeShortfall, type RangeCell } from './lr-range.js';
+import { byAll, type RuleResult, type RuleUnit, type UnitOutcome } from '../rules/result.js';
+import { mean } from '../statistics.js';
+import { cellsOf, rangeShortfall, type RangeCell } from '../rules/lr-range.js';
 
 /** The constants of the rule, fixed before the lr-range runs it decides existed. */
 export const H1_V2 = {

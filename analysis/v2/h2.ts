@@ -1,8 +1,9 @@
 // H2 (v2): with L2, adaptive optimizers produce far more sparsity than SGD, compared over each
 // optimizer's learning-rate range against the SGD family's sparsest cell.
 import { compareAbove } from '../seeds.js';
-import { byMajority, mean, median, type RuleResult, type RuleUnit, type UnitOutcome } from './rule.js';
-import { cellsOf, rangeShortfall, type RangeCell } from './lr-range.js';
+import { byMajority, type RuleResult, type RuleUnit, type UnitOutcome } from '../rules/result.js';
+import { mean, median } from '../statistics.js';
+import { cellsOf, rangeShortfall, type RangeCell } from '../rules/lr-range.js';
 
 /** The constants of the rule, fixed before the lr-range runs it decides existed. */
 export const H2_V2 = {

@@ -1,7 +1,8 @@
 // H3 (v2): sparsity grows with the regularization strength, for Adam and SGD with momentum under
 // L2 and for AdamW's decoupled decay (whose per-step shrink is lr * strength, PyTorch's convention).
-import { byMajority, mean, type RuleResult, type RuleUnit } from './rule.js';
-import { trendUnit, type TrendNumbers } from './trend.js';
+import { byMajority, type RuleResult, type RuleUnit } from '../rules/result.js';
+import { mean } from '../statistics.js';
+import { trendUnit, type TrendNumbers } from '../rules/trend.js';
 
 /** The constants of the rule, fixed before the strength runs it decides existed. */
 export const H3_V2 = {

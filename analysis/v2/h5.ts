@@ -1,7 +1,8 @@
 // H5 (v2): harder tasks (more classes) show less sparsity, decided on the arm where every task
 // trains on the same number of images for the same number of epochs.
-import { byMajority, mean, type Outcome, type RuleResult, type RuleUnit } from './rule.js';
-import { trendUnit, type TrendNumbers } from './trend.js';
+import { byMajority, type Outcome, type RuleResult, type RuleUnit } from '../rules/result.js';
+import { mean } from '../statistics.js';
+import { trendUnit, type TrendNumbers } from '../rules/trend.js';
 import { epochs } from '../training-length.js';
 
 /** The constants of the rule, fixed before the task-equal runs it decides existed. */

@@ -1,7 +1,8 @@
 // H6 (v2): the features that die were selective before they died, read as the lifetime
 // sparseness at the early checkpoint, compared with the survivors of the same block.
 import { EARLY_FRACTION } from '../../data/definitions.js';
-import { byMajority, mean, median, sd, type Outcome, type RuleResult, type RuleUnit, type UnitOutcome } from './rule.js';
+import { byMajority, type Outcome, type RuleResult, type RuleUnit, type UnitOutcome } from '../rules/result.js';
+import { mean, median, sd } from '../statistics.js';
 
 /** The constants of the rule, fixed before the emergence-long runs it decides existed. */
 export const H6_V2 = {

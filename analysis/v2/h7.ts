@@ -1,6 +1,7 @@
 // H7 (v2): sparsity appears early in training and persists, where "persists" is decided only
 // for runs whose sparsity has levelled off by a criterion fixed in advance.
-import { byMajority, mean, sd, type Outcome, type RuleResult, type RuleUnit, type UnitOutcome } from './rule.js';
+import { byMajority, type Outcome, type RuleResult, type RuleUnit, type UnitOutcome } from '../rules/result.js';
+import { mean, sd } from '../statistics.js';
 
 /** The constants of the rule, fixed before the emergence-long runs it decides existed. */
 export const H7_V2 = {

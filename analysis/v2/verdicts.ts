@@ -1,15 +1,14 @@
 // The study-v2 verdicts from the datasets: each rule's input read off the rows of its deciding
 // studies (data/rule-changes.json names them), then the rule. Numbers only.
-import ruleHistory from '../../data/rule-changes.json' with { type: 'json' };
 import type { EmergenceRow, FilterRow, RunRow, StudyRow } from '../../data/schemas/datasets.js';
-import { ruleChangesSchema, type RuleChange } from '../../data/schemas/rule-changes.js';
+import { decidingStudies } from '../studies.js';
 import { h1 } from './h1.js';
 import { h2 } from './h2.js';
 import { h3, type H3Run } from './h3.js';
 import { h5, type H5Run } from './h5.js';
 import { h6, type H6Run } from './h6.js';
 import { h7, type H7Run } from './h7.js';
-import type { RangeCell } from './lr-range.js';
+import type { RangeCell } from '../rules/lr-range.js';
 import { networkSparsityOverTime } from '../time-series.js';
 
 export interface V2Input {
@@ -19,27 +18,15 @@ export interface V2Input {
   emergence: readonly EmergenceRow[];
 }
 
-/** The v2 rule changes (data/rule-changes.json): each rule's commit and the studies it decides. */
-export const RULE_CHANGES: readonly RuleChange[] = ruleChangesSchema.parse(ruleHistory).changes;
-
-function decidingStudies(h: number): readonly string[] {
-  const change = RULE_CHANGES.find((c) => c.hypothesis === h && c.version === 2);
-  if (!change) throw new Error(`data/rule-changes.json has no v2 rule for H${h}: add its entry (commit, file, studies)`);
-  return change.studies;
-}
-
 /** The studies whose records decide each v2 rule, as data/rule-changes.json lists them (one list). */
 export const V2_STUDIES: Readonly<Record<1 | 2 | 3 | 5 | 6 | 7, readonly string[]>> = {
-  1: decidingStudies(1),
-  2: decidingStudies(2),
-  3: decidingStudies(3),
-  5: decidingStudies(5),
-  6: decidingStudies(6),
-  7: decidingStudies(7),
+  1: decidingStudies(1, 2),
+  2: decidingStudies(2, 2),
+  3: decidingStudies(3, 2),
+  5: decidingStudies(5, 2),
+  6: decidingStudies(6, 2),
+  7: decidingStudies(7, 2),
 };
-
-/** Studies of study v2 alone (the v1 rules leave them out; strength is shared, with its new seeds). */
-export const V2_ONLY_STUDIES: readonly string[] = ['emergence-long', 'task-equal', 'lr-range', 'decoupled-strength'];
 
 /** Complete runs of the named studies, each once. */
 export function completeRuns(input: V2Input, studies: readonly string[]): RunRow[] {

@@ -1,9 +1,10 @@
 // H1 (v3): without regularization, no optimizer produces substantial sparsity. Decided on the case
 // study v2 found strongest, RMSprop without regularization, over 5e-3 to 2e-2 on fresh seeds. By
 // gamma (the paper's collapse); the activation criterion is reported, with each death's mechanism.
-import { sideOfLine, underBothCriteria, type Criterion, type V3Result } from './criteria.js';
-import { sparsities, type V3Run } from './runs.js';
-import { byAll, mean, sd, type RuleResult, type RuleUnit, type UnitOutcome } from '../v2/rule.js';
+import { sideOfLine, underBothCriteria, type Criterion, type V3Result } from '../rules/criteria.js';
+import { sparsities, type V3Run } from '../rules/level-runs.js';
+import { byAll, type RuleResult, type RuleUnit, type UnitOutcome } from '../rules/result.js';
+import { mean, sd } from '../statistics.js';
 
 export const H1_V3 = {
   /** Network sparsity at or above this is substantial (v1's and v2's line). */
@@ -11,8 +12,6 @@ export const H1_V3 = {
   /** Seeds a cell needs. */
   minSeeds: 3,
 } as const;
-
-export const H1_V3_STUDIES = ['rmsprop-unregularized'] as const;
 
 export interface H1V3Numbers {
   optimizer: string;

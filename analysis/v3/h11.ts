@@ -1,9 +1,10 @@
 // H11 (new in v3, confirmatory): the phenomenon holds at the paper's width. Study v2 ran widths 8
 // and 16 only (0.9 % against 11.3 % dead); the paper's BasicNet is reportedly 64 filters wide in its
 // first block. The main configuration at width 64 (and 32, reported) on 3 fresh seeds.
-import { sideOfLine, underBothCriteria, type Criterion, type V3Result } from './criteria.js';
-import { sparsities, type V3Run } from './runs.js';
-import { byAll, mean, sd, type RuleResult, type RuleUnit, type UnitOutcome } from '../v2/rule.js';
+import { sideOfLine, underBothCriteria, type Criterion, type V3Result } from '../rules/criteria.js';
+import { sparsities, type V3Run } from '../rules/level-runs.js';
+import { byAll, type RuleResult, type RuleUnit, type UnitOutcome } from '../rules/result.js';
+import { mean, sd } from '../statistics.js';
 
 export const H11_STATEMENT = 'Filters die at the paper’s network width (BasicNet width 64) as they do at width 16.';
 
@@ -16,8 +17,6 @@ export const H11 = {
   absentBelow: 0.02,
   minSeeds: 3,
 } as const;
-
-export const H11_STUDIES = ['paper-width'] as const;
 
 export interface H11Numbers {
   width: number;

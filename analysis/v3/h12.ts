@@ -2,9 +2,10 @@
 // batch-norm parameters. With L2 on the kernels and the head only (none on gamma and beta), the main
 // configuration leaves (almost) no gamma-dead filter, where with L2 everywhere it leaves many.
 import { compareAbove } from '../seeds.js';
-import { sideOfLine, underBothCriteria, type Criterion, type V3Result } from './criteria.js';
-import { sparsities, type V3Run } from './runs.js';
-import { byAll, mean, type RuleResult, type RuleUnit, type UnitOutcome } from '../v2/rule.js';
+import { sideOfLine, underBothCriteria, type Criterion, type V3Result } from '../rules/criteria.js';
+import { sparsities, type V3Run } from '../rules/level-runs.js';
+import { byAll, type RuleResult, type RuleUnit, type UnitOutcome } from '../rules/result.js';
+import { mean } from '../statistics.js';
 
 export const H12_STATEMENT = 'Without L2 on the batch-norm parameters (gamma and beta), filters no longer die.';
 
@@ -15,8 +16,6 @@ export const H12 = {
   clearEffect: 0.05,
   minSeeds: 3,
 } as const;
-
-export const H12_STUDIES = ['bn-unregularized', 'paper-width'] as const;
 
 export interface H12Numbers {
   withMean: number | null;

@@ -4,9 +4,10 @@
 // main configuration, fresh seeds) against SGD with momentum and L2 at budgets of 7, 14 and 28.
 import { COLLAPSE_EFOLDS } from '../../data/definitions.js';
 import { compareAbove } from '../seeds.js';
-import { underBothCriteria, type Criterion, type V3Result } from './criteria.js';
-import { sparsities, type V3Run } from './runs.js';
-import { byMajority, mean, type RuleResult, type RuleUnit, type UnitOutcome } from '../v2/rule.js';
+import { underBothCriteria, type Criterion, type V3Result } from '../rules/criteria.js';
+import { sparsities, type V3Run } from '../rules/level-runs.js';
+import { byMajority, type RuleResult, type RuleUnit, type UnitOutcome } from '../rules/result.js';
+import { mean } from '../statistics.js';
 
 export const H2_V3 = {
   /** "Far more": the adaptive cell's mean at least this far above the SGD cell's, every seed above every seed. */
@@ -17,8 +18,6 @@ export const H2_V3 = {
   /** The adaptive reference: Adam, L2, the main configuration's learning rate and strength. */
   reference: { optimizer: 'adam', lr: 1e-3, strength: 5e-4 },
 } as const;
-
-export const H2_V3_STUDIES = ['decay-budget', 'paper-width'] as const;
 
 export interface H2V3Numbers {
   sgd: string;

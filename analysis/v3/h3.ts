@@ -1,11 +1,11 @@
 // H3 (v3): sparsity grows with the regularization strength. Decided along strengths whose decay
 // budgets all reach a collapse (>= 6.9 e-folds): SGD with momentum and L2, and AdamW's decoupled
-// decay, each at budgets 7, 14 and 28, 3 fresh seeds. The trend rule is v2's (analysis/v2/trend.ts).
+// decay, each at budgets 7, 14 and 28, 3 fresh seeds. The trend rule is the shared one (analysis/rules/trend.ts).
 import { COLLAPSE_EFOLDS } from '../../data/definitions.js';
-import { trendUnit, type TrendNumbers } from '../v2/trend.js';
-import { underBothCriteria, type Criterion, type V3Result } from './criteria.js';
-import { sparsities, type V3Run } from './runs.js';
-import { byMajority, type RuleResult, type RuleUnit } from '../v2/rule.js';
+import { trendUnit, type TrendNumbers } from '../rules/trend.js';
+import { underBothCriteria, type Criterion, type V3Result } from '../rules/criteria.js';
+import { sparsities, type V3Run } from '../rules/level-runs.js';
+import { byMajority, type RuleResult, type RuleUnit } from '../rules/result.js';
 
 export const H3_V3 = {
   /** The highest strength's mean at least this far above the lowest's (every seed above every seed). */
@@ -17,8 +17,6 @@ export const H3_V3 = {
     { key: 'adamw decoupled', optimizer: 'adamw', regularization: 'decoupled' },
   ],
 } as const;
-
-export const H3_V3_STUDIES = ['decay-budget'] as const;
 
 export interface H3V3Effect {
   /** Mean over the deciding families of highest minus lowest strength. */

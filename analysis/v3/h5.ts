@@ -4,10 +4,11 @@
 // the same size (experiments/definitions.ts TASK_PAIRS), where the hard pair must be harder in fact.
 import { TASK_PAIRS } from '../../data/definitions.js';
 import { compareAbove } from '../seeds.js';
-import { trendUnit, type TrendNumbers } from '../v2/trend.js';
-import { underBothCriteria, type Criterion, type V3Result } from './criteria.js';
-import { sparsities, type V3Run } from './runs.js';
-import { byMajority, mean, type RuleResult, type RuleUnit, type UnitOutcome } from '../v2/rule.js';
+import { trendUnit, type TrendNumbers } from '../rules/trend.js';
+import { underBothCriteria, type Criterion, type V3Result } from '../rules/criteria.js';
+import { sparsities, type V3Run } from '../rules/level-runs.js';
+import { byMajority, type RuleResult, type RuleUnit, type UnitOutcome } from '../rules/result.js';
+import { mean } from '../statistics.js';
 
 export const H5_V3 = {
   /** Sparsity must differ by at least this between the ends (trend) or the pairs (every seed beyond every seed). */
@@ -16,8 +17,6 @@ export const H5_V3 = {
   /** The hard pair counts as harder when its mean test accuracy is at least this far below the easy pair's. */
   harderBy: 0.02,
 } as const;
-
-export const H5_V3_STUDIES = ['task-identity'] as const;
 
 export interface H5V3Numbers {
   /** Trend unit: the v2 trend numbers; pair unit: the pairs' means and test accuracies. */

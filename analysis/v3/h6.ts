@@ -2,11 +2,8 @@
 // (FEATURE_RULE_V3.readAt), per block, by ranks: does a dying feature's lifetime sparseness exceed
 // a survivor's (AUC > 0.5)? Decided on lifetime sparseness by gamma; the paper's own selectivity
 // measure and the activation criterion are reported beside it.
-import { underBothCriteria, type V3Result } from './criteria.js';
-import { featureRule, type FeatureEffect, type FeatureUnitNumbers, type V3FeatureRun } from './features.js';
-
-/** Studies whose records decide H6 (v3). */
-export const H6_V3_STUDIES = ['paper-width'] as const;
+import { underBothCriteria, type V3Result } from '../rules/criteria.js';
+import { featureRule, type FeatureEffect, type FeatureUnitNumbers, type V3FeatureRun } from '../rules/features.js';
 
 export interface H6V3 {
   /** Deciding: lifetime sparseness (the v2 primary measure). */

@@ -3,8 +3,8 @@
 // counted in epochs of the run's own training set; "persists" is no recovery: after its onset, the
 // network's sparsity never falls more than 1 point below its running maximum. v2 read "early" as a
 // share of the run (half the final sparsity by 10 % of the iterations), which moves with the length.
-import { underBothCriteria, type Criterion, type V3Result } from './criteria.js';
-import { byAll, type RuleResult, type RuleUnit, type UnitOutcome } from '../v2/rule.js';
+import { underBothCriteria, type Criterion, type V3Result } from '../rules/criteria.js';
+import { byAll, type RuleResult, type RuleUnit, type UnitOutcome } from '../rules/result.js';
 
 export const H7_V3 = {
   /** Onset: the first checkpoint at which the network's sparsity reaches this. */
@@ -18,8 +18,6 @@ export const H7_V3 = {
   /** Falls are differences of sparsities: compared with this float tolerance (a fall of exactly 1 point is within 1 point). */
   tolerance: 1e-9,
 } as const;
-
-export const H7_V3_STUDIES = ['emergence-60k'] as const;
 
 export interface H7V3Run {
   run: string;

@@ -3,17 +3,18 @@
 import { decayBudget, DEFAULT_THRESHOLDS, isDeadByGamma } from '../../data/definitions.js';
 import type { EmergenceRow, FilterRow, MechanismRow, RunRow, StudyRow } from '../../data/schemas/datasets.js';
 import { networkSparsityOverTime } from '../time-series.js';
-import { FEATURE_RULE_V3, type V3Feature, type V3FeatureRun } from './features.js';
-import { h1V3, H1_V3_STUDIES } from './h1.js';
-import { h2V3, H2_V3_STUDIES } from './h2.js';
-import { h3V3, H3_V3_STUDIES } from './h3.js';
-import { h5V3, H5_V3_STUDIES } from './h5.js';
-import { h6V3, H6_V3_STUDIES } from './h6.js';
-import { h7V3, H7_V3_STUDIES, type H7V3Run } from './h7.js';
-import { h10, H10_STUDIES } from './h10.js';
-import { h11, H11_STUDIES } from './h11.js';
-import { h12, H12_STUDIES } from './h12.js';
-import type { V3Run } from './runs.js';
+import { decidingStudies } from '../studies.js';
+import { FEATURE_RULE_V3, type V3Feature, type V3FeatureRun } from '../rules/features.js';
+import { h1V3 } from './h1.js';
+import { h2V3 } from './h2.js';
+import { h3V3 } from './h3.js';
+import { h5V3 } from './h5.js';
+import { h6V3 } from './h6.js';
+import { h7V3, type H7V3Run } from './h7.js';
+import { h10 } from './h10.js';
+import { h11 } from './h11.js';
+import { h12 } from './h12.js';
+import type { V3Run } from '../rules/level-runs.js';
 
 export interface V3Input {
   runs: readonly RunRow[];
@@ -23,21 +24,18 @@ export interface V3Input {
   emergence: readonly EmergenceRow[];
 }
 
-/** The studies whose records decide each v3 rule (one list; everything else derives from it). */
+/** The studies whose records decide each v3 rule (data/rule-changes.json, through analysis/studies.ts). */
 export const V3_STUDIES = {
-  1: H1_V3_STUDIES,
-  2: H2_V3_STUDIES,
-  3: H3_V3_STUDIES,
-  5: H5_V3_STUDIES,
-  6: H6_V3_STUDIES,
-  7: H7_V3_STUDIES,
-  10: H10_STUDIES,
-  11: H11_STUDIES,
-  12: H12_STUDIES,
+  1: decidingStudies(1, 3),
+  2: decidingStudies(2, 3),
+  3: decidingStudies(3, 3),
+  5: decidingStudies(5, 3),
+  6: decidingStudies(6, 3),
+  7: decidingStudies(7, 3),
+  10: decidingStudies(10, 3),
+  11: decidingStudies(11, 3),
+  12: decidingStudies(12, 3),
 } as const;
-
-/** Studies of study v3 alone: the v1 rules leave them out (v2's list theirs in data/rule-changes.json). */
-export const V3_ONLY_STUDIES: readonly string[] = [...new Set(Object.values(V3_STUDIES).flat())];
 
 /** Complete runs of the named studies, each once. */
 export function completeRunsOf(input: Pick<V3Input, 'runs' | 'studies'>, studies: readonly string[]): RunRow[] {

@@ -2,7 +2,7 @@
 // reasons, effect texts and links to the evidence. Formatting only: no rule is decided here.
 import { summarise } from '../../analysis/statistics.js';
 import { RULE_CONSTANTS } from '../../analysis/v1/constants.js';
-import { tally, type Outcome, type UnitOutcome } from '../../analysis/v1/outcome.js';
+import { tally, type Outcome, type UnitOutcome } from '../../analysis/rules/result.js';
 import type { Group } from '../../analysis/v1/verdict.js';
 import { computeVerdicts as computeAnalysisVerdicts, type AnyVerdict } from '../../analysis/v1/verdicts.js';
 import type { TrendUnit } from '../../analysis/v1/trend.js';

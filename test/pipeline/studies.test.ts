@@ -10,7 +10,7 @@ import { PlanError, planStudies, selectStudies } from '../../pipeline/plan.js';
 import { runSeconds } from '../../pipeline/estimate.js';
 import type { Study } from '../../experiments/studies/study.js';
 import { tinyInput } from './fixtures.js';
-import { cellsOf, rangeShortfall, type RangeCell } from '../../analysis/v2/lr-range.js';
+import { cellsOf, rangeShortfall, type RangeCell } from '../../analysis/rules/lr-range.js';
 
 const noCifar = { cifar: false };
 

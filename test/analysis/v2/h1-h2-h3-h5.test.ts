@@ -4,7 +4,7 @@ import { h1 } from '../../../analysis/v2/h1.js';
 import { h2 } from '../../../analysis/v2/h2.js';
 import { h3, type H3Run } from '../../../analysis/v2/h3.js';
 import { h5, type H5Run } from '../../../analysis/v2/h5.js';
-import { rangeShortfall, type RangeCell } from '../../../analysis/v2/lr-range.js';
+import { rangeShortfall, type RangeCell } from '../../../analysis/rules/lr-range.js';
 
 const range = (optimizer: string, lrs: number[], sparsities: number[][]): RangeCell[] => lrs.map((lr, i) => ({ optimizer, lr, sparsities: sparsities[i] }));
 const zeros = (optimizer: string, lrs = [1e-3, 3e-3, 1e-2]) =>

@@ -1,6 +1,7 @@
 // The v2 verdicts read off dataset rows: each rule sees only its deciding studies' complete runs.
 import { describe, expect, it } from 'vitest';
-import { V2_ONLY_STUDIES, v2Verdicts } from '../../../analysis/v2/verdicts.js';
+import { V2_ONLY_STUDIES } from '../../../analysis/studies.js';
+import { v2Verdicts } from '../../../analysis/v2/verdicts.js';
 import { computeVerdicts } from '../../../analysis/v1/verdicts.js';
 import { emergenceRow, filterRow, input, run, study } from '../rows.js';
 

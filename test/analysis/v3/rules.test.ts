@@ -1,7 +1,7 @@
 // Study v3's rules on hand-built inputs whose outcomes follow from the rules' text.
 import { describe, expect, it } from 'vitest';
 import { COLLAPSE_EFOLDS, decayBudget } from '../../../data/definitions.js';
-import { featureRule, FEATURE_RULE_V3, type V3Feature, type V3FeatureRun } from '../../../analysis/v3/features.js';
+import { featureRule, FEATURE_RULE_V3, type V3Feature, type V3FeatureRun } from '../../../analysis/rules/features.js';
 import { h1V3 } from '../../../analysis/v3/h1.js';
 import { h2V3, H2_V3 } from '../../../analysis/v3/h2.js';
 import { h3V3 } from '../../../analysis/v3/h3.js';
@@ -11,7 +11,7 @@ import { h7V3, onsetAndDrawdown } from '../../../analysis/v3/h7.js';
 import { h10 } from '../../../analysis/v3/h10.js';
 import { h11 } from '../../../analysis/v3/h11.js';
 import { h12 } from '../../../analysis/v3/h12.js';
-import type { V3Run } from '../../../analysis/v3/runs.js';
+import type { V3Run } from '../../../analysis/rules/level-runs.js';
 
 let serial = 0;
 function run(fields: Partial<V3Run> & { gamma: number; activation?: number }): V3Run {

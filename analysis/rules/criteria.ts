@@ -4,7 +4,7 @@
 // hypotheses are about is the collapse of the batch-norm scale (the brief's mechanism), while an
 // activation death with a large |gamma| is a different one (a negative beta shift: the classic
 // dying ReLU). The activation result is published beside it, and a disagreement is stated.
-import type { Outcome, RuleResult } from '../v2/rule.js';
+import type { Outcome, RuleResult } from './result.js';
 
 export const CRITERIA = ['gamma', 'activation'] as const;
 export type Criterion = (typeof CRITERIA)[number];

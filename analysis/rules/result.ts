@@ -1,7 +1,27 @@
-// How the units of a rule (cells, groups or runs) combine into a hypothesis's outcome. Pure.
+// What every verdict rule returns, whatever its version: units with an outcome and the numbers
+// that decided it, an overall outcome, and the headline effect computed from the same units; and
+// how the units combine into the outcome. Numbers only, no prose (the site words them). Pure.
 
 export type Outcome = 'supported' | 'contradicted' | 'inconclusive';
 export type UnitOutcome = 'supports' | 'contradicts' | 'unclear' | 'insufficient';
+
+export interface RuleUnit<Numbers> {
+  /** What the unit is (a run, a block of a run, an optimizer, a group of factors), as data. */
+  key: string;
+  outcome: UnitOutcome;
+  /** Why the unit is insufficient or unclear, as a code the site words; null when decided. */
+  note: string | null;
+  numbers: Numbers;
+}
+
+export interface RuleResult<Numbers, Effect> {
+  outcome: Outcome;
+  /** Why the outcome is inconclusive for want of data (a code), or null. */
+  note: string | null;
+  units: Array<RuleUnit<Numbers>>;
+  /** The headline effect, from the units that decided (never from cells the rule does not use). */
+  effect: Effect;
+}
 
 export interface Tally {
   /** Units that are not insufficient. */

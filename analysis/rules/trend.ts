@@ -1,7 +1,8 @@
-// The ordered-factor rule shared by H3 (v2) and H5 (v2): along a factor's levels the sparsity is
+// The ordered-factor rule (H3 and H5 of every version): along a factor's levels the sparsity is
 // expected to move one way, clearly between the end levels and with no clear step the other way.
 import { compareAbove } from '../seeds.js';
-import { mean, type RuleUnit, type UnitOutcome } from './rule.js';
+import { mean } from '../statistics.js';
+import type { RuleUnit, UnitOutcome } from './result.js';
 
 /** One level of the factor: its value and the sparsity of each seed's run. */
 export interface TrendCell {
@@ -25,7 +26,9 @@ export interface TrendNumbers {
  * One unit of a trend rule. It supports when the end level expected higher is clearly above the
  * other (every seed above every seed, means at least `clearEffect` apart) and no neighbouring
  * step is clearly the other way; it contradicts when it is not above by that much even at the
- * extremes of the seeds; otherwise unclear. Needs two levels and `minSeeds` seeds at every level.
+ * extremes of the seeds; otherwise unclear. Needs two levels and `minSeeds` seeds at every level
+ * (v2 and v3; v1 asks only its end levels for the seeds of any comparison: minSeeds 0), and is
+ * insufficient when the end levels have too few seeds to compare.
  */
 export function trendUnit(key: string, cells: readonly TrendCell[], expectRise: boolean, clearEffect: number, minSeeds: number): RuleUnit<TrendNumbers> {
   const sorted = [...cells].sort((a, b) => a.level - b.level);
@@ -48,6 +51,7 @@ export function trendUnit(key: string, cells: readonly TrendCell[], expectRise: 
   }
   const cmp = compareAbove(hi, lo, clearEffect);
   let outcome: UnitOutcome = 'unclear';
+  if (cmp === 'insufficient') return { key, outcome: 'insufficient', note: 'too-few-seeds', numbers };
   if (cmp === 'above' && !numbers.wrongStep) outcome = 'supports';
   else if (cmp === 'notAbove') outcome = 'contradicts';
   return { key, outcome, note: null, numbers };

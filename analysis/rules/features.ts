@@ -2,7 +2,8 @@
 // that die later against those that survive, compared by ranks (scale-free: the blocks' scales
 // differ tenfold), read at a fixed early iteration, with a permutation p-value.
 import { auc, permutationP } from './rank.js';
-import { byMajority, median, type RuleResult, type RuleUnit, type UnitOutcome } from '../v2/rule.js';
+import { byMajority, type RuleResult, type RuleUnit, type UnitOutcome } from './result.js';
+import { median } from '../statistics.js';
 import type { Criterion } from './criteria.js';
 
 /** The constants shared by H6 (v3) and H10, fixed before any study-v3 record existed. */
