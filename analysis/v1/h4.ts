@@ -4,9 +4,9 @@ import { factorOf, measured, membersOf, sortLevels, valuesOf, type FactorValue, 
 import { compareChange, type Change } from '../seeds.js';
 import { mean } from '../statistics.js';
 import type { StudyRow } from '../../data/schemas/datasets.js';
-import { RULE_CONSTANTS } from './constants.js';
-import { byAll, type UnitOutcome } from '../rules/result.js';
-import { groupsExcept, minSeedsOf, missingVerdict, studiesFor, verdictOf, type Context, type Group, type Unit, type Verdict } from './verdict.js';
+import { RULE_CONSTANTS } from '../rules/v1-constants.js';
+import { byAll, type RuleUnit, type UnitOutcome } from '../rules/result.js';
+import { groupKey, groupsExcept, minSeedsOf, missingVerdict, studiesFor, verdictOf, type Context, type Group, type V1Verdict } from '../rules/v1-context.js';
 
 const { CLEAR_EFFECT } = RULE_CONSTANTS;
 
@@ -14,7 +14,7 @@ const { CLEAR_EFFECT } = RULE_CONSTANTS;
 const H4_FACTORS = ['training.batchSize', 'optimizer.lr'] as const;
 
 /** One factor within one group of a study's other factors. */
-export interface H4Unit {
+export interface H4V1Numbers {
   factor: string;
   group: Omit<Group, 'members'>;
   /** Fewer than two levels of the factor in the group. */
@@ -24,17 +24,17 @@ export interface H4Unit {
   largest: number;
 }
 /** The largest difference of any unit, signed. */
-export type H4Verdict = Verdict<4, H4Unit, Record<never, never>>;
+export type H4V1Verdict = V1Verdict<4, H4V1Numbers, Record<never, never>>;
 
-export function h4(ctx: Context): H4Verdict {
+export function h4V1(ctx: Context): H4V1Verdict {
   const studies = studiesFor(4, ctx.input);
   const candidates = studies.length ? studies : ctx.input.studies.filter((s) => s.study === 'learning-rate');
-  const units: Array<Unit<H4Unit>> = [];
+  const units: Array<RuleUnit<H4V1Numbers>> = [];
   const used: Member[] = [];
   const cellsAll: Member[][] = [];
   const effects: number[] = [];
   const tested: StudyRow[] = [];
-  let figure: H4Verdict['figure'] = null;
+  let figure: H4V1Verdict['evidence']['figure'] = null;
   for (const study of candidates) {
     const factor = H4_FACTORS.find((f) => study.factors.includes(f));
     if (!factor) continue;
@@ -44,11 +44,12 @@ export function h4(ctx: Context): H4Verdict {
     used.push(...members);
     for (const g of groupsExcept(study, members, [factor])) {
       const group = { paths: g.paths, factors: g.factors };
+      const key = `${factor} (${groupKey(group)})`;
       const levels = sortLevels(g.members.map((m) => factorOf(m, factor)));
       const byLevel = levels.map((l) => g.members.filter((m) => factorOf(m, factor) === l));
       cellsAll.push(...byLevel);
       if (levels.length < 2) {
-        units.push({ outcome: 'insufficient', factor, group, fewerThanTwoLevels: true, pair: null, largest: 0 });
+        units.push({ key, outcome: 'insufficient', note: 'too-few-levels', numbers: { factor, group, fewerThanTwoLevels: true, pair: null, largest: 0 } });
         continue;
       }
       const results: Change[] = [];
@@ -72,10 +73,10 @@ export function h4(ctx: Context): H4Verdict {
       else if (results.includes('changed')) outcome = 'supports';
       else if (results.every((r) => r === 'unchanged')) outcome = 'contradicts';
       if (pair) effects.push(largest);
-      units.push({ outcome, factor, group, fewerThanTwoLevels: false, pair, largest });
+      units.push({ key, outcome, note: null, numbers: { factor, group, fewerThanTwoLevels: false, pair, largest } });
     }
   }
   if (tested.length === 0) return missingVerdict(4, {});
   const top = effects.length ? effects.reduce((a, b) => (Math.abs(b) > Math.abs(a) ? b : a)) : null;
-  return verdictOf(4, byAll(units), units, used, minSeedsOf(cellsAll), tested, figure, { value: top });
+  return verdictOf({ hypothesis: 4, outcome: byAll(units), units, used, minSeeds: minSeedsOf(cellsAll), studies: tested, figure, effect: { value: top } });
 }

@@ -4,9 +4,9 @@ import type { FilterRow } from '../../data/schemas/datasets.js';
 import { groupBy, type Member } from '../cells.js';
 import { mean, median } from '../statistics.js';
 import { deadByEarly } from '../time-series.js';
-import { RULE_CONSTANTS } from './constants.js';
-import type { UnitOutcome } from '../rules/result.js';
-import { completeMembers, missingVerdict, perRunVerdict, studiesFor, type Context, type RunUnit, type Unit, type Verdict } from './verdict.js';
+import { RULE_CONSTANTS } from '../rules/v1-constants.js';
+import type { RuleUnit, UnitOutcome } from '../rules/result.js';
+import { completeMembers, missingVerdict, perRunVerdict, studiesFor, type Context, type RunNumbers, type V1Verdict } from '../rules/v1-context.js';
 
 const { MIN_DEAD_FEATURES, SELECTIVE_GAP } = RULE_CONSTANTS;
 
@@ -47,33 +47,38 @@ export function selectivityGap(rows: readonly FilterRow[]): SelectivityGap {
   };
 }
 
-export type H6Unit = RunUnit & { selectivity: SelectivityGap };
+export type H6V1Numbers = RunNumbers & { selectivity: SelectivityGap };
 /** The decisive gap of each informative run (the effect is their mean). */
-export interface H6Effect {
+export interface H6V1Effect {
   gaps: number[];
 }
-export type H6Verdict = Verdict<6, H6Unit, H6Effect>;
+export type H6V1Verdict = V1Verdict<6, H6V1Numbers, H6V1Effect>;
 
-export function h6(ctx: Context): H6Verdict {
+export function h6V1(ctx: Context): H6V1Verdict {
   const studies = studiesFor(6, ctx.input);
   if (studies.length === 0) return missingVerdict(6, { gaps: [] });
   const members = completeMembers(studies, ctx);
   const byRun = groupBy(ctx.input.filters, (r) => r.run);
-  const units: Array<Unit<H6Unit>> = [];
+  const units: Array<RuleUnit<H6V1Numbers>> = [];
   const gaps: number[] = [];
   const used: Member[] = [];
   for (const m of members) {
     const g = selectivityGap(byRun.get(m.run.run) ?? []);
-    const base = { run: m.run.run, seed: m.seed, selectivity: g };
+    const numbers = { run: m.run.run, seed: m.seed, selectivity: g };
     if (g.gap === null) {
-      units.push({ outcome: 'insufficient', ...base });
+      units.push({
+        key: m.run.run,
+        outcome: 'insufficient',
+        note: g.earlyAt === null ? 'no-early-checkpoint' : g.dead < MIN_DEAD_FEATURES ? 'too-few-dying' : 'no-survivors',
+        numbers,
+      });
       continue;
     }
     used.push(m);
     gaps.push(g.gap);
     const outcome: UnitOutcome = g.gap >= SELECTIVE_GAP ? 'supports' : g.gap < SELECTIVE_GAP / 2 ? 'contradicts' : 'unclear';
-    units.push({ outcome, ...base });
+    units.push({ key: m.run.run, outcome, note: null, numbers });
   }
   const effect = { value: gaps.length ? mean(gaps) : null, gaps };
-  return perRunVerdict(6, units, used, studies, { study: studies[0].study, figure: 'selectivityBefore' }, effect);
+  return perRunVerdict({ hypothesis: 6, units, used, studies, figure: { study: studies[0].study, figure: 'selectivityBefore' }, effect });
 }

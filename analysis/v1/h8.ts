@@ -2,14 +2,14 @@
 import { measured, membersOf, valueOf, valuesOf, type Member } from '../cells.js';
 import { compareAbove } from '../seeds.js';
 import { mean } from '../statistics.js';
-import { RULE_CONSTANTS } from './constants.js';
-import { byMajority, type UnitOutcome } from '../rules/result.js';
-import { groupsExcept, minSeedsOf, missingVerdict, studiesFor, verdictOf, type Context, type Group, type Unit, type Verdict } from './verdict.js';
+import { RULE_CONSTANTS } from '../rules/v1-constants.js';
+import { byMajority, type RuleUnit, type UnitOutcome } from '../rules/result.js';
+import { groupKey, groupsExcept, minSeedsOf, missingVerdict, studiesFor, verdictOf, type Context, type Group, type V1Verdict } from '../rules/v1-context.js';
 
 const { CLEAR_EFFECT, NEGLIGIBLE } = RULE_CONSTANTS;
 
 /** One group of the activation study's other factors: the seeds' sparsity under each activation. */
-export interface H8Unit {
+export interface H8V1Numbers {
   group: Omit<Group, 'members'>;
   relu: number[];
   leaky: number[];
@@ -17,17 +17,17 @@ export interface H8Unit {
   leakyGamma: number[];
 }
 /** ReLU minus leaky-ReLU mean, per group (the effect is their mean). */
-export interface H8Effect {
+export interface H8V1Effect {
   differences: number[];
 }
-export type H8Verdict = Verdict<8, H8Unit, H8Effect>;
+export type H8V1Verdict = V1Verdict<8, H8V1Numbers, H8V1Effect>;
 
-export function h8(ctx: Context): H8Verdict {
+export function h8V1(ctx: Context): H8V1Verdict {
   const studies = studiesFor(8, ctx.input);
   if (studies.length === 0) return missingVerdict(8, { differences: [] });
   const study = studies[0];
   const members = measured(membersOf(study, ctx.runsById), 'activation');
-  const units: Array<Unit<H8Unit>> = [];
+  const units: Array<RuleUnit<H8V1Numbers>> = [];
   const diffs: number[] = [];
   const cells: Member[][] = [];
   for (const g of groupsExcept(study, members, ['model.activation'])) {
@@ -43,8 +43,18 @@ export function h8(ctx: Context): H8Verdict {
     else if (cmp === 'above' && Math.max(...leaky) < NEGLIGIBLE) outcome = 'supports';
     if (relu.length > 0 && leaky.length > 0) diffs.push(mean(relu) - mean(leaky));
     const leakyGamma = measured(leakyMembers, 'gamma').map((m) => valueOf(m, 'gamma'));
-    units.push({ outcome, group: { paths: g.paths, factors: g.factors }, relu, leaky, leakyGamma });
+    const group = { paths: g.paths, factors: g.factors };
+    units.push({ key: groupKey(group), outcome, note: null, numbers: { group, relu, leaky, leakyGamma } });
   }
   const effect = { value: diffs.length ? mean(diffs) : null, differences: diffs };
-  return verdictOf(8, byMajority(units), units, members, minSeedsOf(cells), studies, { study: study.study, figure: 'sparsity' }, effect);
+  return verdictOf({
+    hypothesis: 8,
+    outcome: byMajority(units),
+    units,
+    used: members,
+    minSeeds: minSeedsOf(cells),
+    studies,
+    figure: { study: study.study, figure: 'sparsity' },
+    effect,
+  });
 }

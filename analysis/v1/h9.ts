@@ -1,42 +1,42 @@
 // H9: removing dead filters keeps accuracy and gives a measured speed-up. Decided run by run.
 import type { Member } from '../cells.js';
 import { mean } from '../statistics.js';
-import { RULE_CONSTANTS } from './constants.js';
-import type { UnitOutcome } from '../rules/result.js';
-import { completeMembers, missingVerdict, perRunVerdict, studiesFor, type Context, type RunUnit, type Unit, type Verdict } from './verdict.js';
+import { RULE_CONSTANTS } from '../rules/v1-constants.js';
+import type { RuleUnit, UnitOutcome } from '../rules/result.js';
+import { completeMembers, missingVerdict, perRunVerdict, studiesFor, type Context, type RunNumbers, type V1Verdict } from '../rules/v1-context.js';
 
 const { ACCURACY_TOLERANCE, MIN_SPEEDUP } = RULE_CONSTANTS;
 
 /** pruning null: the run has no pruning result; removedFilters 0: nothing was dead. */
-export type H9Unit = RunUnit & {
+export type H9V1Numbers = RunNumbers & {
   pruning: { removedFilters: number; filtersBefore: number; accuracyChange: number; speedup: number } | null;
 };
 /** Measured speed-up (images/s after / before) per informative run (the effect is their mean). */
-export interface H9Effect {
+export interface H9V1Effect {
   speedups: number[];
 }
-export type H9Verdict = Verdict<9, H9Unit, H9Effect>;
+export type H9V1Verdict = V1Verdict<9, H9V1Numbers, H9V1Effect>;
 
-export function h9(ctx: Context): H9Verdict {
+export function h9V1(ctx: Context): H9V1Verdict {
   const studies = studiesFor(9, ctx.input);
   if (studies.length === 0) return missingVerdict(9, { speedups: [] });
   const members = completeMembers(studies, ctx);
   const byRun = new Map(ctx.input.pruning.map((p) => [p.run, p]));
-  const units: Array<Unit<H9Unit>> = [];
+  const units: Array<RuleUnit<H9V1Numbers>> = [];
   const speedups: number[] = [];
   const used: Member[] = [];
   for (const m of members) {
     const p = byRun.get(m.run.run);
     const base = { run: m.run.run, seed: m.seed };
     if (!p) {
-      units.push({ outcome: 'insufficient', ...base, pruning: null });
+      units.push({ key: m.run.run, outcome: 'insufficient', note: 'no-pruning-result', numbers: { ...base, pruning: null } });
       continue;
     }
     const speedup = p.imagesPerSecondAfter / p.imagesPerSecondBefore;
     const accuracyChange = p.testAccuracyAfter - p.testAccuracyBefore;
     const pruning = { removedFilters: p.removedFilters, filtersBefore: p.filtersBefore, accuracyChange, speedup };
     if (p.removedFilters === 0) {
-      units.push({ outcome: 'insufficient', ...base, pruning });
+      units.push({ key: m.run.run, outcome: 'insufficient', note: 'nothing-removed', numbers: { ...base, pruning } });
       continue;
     }
     used.push(m);
@@ -44,8 +44,8 @@ export function h9(ctx: Context): H9Verdict {
     let outcome: UnitOutcome = 'unclear';
     if (Math.abs(accuracyChange) > ACCURACY_TOLERANCE || speedup <= 1) outcome = 'contradicts';
     else if (speedup >= MIN_SPEEDUP) outcome = 'supports';
-    units.push({ outcome, ...base, pruning });
+    units.push({ key: m.run.run, outcome, note: null, numbers: { ...base, pruning } });
   }
   const effect = { value: speedups.length ? mean(speedups) : null, speedups };
-  return perRunVerdict(9, units, used, studies, { study: studies[0].study, figure: 'pruning' }, effect);
+  return perRunVerdict({ hypothesis: 9, units, used, studies, figure: { study: studies[0].study, figure: 'pruning' }, effect });
 }

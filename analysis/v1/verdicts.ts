@@ -1,25 +1,26 @@
 // The v1 verdict of every hypothesis of the brief, computed from the datasets. Pure.
 import { HYPOTHESES } from '../../data/hypotheses.js';
-import { h1, type H1Verdict } from './h1.js';
-import { h2, type H2Verdict } from './h2.js';
-import { h3, type H3Verdict } from './h3.js';
-import { h4, type H4Verdict } from './h4.js';
-import { h5, type H5Verdict } from './h5.js';
-import { h6, type H6Verdict } from './h6.js';
-import { h7, type H7Verdict } from './h7.js';
-import { h8, type H8Verdict } from './h8.js';
-import { h9, type H9Verdict } from './h9.js';
-import { contextOf, studiesFor, type Context, type VerdictInput } from './verdict.js';
+import { h1V1, type H1V1Verdict } from './h1.js';
+import { h2V1, type H2V1Verdict } from './h2.js';
+import { h3V1, type H3V1Verdict } from './h3.js';
+import { h4V1, type H4V1Verdict } from './h4.js';
+import { h5V1, type H5V1Verdict } from './h5.js';
+import { h6V1, type H6V1Verdict } from './h6.js';
+import { h7V1, type H7V1Verdict } from './h7.js';
+import { h8V1, type H8V1Verdict } from './h8.js';
+import { h9V1, type H9V1Verdict } from './h9.js';
+import { contextOf, studiesFor, type Context, type VerdictInput } from '../rules/v1-context.js';
 
-export type AnyVerdict = H1Verdict | H2Verdict | H3Verdict | H4Verdict | H5Verdict | H6Verdict | H7Verdict | H8Verdict | H9Verdict;
+export type AnyV1Verdict = H1V1Verdict | H2V1Verdict | H3V1Verdict | H4V1Verdict | H5V1Verdict | H6V1Verdict | H7V1Verdict | H8V1Verdict | H9V1Verdict;
 
-const RULES: Record<number, (ctx: Context) => AnyVerdict> = { 1: h1, 2: h2, 3: h3, 4: h4, 5: h5, 6: h6, 7: h7, 8: h8, 9: h9 };
+const V1_RULES: Record<number, (ctx: Context) => AnyV1Verdict> = { 1: h1V1, 2: h2V1, 3: h3V1, 4: h4V1, 5: h5V1, 6: h6V1, 7: h7V1, 8: h8V1, 9: h9V1 };
 
-/** The verdict of every hypothesis of the brief, in order. */
-export function computeVerdicts(input: VerdictInput): AnyVerdict[] {
+/** The v1 verdict of every hypothesis of the brief, in order, with its pending configurations. */
+export function v1Verdicts(input: VerdictInput): AnyV1Verdict[] {
   const ctx = contextOf(input);
   return HYPOTHESES.map((h) => {
     const pending = new Set(studiesFor(h.id, input).flatMap((s) => s.pending));
-    return { ...RULES[h.id](ctx), pending: pending.size };
+    const v = V1_RULES[h.id](ctx);
+    return { ...v, evidence: { ...v.evidence, pending: pending.size } };
   });
 }

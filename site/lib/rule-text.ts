@@ -1,6 +1,6 @@
 // The v1 verdict rules as the methods page states them, written from the same constants the
 // rules read (analysis/v1/constants.ts), so a changed constant changes the text. Pure.
-import { RULE_CONSTANTS, ADAPTIVE_OPTIMIZERS, type RuleConstant, type RuleConstants } from '../../analysis/v1/constants.js';
+import { RULE_CONSTANTS, ADAPTIVE_OPTIMIZERS, type RuleConstant, type RuleConstants } from '../../analysis/rules/v1-constants.js';
 import { percent, points, ratio } from './format.js';
 
 /** What each constant means, for the methods page's table (a constant without one does not compile). */

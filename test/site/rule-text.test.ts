@@ -1,7 +1,7 @@
 // The rule text on the methods page is written from the rules' constants: changing any constant
 // a rule reads changes that rule's text, and every constant has a meaning in the table.
 import { describe, expect, it } from 'vitest';
-import { CONSTANTS_OF, RULE_CONSTANTS, type RuleConstant } from '../../analysis/v1/constants.js';
+import { CONSTANTS_OF, RULE_CONSTANTS, type RuleConstant } from '../../analysis/rules/v1-constants.js';
 import { HYPOTHESES } from '../../data/hypotheses.js';
 import { CONSTANT_MEANINGS, RULES, ruleTexts } from '../../site/lib/rule-text.js';
 

@@ -5,9 +5,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verdictSnapshotSchema } from '../../../data/schemas/verdict-snapshot.js';
 import { HYPOTHESES } from '../../../data/hypotheses.js';
-import { computeVerdicts } from '../../../analysis/v1/verdicts.js';
-import type { VerdictInput } from '../../../analysis/v1/verdict.js';
+import { v1Verdicts } from '../../../analysis/v1/verdicts.js';
+import type { VerdictInput } from '../../../analysis/rules/v1-context.js';
 import { hasFull, readFull, REPO, verdictInput } from '../committed.js';
+import { flat } from '../rows.js';
+
+const computeVerdicts = (input: VerdictInput) => v1Verdicts(input).map((v) => flat<unknown, object>(v));
 
 /** The verdicts' input restricted to the records of `runs`, and studies to their members of `seeds` (nothing pending). */
 function onlyRuns(input: VerdictInput, runs: ReadonlySet<string>, seeds: ReadonlySet<number>): VerdictInput {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { V2_ONLY_STUDIES } from '../../../analysis/studies.js';
 import { v2Verdicts } from '../../../analysis/v2/verdicts.js';
-import { computeVerdicts } from '../../../analysis/v1/verdicts.js';
+import { v1Verdicts } from '../../../analysis/v1/verdicts.js';
 import { emergenceRow, filterRow, input, run, study } from '../rows.js';
 
 describe('v2 verdicts from rows', () => {
@@ -45,6 +45,6 @@ describe('v2 verdicts from rows', () => {
     const runs = [0, 1].map((seed) => run({ seed, iterations: 100 }));
     const rows = input({ runs, studies: [study('emergence-long', [6, 7], [], runs, () => ({}))] });
     expect(V2_ONLY_STUDIES).toContain('emergence-long');
-    for (const v of computeVerdicts(rows)) expect(v.runs).toEqual([]);
+    for (const v of v1Verdicts(rows)) expect(v.evidence.runs).toEqual([]);
   });
 });
