@@ -27,6 +27,6 @@ export function rangeShortfall(cells: readonly RangeCell[]): 'too-few-rates' | '
 }
 
 /** The cells of one optimizer, by learning rate. */
-export function cellsOf(cells: readonly RangeCell[], optimizer: string): RangeCell[] {
+export function rangeOf(cells: readonly RangeCell[], optimizer: string): RangeCell[] {
   return cells.filter((c) => c.optimizer === optimizer).sort((a, b) => a.lr - b.lr);
 }

@@ -2,15 +2,15 @@
 // reasons and effect texts, with the superseded v1 verdict and the rule change beside each.
 // Formatting only: no rule is decided here.
 import type { RunRow } from '../../data/schemas/datasets.js';
-import { H1_V2 } from '../../analysis/v2/h1.js';
-import { H2_V2 } from '../../analysis/v2/h2.js';
-import { H3_V2 } from '../../analysis/v2/h3.js';
-import { H5_V2 } from '../../analysis/v2/h5.js';
-import { H6_V2 } from '../../analysis/v2/h6.js';
-import { H7_V2 } from '../../analysis/v2/h7.js';
+import { H1_V2 } from '../../analysis/hypotheses/h1.js';
+import { H2_V2 } from '../../analysis/hypotheses/h2.js';
+import { H3_V2 } from '../../analysis/hypotheses/h3.js';
+import { H5_V2 } from '../../analysis/hypotheses/h5.js';
+import { H6_V2 } from '../../analysis/hypotheses/h6.js';
+import { H7_V2 } from '../../analysis/hypotheses/h7.js';
 import { LR_RANGE } from '../../analysis/rules/lr-range.js';
 import { tally } from '../../analysis/rules/result.js';
-import { completeRuns, V2_STUDIES, v2Verdicts, type V2Input } from '../../analysis/v2/verdicts.js';
+import { completeRuns, V2_STUDIES, v2Verdicts, type V2Input } from '../../analysis/versions/v2.js';
 import { RULE_CHANGES } from '../../analysis/studies.js';
 import { HYPOTHESES } from '../../data/hypotheses.js';
 import { studyFigureId, studyRoute } from './figure-ids.js';

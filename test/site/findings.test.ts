@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RunRow } from '../../data/schemas/datasets.js';
 import { mean } from '../../analysis/statistics.js';
-import { v1Verdicts } from '../../analysis/v1/verdicts.js';
-import { completeRuns, V2_STUDIES, v2Verdicts } from '../../analysis/v2/verdicts.js';
+import { v1Verdicts } from '../../analysis/versions/v1.js';
+import { completeRuns, V2_STUDIES, v2Verdicts } from '../../analysis/versions/v2.js';
 import { computeFindings, tallyOf, tallyText, verdictSentence } from '../../site/lib/findings.js';
 import { buildSite } from '../../site/lib/site.js';
 import { percent } from '../../site/lib/format.js';

@@ -1,6 +1,6 @@
 // H1 on hand-built optimizer studies: a universal claim over the unregularized cells.
 import { describe, expect, it } from 'vitest';
-import { h1V1 } from '../../../analysis/v1/h1.js';
+import { h1V1 } from '../../../analysis/hypotheses/h1.js';
 import { contextOf, type Context } from '../../../analysis/rules/v1-context.js';
 import { flat, input, run, study } from '../rows.js';
 

@@ -1,6 +1,6 @@
 // H2 on hand-built optimizer studies: adaptive optimizers against the pooled SGD reference under L2.
 import { describe, expect, it } from 'vitest';
-import { h2V1 } from '../../../analysis/v1/h2.js';
+import { h2V1 } from '../../../analysis/hypotheses/h2.js';
 import { contextOf, type Context } from '../../../analysis/rules/v1-context.js';
 import { flat, input, run, study } from '../rows.js';
 

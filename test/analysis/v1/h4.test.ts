@@ -1,6 +1,6 @@
 // H4 on hand-built batch-size and learning-rate studies: both factors must change sparsity.
 import { describe, expect, it } from 'vitest';
-import { h4V1 } from '../../../analysis/v1/h4.js';
+import { h4V1 } from '../../../analysis/hypotheses/h4.js';
 import { contextOf, type Context } from '../../../analysis/rules/v1-context.js';
 import { flat, input, run, study } from '../rows.js';
 

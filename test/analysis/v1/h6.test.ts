@@ -1,6 +1,6 @@
 // H6 on hand-built filter rows: the early selectivity of the features that die against the survivors'.
 import { describe, expect, it } from 'vitest';
-import { h6V1, selectivityGap } from '../../../analysis/v1/h6.js';
+import { h6V1, selectivityGap } from '../../../analysis/hypotheses/h6.js';
 import { contextOf, type Context } from '../../../analysis/rules/v1-context.js';
 import { flat, filterRow, input, run, study } from '../rows.js';
 

@@ -1,6 +1,6 @@
 // H7 on hand-built emergence rows: half the final sparsity early, and the final near its peak.
 import { describe, expect, it } from 'vitest';
-import { h7V1 } from '../../../analysis/v1/h7.js';
+import { h7V1 } from '../../../analysis/hypotheses/h7.js';
 import { contextOf, type Context } from '../../../analysis/rules/v1-context.js';
 import { flat, emergenceRow, input, run, study } from '../rows.js';
 

@@ -1,6 +1,6 @@
 // H9 on hand-built pruning rows: accuracy kept within ACCURACY_TOLERANCE and a measured speed-up.
 import { describe, expect, it } from 'vitest';
-import { h9V1 } from '../../../analysis/v1/h9.js';
+import { h9V1 } from '../../../analysis/hypotheses/h9.js';
 import { contextOf, type Context } from '../../../analysis/rules/v1-context.js';
 import type { PruningRow } from '../../../data/schemas/datasets.js';
 import { flat, input, pruningRow, run, study } from '../rows.js';

@@ -1,7 +1,7 @@
 // The trend rule H3 and H5 share, through H3 (strength) and H5 (classes) on hand-built studies.
 import { describe, expect, it } from 'vitest';
-import { h3V1 } from '../../../analysis/v1/h3.js';
-import { h5V1 } from '../../../analysis/v1/h5.js';
+import { h3V1 } from '../../../analysis/hypotheses/h3.js';
+import { h5V1 } from '../../../analysis/hypotheses/h5.js';
 import { contextOf, type Context } from '../../../analysis/rules/v1-context.js';
 import { flat, input, run, study } from '../rows.js';
 

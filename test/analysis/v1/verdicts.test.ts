@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verdictSnapshotSchema } from '../../../data/schemas/verdict-snapshot.js';
 import { HYPOTHESES } from '../../../data/hypotheses.js';
-import { v1Verdicts } from '../../../analysis/v1/verdicts.js';
+import { v1Verdicts } from '../../../analysis/versions/v1.js';
 import type { VerdictInput } from '../../../analysis/rules/v1-context.js';
 import { hasFull, readFull, REPO, verdictInput } from '../committed.js';
 import { flat } from '../rows.js';

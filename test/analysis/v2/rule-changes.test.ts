@@ -2,7 +2,7 @@
 // commit exists and holds its file, precedes every record its studies added after v1, and its
 // constants are still the ones committed then (a rule is not re-tuned after its data exist).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ruleChangesSchema } from '../../../data/schemas/rule-changes.js';
@@ -30,11 +30,12 @@ function constantBlocks(file: string, revision: string | null, out = new Map<str
   return out;
 }
 
-/** Where a rule lives now: its hypothesis's module (the rules have moved since their commits). */
-const homeOf = (change: { hypothesis: number; file: string }) => {
-  const home = `analysis/hypotheses/h${change.hypothesis}.ts`;
-  return existsSync(join(ROOT, home)) ? home : change.file;
-};
+/**
+ * Where a rule lives now: its hypothesis's module, with every other rule of that hypothesis (the
+ * rules were moved there from analysis/v1, v2 and v3 after their commits; rule-changes.json keeps
+ * the file each commit holds).
+ */
+const homeOf = (change: { hypothesis: number }) => `analysis/hypotheses/h${change.hypothesis}.ts`;
 
 describe('rule history', () => {
   it.each(history.changes.map((c) => [`H${c.hypothesis} v${c.version}`, c] as const))(

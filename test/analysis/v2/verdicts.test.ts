@@ -1,8 +1,8 @@
 // The v2 verdicts read off dataset rows: each rule sees only its deciding studies' complete runs.
 import { describe, expect, it } from 'vitest';
 import { V2_ONLY_STUDIES } from '../../../analysis/studies.js';
-import { v2Verdicts } from '../../../analysis/v2/verdicts.js';
-import { v1Verdicts } from '../../../analysis/v1/verdicts.js';
+import { v2Verdicts } from '../../../analysis/versions/v2.js';
+import { v1Verdicts } from '../../../analysis/versions/v1.js';
 import { emergenceRow, filterRow, input, run, study } from '../rows.js';
 
 describe('v2 verdicts from rows', () => {

@@ -1,11 +1,16 @@
-// H11 (new in v3, confirmatory): the phenomenon holds at the paper's width. Study v2 ran widths 8
-// and 16 only (0.9 % against 11.3 % dead); the paper's BasicNet is reportedly 64 filters wide in its
-// first block. The main configuration at width 64 (and 32, reported) on 3 fresh seeds.
-import { sideOfLine, underBothCriteria, type Criterion, type V3Result } from '../rules/criteria.js';
+// H11 (new in v3).
+// Its home: every rule that has decided it (v3), oldest first, with their constants. The
+// newest decides once its studies are complete (analysis/verdicts.ts); the older ones stay computable,
+// so their published results can be reproduced from their records. Numbers only: the site words them.
+import { type Criterion, sideOfLine, underBothCriteria, type V3Result } from '../rules/criteria.js';
 import { sparsities, type V3Run } from '../rules/level-runs.js';
 import { byAll, type RuleResult, type RuleUnit, type UnitOutcome } from '../rules/result.js';
 import { mean, sd } from '../statistics.js';
 
+// ---- v3 --------------------------------------------------------------------------------
+// H11 (new in v3, confirmatory): the phenomenon holds at the paper's width. Study v2 ran widths 8
+// and 16 only (0.9 % against 11.3 % dead); the paper's BasicNet is reportedly 64 filters wide in its
+// first block. The main configuration at width 64 (and 32, reported) on 3 fresh seeds.
 export const H11_STATEMENT = 'Filters die at the paper’s network width (BasicNet width 64) as they do at width 16.';
 
 export const H11 = {

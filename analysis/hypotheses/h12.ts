@@ -1,12 +1,17 @@
-// H12 (new in v3, confirmatory; an intervention): the collapse needs the regularization of the
-// batch-norm parameters. With L2 on the kernels and the head only (none on gamma and beta), the main
-// configuration leaves (almost) no gamma-dead filter, where with L2 everywhere it leaves many.
+// H12 (new in v3).
+// Its home: every rule that has decided it (v3), oldest first, with their constants. The
+// newest decides once its studies are complete (analysis/verdicts.ts); the older ones stay computable,
+// so their published results can be reproduced from their records. Numbers only: the site words them.
 import { compareAbove } from '../seeds.js';
-import { sideOfLine, underBothCriteria, type Criterion, type V3Result } from '../rules/criteria.js';
+import { type Criterion, sideOfLine, underBothCriteria, type V3Result } from '../rules/criteria.js';
 import { sparsities, type V3Run } from '../rules/level-runs.js';
 import { byAll, type RuleResult, type RuleUnit, type UnitOutcome } from '../rules/result.js';
 import { mean } from '../statistics.js';
 
+// ---- v3 --------------------------------------------------------------------------------
+// H12 (new in v3, confirmatory; an intervention): the collapse needs the regularization of the
+// batch-norm parameters. With L2 on the kernels and the head only (none on gamma and beta), the main
+// configuration leaves (almost) no gamma-dead filter, where with L2 everywhere it leaves many.
 export const H12_STATEMENT = 'Without L2 on the batch-norm parameters (gamma and beta), filters no longer die.';
 
 export const H12 = {

@@ -2,12 +2,12 @@
 // studies (data/rule-changes.json names them), then the rule. Numbers only.
 import type { EmergenceRow, FilterRow, RunRow, StudyRow } from '../../data/schemas/datasets.js';
 import { decidingStudies } from '../studies.js';
-import { h1 } from './h1.js';
-import { h2 } from './h2.js';
-import { h3, type H3Run } from './h3.js';
-import { h5, type H5Run } from './h5.js';
-import { h6, type H6Run } from './h6.js';
-import { h7, type H7Run } from './h7.js';
+import { h1V2 } from '../hypotheses/h1.js';
+import { h2V2 } from '../hypotheses/h2.js';
+import { h3V2, type H3Run } from '../hypotheses/h3.js';
+import { h5V2, type H5Run } from '../hypotheses/h5.js';
+import { h6V2, type H6Run } from '../hypotheses/h6.js';
+import { h7V2, type H7Run } from '../hypotheses/h7.js';
 import type { RangeCell } from '../rules/lr-range.js';
 import { networkSparsityOverTime } from '../time-series.js';
 
@@ -82,11 +82,11 @@ export function v2Verdicts(input: V2Input) {
     series: networkSparsityOverTime(input.emergence.filter((e) => e.run === r.run)),
   }));
   return {
-    1: h1(rangeCells(lrRuns, 'none')),
-    2: h2(rangeCells(lrRuns, 'l2')),
-    3: h3(strengthRuns),
-    5: h5(taskRuns),
-    6: h6(h6Runs),
-    7: h7(h7Runs),
+    1: h1V2(rangeCells(lrRuns, 'none')),
+    2: h2V2(rangeCells(lrRuns, 'l2')),
+    3: h3V2(strengthRuns),
+    5: h5V2(taskRuns),
+    6: h6V2(h6Runs),
+    7: h7V2(h7Runs),
   };
 }

@@ -1,11 +1,16 @@
-// H8: leaky ReLU removes activation-based sparsity.
-import { measured, membersOf, valueOf, valuesOf, type Member } from '../cells.js';
+// H8: Leaky ReLU removes activation-based sparsity.
+// Its home: every rule that has decided it (v1), oldest first, with their constants. The
+// newest decides once its studies are complete (analysis/verdicts.ts); the older ones stay computable,
+// so their published results can be reproduced from their records. Numbers only: the site words them.
+import { measured, type Member, membersOf, valueOf, valuesOf } from '../cells.js';
 import { compareAbove } from '../seeds.js';
 import { mean } from '../statistics.js';
 import { RULE_CONSTANTS } from '../rules/v1-constants.js';
 import { byMajority, type RuleUnit, type UnitOutcome } from '../rules/result.js';
-import { groupKey, groupsExcept, minSeedsOf, missingVerdict, studiesFor, verdictOf, type Context, type Group, type V1Verdict } from '../rules/v1-context.js';
+import { type Context, type Group, groupKey, groupsExcept, minSeedsOf, missingVerdict, studiesFor, type V1Verdict, verdictOf } from '../rules/v1-context.js';
 
+// ---- v1 --------------------------------------------------------------------------------
+// H8: leaky ReLU removes activation-based sparsity.
 const { CLEAR_EFFECT, NEGLIGIBLE } = RULE_CONSTANTS;
 
 /** One group of the activation study's other factors: the seeds' sparsity under each activation. */

@@ -1,13 +1,18 @@
-// H4: sparsity changes with mini-batch size and learning rate. The claim names both factors, so
-// every informative unit must support it.
-import { factorOf, measured, membersOf, sortLevels, valuesOf, type FactorValue, type Member } from '../cells.js';
-import { compareChange, type Change } from '../seeds.js';
+// H4: Sparsity changes with mini-batch size and learning rate.
+// Its home: every rule that has decided it (v1), oldest first, with their constants. The
+// newest decides once its studies are complete (analysis/verdicts.ts); the older ones stay computable,
+// so their published results can be reproduced from their records. Numbers only: the site words them.
+import { factorOf, type FactorValue, measured, type Member, membersOf, sortLevels, valuesOf } from '../cells.js';
+import { type Change, compareChange } from '../seeds.js';
 import { mean } from '../statistics.js';
 import type { StudyRow } from '../../data/schemas/datasets.js';
 import { RULE_CONSTANTS } from '../rules/v1-constants.js';
 import { byAll, type RuleUnit, type UnitOutcome } from '../rules/result.js';
-import { groupKey, groupsExcept, minSeedsOf, missingVerdict, studiesFor, verdictOf, type Context, type Group, type V1Verdict } from '../rules/v1-context.js';
+import { type Context, type Group, groupKey, groupsExcept, minSeedsOf, missingVerdict, studiesFor, type V1Verdict, verdictOf } from '../rules/v1-context.js';
 
+// ---- v1 --------------------------------------------------------------------------------
+// H4: sparsity changes with mini-batch size and learning rate. The claim names both factors, so
+// every informative unit must support it.
 const { CLEAR_EFFECT } = RULE_CONSTANTS;
 
 /** The configuration paths of the two factors H4 names. */

@@ -1,9 +1,99 @@
+// H6: The features that die were selective before they died.
+// Its home: every rule that has decided it (v1, v2, v3), oldest first, with their constants. The
+// newest decides once its studies are complete (analysis/verdicts.ts); the older ones stay computable,
+// so their published results can be reproduced from their records. Numbers only: the site words them.
+import type { FilterRow } from '../../data/schemas/datasets.js';
+import { groupBy, type Member } from '../cells.js';
+import { mean, median, sd } from '../statistics.js';
+import { deadByEarly } from '../time-series.js';
+import { RULE_CONSTANTS } from '../rules/v1-constants.js';
+import { byMajority, type Outcome, type RuleResult, type RuleUnit, type UnitOutcome } from '../rules/result.js';
+import { completeMembers, type Context, missingVerdict, perRunVerdict, type RunNumbers, studiesFor, type V1Verdict } from '../rules/v1-context.js';
+import { EARLY_FRACTION } from '../../data/definitions.js';
+import { underBothCriteria, type V3Result } from '../rules/criteria.js';
+import { type FeatureEffect, featureRule, type FeatureUnitNumbers, type V3FeatureRun } from '../rules/features.js';
+
+// ---- v1 --------------------------------------------------------------------------------
+// H6: the features that die were selective before they died. Decided run by run on each
+// feature's selectivity at its run's early checkpoint (experiments/definitions.ts).
+const { MIN_DEAD_FEATURES, SELECTIVE_GAP } = RULE_CONSTANTS;
+
+/** H6 on the filter rows of one run: who is compared, and the gaps. */
+export interface SelectivityGap {
+  /**
+   * Survivors' median minus the dying features' median early selectivity (the decisive gap);
+   * null when fewer than MIN_DEAD_FEATURES features died after the early checkpoint, or none survived.
+   */
+  gap: number | null;
+  /** Features compared that died after the early checkpoint. */
+  dead: number;
+  /** Survivors compared. */
+  survivors: number;
+  /** Features that had already died by the early checkpoint: left out of the comparison. */
+  alreadyDead: number;
+  /** Iteration of the run's early checkpoint (null: the run has none). */
+  earlyAt: number | null;
+  /** The same gap on the selectivity shortly before death, over every death (shown, never decides). */
+  gapBeforeDeath: number | null;
+}
+
+export function selectivityGap(rows: readonly FilterRow[]): SelectivityGap {
+  const early = rows.filter((r) => r.selectivityEarly !== null);
+  const alreadyDead = early.filter(deadByEarly).length;
+  const died = early.filter((r) => r.diedAt !== null && !deadByEarly(r)).map((r) => r.selectivityEarly as number);
+  const lived = early.filter((r) => r.diedAt === null).map((r) => r.selectivityEarly as number);
+  const diedBefore = rows.filter((r) => r.diedAt !== null && r.selectivityBefore !== null).map((r) => r.selectivityBefore as number);
+  const livedBefore = rows.filter((r) => r.diedAt === null && r.selectivityBefore !== null).map((r) => r.selectivityBefore as number);
+  const earlyAt = early.find((r) => r.selectivityEarlyAt !== null)?.selectivityEarlyAt ?? null;
+  return {
+    gap: died.length >= MIN_DEAD_FEATURES && lived.length > 0 ? median(lived) - median(died) : null,
+    dead: died.length,
+    survivors: lived.length,
+    alreadyDead,
+    earlyAt,
+    gapBeforeDeath: diedBefore.length >= MIN_DEAD_FEATURES && livedBefore.length > 0 ? median(livedBefore) - median(diedBefore) : null,
+  };
+}
+
+export type H6V1Numbers = RunNumbers & { selectivity: SelectivityGap };
+/** The decisive gap of each informative run (the effect is their mean). */
+export interface H6V1Effect {
+  gaps: number[];
+}
+export type H6V1Verdict = V1Verdict<6, H6V1Numbers, H6V1Effect>;
+
+export function h6V1(ctx: Context): H6V1Verdict {
+  const studies = studiesFor(6, ctx.input);
+  if (studies.length === 0) return missingVerdict(6, { gaps: [] });
+  const members = completeMembers(studies, ctx);
+  const byRun = groupBy(ctx.input.filters, (r) => r.run);
+  const units: Array<RuleUnit<H6V1Numbers>> = [];
+  const gaps: number[] = [];
+  const used: Member[] = [];
+  for (const m of members) {
+    const g = selectivityGap(byRun.get(m.run.run) ?? []);
+    const numbers = { run: m.run.run, seed: m.seed, selectivity: g };
+    if (g.gap === null) {
+      units.push({
+        key: m.run.run,
+        outcome: 'insufficient',
+        note: g.earlyAt === null ? 'no-early-checkpoint' : g.dead < MIN_DEAD_FEATURES ? 'too-few-dying' : 'no-survivors',
+        numbers,
+      });
+      continue;
+    }
+    used.push(m);
+    gaps.push(g.gap);
+    const outcome: UnitOutcome = g.gap >= SELECTIVE_GAP ? 'supports' : g.gap < SELECTIVE_GAP / 2 ? 'contradicts' : 'unclear';
+    units.push({ key: m.run.run, outcome, note: null, numbers });
+  }
+  const effect = { value: gaps.length ? mean(gaps) : null, gaps };
+  return perRunVerdict({ hypothesis: 6, units, used, studies, figure: { study: studies[0].study, figure: 'selectivityBefore' }, effect });
+}
+
+// ---- v2 --------------------------------------------------------------------------------
 // H6 (v2): the features that die were selective before they died, read as the lifetime
 // sparseness at the early checkpoint, compared with the survivors of the same block.
-import { EARLY_FRACTION } from '../../data/definitions.js';
-import { byMajority, type Outcome, type RuleResult, type RuleUnit, type UnitOutcome } from '../rules/result.js';
-import { mean, median, sd } from '../statistics.js';
-
 /** The constants of the rule, fixed before the emergence-long runs it decides existed. */
 export const H6_V2 = {
   /** A block of a run is compared when at least this many of its features die after the early checkpoint... */
@@ -121,7 +211,7 @@ export function h6Unit(run: H6Run, layer: number): RuleUnit<H6BlockNumbers> {
  * contradicted when every deciding block contradicts it, and inconclusive otherwise or when no
  * block decides.
  */
-export function h6(runs: readonly H6Run[]): RuleResult<H6BlockNumbers, H6Effect> {
+export function h6V2(runs: readonly H6Run[]): RuleResult<H6BlockNumbers, H6Effect> {
   const layers = [...new Set(runs.flatMap((r) => r.features.map((f) => f.layer)))].sort((a, b) => a - b);
   const units = runs.flatMap((run) => layers.map((layer) => h6Unit(run, layer)));
   const blocks: H6Block[] = layers.map((layer) => {
@@ -149,5 +239,24 @@ export function h6(runs: readonly H6Run[]): RuleResult<H6BlockNumbers, H6Effect>
     note,
     units,
     effect: { meanGap: decidingGaps.length ? mean(decidingGaps) : null, sdGap: decidingGaps.length > 1 ? sd(decidingGaps) : null, blocks },
+  };
+}
+
+// ---- v3 --------------------------------------------------------------------------------
+// H6 (v3): the features that die were selective before they died. Read at a fixed early iteration
+// (FEATURE_RULE_V3.readAt), per block, by ranks: does a dying feature's lifetime sparseness exceed
+// a survivor's (AUC > 0.5)? Decided on lifetime sparseness by gamma; the paper's own selectivity
+// measure and the activation criterion are reported beside it.
+export interface H6V3 {
+  /** Deciding: lifetime sparseness (the v2 primary measure). */
+  lifetimeSparseness: V3Result<FeatureUnitNumbers, FeatureEffect>;
+  /** Reported: the paper's selectivity measure (share of images under 1e-3 of the feature's largest). */
+  paperSelectivity: V3Result<FeatureUnitNumbers, FeatureEffect>;
+}
+
+export function h6V3(runs: readonly V3FeatureRun[]): H6V3 {
+  return {
+    lifetimeSparseness: underBothCriteria((c) => featureRule(runs, 'lifetimeSparseness', c, true)),
+    paperSelectivity: underBothCriteria((c) => featureRule(runs, 'paperSelectivity', c, true)),
   };
 }

@@ -1,10 +1,15 @@
-// H9: removing dead filters keeps accuracy and gives a measured speed-up. Decided run by run.
+// H9: Removing dead filters keeps accuracy and gives a measured speed-up.
+// Its home: every rule that has decided it (v1), oldest first, with their constants. The
+// newest decides once its studies are complete (analysis/verdicts.ts); the older ones stay computable,
+// so their published results can be reproduced from their records. Numbers only: the site words them.
 import type { Member } from '../cells.js';
 import { mean } from '../statistics.js';
 import { RULE_CONSTANTS } from '../rules/v1-constants.js';
 import type { RuleUnit, UnitOutcome } from '../rules/result.js';
-import { completeMembers, missingVerdict, perRunVerdict, studiesFor, type Context, type RunNumbers, type V1Verdict } from '../rules/v1-context.js';
+import { completeMembers, type Context, missingVerdict, perRunVerdict, type RunNumbers, studiesFor, type V1Verdict } from '../rules/v1-context.js';
 
+// ---- v1 --------------------------------------------------------------------------------
+// H9: removing dead filters keeps accuracy and gives a measured speed-up. Decided run by run.
 const { ACCURACY_TOLERANCE, MIN_SPEEDUP } = RULE_CONSTANTS;
 
 /** pruning null: the run has no pruning result; removedFilters 0: nothing was dead. */

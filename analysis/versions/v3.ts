@@ -5,15 +5,15 @@ import type { EmergenceRow, FilterRow, MechanismRow, RunRow, StudyRow } from '..
 import { networkSparsityOverTime } from '../time-series.js';
 import { decidingStudies } from '../studies.js';
 import { FEATURE_RULE_V3, type V3Feature, type V3FeatureRun } from '../rules/features.js';
-import { h1V3 } from './h1.js';
-import { h2V3 } from './h2.js';
-import { h3V3 } from './h3.js';
-import { h5V3 } from './h5.js';
-import { h6V3 } from './h6.js';
-import { h7V3, type H7V3Run } from './h7.js';
-import { h10 } from './h10.js';
-import { h11 } from './h11.js';
-import { h12 } from './h12.js';
+import { h1V3 } from '../hypotheses/h1.js';
+import { h2V3 } from '../hypotheses/h2.js';
+import { h3V3 } from '../hypotheses/h3.js';
+import { h5V3 } from '../hypotheses/h5.js';
+import { h6V3 } from '../hypotheses/h6.js';
+import { h7V3, type H7V3Run } from '../hypotheses/h7.js';
+import { h10 } from '../hypotheses/h10.js';
+import { h11 } from '../hypotheses/h11.js';
+import { h12 } from '../hypotheses/h12.js';
 import type { V3Run } from '../rules/level-runs.js';
 
 export interface V3Input {

@@ -1,14 +1,14 @@
 // The v1 verdict of every hypothesis of the brief, computed from the datasets. Pure.
 import { HYPOTHESES } from '../../data/hypotheses.js';
-import { h1V1, type H1V1Verdict } from './h1.js';
-import { h2V1, type H2V1Verdict } from './h2.js';
-import { h3V1, type H3V1Verdict } from './h3.js';
-import { h4V1, type H4V1Verdict } from './h4.js';
-import { h5V1, type H5V1Verdict } from './h5.js';
-import { h6V1, type H6V1Verdict } from './h6.js';
-import { h7V1, type H7V1Verdict } from './h7.js';
-import { h8V1, type H8V1Verdict } from './h8.js';
-import { h9V1, type H9V1Verdict } from './h9.js';
+import { h1V1, type H1V1Verdict } from '../hypotheses/h1.js';
+import { h2V1, type H2V1Verdict } from '../hypotheses/h2.js';
+import { h3V1, type H3V1Verdict } from '../hypotheses/h3.js';
+import { h4V1, type H4V1Verdict } from '../hypotheses/h4.js';
+import { h5V1, type H5V1Verdict } from '../hypotheses/h5.js';
+import { h6V1, type H6V1Verdict } from '../hypotheses/h6.js';
+import { h7V1, type H7V1Verdict } from '../hypotheses/h7.js';
+import { h8V1, type H8V1Verdict } from '../hypotheses/h8.js';
+import { h9V1, type H9V1Verdict } from '../hypotheses/h9.js';
 import { contextOf, studiesFor, type Context, type VerdictInput } from '../rules/v1-context.js';
 
 export type AnyV1Verdict = H1V1Verdict | H2V1Verdict | H3V1Verdict | H4V1Verdict | H5V1Verdict | H6V1Verdict | H7V1Verdict | H8V1Verdict | H9V1Verdict;
