@@ -1,7 +1,7 @@
 // The study-v2 verdicts as the site shows them: analysis/v2's numbers turned into labels, details,
 // reasons and effect texts, with the superseded v1 verdict and the rule change beside each.
 // Formatting only: no rule is decided here.
-import type { RunRow } from '../../data/schemas/datasets.js';
+import type { RuleChange } from '../../data/schemas/rule-changes.js';
 import { H1_V2 } from '../../analysis/hypotheses/h1.js';
 import { H2_V2 } from '../../analysis/hypotheses/h2.js';
 import { H3_V2 } from '../../analysis/hypotheses/h3.js';
@@ -10,17 +10,12 @@ import { H6_V2 } from '../../analysis/hypotheses/h6.js';
 import { H7_V2 } from '../../analysis/hypotheses/h7.js';
 import { LR_RANGE } from '../../analysis/rules/lr-range.js';
 import { tally } from '../../analysis/rules/result.js';
-import { completeRuns, V2_STUDIES, v2Verdicts, type V2Input } from '../../analysis/versions/v2.js';
-import { RULE_CHANGES } from '../../analysis/studies.js';
+import type { AllVerdicts, V2Hypothesis, V2Results } from '../../analysis/verdicts.js';
 import { HYPOTHESES } from '../../data/hypotheses.js';
 import { studyFigureId, studyRoute } from './figure-ids.js';
 import { formatLevel } from './studies.js';
 import { percent, points } from './format.js';
 import type { SupersededVerdict, Unit, Verdict } from './verdict-display.js';
-
-/** Hypotheses decided by a v2 rule. */
-const V2_HYPOTHESES = [1, 2, 3, 5, 6, 7] as const;
-type V2Hypothesis = (typeof V2_HYPOTHESES)[number];
 
 const fmt = (x: number | null, digits = 3) => (x === null ? 'n/a' : x.toFixed(digits));
 const pts = (x: number | null) => (x === null ? 'n/a' : points(x));
@@ -49,11 +44,9 @@ const note = (code: string | null) => (code === null ? '' : (NOTES[code] ?? code
 interface Described {
   units: Unit[];
   effect: Verdict['effect'];
-  figure: Verdict['figure'];
 }
 
-function describe(h: V2Hypothesis, results: ReturnType<typeof v2Verdicts>): Described {
-  const figureOf = (study: string, figure: keyof typeof studyFigureId) => ({ route: studyRoute(study), id: studyFigureId[figure](study) });
+function describe(h: V2Hypothesis, results: V2Results): Described {
   switch (h) {
     case 1: {
       const r = results[1];
@@ -71,7 +64,6 @@ function describe(h: V2Hypothesis, results: ReturnType<typeof v2Verdicts>): Desc
           value: r.effect.largestMean,
           text: r.effect.largestMean === null ? 'n/a' : `${pct(r.effect.largestMean)} (${r.effect.optimizer}, lr ${formatLevel(r.effect.lr)})`,
         },
-        figure: figureOf('lr-range', 'sparsity'),
       };
     }
     case 2: {
@@ -91,7 +83,6 @@ function describe(h: V2Hypothesis, results: ReturnType<typeof v2Verdicts>): Desc
           value: r.effect.medianMinMargin,
           text: pts(r.effect.medianMinMargin),
         },
-        figure: figureOf('lr-range', 'sparsity'),
       };
     }
     case 3: {
@@ -106,7 +97,6 @@ function describe(h: V2Hypothesis, results: ReturnType<typeof v2Verdicts>): Desc
               : `lowest strength ${pct(u.numbers.firstMean)}, highest ${pct(u.numbers.lastMean)}${u.numbers.shrinkPerStep ? ` (per-step shrink ${u.numbers.shrinkPerStep.map((s) => s.toExponential(0)).join(', ')})` : ''}${u.numbers.wrongStep ? '; a step goes clearly the other way' : ''}`,
         })),
         effect: { label: 'highest minus lowest strength, mean over sweeps', value: r.effect.difference, text: pts(r.effect.difference) },
-        figure: figureOf('decoupled-strength', 'sparsity'),
       };
     }
     case 5: {
@@ -121,7 +111,6 @@ function describe(h: V2Hypothesis, results: ReturnType<typeof v2Verdicts>): Desc
               : `fewest classes ${pct(u.numbers.firstMean)}, most ${pct(u.numbers.lastMean)}, every task on ${u.numbers.trainImages?.toLocaleString('en')} images for ${fmt(u.numbers.epochs, 1)} epochs${u.numbers.wrongStep ? '; a step goes clearly the other way' : ''}`,
         })),
         effect: { label: 'fewest- minus most-class sparsity at equal images and epochs', value: r.effect.difference, text: pts(r.effect.difference) },
-        figure: figureOf('task-equal', 'sparsity'),
       };
     }
     case 6: {
@@ -139,7 +128,6 @@ function describe(h: V2Hypothesis, results: ReturnType<typeof v2Verdicts>): Desc
           value: r.effect.meanGap,
           text: r.effect.meanGap === null ? 'n/a' : `${fmt(r.effect.meanGap)}${r.effect.sdGap === null ? '' : ` ± ${fmt(r.effect.sdGap)}`}`,
         },
-        figure: figureOf('emergence-long', 'lifetimeBefore'),
       };
     }
     case 7: {
@@ -161,7 +149,6 @@ function describe(h: V2Hypothesis, results: ReturnType<typeof v2Verdicts>): Desc
               ? 'n/a'
               : `${percent(r.effect.meanHalfAt, 0)}; ${r.effect.plateaus} on a plateau, ${r.effect.stillMoving} still moving`,
         },
-        figure: figureOf('emergence-long', 'sparsityOverTime'),
       };
     }
   }
@@ -177,43 +164,36 @@ function reasonOf(outcome: Verdict['outcome'], units: readonly Unit[], pendingRu
 }
 
 /**
- * The v2 verdicts as display verdicts, each with the v1 verdict it supersedes and its rule
- * change. `v1` are the v1 verdicts they supersede (the superseded results stay visible), `basis`
- * says which (as published, or v1's rules on these datasets).
+ * A v2 decision as a display verdict, with the v1 verdict it supersedes (`old`: it stays visible;
+ * `basis` says which: as published, or v1's rules on these datasets) and its rule change.
  */
-export function describeV2Verdicts(input: V2Input, v1: readonly SupersededVerdict[], basis: string): Verdict[] {
-  const results = v2Verdicts(input);
-  return V2_HYPOTHESES.map((h) => {
-    const studies: string[] = [...V2_STUDIES[h]];
-    const used: RunRow[] = completeRuns(input, studies);
-    const pending = new Set(input.studies.filter((s) => studies.includes(s.study)).flatMap((s) => s.pending)).size;
-    const d = describe(h, results);
-    const outcome = results[h].outcome;
-    const change = RULE_CHANGES.find((c) => c.hypothesis === h);
-    const old = v1.find((v) => v.hypothesis === h);
-    const seedCounts = new Map<string, Set<number>>();
-    for (const r of used) {
-      const key = `${r.optimizer} ${r.lr} ${r.regularization} ${r.strength} ${r.classes} ${r.trainImages} ${r.iterations}`;
-      seedCounts.set(key, (seedCounts.get(key) ?? new Set()).add(r.seed));
-    }
-    return {
-      hypothesis: h,
-      statement: HYPOTHESES.find((x) => x.id === h)?.statement ?? `Hypothesis ${h}`,
-      outcome,
-      reason: reasonOf(outcome, d.units, pending),
-      effect: d.effect,
-      seeds: [...new Set(used.map((r) => r.seed))].sort((a, b) => a - b),
-      minSeeds: seedCounts.size ? Math.min(...[...seedCounts.values()].map((s) => s.size)) : 0,
-      runs: used.map((r) => r.run),
-      studies,
-      figure: d.figure,
-      units: d.units,
-      pending,
-      version: 2,
-      ...(old ? { superseded: { outcome: old.outcome, effect: old.effect, basis } } : {}),
-      ...(change ? { change: { commit: change.commit, supersedes: change.supersedes, reason: change.reason } } : {}),
-    };
-  });
+export function describeV2Verdict(
+  h: V2Hypothesis,
+  v2: AllVerdicts['v2'],
+  change: RuleChange | null,
+  old: SupersededVerdict | undefined,
+  basis: string,
+): Verdict {
+  const e = v2.evidence[h];
+  const d = describe(h, v2.results);
+  const outcome = v2.results[h].outcome;
+  return {
+    hypothesis: h,
+    statement: HYPOTHESES.find((x) => x.id === h)?.statement ?? `Hypothesis ${h}`,
+    outcome,
+    reason: reasonOf(outcome, d.units, e.pending),
+    effect: d.effect,
+    seeds: e.seeds,
+    minSeeds: e.minSeeds,
+    runs: e.runs,
+    studies: e.studies,
+    figure: e.figure ? { route: studyRoute(e.figure.study), id: studyFigureId[e.figure.figure](e.figure.study) } : null,
+    units: d.units,
+    pending: e.pending,
+    version: 2,
+    ...(old ? { superseded: { outcome: old.outcome, effect: old.effect, basis } } : {}),
+    ...(change ? { change: { commit: change.commit, supersedes: change.supersedes, reason: change.reason } } : {}),
+  };
 }
 
 /** The v2 rules as the methods page states them, written from the constants the rules read. */

@@ -4,14 +4,15 @@ import { summarise } from '../../analysis/statistics.js';
 import { RULE_CONSTANTS } from '../../analysis/rules/v1-constants.js';
 import { tally, type Outcome, type UnitOutcome } from '../../analysis/rules/result.js';
 import type { Group, V1TrendNumbers, VerdictInput } from '../../analysis/rules/v1-context.js';
-import { v1Verdicts, type AnyV1Verdict } from '../../analysis/versions/v1.js';
+import type { AnyV1Verdict } from '../../analysis/versions/v1.js';
+import { allVerdicts, isV2Hypothesis } from '../../analysis/verdicts.js';
 import type { SelectivityGap } from '../../analysis/hypotheses/h6.js';
 import type { VerdictSnapshot } from '../../data/schemas/verdict-snapshot.js';
 import { HYPOTHESES } from '../../data/hypotheses.js';
 import { studyFigureId, studyRoute } from './figure-ids.js';
 import { percent, percentSpread, points, ratio } from './format.js';
 import { cellLabel, factorLabel, formatLevel } from './studies.js';
-import { describeV2Verdicts } from './verdicts-v2.js';
+import { describeV2Verdict } from './verdicts-v2.js';
 import type { SupersededVerdict, Unit, Verdict } from './verdict-display.js';
 
 export type { Outcome, UnitOutcome, VerdictInput };
@@ -19,11 +20,6 @@ export type { SupersededVerdict, Unit, Verdict } from './verdict-display.js';
 export { RULES } from './rule-text.js';
 
 const { MIN_SEEDS, MIN_DEAD_FEATURES, MIN_FINAL_SPARSITY, EARLY_FRACTION } = RULE_CONSTANTS;
-
-/** The v1 verdicts: v1's rules on the datasets (they decide every hypothesis no v2 rule decides). */
-function computeV1Verdicts(input: VerdictInput): Verdict[] {
-  return v1Verdicts(input).map(describeVerdict);
-}
 
 /**
  * The v1 verdicts v2 rules supersede: as v1 published them when the kept v1 summary is given
@@ -37,17 +33,26 @@ function supersededVerdicts(published: VerdictSnapshot | null, now: readonly Ver
 }
 
 /**
- * The verdict of every hypothesis, as the pages show it: by its v2 rule where it has one and the
- * datasets hold every study that rule reads (datasets made before study v2, or without its
- * designs, are decided by v1's rules), with the v1 verdict it supersedes: as v1 published it when
- * `published` (the kept v1 summary) is given.
+ * The verdict of every hypothesis, as the pages show it: by the rule version analysis/verdicts.ts
+ * chooses, with the v1 verdict a later rule supersedes: as v1 published it when `published` (the
+ * kept v1 summary) is given.
  */
 export function computeVerdicts(input: VerdictInput, published: VerdictSnapshot | null = null): Verdict[] {
-  const v1 = computeV1Verdicts(input);
-  const present = new Set(input.studies.map((s) => s.study));
+  const all = allVerdicts(input);
+  const v1 = all.v1.map(describeVerdict);
   const superseded = supersededVerdicts(published?.version === 'v1' ? published : null, v1);
-  const v2 = describeV2Verdicts(input, superseded.verdicts, superseded.basis).filter((v) => v.studies.every((s) => present.has(s)));
-  return v1.map((v) => v2.find((x) => x.hypothesis === v.hypothesis) ?? v);
+  return all.deciding.map(({ hypothesis: h, version, change }, i) => {
+    if (version === 1) return v1[i];
+    if (version === 2 && isV2Hypothesis(h))
+      return describeV2Verdict(
+        h,
+        all.v2,
+        change,
+        superseded.verdicts.find((v) => v.hypothesis === h),
+        superseded.basis,
+      );
+    throw new Error(`H${h} is decided by its v${version} rule, which the site does not word yet: add its wording to site/lib (as verdicts-v2.ts does for v2)`);
+  });
 }
 
 /** Mean ± sd of a sample of sparsities, with its size ("no runs" without any). */
