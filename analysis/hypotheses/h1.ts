@@ -4,12 +4,13 @@
 // so their published results can be reproduced from their records. Numbers only: the site words them.
 import { cellsOf, factorOf, type FactorValue, measured, membersOf, valuesOf } from '../cells.js';
 import { mean, sd } from '../statistics.js';
-import { RULE_CONSTANTS } from '../rules/v1-constants.js';
+import { RULE_CONSTANTS, type RuleConstants } from '../rules/v1-constants.js';
 import { byAll, type RuleResult, type RuleUnit, type UnitOutcome } from '../rules/result.js';
 import { type Context, groupKey, minSeedsOf, missingVerdict, studiesFor, type V1Verdict, verdictOf } from '../rules/v1-context.js';
-import { type RangeCell, rangeOf, rangeShortfall } from '../rules/lr-range.js';
+import { LR_RANGE, type RangeCell, rangeOf, rangeShortfall } from '../rules/lr-range.js';
 import { type Criterion, sideOfLine, underBothCriteria, type V3Result } from '../rules/criteria.js';
 import { sparsities, type V3Run } from '../rules/level-runs.js';
+import type { NumberFormat } from '../rules/text.js';
 
 // ---- v1 --------------------------------------------------------------------------------
 // H1: without regularization, no optimizer produces substantial sparsity. A universal claim.
@@ -201,4 +202,14 @@ export function h1V3Rule(runs: readonly V3Run[], criterion: Criterion): RuleResu
 
 export function h1V3(runs: readonly V3Run[]): V3Result<H1V3Numbers, H1V3Effect> {
   return underBothCriteria((c) => h1V3Rule(runs, c));
+}
+
+/** The v1 rule as the methods page states it, written from the constants it reads (`c`: v1's table). */
+export function h1V1Text(c: RuleConstants, { percent }: NumberFormat): string {
+  return `Cells: each optimizer without regularization (kind "none"). A cell supports when every seed has sparsity below ${percent(c.SUBSTANTIAL, 0)}, contradicts when every seed is at or above it. Universal claim: supported when every informative cell supports, contradicted when any cell contradicts. Effect: the largest cell mean.`;
+}
+
+/** The v2 rule as the methods page states it, written from the constants it reads. */
+export function h1V2Text({ percent }: NumberFormat): string {
+  return `Units: each update rule (${H1_V2.optimizers.join(', ')}) without regularization, over its learning-rate range (at least ${LR_RANGE.minRates} rates spanning ${LR_RANGE.minSpan}x, ${LR_RANGE.minSeeds} seeds at each; study lr-range). A unit supports when every seed at every rate is below ${percent(H1_V2.substantial, 0)}, contradicts when some rate has every seed at or above it, and is unclear otherwise. Universal claim: any contradicting unit refutes it; supported when every informative unit supports. No learning rate is picked. Effect: the largest cell mean, with its optimizer and rate.`;
 }

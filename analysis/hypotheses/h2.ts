@@ -5,13 +5,14 @@
 import { cellsOf, factorOf, type FactorValue, measured, membersOf, valuesOf } from '../cells.js';
 import { compareAbove } from '../seeds.js';
 import { mean, median } from '../statistics.js';
-import { ADAPTIVE_OPTIMIZERS, RULE_CONSTANTS, SGD_OPTIMIZERS } from '../rules/v1-constants.js';
+import { ADAPTIVE_OPTIMIZERS, RULE_CONSTANTS, SGD_OPTIMIZERS, type RuleConstants } from '../rules/v1-constants.js';
 import { byMajority, type RuleResult, type RuleUnit, type UnitOutcome } from '../rules/result.js';
 import { type Context, minSeedsOf, missingVerdict, studiesFor, type V1Verdict, verdictOf } from '../rules/v1-context.js';
 import { type RangeCell, rangeOf, rangeShortfall } from '../rules/lr-range.js';
 import { COLLAPSE_EFOLDS } from '../../data/definitions.js';
 import { type Criterion, underBothCriteria, type V3Result } from '../rules/criteria.js';
 import { sparsities, type V3Run } from '../rules/level-runs.js';
+import type { NumberFormat } from '../rules/text.js';
 
 // ---- v1 --------------------------------------------------------------------------------
 // H2: with L2, adaptive optimizers produce far more sparsity than SGD.
@@ -213,4 +214,14 @@ export function h2V3Rule(runs: readonly V3Run[], criterion: Criterion): RuleResu
 
 export function h2V3(runs: readonly V3Run[]): V3Result<H2V3Numbers, H2V3Effect> {
   return underBothCriteria((c) => h2V3Rule(runs, c));
+}
+
+/** The v1 rule as the methods page states it, written from the constants it reads (`c`: v1's table). */
+export function h2V1Text(c: RuleConstants, { points }: NumberFormat): string {
+  return `Reference: the seeds of SGD and SGD with momentum under L2 (pooled). Units: each adaptive optimizer (${ADAPTIVE_OPTIMIZERS.join(', ')}) under L2, which supports when it is clearly above the reference by at least ${points(c.FAR_MORE, 0)} and contradicts when it is not above it by that much. Effect: mean over adaptive optimizers of their mean minus the reference mean.`;
+}
+
+/** The v2 rule as the methods page states it, written from the constants it reads. */
+export function h2V2Text({ points }: NumberFormat): string {
+  return `Reference: the cell of SGD or SGD with momentum under L2 (over their ranges, both complete) with the most sparsity, so an adaptive optimizer must beat SGD at its sparsest. Units: each adaptive optimizer (${H2_V2.adaptive.join(', ')}) under L2 over its range (as for H1). A unit supports when it is clearly above the reference by at least ${points(H2_V2.farMore, 0)} at every rate (every seed above every reference seed), contradicts when it is not above it by that much at any rate, and is unclear when that depends on the rate. By majority, none pointing the other way. No learning rate is picked. Effect: the median over deciding units of their smallest margin, the number the rule reads.`;
 }

@@ -20,6 +20,8 @@ import { type TrendNumbers, trendUnit } from '../rules/trend.js';
 import { COLLAPSE_EFOLDS } from '../../data/definitions.js';
 import { type Criterion, underBothCriteria, type V3Result } from '../rules/criteria.js';
 import { sparsities, type V3Run } from '../rules/level-runs.js';
+import type { NumberFormat } from '../rules/text.js';
+import type { RuleConstants } from '../rules/v1-constants.js';
 
 // ---- v1 --------------------------------------------------------------------------------
 // H3: sparsity grows with the regularization strength.
@@ -156,4 +158,14 @@ export function h3V3Rule(runs: readonly V3Run[], criterion: Criterion): RuleResu
 
 export function h3V3(runs: readonly V3Run[]): V3Result<TrendNumbers & { levelsBelowBudget: number }, H3V3Effect> {
   return underBothCriteria((c) => h3V3Rule(runs, c));
+}
+
+/** The v1 rule as the methods page states it, written from the constants it reads (`c`: v1's table). */
+export function h3V1Text(c: RuleConstants, { points }: NumberFormat): string {
+  return `Units: each group of the strength study's other factors. Supports when the highest strength is clearly above the lowest by at least ${points(c.CLEAR_EFFECT, 0)} and no step to the next strength is clearly a decrease of that size; contradicts when the highest strength is not above the lowest by that much. Effect: mean over groups of highest minus lowest.`;
+}
+
+/** The v2 rule as the methods page states it, written from the constants it reads. */
+export function h3V2Text({ points }: NumberFormat): string {
+  return `Units: each strength sweep (Adam and SGD with momentum under L2, study strength; AdamW with decoupled decay, study decoupled-strength, whose per-step shrink is lr × strength, PyTorch's convention), ${H3_V2.minSeeds} seeds at every strength. A unit supports when the highest strength is clearly above the lowest by at least ${points(H3_V2.clearEffect, 0)} and no step to the next strength is clearly a decrease of that size; contradicts when the highest is not above the lowest by that much. By majority. Effect: mean over deciding sweeps of highest minus lowest.`;
 }

@@ -6,9 +6,10 @@ import { factorOf, type FactorValue, measured, type Member, membersOf, sortLevel
 import { type Change, compareChange } from '../seeds.js';
 import { mean } from '../statistics.js';
 import type { StudyRow } from '../../data/schemas/datasets.js';
-import { RULE_CONSTANTS } from '../rules/v1-constants.js';
+import { RULE_CONSTANTS, type RuleConstants } from '../rules/v1-constants.js';
 import { byAll, type RuleUnit, type UnitOutcome } from '../rules/result.js';
 import { type Context, type Group, groupKey, groupsExcept, minSeedsOf, missingVerdict, studiesFor, type V1Verdict, verdictOf } from '../rules/v1-context.js';
+import type { NumberFormat } from '../rules/text.js';
 
 // ---- v1 --------------------------------------------------------------------------------
 // H4: sparsity changes with mini-batch size and learning rate. The claim names both factors, so
@@ -84,4 +85,9 @@ export function h4V1(ctx: Context): H4V1Verdict {
   if (tested.length === 0) return missingVerdict(4, {});
   const top = effects.length ? effects.reduce((a, b) => (Math.abs(b) > Math.abs(a) ? b : a)) : null;
   return verdictOf({ hypothesis: 4, outcome: byAll(units), units, used, minSeeds: minSeedsOf(cellsAll), studies: tested, figure, effect: { value: top } });
+}
+
+/** The v1 rule as the methods page states it, written from the constants it reads (`c`: v1's table). */
+export function h4V1Text(c: RuleConstants, { points }: NumberFormat): string {
+  return `Units: for the mini-batch size and the learning rate (each study that varies one), each group of the other factors. Supports when some pair of levels differs clearly (non-overlapping seeds and means ${points(c.CLEAR_EFFECT, 0).slice(1)} apart), contradicts when every pair of seeds of every pair of levels differs by less than that. The claim names both factors, so it is supported only when every informative unit supports, and contradicted when any unit contradicts. Effect: the largest difference between two levels.`;
 }

@@ -22,6 +22,8 @@ import { TASK_PAIRS } from '../../data/definitions.js';
 import { compareAbove } from '../seeds.js';
 import { type Criterion, underBothCriteria, type V3Result } from '../rules/criteria.js';
 import { sparsities, type V3Run } from '../rules/level-runs.js';
+import type { NumberFormat } from '../rules/text.js';
+import type { RuleConstants } from '../rules/v1-constants.js';
 
 // ---- v1 --------------------------------------------------------------------------------
 // H5: harder tasks (more classes) show less sparsity.
@@ -205,4 +207,14 @@ export function h5V3Rule(runs: readonly V3Run[], criterion: Criterion): RuleResu
 
 export function h5V3(runs: readonly V3Run[]): V3Result<H5V3Numbers, H5V3Effect> {
   return underBothCriteria((c) => h5V3Rule(runs, c));
+}
+
+/** The v1 rule as the methods page states it, written from the constants it reads (`c`: v1's table). */
+export function h5V1Text(c: RuleConstants, { points }: NumberFormat): string {
+  return `Units: each group of the task study's other factors, with tasks ordered by their number of classes. Supports when the task with the fewest classes is clearly above the one with the most by at least ${points(c.CLEAR_EFFECT, 0)} and no step to more classes is clearly an increase of that size; contradicts when the fewest-class task is not above the most-class task by that much. Effect: mean over groups of fewest- minus most-class sparsity.`;
+}
+
+/** The v2 rule as the methods page states it, written from the constants it reads. */
+export function h5V2Text({ points }: NumberFormat): string {
+  return `Units: each dataset of the equal-size arm (study task-equal: every task on the same number of class-stratified training images, so the same epochs), tasks ordered by their number of classes, ${H5_V2.minSeeds} seeds per task; a unit whose tasks differ in images or epochs does not decide. Supports when the fewest-class task is clearly above the most-class one by at least ${points(H5_V2.clearEffect, 0)} and no step to more classes is clearly an increase; contradicts when it is not above by that much. By majority. The all-images arm (study task) is shown as secondary. Effect: mean fewest- minus most-class sparsity.`;
 }

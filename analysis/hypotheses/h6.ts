@@ -6,12 +6,13 @@ import type { FilterRow } from '../../data/schemas/datasets.js';
 import { groupBy, type Member } from '../cells.js';
 import { mean, median, sd } from '../statistics.js';
 import { deadByEarly } from '../time-series.js';
-import { RULE_CONSTANTS } from '../rules/v1-constants.js';
+import { RULE_CONSTANTS, type RuleConstants } from '../rules/v1-constants.js';
 import { byMajority, type Outcome, type RuleResult, type RuleUnit, type UnitOutcome } from '../rules/result.js';
 import { completeMembers, type Context, missingVerdict, perRunVerdict, type RunNumbers, studiesFor, type V1Verdict } from '../rules/v1-context.js';
 import { EARLY_FRACTION } from '../../data/definitions.js';
 import { underBothCriteria, type V3Result } from '../rules/criteria.js';
 import { type FeatureEffect, featureRule, type FeatureUnitNumbers, type V3FeatureRun } from '../rules/features.js';
+import type { NumberFormat } from '../rules/text.js';
 
 // ---- v1 --------------------------------------------------------------------------------
 // H6: the features that die were selective before they died. Decided run by run on each
@@ -259,4 +260,14 @@ export function h6V3(runs: readonly V3FeatureRun[]): H6V3 {
     lifetimeSparseness: underBothCriteria((c) => featureRule(runs, 'lifetimeSparseness', c, true)),
     paperSelectivity: underBothCriteria((c) => featureRule(runs, 'paperSelectivity', c, true)),
   };
+}
+
+/** The v1 rule as the methods page states it, written from the constants it reads (`c`: v1's table). */
+export function h6V1Text(c: RuleConstants, { percent }: NumberFormat): string {
+  return `Selectivity is read at each run's early checkpoint: its first checkpoint at or after ${percent(c.EARLY_FRACTION, 0)} of its iterations (EARLY_FRACTION), before the deaths are under way. It is not read at the last checkpoint before each death, because a dying feature's selectivity falls towards 0 as it dies: measured there it is low almost by construction, while the claim is that features were selective first and died afterwards. Units: runs in which at least ${c.MIN_DEAD_FEATURES} features died after the early checkpoint. For each, the median early selectivity of the survivors minus that of the features that died; features that had already died by the early checkpoint are left out of that run's comparison, and the unit says how many. A run supports when this gap is at least ${c.SELECTIVE_GAP} and contradicts when it is below ${c.SELECTIVE_GAP / 2}. Needs at least ${c.MIN_SEEDS} such runs. Effect: mean gap ± sd over runs. The same gap shortly before death is shown in each unit and in the figure but does not decide. Change of method, made before any data it applies to existed (no full-scale data yet; the quick-scale emergence run, the only data H6 reads, had no deaths, so no H6 verdict had been decided on deaths under either rule): the rule first compared the selectivity at the last checkpoint before death.`;
+}
+
+/** The v2 rule as the methods page states it, written from the constants it reads. */
+export function h6V2Text({ percent }: NumberFormat): string {
+  return `Measure: the lifetime sparseness (experiments/definitions.ts) on the probe at each run's early checkpoint (the first at or after ${percent(H6_V2.earlyFraction, 0)} of training). Units: each block of each run of study emergence-long in which at least ${H6_V2.minDying} features die after the early checkpoint and at least ${H6_V2.minSurvivors} survive; features already dead there, or with no response, are left out. Gap: median of the dying minus median of the survivors of the same block. A unit supports when the gap is at least ${H6_V2.selectiveGap}, contradicts when below ${H6_V2.contradictBelow}, and is unclear between; a block in which at least ${percent(H6_V2.saturatedShare, 0)} of the features read within ${H6_V2.saturatedMargin} of the same end of the scale is saturated and does not decide. A block decides with at least ${H6_V2.minRuns} runs, by majority; H6 is supported when every deciding block supports it and contradicted when every one contradicts it. Effect: mean gap ± sd over the deciding units.`;
 }

@@ -5,10 +5,11 @@
 import { groupBy, type Member } from '../cells.js';
 import { mean, sd } from '../statistics.js';
 import { emergenceTiming, type EmergenceTiming, networkSparsityOverTime } from '../time-series.js';
-import { RULE_CONSTANTS } from '../rules/v1-constants.js';
+import { RULE_CONSTANTS, type RuleConstants } from '../rules/v1-constants.js';
 import { byAll, byMajority, type Outcome, type RuleResult, type RuleUnit, type UnitOutcome } from '../rules/result.js';
 import { completeMembers, type Context, missingVerdict, perRunVerdict, type RunNumbers, studiesFor, type V1Verdict } from '../rules/v1-context.js';
 import { type Criterion, underBothCriteria, type V3Result } from '../rules/criteria.js';
+import type { NumberFormat } from '../rules/text.js';
 
 // ---- v1 --------------------------------------------------------------------------------
 // H7: sparsity appears early in training and persists. Decided run by run on the network's
@@ -253,4 +254,14 @@ export function h7V3Rule(runs: readonly H7V3Run[], criterion: Criterion): RuleRe
 
 export function h7V3(runs: readonly H7V3Run[]): V3Result<H7V3Numbers, H7V3Effect> {
   return underBothCriteria((c) => h7V3Rule(runs, c));
+}
+
+/** The v1 rule as the methods page states it, written from the constants it reads (`c`: v1's table). */
+export function h7V1Text(c: RuleConstants, { percent }: NumberFormat): string {
+  return `Units: runs whose final sparsity is at least ${percent(c.MIN_FINAL_SPARSITY, 0)}. Network sparsity at each checkpoint: t½ is the first checkpoint where it reaches half its final value. A run supports when t½ falls within the first ${percent(c.EARLY, 0)} of training and the final sparsity is at least ${percent(c.PERSIST, 0)} of its peak; it contradicts when t½ falls after ${percent(c.LATE, 0)} of training or the final sparsity is below ${percent(c.LOST, 0)} of its peak. Needs at least ${c.MIN_SEEDS} such runs. Effect: mean t½ as a share of training.`;
+}
+
+/** The v2 rule as the methods page states it, written from the constants it reads. */
+export function h7V2Text({ percent, points }: NumberFormat): string {
+  return `Units: runs of study emergence-long whose final sparsity is at least ${percent(H7_V2.minFinalSparsity, 0)}. t½: the first checkpoint where network sparsity reaches half its final value. Plateau: every checkpoint of the last ${percent(H7_V2.plateauWindow, 0)} of training within ${points(H7_V2.plateauTolerance, 0).replace('+', '')} of the final sparsity. A run supports when t½ is within the first ${percent(H7_V2.early, 0)} of training and, on a plateau, the final sparsity is at least ${percent(H7_V2.persist, 0)} of its peak; it contradicts when t½ is after ${percent(H7_V2.late, 0)} or, on a plateau, the final sparsity is below ${percent(H7_V2.lost, 0)} of its peak; a run still moving at its end leaves "persists" undecided (unclear). By majority, with at least ${H7_V2.minRuns} informative runs. Effect: mean t½, and how many runs levelled off.`;
 }

@@ -5,9 +5,10 @@
 import { measured, type Member, membersOf, valueOf, valuesOf } from '../cells.js';
 import { compareAbove } from '../seeds.js';
 import { mean } from '../statistics.js';
-import { RULE_CONSTANTS } from '../rules/v1-constants.js';
+import { RULE_CONSTANTS, type RuleConstants } from '../rules/v1-constants.js';
 import { byMajority, type RuleUnit, type UnitOutcome } from '../rules/result.js';
 import { type Context, type Group, groupKey, groupsExcept, minSeedsOf, missingVerdict, studiesFor, type V1Verdict, verdictOf } from '../rules/v1-context.js';
+import type { NumberFormat } from '../rules/text.js';
 
 // ---- v1 --------------------------------------------------------------------------------
 // H8: leaky ReLU removes activation-based sparsity.
@@ -62,4 +63,9 @@ export function h8V1(ctx: Context): H8V1Verdict {
     figure: { study: study.study, figure: 'sparsity' },
     effect,
   });
+}
+
+/** The v1 rule as the methods page states it, written from the constants it reads (`c`: v1's table). */
+export function h8V1Text(c: RuleConstants, { percent, points }: NumberFormat): string {
+  return `Units: each group of the activation study's other factors, comparing ReLU with leaky ReLU. Supports when ReLU is clearly above leaky ReLU by at least ${points(c.CLEAR_EFFECT, 0)} and every leaky-ReLU seed is below ${percent(c.NEGLIGIBLE, 0)}; contradicts when every leaky-ReLU seed is at or above ${percent(c.NEGLIGIBLE, 0)}; when ReLU itself shows no clear sparsity the unit is unclear. Effect: ReLU minus leaky-ReLU mean.`;
 }

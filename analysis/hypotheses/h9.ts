@@ -4,9 +4,10 @@
 // so their published results can be reproduced from their records. Numbers only: the site words them.
 import type { Member } from '../cells.js';
 import { mean } from '../statistics.js';
-import { RULE_CONSTANTS } from '../rules/v1-constants.js';
+import { RULE_CONSTANTS, type RuleConstants } from '../rules/v1-constants.js';
 import type { RuleUnit, UnitOutcome } from '../rules/result.js';
 import { completeMembers, type Context, missingVerdict, perRunVerdict, type RunNumbers, studiesFor, type V1Verdict } from '../rules/v1-context.js';
+import type { NumberFormat } from '../rules/text.js';
 
 // ---- v1 --------------------------------------------------------------------------------
 // H9: removing dead filters keeps accuracy and gives a measured speed-up. Decided run by run.
@@ -53,4 +54,9 @@ export function h9V1(ctx: Context): H9V1Verdict {
   }
   const effect = { value: speedups.length ? mean(speedups) : null, speedups };
   return perRunVerdict({ hypothesis: 9, units, used, studies, figure: { study: studies[0].study, figure: 'pruning' }, effect });
+}
+
+/** The v1 rule as the methods page states it, written from the constants it reads (`c`: v1's table). */
+export function h9V1Text(c: RuleConstants, { points, ratio }: NumberFormat): string {
+  return `Units: runs of the pruning study from which at least one filter was removed. A run supports when its test accuracy after pruning is within ${points(c.ACCURACY_TOLERANCE, 1).slice(1)} of before and its measured images/s rose by at least ${ratio(c.MIN_SPEEDUP)}; it contradicts when accuracy moved by more than that or images/s did not rise at all. Needs at least ${c.MIN_SEEDS} such runs. Effect: mean speed-up ± sd.`;
 }

@@ -1,11 +1,7 @@
-// The study-v2 verdicts as the site shows them: analysis/v2's numbers turned into labels, details,
-// reasons and effect texts, with the superseded v1 verdict and the rule change beside each.
-// Formatting only: no rule is decided here.
+// The study-v2 verdicts as the site shows them: the v2 rules' numbers (analysis/hypotheses/, where
+// analysis/verdicts.ts chooses them) turned into labels, details, reasons and effect texts, with
+// the superseded v1 verdict and the rule change beside each. Formatting only: no rule is decided here.
 import type { RuleChange } from '../../data/schemas/rule-changes.js';
-import { H1_V2 } from '../../analysis/hypotheses/h1.js';
-import { H2_V2 } from '../../analysis/hypotheses/h2.js';
-import { H3_V2 } from '../../analysis/hypotheses/h3.js';
-import { H5_V2 } from '../../analysis/hypotheses/h5.js';
 import { H6_V2 } from '../../analysis/hypotheses/h6.js';
 import { H7_V2 } from '../../analysis/hypotheses/h7.js';
 import { LR_RANGE } from '../../analysis/rules/lr-range.js';
@@ -195,13 +191,3 @@ export function describeV2Verdict(
     ...(change ? { change: { commit: change.commit, supersedes: change.supersedes, reason: change.reason } } : {}),
   };
 }
-
-/** The v2 rules as the methods page states them, written from the constants the rules read. */
-export const RULES_V2: Readonly<Record<V2Hypothesis, string>> = {
-  1: `Units: each update rule (${H1_V2.optimizers.join(', ')}) without regularization, over its learning-rate range (at least ${LR_RANGE.minRates} rates spanning ${LR_RANGE.minSpan}x, ${LR_RANGE.minSeeds} seeds at each; study lr-range). A unit supports when every seed at every rate is below ${percent(H1_V2.substantial, 0)}, contradicts when some rate has every seed at or above it, and is unclear otherwise. Universal claim: any contradicting unit refutes it; supported when every informative unit supports. No learning rate is picked. Effect: the largest cell mean, with its optimizer and rate.`,
-  2: `Reference: the cell of SGD or SGD with momentum under L2 (over their ranges, both complete) with the most sparsity, so an adaptive optimizer must beat SGD at its sparsest. Units: each adaptive optimizer (${H2_V2.adaptive.join(', ')}) under L2 over its range (as for H1). A unit supports when it is clearly above the reference by at least ${points(H2_V2.farMore, 0)} at every rate (every seed above every reference seed), contradicts when it is not above it by that much at any rate, and is unclear when that depends on the rate. By majority, none pointing the other way. No learning rate is picked. Effect: the median over deciding units of their smallest margin, the number the rule reads.`,
-  3: `Units: each strength sweep (Adam and SGD with momentum under L2, study strength; AdamW with decoupled decay, study decoupled-strength, whose per-step shrink is lr × strength, PyTorch's convention), ${H3_V2.minSeeds} seeds at every strength. A unit supports when the highest strength is clearly above the lowest by at least ${points(H3_V2.clearEffect, 0)} and no step to the next strength is clearly a decrease of that size; contradicts when the highest is not above the lowest by that much. By majority. Effect: mean over deciding sweeps of highest minus lowest.`,
-  5: `Units: each dataset of the equal-size arm (study task-equal: every task on the same number of class-stratified training images, so the same epochs), tasks ordered by their number of classes, ${H5_V2.minSeeds} seeds per task; a unit whose tasks differ in images or epochs does not decide. Supports when the fewest-class task is clearly above the most-class one by at least ${points(H5_V2.clearEffect, 0)} and no step to more classes is clearly an increase; contradicts when it is not above by that much. By majority. The all-images arm (study task) is shown as secondary. Effect: mean fewest- minus most-class sparsity.`,
-  6: `Measure: the lifetime sparseness (experiments/definitions.ts) on the probe at each run's early checkpoint (the first at or after ${percent(H6_V2.earlyFraction, 0)} of training). Units: each block of each run of study emergence-long in which at least ${H6_V2.minDying} features die after the early checkpoint and at least ${H6_V2.minSurvivors} survive; features already dead there, or with no response, are left out. Gap: median of the dying minus median of the survivors of the same block. A unit supports when the gap is at least ${H6_V2.selectiveGap}, contradicts when below ${H6_V2.contradictBelow}, and is unclear between; a block in which at least ${percent(H6_V2.saturatedShare, 0)} of the features read within ${H6_V2.saturatedMargin} of the same end of the scale is saturated and does not decide. A block decides with at least ${H6_V2.minRuns} runs, by majority; H6 is supported when every deciding block supports it and contradicted when every one contradicts it. Effect: mean gap ± sd over the deciding units.`,
-  7: `Units: runs of study emergence-long whose final sparsity is at least ${percent(H7_V2.minFinalSparsity, 0)}. t½: the first checkpoint where network sparsity reaches half its final value. Plateau: every checkpoint of the last ${percent(H7_V2.plateauWindow, 0)} of training within ${points(H7_V2.plateauTolerance, 0).replace('+', '')} of the final sparsity. A run supports when t½ is within the first ${percent(H7_V2.early, 0)} of training and, on a plateau, the final sparsity is at least ${percent(H7_V2.persist, 0)} of its peak; it contradicts when t½ is after ${percent(H7_V2.late, 0)} or, on a plateau, the final sparsity is below ${percent(H7_V2.lost, 0)} of its peak; a run still moving at its end leaves "persists" undecided (unclear). By majority, with at least ${H7_V2.minRuns} informative runs. Effect: mean t½, and how many runs levelled off.`,
-};

@@ -1,5 +1,6 @@
-// The verdicts as the site shows them: the numbers of analysis/v1 turned into labels, details,
-// reasons, effect texts and links to the evidence. Formatting only: no rule is decided here.
+// The verdicts as the site shows them: analysis/verdicts.ts decides which rule version decides each
+// hypothesis; here v1's numbers are turned into labels, details, reasons, effect texts and links to
+// the evidence (verdicts-v2.ts words v2's). Formatting only: no rule is decided here.
 import { summarise } from '../../analysis/statistics.js';
 import { RULE_CONSTANTS } from '../../analysis/rules/v1-constants.js';
 import { tally, type Outcome, type UnitOutcome } from '../../analysis/rules/result.js';
@@ -17,7 +18,7 @@ import type { SupersededVerdict, Unit, Verdict } from './verdict-display.js';
 
 export type { Outcome, UnitOutcome, VerdictInput };
 export type { SupersededVerdict, Unit, Verdict } from './verdict-display.js';
-export { RULES } from './rule-text.js';
+export { RULE_TEXTS_V1, RULE_TEXTS_V2 } from './rule-text.js';
 
 const { MIN_SEEDS, MIN_DEAD_FEATURES, MIN_FINAL_SPARSITY, EARLY_FRACTION } = RULE_CONSTANTS;
 
