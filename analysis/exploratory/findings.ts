@@ -23,7 +23,7 @@ import { onsetRates, type CellOnsetRate } from './onset-rate.js';
 import { PERMUTATIONS, POWER } from './rank-statistics.js';
 import { widthCells, type WidthCell } from './width.js';
 import { decayBudget } from '../../data/definitions.js';
-import { V3_ONLY_STUDIES } from '../v3/verdicts.js';
+import { V3_ONLY_STUDIES } from '../studies.js';
 
 /** The study whose long, densely measured runs the H6, mechanism and emergence-law findings read. */
 export const LONG_STUDY = 'emergence-long';

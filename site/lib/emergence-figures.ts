@@ -22,8 +22,8 @@ import {
 import { MEASURE } from './figure-style.js';
 import { percent } from './format.js';
 import { cellLabel } from './studies.js';
-import { H6_V2, h6Unit, type H6BlockNumbers } from '../../analysis/v2/h6.js';
-import type { RuleUnit } from '../../analysis/v2/rule.js';
+import { H6_V2, h6Unit, type H6BlockNumbers } from '../../analysis/hypotheses/h6.js';
+import type { RuleUnit } from '../../analysis/rules/result.js';
 
 function configOf(m: Member, study: StudyRow): string {
   return study.factors.length ? cellLabel(Object.fromEntries(study.factors.map((f) => [f, factorOf(m, f)])), study.factors) : 'all runs';

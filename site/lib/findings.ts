@@ -4,7 +4,7 @@
 import type { EmergenceRow, FilterRow, PruningRow, StudyRow } from '../../data/schemas/datasets.js';
 import { cellsOf, factorOf, measured, valueOf, type Member } from '../../analysis/cells.js';
 import { mean } from '../../analysis/statistics.js';
-import type { Outcome } from '../../analysis/v1/outcome.js';
+import type { Outcome } from '../../analysis/rules/result.js';
 import { lifetimeBeforeRows, SELECTIVITY_READINGS, selectivityBeforeRows, sparsityOverTimeRows } from './emergence-figures.js';
 import { CRITERIA, FATE_COLORS, noScale, runsOf, topLevel, type Figure, type Row } from './figure-model.js';
 import { optimizerColour, orderedColour, regularizationDash, regularizationShape } from './figure-style.js';

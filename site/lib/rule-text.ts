@@ -1,6 +1,19 @@
-// The v1 verdict rules as the methods page states them, written from the same constants the
-// rules read (analysis/v1/constants.ts), so a changed constant changes the text. Pure.
-import { RULE_CONSTANTS, ADAPTIVE_OPTIMIZERS, type RuleConstant, type RuleConstants } from '../../analysis/v1/constants.js';
+// The verdict rules as the methods page states them: each hypothesis's module (analysis/hypotheses/)
+// writes its rules out from the constants they read, so a changed constant changes the text; here
+// the site gives them its number formatting, and names what each v1 constant means. Pure.
+import { RULE_CONSTANTS, type RuleConstant, type RuleConstants } from '../../analysis/rules/v1-constants.js';
+import type { NumberFormat } from '../../analysis/rules/text.js';
+import type { V2Hypothesis } from '../../analysis/verdicts.js';
+import { h1V1Text, h1V2Text } from '../../analysis/hypotheses/h1.js';
+import { h2V1Text, h2V2Text } from '../../analysis/hypotheses/h2.js';
+import { h3V1Text, h3V2Text } from '../../analysis/hypotheses/h3.js';
+import { h4V1Text } from '../../analysis/hypotheses/h4.js';
+import { h5V1Text, h5V2Text } from '../../analysis/hypotheses/h5.js';
+import { h6V1Text, h6V2Text } from '../../analysis/hypotheses/h6.js';
+import { h7V1Text, h7V2Text } from '../../analysis/hypotheses/h7.js';
+import { h8V1Text } from '../../analysis/hypotheses/h8.js';
+import { h9V1Text } from '../../analysis/hypotheses/h9.js';
+
 import { percent, points, ratio } from './format.js';
 
 /** What each constant means, for the methods page's table (a constant without one does not compile). */
@@ -22,20 +35,33 @@ export const CONSTANT_MEANINGS: Readonly<Record<RuleConstant, string>> = {
   MIN_SPEEDUP: 'H9: images/s after / before that counts as a speed-up',
 };
 
-/** The rule of each hypothesis, one paragraph each. */
+/** The site's number formatting, for the rule texts the hypothesis modules write. */
+const FORMAT: NumberFormat = { percent, points, ratio };
+
+/** The v1 rule of each hypothesis, one paragraph each (written by its module in analysis/hypotheses/). */
 export function ruleTexts(c: RuleConstants = RULE_CONSTANTS): Readonly<Record<number, string>> {
   return {
-    1: `Cells: each optimizer without regularization (kind "none"). A cell supports when every seed has sparsity below ${percent(c.SUBSTANTIAL, 0)}, contradicts when every seed is at or above it. Universal claim: supported when every informative cell supports, contradicted when any cell contradicts. Effect: the largest cell mean.`,
-    2: `Reference: the seeds of SGD and SGD with momentum under L2 (pooled). Units: each adaptive optimizer (${ADAPTIVE_OPTIMIZERS.join(', ')}) under L2, which supports when it is clearly above the reference by at least ${points(c.FAR_MORE, 0)} and contradicts when it is not above it by that much. Effect: mean over adaptive optimizers of their mean minus the reference mean.`,
-    3: `Units: each group of the strength study's other factors. Supports when the highest strength is clearly above the lowest by at least ${points(c.CLEAR_EFFECT, 0)} and no step to the next strength is clearly a decrease of that size; contradicts when the highest strength is not above the lowest by that much. Effect: mean over groups of highest minus lowest.`,
-    4: `Units: for the mini-batch size and the learning rate (each study that varies one), each group of the other factors. Supports when some pair of levels differs clearly (non-overlapping seeds and means ${points(c.CLEAR_EFFECT, 0).slice(1)} apart), contradicts when every pair of seeds of every pair of levels differs by less than that. The claim names both factors, so it is supported only when every informative unit supports, and contradicted when any unit contradicts. Effect: the largest difference between two levels.`,
-    5: `Units: each group of the task study's other factors, with tasks ordered by their number of classes. Supports when the task with the fewest classes is clearly above the one with the most by at least ${points(c.CLEAR_EFFECT, 0)} and no step to more classes is clearly an increase of that size; contradicts when the fewest-class task is not above the most-class task by that much. Effect: mean over groups of fewest- minus most-class sparsity.`,
-    6: `Selectivity is read at each run's early checkpoint: its first checkpoint at or after ${percent(c.EARLY_FRACTION, 0)} of its iterations (EARLY_FRACTION), before the deaths are under way. It is not read at the last checkpoint before each death, because a dying feature's selectivity falls towards 0 as it dies: measured there it is low almost by construction, while the claim is that features were selective first and died afterwards. Units: runs in which at least ${c.MIN_DEAD_FEATURES} features died after the early checkpoint. For each, the median early selectivity of the survivors minus that of the features that died; features that had already died by the early checkpoint are left out of that run's comparison, and the unit says how many. A run supports when this gap is at least ${c.SELECTIVE_GAP} and contradicts when it is below ${c.SELECTIVE_GAP / 2}. Needs at least ${c.MIN_SEEDS} such runs. Effect: mean gap ± sd over runs. The same gap shortly before death is shown in each unit and in the figure but does not decide. Change of method, made before any data it applies to existed (no full-scale data yet; the quick-scale emergence run, the only data H6 reads, had no deaths, so no H6 verdict had been decided on deaths under either rule): the rule first compared the selectivity at the last checkpoint before death.`,
-    7: `Units: runs whose final sparsity is at least ${percent(c.MIN_FINAL_SPARSITY, 0)}. Network sparsity at each checkpoint: t½ is the first checkpoint where it reaches half its final value. A run supports when t½ falls within the first ${percent(c.EARLY, 0)} of training and the final sparsity is at least ${percent(c.PERSIST, 0)} of its peak; it contradicts when t½ falls after ${percent(c.LATE, 0)} of training or the final sparsity is below ${percent(c.LOST, 0)} of its peak. Needs at least ${c.MIN_SEEDS} such runs. Effect: mean t½ as a share of training.`,
-    8: `Units: each group of the activation study's other factors, comparing ReLU with leaky ReLU. Supports when ReLU is clearly above leaky ReLU by at least ${points(c.CLEAR_EFFECT, 0)} and every leaky-ReLU seed is below ${percent(c.NEGLIGIBLE, 0)}; contradicts when every leaky-ReLU seed is at or above ${percent(c.NEGLIGIBLE, 0)}; when ReLU itself shows no clear sparsity the unit is unclear. Effect: ReLU minus leaky-ReLU mean.`,
-    9: `Units: runs of the pruning study from which at least one filter was removed. A run supports when its test accuracy after pruning is within ${points(c.ACCURACY_TOLERANCE, 1).slice(1)} of before and its measured images/s rose by at least ${ratio(c.MIN_SPEEDUP)}; it contradicts when accuracy moved by more than that or images/s did not rise at all. Needs at least ${c.MIN_SEEDS} such runs. Effect: mean speed-up ± sd.`,
+    1: h1V1Text(c, FORMAT),
+    2: h2V1Text(c, FORMAT),
+    3: h3V1Text(c, FORMAT),
+    4: h4V1Text(c, FORMAT),
+    5: h5V1Text(c, FORMAT),
+    6: h6V1Text(c, FORMAT),
+    7: h7V1Text(c, FORMAT),
+    8: h8V1Text(c, FORMAT),
+    9: h9V1Text(c, FORMAT),
   };
 }
 
-/** The rules as shown on the methods page. */
-export const RULES = ruleTexts();
+/** The v1 rules as shown on the methods page. */
+export const RULE_TEXTS_V1 = ruleTexts();
+
+/** The v2 rules as the methods page states them (written by each hypothesis's module from the constants the rules read). */
+export const RULE_TEXTS_V2: Readonly<Record<V2Hypothesis, string>> = {
+  1: h1V2Text(FORMAT),
+  2: h2V2Text(FORMAT),
+  3: h3V2Text(FORMAT),
+  5: h5V2Text(FORMAT),
+  6: h6V2Text(FORMAT),
+  7: h7V2Text(FORMAT),
+};

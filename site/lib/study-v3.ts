@@ -5,12 +5,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { RunRow, Scale, StudyRow } from '../../data/schemas/datasets.js';
-import { RULE_CHANGES } from '../../analysis/v2/verdicts.js';
-import type { Criterion } from '../../analysis/v3/criteria.js';
-import { H10_STATEMENT } from '../../analysis/v3/h10.js';
-import { H11_STATEMENT } from '../../analysis/v3/h11.js';
-import { H12_STATEMENT } from '../../analysis/v3/h12.js';
-import { v3Verdicts, V3_STUDIES, type V3Input } from '../../analysis/v3/verdicts.js';
+import { RULE_CHANGES } from '../../analysis/studies.js';
+import type { Criterion } from '../../analysis/rules/criteria.js';
+import { H10_STATEMENT } from '../../analysis/hypotheses/h10.js';
+import { H11_STATEMENT } from '../../analysis/hypotheses/h11.js';
+import { H12_STATEMENT } from '../../analysis/hypotheses/h12.js';
+import { v3Verdicts, V3_STUDIES, type V3Input } from '../../analysis/versions/v3.js';
 import { HYPOTHESES } from '../../data/hypotheses.js';
 
 export interface V3RuleStatus {

@@ -1,6 +1,6 @@
 // The verdicts as the pages show them (verdicts.ts words v1's, verdicts-v2.ts v2's): types only,
 // so that the two wording modules share them without importing each other.
-import type { Outcome, UnitOutcome } from '../../analysis/v1/outcome.js';
+import type { Outcome, UnitOutcome } from '../../analysis/rules/result.js';
 
 export interface Unit {
   label: string;

@@ -1,25 +1,17 @@
-// The study-v2 verdicts as the site shows them: analysis/v2's numbers turned into labels, details,
-// reasons and effect texts, with the superseded v1 verdict and the rule change beside each.
-// Formatting only: no rule is decided here.
-import type { RunRow } from '../../data/schemas/datasets.js';
-import { H1_V2 } from '../../analysis/v2/h1.js';
-import { H2_V2 } from '../../analysis/v2/h2.js';
-import { H3_V2 } from '../../analysis/v2/h3.js';
-import { H5_V2 } from '../../analysis/v2/h5.js';
-import { H6_V2 } from '../../analysis/v2/h6.js';
-import { H7_V2 } from '../../analysis/v2/h7.js';
-import { LR_RANGE } from '../../analysis/v2/lr-range.js';
-import { tally } from '../../analysis/v1/outcome.js';
-import { completeRuns, RULE_CHANGES, V2_STUDIES, v2Verdicts, type V2Input } from '../../analysis/v2/verdicts.js';
+// The study-v2 verdicts as the site shows them: the v2 rules' numbers (analysis/hypotheses/, where
+// analysis/verdicts.ts chooses them) turned into labels, details, reasons and effect texts, with
+// the superseded v1 verdict and the rule change beside each. Formatting only: no rule is decided here.
+import type { RuleChange } from '../../data/schemas/rule-changes.js';
+import { H6_V2 } from '../../analysis/hypotheses/h6.js';
+import { H7_V2 } from '../../analysis/hypotheses/h7.js';
+import { LR_RANGE } from '../../analysis/rules/lr-range.js';
+import { tally } from '../../analysis/rules/result.js';
+import type { AllVerdicts, V2Hypothesis, V2Results } from '../../analysis/verdicts.js';
 import { HYPOTHESES } from '../../data/hypotheses.js';
 import { studyFigureId, studyRoute } from './figure-ids.js';
 import { formatLevel } from './studies.js';
 import { percent, points } from './format.js';
 import type { SupersededVerdict, Unit, Verdict } from './verdict-display.js';
-
-/** Hypotheses decided by a v2 rule. */
-const V2_HYPOTHESES = [1, 2, 3, 5, 6, 7] as const;
-type V2Hypothesis = (typeof V2_HYPOTHESES)[number];
 
 const fmt = (x: number | null, digits = 3) => (x === null ? 'n/a' : x.toFixed(digits));
 const pts = (x: number | null) => (x === null ? 'n/a' : points(x));
@@ -48,11 +40,9 @@ const note = (code: string | null) => (code === null ? '' : (NOTES[code] ?? code
 interface Described {
   units: Unit[];
   effect: Verdict['effect'];
-  figure: Verdict['figure'];
 }
 
-function describe(h: V2Hypothesis, results: ReturnType<typeof v2Verdicts>): Described {
-  const figureOf = (study: string, figure: keyof typeof studyFigureId) => ({ route: studyRoute(study), id: studyFigureId[figure](study) });
+function describe(h: V2Hypothesis, results: V2Results): Described {
   switch (h) {
     case 1: {
       const r = results[1];
@@ -70,7 +60,6 @@ function describe(h: V2Hypothesis, results: ReturnType<typeof v2Verdicts>): Desc
           value: r.effect.largestMean,
           text: r.effect.largestMean === null ? 'n/a' : `${pct(r.effect.largestMean)} (${r.effect.optimizer}, lr ${formatLevel(r.effect.lr)})`,
         },
-        figure: figureOf('lr-range', 'sparsity'),
       };
     }
     case 2: {
@@ -90,7 +79,6 @@ function describe(h: V2Hypothesis, results: ReturnType<typeof v2Verdicts>): Desc
           value: r.effect.medianMinMargin,
           text: pts(r.effect.medianMinMargin),
         },
-        figure: figureOf('lr-range', 'sparsity'),
       };
     }
     case 3: {
@@ -105,7 +93,6 @@ function describe(h: V2Hypothesis, results: ReturnType<typeof v2Verdicts>): Desc
               : `lowest strength ${pct(u.numbers.firstMean)}, highest ${pct(u.numbers.lastMean)}${u.numbers.shrinkPerStep ? ` (per-step shrink ${u.numbers.shrinkPerStep.map((s) => s.toExponential(0)).join(', ')})` : ''}${u.numbers.wrongStep ? '; a step goes clearly the other way' : ''}`,
         })),
         effect: { label: 'highest minus lowest strength, mean over sweeps', value: r.effect.difference, text: pts(r.effect.difference) },
-        figure: figureOf('decoupled-strength', 'sparsity'),
       };
     }
     case 5: {
@@ -120,7 +107,6 @@ function describe(h: V2Hypothesis, results: ReturnType<typeof v2Verdicts>): Desc
               : `fewest classes ${pct(u.numbers.firstMean)}, most ${pct(u.numbers.lastMean)}, every task on ${u.numbers.trainImages?.toLocaleString('en')} images for ${fmt(u.numbers.epochs, 1)} epochs${u.numbers.wrongStep ? '; a step goes clearly the other way' : ''}`,
         })),
         effect: { label: 'fewest- minus most-class sparsity at equal images and epochs', value: r.effect.difference, text: pts(r.effect.difference) },
-        figure: figureOf('task-equal', 'sparsity'),
       };
     }
     case 6: {
@@ -138,7 +124,6 @@ function describe(h: V2Hypothesis, results: ReturnType<typeof v2Verdicts>): Desc
           value: r.effect.meanGap,
           text: r.effect.meanGap === null ? 'n/a' : `${fmt(r.effect.meanGap)}${r.effect.sdGap === null ? '' : ` ± ${fmt(r.effect.sdGap)}`}`,
         },
-        figure: figureOf('emergence-long', 'lifetimeBefore'),
       };
     }
     case 7: {
@@ -160,7 +145,6 @@ function describe(h: V2Hypothesis, results: ReturnType<typeof v2Verdicts>): Desc
               ? 'n/a'
               : `${percent(r.effect.meanHalfAt, 0)}; ${r.effect.plateaus} on a plateau, ${r.effect.stillMoving} still moving`,
         },
-        figure: figureOf('emergence-long', 'sparsityOverTime'),
       };
     }
   }
@@ -176,51 +160,34 @@ function reasonOf(outcome: Verdict['outcome'], units: readonly Unit[], pendingRu
 }
 
 /**
- * The v2 verdicts as display verdicts, each with the v1 verdict it supersedes and its rule
- * change. `v1` are the v1 verdicts they supersede (the superseded results stay visible), `basis`
- * says which (as published, or v1's rules on these datasets).
+ * A v2 decision as a display verdict, with the v1 verdict it supersedes (`old`: it stays visible;
+ * `basis` says which: as published, or v1's rules on these datasets) and its rule change.
  */
-export function describeV2Verdicts(input: V2Input, v1: readonly SupersededVerdict[], basis: string): Verdict[] {
-  const results = v2Verdicts(input);
-  return V2_HYPOTHESES.map((h) => {
-    const studies: string[] = [...V2_STUDIES[h]];
-    const used: RunRow[] = completeRuns(input, studies);
-    const pending = new Set(input.studies.filter((s) => studies.includes(s.study)).flatMap((s) => s.pending)).size;
-    const d = describe(h, results);
-    const outcome = results[h].outcome;
-    const change = RULE_CHANGES.find((c) => c.hypothesis === h);
-    const old = v1.find((v) => v.hypothesis === h);
-    const seedCounts = new Map<string, Set<number>>();
-    for (const r of used) {
-      const key = `${r.optimizer} ${r.lr} ${r.regularization} ${r.strength} ${r.classes} ${r.trainImages} ${r.iterations}`;
-      seedCounts.set(key, (seedCounts.get(key) ?? new Set()).add(r.seed));
-    }
-    return {
-      hypothesis: h,
-      statement: HYPOTHESES.find((x) => x.id === h)?.statement ?? `Hypothesis ${h}`,
-      outcome,
-      reason: reasonOf(outcome, d.units, pending),
-      effect: d.effect,
-      seeds: [...new Set(used.map((r) => r.seed))].sort((a, b) => a - b),
-      minSeeds: seedCounts.size ? Math.min(...[...seedCounts.values()].map((s) => s.size)) : 0,
-      runs: used.map((r) => r.run),
-      studies,
-      figure: d.figure,
-      units: d.units,
-      pending,
-      version: 2,
-      ...(old ? { superseded: { outcome: old.outcome, effect: old.effect, basis } } : {}),
-      ...(change ? { change: { commit: change.commit, supersedes: change.supersedes, reason: change.reason } } : {}),
-    };
-  });
+export function describeV2Verdict(
+  h: V2Hypothesis,
+  v2: AllVerdicts['v2'],
+  change: RuleChange | null,
+  old: SupersededVerdict | undefined,
+  basis: string,
+): Verdict {
+  const e = v2.evidence[h];
+  const d = describe(h, v2.results);
+  const outcome = v2.results[h].outcome;
+  return {
+    hypothesis: h,
+    statement: HYPOTHESES.find((x) => x.id === h)?.statement ?? `Hypothesis ${h}`,
+    outcome,
+    reason: reasonOf(outcome, d.units, e.pending),
+    effect: d.effect,
+    seeds: e.seeds,
+    minSeeds: e.minSeeds,
+    runs: e.runs,
+    studies: e.studies,
+    figure: e.figure ? { route: studyRoute(e.figure.study), id: studyFigureId[e.figure.figure](e.figure.study) } : null,
+    units: d.units,
+    pending: e.pending,
+    version: 2,
+    ...(old ? { superseded: { outcome: old.outcome, effect: old.effect, basis } } : {}),
+    ...(change ? { change: { commit: change.commit, supersedes: change.supersedes, reason: change.reason } } : {}),
+  };
 }
-
-/** The v2 rules as the methods page states them, written from the constants the rules read. */
-export const RULES_V2: Readonly<Record<V2Hypothesis, string>> = {
-  1: `Units: each update rule (${H1_V2.optimizers.join(', ')}) without regularization, over its learning-rate range (at least ${LR_RANGE.minRates} rates spanning ${LR_RANGE.minSpan}x, ${LR_RANGE.minSeeds} seeds at each; study lr-range). A unit supports when every seed at every rate is below ${percent(H1_V2.substantial, 0)}, contradicts when some rate has every seed at or above it, and is unclear otherwise. Universal claim: any contradicting unit refutes it; supported when every informative unit supports. No learning rate is picked. Effect: the largest cell mean, with its optimizer and rate.`,
-  2: `Reference: the cell of SGD or SGD with momentum under L2 (over their ranges, both complete) with the most sparsity, so an adaptive optimizer must beat SGD at its sparsest. Units: each adaptive optimizer (${H2_V2.adaptive.join(', ')}) under L2 over its range (as for H1). A unit supports when it is clearly above the reference by at least ${points(H2_V2.farMore, 0)} at every rate (every seed above every reference seed), contradicts when it is not above it by that much at any rate, and is unclear when that depends on the rate. By majority, none pointing the other way. No learning rate is picked. Effect: the median over deciding units of their smallest margin, the number the rule reads.`,
-  3: `Units: each strength sweep (Adam and SGD with momentum under L2, study strength; AdamW with decoupled decay, study decoupled-strength, whose per-step shrink is lr × strength, PyTorch's convention), ${H3_V2.minSeeds} seeds at every strength. A unit supports when the highest strength is clearly above the lowest by at least ${points(H3_V2.clearEffect, 0)} and no step to the next strength is clearly a decrease of that size; contradicts when the highest is not above the lowest by that much. By majority. Effect: mean over deciding sweeps of highest minus lowest.`,
-  5: `Units: each dataset of the equal-size arm (study task-equal: every task on the same number of class-stratified training images, so the same epochs), tasks ordered by their number of classes, ${H5_V2.minSeeds} seeds per task; a unit whose tasks differ in images or epochs does not decide. Supports when the fewest-class task is clearly above the most-class one by at least ${points(H5_V2.clearEffect, 0)} and no step to more classes is clearly an increase; contradicts when it is not above by that much. By majority. The all-images arm (study task) is shown as secondary. Effect: mean fewest- minus most-class sparsity.`,
-  6: `Measure: the lifetime sparseness (experiments/definitions.ts) on the probe at each run's early checkpoint (the first at or after ${percent(H6_V2.earlyFraction, 0)} of training). Units: each block of each run of study emergence-long in which at least ${H6_V2.minDying} features die after the early checkpoint and at least ${H6_V2.minSurvivors} survive; features already dead there, or with no response, are left out. Gap: median of the dying minus median of the survivors of the same block. A unit supports when the gap is at least ${H6_V2.selectiveGap}, contradicts when below ${H6_V2.contradictBelow}, and is unclear between; a block in which at least ${percent(H6_V2.saturatedShare, 0)} of the features read within ${H6_V2.saturatedMargin} of the same end of the scale is saturated and does not decide. A block decides with at least ${H6_V2.minRuns} runs, by majority; H6 is supported when every deciding block supports it and contradicted when every one contradicts it. Effect: mean gap ± sd over the deciding units.`,
-  7: `Units: runs of study emergence-long whose final sparsity is at least ${percent(H7_V2.minFinalSparsity, 0)}. t½: the first checkpoint where network sparsity reaches half its final value. Plateau: every checkpoint of the last ${percent(H7_V2.plateauWindow, 0)} of training within ${points(H7_V2.plateauTolerance, 0).replace('+', '')} of the final sparsity. A run supports when t½ is within the first ${percent(H7_V2.early, 0)} of training and, on a plateau, the final sparsity is at least ${percent(H7_V2.persist, 0)} of its peak; it contradicts when t½ is after ${percent(H7_V2.late, 0)} or, on a plateau, the final sparsity is below ${percent(H7_V2.lost, 0)} of its peak; a run still moving at its end leaves "persists" undecided (unclear). By majority, with at least ${H7_V2.minRuns} informative runs. Effect: mean t½, and how many runs levelled off.`,
-};

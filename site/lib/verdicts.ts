@@ -1,31 +1,26 @@
-// The verdicts as the site shows them: the numbers of analysis/v1 turned into labels, details,
-// reasons, effect texts and links to the evidence. Formatting only: no rule is decided here.
+// The verdicts as the site shows them: analysis/verdicts.ts decides which rule version decides each
+// hypothesis; here v1's numbers are turned into labels, details, reasons, effect texts and links to
+// the evidence (verdicts-v2.ts words v2's). Formatting only: no rule is decided here.
 import { summarise } from '../../analysis/statistics.js';
-import { RULE_CONSTANTS } from '../../analysis/v1/constants.js';
-import { tally, type Outcome, type UnitOutcome } from '../../analysis/v1/outcome.js';
-import type { Group } from '../../analysis/v1/verdict.js';
-import { computeVerdicts as computeAnalysisVerdicts, type AnyVerdict } from '../../analysis/v1/verdicts.js';
-import type { TrendUnit } from '../../analysis/v1/trend.js';
-import type { SelectivityGap } from '../../analysis/v1/h6.js';
-import type { VerdictInput } from '../../analysis/v1/verdict.js';
+import { RULE_CONSTANTS } from '../../analysis/rules/v1-constants.js';
+import { tally, type Outcome, type UnitOutcome } from '../../analysis/rules/result.js';
+import type { Group, V1TrendNumbers, VerdictInput } from '../../analysis/rules/v1-context.js';
+import type { AnyV1Verdict } from '../../analysis/versions/v1.js';
+import { allVerdicts, isV2Hypothesis } from '../../analysis/verdicts.js';
+import type { SelectivityGap } from '../../analysis/hypotheses/h6.js';
 import type { VerdictSnapshot } from '../../data/schemas/verdict-snapshot.js';
 import { HYPOTHESES } from '../../data/hypotheses.js';
 import { studyFigureId, studyRoute } from './figure-ids.js';
 import { percent, percentSpread, points, ratio } from './format.js';
 import { cellLabel, factorLabel, formatLevel } from './studies.js';
-import { describeV2Verdicts } from './verdicts-v2.js';
+import { describeV2Verdict } from './verdicts-v2.js';
 import type { SupersededVerdict, Unit, Verdict } from './verdict-display.js';
 
 export type { Outcome, UnitOutcome, VerdictInput };
 export type { SupersededVerdict, Unit, Verdict } from './verdict-display.js';
-export { RULES } from './rule-text.js';
+export { RULE_TEXTS_V1, RULE_TEXTS_V2 } from './rule-text.js';
 
 const { MIN_SEEDS, MIN_DEAD_FEATURES, MIN_FINAL_SPARSITY, EARLY_FRACTION } = RULE_CONSTANTS;
-
-/** The v1 verdicts: v1's rules on the datasets (they decide every hypothesis no v2 rule decides). */
-function computeV1Verdicts(input: VerdictInput): Verdict[] {
-  return computeAnalysisVerdicts(input).map(describeVerdict);
-}
 
 /**
  * The v1 verdicts v2 rules supersede: as v1 published them when the kept v1 summary is given
@@ -39,17 +34,26 @@ function supersededVerdicts(published: VerdictSnapshot | null, now: readonly Ver
 }
 
 /**
- * The verdict of every hypothesis, as the pages show it: by its v2 rule where it has one and the
- * datasets hold every study that rule reads (datasets made before study v2, or without its
- * designs, are decided by v1's rules), with the v1 verdict it supersedes: as v1 published it when
- * `published` (the kept v1 summary) is given.
+ * The verdict of every hypothesis, as the pages show it: by the rule version analysis/verdicts.ts
+ * chooses, with the v1 verdict a later rule supersedes: as v1 published it when `published` (the
+ * kept v1 summary) is given.
  */
 export function computeVerdicts(input: VerdictInput, published: VerdictSnapshot | null = null): Verdict[] {
-  const v1 = computeV1Verdicts(input);
-  const present = new Set(input.studies.map((s) => s.study));
+  const all = allVerdicts(input);
+  const v1 = all.v1.map(describeVerdict);
   const superseded = supersededVerdicts(published?.version === 'v1' ? published : null, v1);
-  const v2 = describeV2Verdicts(input, superseded.verdicts, superseded.basis).filter((v) => v.studies.every((s) => present.has(s)));
-  return v1.map((v) => v2.find((x) => x.hypothesis === v.hypothesis) ?? v);
+  return all.deciding.map(({ hypothesis: h, version, change }, i) => {
+    if (version === 1) return v1[i];
+    if (version === 2 && isV2Hypothesis(h))
+      return describeV2Verdict(
+        h,
+        all.v2,
+        change,
+        superseded.verdicts.find((v) => v.hypothesis === h),
+        superseded.basis,
+      );
+    throw new Error(`H${h} is decided by its v${version} rule, which the site does not word yet: add its wording to site/lib (as verdicts-v2.ts does for v2)`);
+  });
 }
 
 /** Mean ± sd of a sample of sparsities, with its size ("no runs" without any). */
@@ -89,20 +93,20 @@ function missingReason(h: number): string {
   return `The ${HYPOTHESES.find((x) => x.id === h)?.study} study has no data yet.`;
 }
 
-function reasonOf(v: AnyVerdict): string {
-  if (v.missing) return missingReason(v.hypothesis);
+function reasonOf(v: AnyV1Verdict): string {
+  if (v.result.note === 'no-study') return missingReason(v.hypothesis);
   const what = UNIT_NOUN[v.hypothesis];
-  const t = tally(v.units);
-  if (v.tooFewRuns) return `Only ${t.informative} informative run(s); the rule needs at least ${MIN_SEEDS}.`;
-  if (v.units.length === 0) return `No ${what} in the data yet.`;
+  const t = tally(v.result.units);
+  if (v.result.note === 'too-few-runs') return `Only ${t.informative} informative run(s); the rule needs at least ${MIN_SEEDS}.`;
+  if (v.result.units.length === 0) return `No ${what} in the data yet.`;
   if (t.informative === 0) return `No ${what} has the ${MIN_SEEDS} seeds (or the data) a decision needs.`;
   const counts = `${t.supports} of ${t.informative} ${what}s support, ${t.contradicts} contradict, ${t.unclear} unclear`;
   const left = t.insufficient > 0 ? `; ${t.insufficient} left out for too few seeds or data` : '';
-  const head = v.outcome === 'inconclusive' ? 'The evidence is mixed or too spread' : v.outcome === 'supported' ? 'Supported' : 'Contradicted';
+  const head = v.result.outcome === 'inconclusive' ? 'The evidence is mixed or too spread' : v.result.outcome === 'supported' ? 'Supported' : 'Contradicted';
   return `${head}: ${counts}${left}.`;
 }
 
-function trendDetail(u: TrendUnit, levelName: (v: number) => string): string {
+function trendDetail(u: V1TrendNumbers, levelName: (v: number) => string): string {
   if (u.levels.length < 2) return 'fewer than two levels';
   const first = levelName(u.levels[0]);
   const last = levelName(u.levels[u.levels.length - 1]);
@@ -122,35 +126,35 @@ function selectivityGapDetail(g: SelectivityGap): string {
 }
 
 /** Units and effect of one verdict, in words. */
-function describeEvidence(v: AnyVerdict): { units: Array<Omit<Unit, 'outcome'>>; effect: { label: string; text: string } } {
+function describeEvidence(v: AnyV1Verdict): { units: Array<Omit<Unit, 'outcome'>>; effect: { label: string; text: string } } {
   switch (v.hypothesis) {
     case 1: {
-      const cell = v.effect.cell;
+      const cell = v.result.effect.cell;
       return {
-        units: v.units.map((u) => ({ label: cellLabel(u.factors, u.paths), detail: spread(u.values) })),
+        units: v.result.units.map(({ numbers: u }) => ({ label: cellLabel(u.factors, u.paths), detail: spread(u.values) })),
         effect: {
           label: 'largest mean sparsity without regularization',
-          text: cell && v.effect.value !== null ? `${percent(v.effect.value)} (${cellLabel(cell.factors, cell.paths)})` : 'n/a',
+          text: cell && v.result.effect.value !== null ? `${percent(v.result.effect.value)} (${cellLabel(cell.factors, cell.paths)})` : 'n/a',
         },
       };
     }
     case 2:
       return {
-        units: v.units.map((u) =>
+        units: v.result.units.map(({ numbers: u }) =>
           u.optimizer === null && u.reference.length === 0 && u.values.length === 0
             ? { label: 'SGD reference', detail: 'no SGD or momentum run with L2' }
             : { label: `${formatLevel(u.optimizer)} vs SGD`, detail: `${spread(u.values)} vs ${spread(u.reference)}: ${pointsOrNone(u.difference)}` },
         ),
-        effect: { label: 'adaptive minus SGD sparsity under L2, mean over adaptive optimizers', text: pointsOrNone(v.effect.value) },
+        effect: { label: 'adaptive minus SGD sparsity under L2, mean over adaptive optimizers', text: pointsOrNone(v.result.effect.value) },
       };
     case 3:
       return {
-        units: v.units.map((u) => ({ label: groupLabel(u.group), detail: trendDetail(u, (x) => `strength ${formatLevel(x)}`) })),
-        effect: { label: 'highest minus lowest strength', text: pointsOrNone(v.effect.value) },
+        units: v.result.units.map(({ numbers: u }) => ({ label: groupLabel(u.group), detail: trendDetail(u, (x) => `strength ${formatLevel(x)}`) })),
+        effect: { label: 'highest minus lowest strength', text: pointsOrNone(v.result.effect.value) },
       };
     case 4:
       return {
-        units: v.units.map((u) => ({
+        units: v.result.units.map(({ numbers: u }) => ({
           label: `${factorLabel(u.factor)}${u.group.paths.length ? ` (${groupLabel(u.group)})` : ''}`,
           detail: u.fewerThanTwoLevels
             ? 'fewer than two levels'
@@ -158,24 +162,24 @@ function describeEvidence(v: AnyVerdict): { units: Array<Omit<Unit, 'outcome'>>;
               ? `largest difference ${points(u.largest)} (${formatLevel(u.pair[0])} → ${formatLevel(u.pair[1])})`
               : 'no pair of levels with enough seeds',
         })),
-        effect: { label: 'largest difference in sparsity between two levels', text: pointsOrNone(v.effect.value) },
+        effect: { label: 'largest difference in sparsity between two levels', text: pointsOrNone(v.result.effect.value) },
       };
     case 5:
       return {
-        units: v.units.map((u) => ({ label: groupLabel(u.group), detail: trendDetail(u, (x) => `${x} classes`) })),
-        effect: { label: 'fewest-class minus most-class sparsity', text: pointsOrNone(v.effect.value) },
+        units: v.result.units.map(({ numbers: u }) => ({ label: groupLabel(u.group), detail: trendDetail(u, (x) => `${x} classes`) })),
+        effect: { label: 'fewest-class minus most-class sparsity', text: pointsOrNone(v.result.effect.value) },
       };
     case 6:
       return {
-        units: v.units.map((u) => ({ label: runLabel(u), detail: selectivityGapDetail(u.selectivity) })),
+        units: v.result.units.map(({ numbers: u }) => ({ label: runLabel(u), detail: selectivityGapDetail(u.selectivity) })),
         effect: {
           label: `survivors minus dying features, median selectivity at the early checkpoint (≥ ${percent(EARLY_FRACTION, 0)} of training)`,
-          text: withSpread(v.effect.gaps, (x) => x.toFixed(3)),
+          text: withSpread(v.result.effect.gaps, (x) => x.toFixed(3)),
         },
       };
     case 7:
       return {
-        units: v.units.map((u) => {
+        units: v.result.units.map(({ numbers: u }) => {
           const t = u.timing;
           let detail: string;
           if (!t) detail = 'fewer than two checkpoints';
@@ -183,19 +187,19 @@ function describeEvidence(v: AnyVerdict): { units: Array<Omit<Unit, 'outcome'>>;
           else detail = `half of the final ${percent(t.final)} reached at ${percent(t.halfAt, 0)} of training; final / peak ${t.finalOverPeak.toFixed(2)}`;
           return { label: runLabel(u), detail };
         }),
-        effect: { label: 'share of training before half the final sparsity is reached', text: withSpread(v.effect.halves, (x) => percent(x, 0)) },
+        effect: { label: 'share of training before half the final sparsity is reached', text: withSpread(v.result.effect.halves, (x) => percent(x, 0)) },
       };
     case 8:
       return {
-        units: v.units.map((u) => ({
+        units: v.result.units.map(({ numbers: u }) => ({
           label: groupLabel(u.group),
           detail: `ReLU ${spread(u.relu)}; leaky ReLU ${spread(u.leaky)}${u.leakyGamma.length ? `; leaky ReLU by |γ| ${spread(u.leakyGamma)}` : ''}`,
         })),
-        effect: { label: 'ReLU minus leaky-ReLU sparsity (activation criterion)', text: pointsOrNone(v.effect.value) },
+        effect: { label: 'ReLU minus leaky-ReLU sparsity (activation criterion)', text: pointsOrNone(v.result.effect.value) },
       };
     case 9:
       return {
-        units: v.units.map((u) => {
+        units: v.result.units.map(({ numbers: u }) => {
           const p = u.pruning;
           const detail = !p
             ? 'no pruning result'
@@ -204,26 +208,27 @@ function describeEvidence(v: AnyVerdict): { units: Array<Omit<Unit, 'outcome'>>;
               : `removed ${p.removedFilters} of ${p.filtersBefore} filters; accuracy ${points(p.accuracyChange, 2)}; speed-up ${ratio(p.speedup)}`;
           return { label: runLabel(u), detail };
         }),
-        effect: { label: 'measured inference speed-up (images/s after / before)', text: withSpread(v.effect.speedups, (x) => ratio(x)) },
+        effect: { label: 'measured inference speed-up (images/s after / before)', text: withSpread(v.result.effect.speedups, (x) => ratio(x)) },
       };
   }
 }
 
-function describeVerdict(v: AnyVerdict): Verdict {
+function describeVerdict(v: AnyV1Verdict): Verdict {
   const statement = HYPOTHESES.find((x) => x.id === v.hypothesis)?.statement ?? `Hypothesis ${v.hypothesis}`;
   const evidence = describeEvidence(v);
+  const e = v.evidence;
   return {
     hypothesis: v.hypothesis,
     statement,
-    outcome: v.outcome,
+    outcome: v.result.outcome,
     reason: reasonOf(v),
-    effect: v.missing ? { label: 'effect', value: null, text: 'n/a' } : { ...evidence.effect, value: v.effect.value },
-    seeds: v.seeds,
-    minSeeds: v.minSeeds,
-    runs: v.runs,
-    studies: v.studies,
-    figure: v.figure ? { route: studyRoute(v.figure.study), id: studyFigureId[v.figure.figure](v.figure.study) } : null,
-    units: v.units.map((u, i) => ({ ...evidence.units[i], outcome: u.outcome })),
-    pending: v.pending,
+    effect: v.result.note === 'no-study' ? { label: 'effect', value: null, text: 'n/a' } : { ...evidence.effect, value: v.result.effect.value },
+    seeds: e.seeds,
+    minSeeds: e.minSeeds,
+    runs: e.runs,
+    studies: e.studies,
+    figure: e.figure ? { route: studyRoute(e.figure.study), id: studyFigureId[e.figure.figure](e.figure.study) } : null,
+    units: v.result.units.map((u, i) => ({ ...evidence.units[i], outcome: u.outcome })),
+    pending: e.pending,
   };
 }

@@ -4,8 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DATASET_NAMES, datasetPath, datasetSchemas, type Dataset, type DatasetName } from '../../data/schemas/datasets.js';
-import type { Outcome } from '../../analysis/v1/outcome.js';
-import type { VerdictInput } from '../../analysis/v1/verdict.js';
+import type { Outcome } from '../../analysis/rules/result.js';
+import type { VerdictInput } from '../../analysis/rules/v1-context.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const FULL = join(REPO, 'data', 'full', 'datasets');

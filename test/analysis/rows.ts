@@ -1,7 +1,7 @@
 // Hand-built dataset rows for the analysis tests: only the fields the analysis reads are
 // meaningful; the rest are fixed placeholders so the rows have the datasets' shape.
 import type { EmergenceRow, FilterRow, PruningRow, RunRow, StudyRow } from '../../data/schemas/datasets.js';
-import type { VerdictInput } from '../../analysis/v1/verdict.js';
+import type { V1Verdict, VerdictInput } from '../../analysis/rules/v1-context.js';
 
 let next = 0;
 /** A run id (16 hex digits), unique within a test file. */
@@ -147,5 +147,21 @@ export function pruningRow(run: string, fields: Partial<PruningRow>): PruningRow
     testAccuracyAfter: 0.9,
     maxLogitDifference: 0,
     ...fields,
+  };
+}
+
+/**
+ * A v1 decision flattened for assertions: the result's outcome, units (outcome with their numbers)
+ * and effect, its evidence, and whether it was missing its study or had too few runs (the notes).
+ */
+export function flat<N, E>(v: V1Verdict<number, N, E>) {
+  return {
+    hypothesis: v.hypothesis,
+    outcome: v.result.outcome,
+    units: v.result.units.map((u) => ({ outcome: u.outcome, ...u.numbers })),
+    effect: v.result.effect,
+    ...v.evidence,
+    missing: v.result.note === 'no-study',
+    tooFewRuns: v.result.note === 'too-few-runs',
   };
 }

@@ -10,7 +10,7 @@ import { PlanError, planStudies, selectStudies } from '../../pipeline/plan.js';
 import { runSeconds } from '../../pipeline/estimate.js';
 import type { Study } from '../../experiments/studies/study.js';
 import { tinyInput } from './fixtures.js';
-import { cellsOf, rangeShortfall, type RangeCell } from '../../analysis/v2/lr-range.js';
+import { rangeOf, rangeShortfall, type RangeCell } from '../../analysis/rules/lr-range.js';
 
 const noCifar = { cifar: false };
 
@@ -160,7 +160,7 @@ describe('study definitions', () => {
     }
     for (const kind of ['l2', 'none']) {
       for (const optimizer of ['sgd', 'momentum', 'adam', 'adamax', 'adagrad', 'adadelta', 'rmsprop']) {
-        const range = cellsOf(
+        const range = rangeOf(
           cells.filter((c) => c.kind === kind),
           optimizer,
         );
@@ -168,7 +168,7 @@ describe('study definitions', () => {
         expect(range.map((c) => c.lr)).toContain(resolveConfig({ optimizer: { name: optimizer } }).optimizer.lr);
       }
     }
-    expect(cellsOf(cells, 'rmsprop').map((c) => c.lr)).toContain(1e-3);
+    expect(rangeOf(cells, 'rmsprop').map((c) => c.lr)).toContain(1e-3);
     // Every cell of the range decides a verdict: 3 seeds each.
     for (const c of cells) expect(c.sparsities.length, `${c.optimizer} ${c.lr} ${c.kind}`).toBe(3);
     // Decoupled decay: AdamW's per-step shrink lr * strength spans 5e-7 (v1's) to 5e-4, 3 seeds.

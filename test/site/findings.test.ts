@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RunRow } from '../../data/schemas/datasets.js';
 import { mean } from '../../analysis/statistics.js';
-import { computeVerdicts as v1Verdicts } from '../../analysis/v1/verdicts.js';
-import { completeRuns, V2_STUDIES, v2Verdicts } from '../../analysis/v2/verdicts.js';
+import { v1Verdicts } from '../../analysis/versions/v1.js';
+import { completeRuns, V2_STUDIES, v2Verdicts } from '../../analysis/versions/v2.js';
 import { computeFindings, tallyOf, tallyText, verdictSentence } from '../../site/lib/findings.js';
 import { buildSite } from '../../site/lib/site.js';
 import { percent } from '../../site/lib/format.js';
@@ -64,7 +64,7 @@ describe.skipIf(!hasFull)('the findings of the committed full study', () => {
   const input = verdictInput(full);
   const site = buildSite(full, { scale: 'full', folder: '/tmp/none', missingReason: null });
   const v2 = v2Verdicts(input);
-  const v1 = v1Verdicts(input);
+  const v1 = v1Verdicts(input).map((v) => ({ hypothesis: v.hypothesis, ...v.result }));
 
   it('tally the outcomes analysis/ returns for each hypothesis (v2 rules where they decide, else v1)', () => {
     const outcomes = site.verdicts.map((v) => {

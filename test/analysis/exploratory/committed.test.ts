@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exploratoryFileSchema, type ExploratoryFile } from '../../../analysis/exploratory/file.js';
-import { V3_ONLY_STUDIES } from '../../../analysis/v3/verdicts.js';
+import { V3_ONLY_STUDIES } from '../../../analysis/studies.js';
 import { EARLY_CHECKPOINTS, NEAR_DEATH, historiesNeeded, type ExploratoryFindings } from '../../../analysis/exploratory/findings.js';
 import { MIN_EFFECT } from '../../../analysis/exploratory/fate-comparison.js';
 import { ONSET_LEVEL } from '../../../analysis/exploratory/emergence-law.js';

@@ -1,8 +1,10 @@
 // H1 on hand-built optimizer studies: a universal claim over the unregularized cells.
 import { describe, expect, it } from 'vitest';
-import { h1 } from '../../../analysis/v1/h1.js';
-import { contextOf } from '../../../analysis/v1/verdict.js';
-import { input, run, study } from '../rows.js';
+import { h1V1 } from '../../../analysis/hypotheses/h1.js';
+import { contextOf, type Context } from '../../../analysis/rules/v1-context.js';
+import { flat, input, run, study } from '../rows.js';
+
+const h1 = (ctx: Context) => flat(h1V1(ctx));
 
 function verdict(cells: Record<string, number[]>, regularized: number[] = []) {
   const runs = [

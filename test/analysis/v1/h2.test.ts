@@ -1,8 +1,10 @@
 // H2 on hand-built optimizer studies: adaptive optimizers against the pooled SGD reference under L2.
 import { describe, expect, it } from 'vitest';
-import { h2 } from '../../../analysis/v1/h2.js';
-import { contextOf } from '../../../analysis/v1/verdict.js';
-import { input, run, study } from '../rows.js';
+import { h2V1 } from '../../../analysis/hypotheses/h2.js';
+import { contextOf, type Context } from '../../../analysis/rules/v1-context.js';
+import { flat, input, run, study } from '../rows.js';
+
+const h2 = (ctx: Context) => flat(h2V1(ctx));
 
 function verdict(cells: Record<string, number[]>) {
   const runs = Object.entries(cells).flatMap(([optimizer, xs]) => xs.map((x, seed) => run({ optimizer, seed, regularization: 'l2', sparsityActivation: x })));

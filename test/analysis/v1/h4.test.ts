@@ -1,8 +1,10 @@
 // H4 on hand-built batch-size and learning-rate studies: both factors must change sparsity.
 import { describe, expect, it } from 'vitest';
-import { h4 } from '../../../analysis/v1/h4.js';
-import { contextOf } from '../../../analysis/v1/verdict.js';
-import { input, run, study } from '../rows.js';
+import { h4V1 } from '../../../analysis/hypotheses/h4.js';
+import { contextOf, type Context } from '../../../analysis/rules/v1-context.js';
+import { flat, input, run, study } from '../rows.js';
+
+const h4 = (ctx: Context) => flat(h4V1(ctx));
 
 function studies(batch: Record<number, number[]>, lr: Record<number, number[]>) {
   const b = Object.entries(batch).flatMap(([size, xs]) => xs.map((x, seed) => run({ batchSize: Number(size), seed, sparsityActivation: x })));

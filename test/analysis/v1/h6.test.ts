@@ -1,8 +1,10 @@
 // H6 on hand-built filter rows: the early selectivity of the features that die against the survivors'.
 import { describe, expect, it } from 'vitest';
-import { h6, selectivityGap } from '../../../analysis/v1/h6.js';
-import { contextOf } from '../../../analysis/v1/verdict.js';
-import { filterRow, input, run, study } from '../rows.js';
+import { h6V1, selectivityGap } from '../../../analysis/hypotheses/h6.js';
+import { contextOf, type Context } from '../../../analysis/rules/v1-context.js';
+import { flat, filterRow, input, run, study } from '../rows.js';
+
+const h6 = (ctx: Context) => flat(h6V1(ctx));
 
 // A filter row with what H6 reads: when it died, its early selectivity (read at earlyAt) and
 // its selectivity shortly before death.

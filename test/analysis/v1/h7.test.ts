@@ -1,8 +1,10 @@
 // H7 on hand-built emergence rows: half the final sparsity early, and the final near its peak.
 import { describe, expect, it } from 'vitest';
-import { h7 } from '../../../analysis/v1/h7.js';
-import { contextOf } from '../../../analysis/v1/verdict.js';
-import { emergenceRow, input, run, study } from '../rows.js';
+import { h7V1 } from '../../../analysis/hypotheses/h7.js';
+import { contextOf, type Context } from '../../../analysis/rules/v1-context.js';
+import { flat, emergenceRow, input, run, study } from '../rows.js';
+
+const h7 = (ctx: Context) => flat(h7V1(ctx));
 
 /** One run per series of dead counts (of 100 filters) at iterations 0, 250, 500, 750, 1000. */
 function verdict(series: number[][]) {

@@ -1,8 +1,10 @@
 // H8 on hand-built activation studies: ReLU against leaky ReLU in each group of other factors.
 import { describe, expect, it } from 'vitest';
-import { h8 } from '../../../analysis/v1/h8.js';
-import { contextOf } from '../../../analysis/v1/verdict.js';
-import { input, run, study } from '../rows.js';
+import { h8V1 } from '../../../analysis/hypotheses/h8.js';
+import { contextOf, type Context } from '../../../analysis/rules/v1-context.js';
+import { flat, input, run, study } from '../rows.js';
+
+const h8 = (ctx: Context) => flat(h8V1(ctx));
 
 function verdict(relu: number[], leaky: number[]) {
   const runs = [

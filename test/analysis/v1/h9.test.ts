@@ -1,9 +1,11 @@
 // H9 on hand-built pruning rows: accuracy kept within ACCURACY_TOLERANCE and a measured speed-up.
 import { describe, expect, it } from 'vitest';
-import { h9 } from '../../../analysis/v1/h9.js';
-import { contextOf } from '../../../analysis/v1/verdict.js';
+import { h9V1 } from '../../../analysis/hypotheses/h9.js';
+import { contextOf, type Context } from '../../../analysis/rules/v1-context.js';
 import type { PruningRow } from '../../../data/schemas/datasets.js';
-import { input, pruningRow, run, study } from '../rows.js';
+import { flat, input, pruningRow, run, study } from '../rows.js';
+
+const h9 = (ctx: Context) => flat(h9V1(ctx));
 
 function verdict(rows: Array<Partial<PruningRow> | null>) {
   const runs = rows.map((_, seed) => run({ seed }));

@@ -1,6 +1,6 @@
 // Combining units into an outcome, including ties between supporting and contradicting units.
 import { describe, expect, it } from 'vitest';
-import { byAll, byMajority, tally, type UnitOutcome } from '../../../analysis/v1/outcome.js';
+import { byAll, byMajority, tally, type UnitOutcome } from '../../../analysis/rules/result.js';
 
 const units = (...outcomes: UnitOutcome[]) => outcomes.map((outcome) => ({ outcome }));
 

@@ -1,9 +1,12 @@
 // The trend rule H3 and H5 share, through H3 (strength) and H5 (classes) on hand-built studies.
 import { describe, expect, it } from 'vitest';
-import { h3 } from '../../../analysis/v1/h3.js';
-import { h5 } from '../../../analysis/v1/h5.js';
-import { contextOf } from '../../../analysis/v1/verdict.js';
-import { input, run, study } from '../rows.js';
+import { h3V1 } from '../../../analysis/hypotheses/h3.js';
+import { h5V1 } from '../../../analysis/hypotheses/h5.js';
+import { contextOf, type Context } from '../../../analysis/rules/v1-context.js';
+import { flat, input, run, study } from '../rows.js';
+
+const h3 = (ctx: Context) => flat(h3V1(ctx));
+const h5 = (ctx: Context) => flat(h5V1(ctx));
 
 function strength(levels: Record<number, number[]>) {
   const runs = Object.entries(levels).flatMap(([s, xs]) => xs.map((x, seed) => run({ strength: Number(s), seed, sparsityActivation: x })));

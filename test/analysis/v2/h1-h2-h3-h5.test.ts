@@ -1,10 +1,10 @@
 // H1, H2, H3 and H5 (v2) on cells built by hand.
 import { describe, expect, it } from 'vitest';
-import { h1 } from '../../../analysis/v2/h1.js';
-import { h2 } from '../../../analysis/v2/h2.js';
-import { h3, type H3Run } from '../../../analysis/v2/h3.js';
-import { h5, type H5Run } from '../../../analysis/v2/h5.js';
-import { rangeShortfall, type RangeCell } from '../../../analysis/v2/lr-range.js';
+import { h1V2 } from '../../../analysis/hypotheses/h1.js';
+import { h2V2 } from '../../../analysis/hypotheses/h2.js';
+import { h3V2, type H3Run } from '../../../analysis/hypotheses/h3.js';
+import { h5V2, type H5Run } from '../../../analysis/hypotheses/h5.js';
+import { rangeShortfall, type RangeCell } from '../../../analysis/rules/lr-range.js';
 
 const range = (optimizer: string, lrs: number[], sparsities: number[][]): RangeCell[] => lrs.map((lr, i) => ({ optimizer, lr, sparsities: sparsities[i] }));
 const zeros = (optimizer: string, lrs = [1e-3, 3e-3, 1e-2]) =>
@@ -26,7 +26,7 @@ describe('learning-rate ranges', () => {
 
 describe('H1 v2', () => {
   it('is supported when no optimizer reaches substantial sparsity at any rate', () => {
-    expect(h1(ALL.flatMap((o) => zeros(o))).outcome).toBe('supported');
+    expect(h1V2(ALL.flatMap((o) => zeros(o))).outcome).toBe('supported');
   });
 
   it('is contradicted by one optimizer substantial at one rate, and names it', () => {
@@ -42,7 +42,7 @@ describe('H1 v2', () => {
         ],
       ),
     ];
-    const r = h1(cells);
+    const r = h1V2(cells);
     expect(r.outcome).toBe('contradicted');
     expect(r.effect).toMatchObject({ optimizer: 'rmsprop', lr: 1e-2 });
     expect(r.effect.largestMean).toBeCloseTo(0.115, 12);
@@ -61,7 +61,7 @@ describe('H1 v2', () => {
         ],
       ),
     ];
-    expect(h1(cells).outcome).toBe('inconclusive');
+    expect(h1V2(cells).outcome).toBe('inconclusive');
   });
 });
 
@@ -79,7 +79,7 @@ describe('H2 v2', () => {
     ),
   ];
   it('takes the SGD family cell with the most sparsity as the reference', () => {
-    const r = h2([
+    const r = h2V2([
       ...reference,
       ...range(
         'adam',
@@ -97,7 +97,7 @@ describe('H2 v2', () => {
   });
 
   it('calls an optimizer that sparsifies only at some rates learning-rate dependent', () => {
-    const r = h2([
+    const r = h2V2([
       ...reference,
       ...range(
         'rmsprop',
@@ -124,15 +124,15 @@ describe('H2 v2', () => {
         ],
       );
     const cells = [...reference, ...big('adam'), ...big('adamax'), ...big('rmsprop'), ...zeros('adagrad'), ...zeros('adadelta', [0.1, 0.3, 1])];
-    const r = h2(cells);
+    const r = h2V2(cells);
     // Two contradict: a majority supports, but not without contradiction.
     expect(r.outcome).toBe('inconclusive');
     expect(r.effect.medianMinMargin).toBeCloseTo(0.3 - 0.015, 12);
-    expect(h2([...reference, ...big('adam'), ...big('adamax'), ...big('rmsprop')]).outcome).toBe('supported');
+    expect(h2V2([...reference, ...big('adam'), ...big('adamax'), ...big('rmsprop')]).outcome).toBe('supported');
   });
 
   it('has no reference until both SGD ranges are complete', () => {
-    const r = h2([
+    const r = h2V2([
       ...zeros('sgd'),
       ...range(
         'adam',
@@ -152,7 +152,7 @@ describe('H3 v2', () => {
   const sweep = (optimizer: string, kind: 'l2' | 'decoupled', values: Array<[number, number[]]>): H3Run[] =>
     values.flatMap(([strength, ss]) => ss.map((sparsity, i) => ({ run: `${optimizer}${strength}${i}`, optimizer, kind, lr: 1e-3, strength, sparsity })));
   it('supports a clear rise, needs three seeds, and gives the per-step shrink of decoupled decay', () => {
-    const r = h3([
+    const r = h3V2([
       ...sweep('adam', 'l2', [
         [1e-4, [0, 0, 0]],
         [5e-4, [0.1, 0.11, 0.12]],
@@ -190,7 +190,7 @@ describe('H5 v2', () => {
       })),
     );
   it('decides only when every task has the same images and epochs', () => {
-    const equal = h5(
+    const equal = h5V2(
       arm(
         [12000, 12000, 12000],
         [
@@ -203,7 +203,7 @@ describe('H5 v2', () => {
     expect(equal.outcome).toBe('supported');
     expect(equal.units[0].numbers).toMatchObject({ trainImages: 12000, epochs: (10000 * 32) / 12000 });
     expect(equal.effect.difference).toBeCloseTo(0.41 - 0.11, 12);
-    const unequal = h5(
+    const unequal = h5V2(
       arm(
         [12000, 30000, 60000],
         [
@@ -219,7 +219,7 @@ describe('H5 v2', () => {
 
   it('contradicts when the fewest-class task is not clearly above the most-class one', () => {
     expect(
-      h5(
+      h5V2(
         arm(
           [12000, 12000, 12000],
           [

@@ -1,7 +1,7 @@
 // H6 and H7 (v2) on runs built by hand: who is compared, saturation, plateaus.
 import { describe, expect, it } from 'vitest';
-import { h6, h6Unit, H6_V2, type H6Feature, type H6Run } from '../../../analysis/v2/h6.js';
-import { h7, h7Unit, H7_V2, type H7Run } from '../../../analysis/v2/h7.js';
+import { h6V2, h6Unit, H6_V2, type H6Feature, type H6Run } from '../../../analysis/hypotheses/h6.js';
+import { h7V2, h7Unit, H7_V2, type H7Run } from '../../../analysis/hypotheses/h7.js';
 
 /** A block of a run: dying features with early lifetime sparseness `dying`, survivors with `alive`. */
 function block(layer: number, dying: number[], alive: number[], extra: H6Feature[] = []): H6Feature[] {
@@ -54,16 +54,16 @@ describe('H6 v2', () => {
 
   it('needs at least three runs in a block; then the block majority decides', () => {
     const supporting = (seed: number) => run(seed, block(5, [0.5, 0.6, 0.7], [0.2, 0.3, 0.4]));
-    expect(h6([supporting(0), supporting(1)])).toMatchObject({ outcome: 'inconclusive', note: 'no-deciding-block' });
-    const result = h6([supporting(0), supporting(1), supporting(2)]);
+    expect(h6V2([supporting(0), supporting(1)])).toMatchObject({ outcome: 'inconclusive', note: 'no-deciding-block' });
+    const result = h6V2([supporting(0), supporting(1), supporting(2)]);
     expect(result.outcome).toBe('supported');
     expect(result.effect.meanGap).toBeCloseTo(0.3, 12);
     expect(H6_V2.minRuns).toBe(3);
     const contradicting = (seed: number) => run(seed, block(5, [0.2, 0.3, 0.25], [0.2, 0.3, 0.4]));
-    expect(h6([contradicting(0), contradicting(1), contradicting(2)]).outcome).toBe('contradicted');
+    expect(h6V2([contradicting(0), contradicting(1), contradicting(2)]).outcome).toBe('contradicted');
     // Two blocks that disagree: inconclusive.
     const mixed = (seed: number) => run(seed, [...block(5, [0.5, 0.6, 0.7], [0.2, 0.3, 0.4]), ...block(4, [0.2, 0.3, 0.25], [0.2, 0.3, 0.4])]);
-    expect(h6([mixed(0), mixed(1), mixed(2)]).outcome).toBe('inconclusive');
+    expect(h6V2([mixed(0), mixed(1), mixed(2)]).outcome).toBe('inconclusive');
   });
 });
 
@@ -165,8 +165,8 @@ describe('H7 v2', () => {
         [100, 0.2],
       ]),
     });
-    expect(h7([ok(0), ok(1)]).outcome).toBe('inconclusive');
-    expect(h7([ok(0), ok(1), ok(2)]).outcome).toBe('supported');
+    expect(h7V2([ok(0), ok(1)]).outcome).toBe('inconclusive');
+    expect(h7V2([ok(0), ok(1), ok(2)]).outcome).toBe('supported');
     expect(H7_V2.plateauTolerance).toBe(0.01);
   });
 });

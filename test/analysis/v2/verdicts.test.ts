@@ -1,7 +1,8 @@
 // The v2 verdicts read off dataset rows: each rule sees only its deciding studies' complete runs.
 import { describe, expect, it } from 'vitest';
-import { V2_ONLY_STUDIES, v2Verdicts } from '../../../analysis/v2/verdicts.js';
-import { computeVerdicts } from '../../../analysis/v1/verdicts.js';
+import { V2_ONLY_STUDIES } from '../../../analysis/studies.js';
+import { v2Verdicts } from '../../../analysis/versions/v2.js';
+import { v1Verdicts } from '../../../analysis/versions/v1.js';
 import { emergenceRow, filterRow, input, run, study } from '../rows.js';
 
 describe('v2 verdicts from rows', () => {
@@ -44,6 +45,6 @@ describe('v2 verdicts from rows', () => {
     const runs = [0, 1].map((seed) => run({ seed, iterations: 100 }));
     const rows = input({ runs, studies: [study('emergence-long', [6, 7], [], runs, () => ({}))] });
     expect(V2_ONLY_STUDIES).toContain('emergence-long');
-    for (const v of computeVerdicts(rows)) expect(v.runs).toEqual([]);
+    for (const v of v1Verdicts(rows)) expect(v.evidence.runs).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 // Study v3 on the committed datasets: every rule's deciding studies are planned, its status counts
 // the planned configurations, and no outcome is claimed for a rule before any of its runs exist.
 import { describe, expect, it } from 'vitest';
-import { V3_STUDIES } from '../../../analysis/v3/verdicts.js';
+import { V3_STUDIES } from '../../../analysis/versions/v3.js';
 import { STUDIES } from '../../../experiments/studies/index.js';
 import { planStudies } from '../../../pipeline/plan.js';
 import { readCrosscheck, studyV3Status } from '../../../site/lib/study-v3.js';

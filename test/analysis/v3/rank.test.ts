@@ -1,6 +1,6 @@
 // The rank statistics behind the v3 per-block rules, on hand-built groups.
 import { describe, expect, it } from 'vitest';
-import { auc, permutationP } from '../../../analysis/v3/rank.js';
+import { auc, permutationP } from '../../../analysis/rules/rank.js';
 
 /** P(a > b) + P(a = b) / 2 by counting every pair: the definition the rank-sum form must equal. */
 function aucByPairs(a: number[], b: number[]): number {

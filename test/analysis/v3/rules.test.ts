@@ -1,17 +1,17 @@
 // Study v3's rules on hand-built inputs whose outcomes follow from the rules' text.
 import { describe, expect, it } from 'vitest';
 import { COLLAPSE_EFOLDS, decayBudget } from '../../../data/definitions.js';
-import { featureRule, FEATURE_RULE_V3, type V3Feature, type V3FeatureRun } from '../../../analysis/v3/features.js';
-import { h1V3 } from '../../../analysis/v3/h1.js';
-import { h2V3, H2_V3 } from '../../../analysis/v3/h2.js';
-import { h3V3 } from '../../../analysis/v3/h3.js';
-import { h5V3 } from '../../../analysis/v3/h5.js';
-import { h6V3 } from '../../../analysis/v3/h6.js';
-import { h7V3, onsetAndDrawdown } from '../../../analysis/v3/h7.js';
-import { h10 } from '../../../analysis/v3/h10.js';
-import { h11 } from '../../../analysis/v3/h11.js';
-import { h12 } from '../../../analysis/v3/h12.js';
-import type { V3Run } from '../../../analysis/v3/runs.js';
+import { featureRule, FEATURE_RULE_V3, type V3Feature, type V3FeatureRun } from '../../../analysis/rules/features.js';
+import { h1V3 } from '../../../analysis/hypotheses/h1.js';
+import { h2V3, H2_V3 } from '../../../analysis/hypotheses/h2.js';
+import { h3V3 } from '../../../analysis/hypotheses/h3.js';
+import { h5V3 } from '../../../analysis/hypotheses/h5.js';
+import { h6V3 } from '../../../analysis/hypotheses/h6.js';
+import { h7V3, onsetAndDrawdown } from '../../../analysis/hypotheses/h7.js';
+import { h10 } from '../../../analysis/hypotheses/h10.js';
+import { h11 } from '../../../analysis/hypotheses/h11.js';
+import { h12 } from '../../../analysis/hypotheses/h12.js';
+import type { V3Run } from '../../../analysis/rules/level-runs.js';
 
 let serial = 0;
 function run(fields: Partial<V3Run> & { gamma: number; activation?: number }): V3Run {
