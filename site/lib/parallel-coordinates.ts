@@ -45,10 +45,14 @@ export const SWEEP_AXES: readonly Axis[] = [
 ];
 
 /** The chart's size in its own units; `left` is the least margin left of the first axis, which grows to hold that axis' longest label. */
-export const LAYOUT = { width: 980, height: 380, top: 48, bottom: 24, left: 40, right: 40 } as const;
-/** Text size in the chart's units: the chart is drawn at least PHONE_MIN_WIDTH px wide on a phone (it scrolls sideways there), where 15 units are at least 11 px. */
-export const PC_TEXT = { size: 15, labelSize: 15, charWidth: 8.2 } as const;
-export const PHONE_MIN_WIDTH = 740;
+export const LAYOUT = { width: 1300, height: 440, top: 56, bottom: 26, left: 40, right: 50 } as const;
+/**
+ * Text size in the chart's units (at most about 10.5 units a character: "momentum"): 115 units between axes hold a
+ * 10-character label. The chart is drawn at least PHONE_MIN_WIDTH px wide (on a phone it scrolls
+ * sideways), where 17 units are at least 11 px.
+ */
+export const PC_TEXT = { size: 17, labelSize: 17 } as const;
+export const PHONE_MIN_WIDTH = 850;
 
 /** The outcome lines are coloured by, and its colour ramp (viridis, its pale end left out as on the figures: figure-style.ts). */
 export const COLOUR_BY = { key: 'sparsityActivation', label: 'sparsity (act.)' } as const;
@@ -70,13 +74,19 @@ export function viridis(t: number): string {
     .join('')}`;
 }
 
-/** An axis title in lines of at most 10 characters (side by side, long titles ran together). */
+/** Roughly how wide `text` is drawn at `size` (DejaVu-like sans: m and w widest, i, l, t, r and f narrowest), erring wide. */
+export function textWidth(text: string, size: number = PC_TEXT.size): number {
+  const em = [...text].reduce((sum, c) => sum + (/[mwMW]/.test(c) ? 0.95 : /[iljtfr.,:|() ]/.test(c) ? 0.42 : 0.66), 0);
+  return em * size;
+}
+
+/** An axis title in lines of at most 10 characters (side by side, long titles ran together); a longer word is hyphenated. */
 export function labelLines(label: string): string[] {
-  const words = label.split(' ');
+  const words = label.split(' ').flatMap((w) => (w.length > 10 ? [`${w.slice(0, Math.ceil(w.length / 2))}-`, w.slice(Math.ceil(w.length / 2))] : [w]));
   const lines: string[] = [];
   for (const w of words) {
     const last = lines[lines.length - 1];
-    if (last !== undefined && last.length + 1 + w.length <= 10) lines[lines.length - 1] = `${last} ${w}`;
+    if (last !== undefined && !last.endsWith('-') && last.length + 1 + w.length <= 10) lines[lines.length - 1] = `${last} ${w}`;
     else lines.push(w);
   }
   return lines;
@@ -110,7 +120,7 @@ export function sweepScales(runs: readonly SweepRun[], axes: readonly Axis[] = S
   // The first axis' tick labels sit left of it: the margin holds the longest (clipped "adadelta" read "adelta").
   const first = axes[0];
   const firstLabels = first?.kind === 'category' ? categories(runs, first.key) : [];
-  const left = Math.max(LAYOUT.left, 14 + Math.max(0, ...firstLabels.map((l) => l.length)) * PC_TEXT.charWidth);
+  const left = Math.max(LAYOUT.left, 12 + Math.max(0, ...firstLabels.map((l) => textWidth(l))));
   const step = (LAYOUT.width - left - LAYOUT.right) / Math.max(1, axes.length - 1);
   return axes.map((axis, i) => {
     const x = left + i * step;
@@ -144,7 +154,7 @@ export function sweepScales(runs: readonly SweepRun[], axes: readonly Axis[] = S
       const lo = values.length ? Math.min(...values) : 0;
       const hi = values.length ? Math.max(...values) : 1;
       const stepOf = hi - lo > 0.4 ? 0.1 : 0.05;
-      const d0 = Math.max(0, Math.floor(lo / stepOf - 1e-9) * stepOf);
+      const d0 = Math.max(0, Math.floor(lo / stepOf + 1e-9) * stepOf);
       const d1 = Math.min(1, Math.max(d0 + stepOf, Math.ceil(hi / stepOf - 1e-9) * stepOf));
       value = (v) => bottom - ((bottom - top) * (v - d0)) / (d1 - d0);
       invert = (y) => d0 + ((bottom - y) * (d1 - d0)) / (bottom - top);
@@ -250,7 +260,7 @@ export function sweepSvg(runs: readonly SweepRun[], scales: readonly AxisScale[]
       return (
         `<g class="pc-axis" data-axis="${s.axis.key}" data-kind="${s.axis.kind}">` +
         `<line class="pc-spine" x1="${s.x.toFixed(1)}" x2="${s.x.toFixed(1)}" y1="${LAYOUT.top}" y2="${LAYOUT.height - LAYOUT.bottom}"/>${ticks}` +
-        `<text class="pc-label" x="${s.x.toFixed(1)}" y="${LAYOUT.top - 10 - (labelLines(s.axis.label).length - 1) * PC_TEXT.labelSize}" text-anchor="middle">${labelLines(
+        `<text class="pc-label" x="${s.x.toFixed(1)}" y="${LAYOUT.top - 18 - (labelLines(s.axis.label).length - 1) * PC_TEXT.labelSize}" text-anchor="middle">${labelLines(
           s.axis.label,
         )
           .map((line, k) => `<tspan x="${s.x.toFixed(1)}"${k > 0 ? ` dy="${PC_TEXT.labelSize}"` : ''}>${escape(line)}</tspan>`)
