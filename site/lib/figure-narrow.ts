@@ -99,11 +99,25 @@ function narrowEncoding(encoding: unknown, ctx: Context): unknown {
   return Object.fromEntries(Object.entries(encoding).map(([channel, def]) => [channel, channel === 'tooltip' ? def : narrowChannel(def, ctx, channel)]));
 }
 
-/** A facet definition of one field (a former row or column) as a wrapped facet's, its header label on top. */
-function wrappedFacet(def: VlSpec): VlSpec {
+/**
+ * A facet definition of one field (a former row or column) as a wrapped facet's: its header label
+ * on top, in lines as wide as the plot (a Vega expression breaks it at spaces), so that a long
+ * label neither widens the figure nor is cut.
+ */
+function wrappedFacet(def: VlSpec, plotWidth: number): VlSpec {
   const header = isObject(def.header) ? def.header : {};
-  const { labelAngle: _angle, labelOrient: _orient, ...rest } = header;
-  return { ...def, header: { ...rest, labelAngle: 0, labelOrient: 'top', labelLimit: NARROW.maxWidth - 40 } };
+  const { labelAngle: _angle, labelOrient: _orient, labelLimit: _limit, ...rest } = header;
+  const chars = Math.max(12, Math.floor(plotWidth / 7.5));
+  const label = typeof rest.labelExpr === 'string' ? `(${rest.labelExpr})` : 'datum.label';
+  return {
+    ...def,
+    header: {
+      ...rest,
+      labelAngle: 0,
+      labelOrient: 'top',
+      labelExpr: `split(trim(replace(${label} + '', regexp('(.{1,${chars}})(\\\\s+|$)', 'g'), '$1\\n')), '\\n')`,
+    },
+  };
 }
 
 /** A view (or composition) narrowed, its plots `plotWidth` wide at most. */
@@ -116,10 +130,10 @@ function narrowView(view: VlSpec, ctx: Context): VlSpec {
   if (isObject(out.facet) && out.spec !== undefined) {
     const facet = out.facet;
     if (typeof facet.field === 'string') {
-      out.facet = wrappedFacet(facet);
+      out.facet = wrappedFacet(facet, plotWidth);
       out.columns = 1;
     } else if (isObject(facet.column) !== isObject(facet.row)) {
-      out.facet = wrappedFacet((facet.column ?? facet.row) as VlSpec);
+      out.facet = wrappedFacet((facet.column ?? facet.row) as VlSpec, plotWidth);
       out.columns = 1;
     }
     out.spec = narrowView(out.spec as VlSpec, ctx);
@@ -132,7 +146,7 @@ function narrowView(view: VlSpec, ctx: Context): VlSpec {
     if (isObject(enc.facet)) out.columns = 1;
     if (isObject(enc.column) && !isObject(enc.row)) {
       const { column, ...rest } = enc;
-      out.encoding = { ...rest, facet: wrappedFacet(column as VlSpec) };
+      out.encoding = { ...rest, facet: wrappedFacet(column as VlSpec, plotWidth) };
       out.columns = 1;
     }
   }

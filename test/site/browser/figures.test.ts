@@ -153,16 +153,14 @@ describe('the verdicts', () => {
       expect(overflow.page).toBeLessThanOrEqual(PHONE.width);
       await page.goto(`${origin}${BASE}methods.html`);
       const study = await open('studies/optimizer.html', PHONE, scheme);
-      const cards = await study
-        .locator('article.verdict')
-        .evaluateAll((as) =>
-          as.map((a) => ({
-            id: a.id,
-            units: a.querySelectorAll('ul.units > li').length,
-            marks: a.querySelectorAll('svg.vchart .vchart-unit').length,
-            width: a.querySelector('svg.vchart')?.getBoundingClientRect().width ?? 0,
-          })),
-        );
+      const cards = await study.locator('article.verdict').evaluateAll((as) =>
+        as.map((a) => ({
+          id: a.id,
+          units: a.querySelectorAll('ul.units > li').length,
+          marks: a.querySelectorAll('svg.vchart .vchart-unit').length,
+          width: a.querySelector('svg.vchart')?.getBoundingClientRect().width ?? 0,
+        })),
+      );
       expect(cards.length).toBeGreaterThan(0);
       for (const c of cards) {
         expect(c.marks, c.id).toBe(c.units);
