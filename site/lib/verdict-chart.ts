@@ -104,5 +104,7 @@ export function verdictChartSvg(v: Verdict, compareHref: (runs: readonly string[
   const label = band
     ? `H${v.hypothesis}: ${valued.length} units on ${band.label}; a unit supports at ${formatValue(band.supports, band.format)}, contradicts at ${formatValue(band.contradicts, band.format)}`
     : `H${v.hypothesis}: ${v.units.length} units by outcome`;
-  return `<svg class="vchart" viewBox="0 0 ${VERDICT_CHART.width} ${height}" width="${VERDICT_CHART.width}" height="${height}" role="img" aria-label="${escape(label)}">${body}</svg>`;
+  // With links (units naming their runs) a group, whose links a screen reader reaches; else one image.
+  const role = v.units.some((u) => (u.runs ?? []).length > 0) ? 'group' : 'img';
+  return `<svg class="vchart" viewBox="0 0 ${VERDICT_CHART.width} ${height}" width="${VERDICT_CHART.width}" height="${height}" role="${role}" aria-label="${escape(label)}">${body}</svg>`;
 }
