@@ -5,6 +5,9 @@ import { parse, View, Warn, type Spec } from 'vega';
 import { Handler } from 'vega-tooltip';
 import { colourScheme, RUN_COLOUR_SIGNAL } from '../lib/figure-model.js';
 import type { PackedRunComparison, RunComparison } from '../lib/run-comparison.js';
+import { darkSpec } from '../lib/figure-theme.js';
+import { runNames } from '../lib/run-names.js';
+import { isDark } from './figures.js';
 import { readHashState, runList, writeHashState } from './hash-state.js';
 import { unpackValues } from '../codec/packed-values.js';
 
@@ -12,8 +15,9 @@ type Registry = Record<string, PackedRunComparison>;
 const GLOBAL = '__sparsityRuns';
 const registry = (): Registry => ((window as unknown as Record<string, Registry>)[GLOBAL] ??= {});
 
-/** Short name of a run in legends and column heads (ids are 16 hex digits; 8 tell them apart here). */
-const shortId = (run: string): string => run.slice(0, 8);
+/** The runs' names (run-names.ts: the configuration fields on which the compared runs differ), by id, for legends and column heads. */
+let names = new Map<string, string>();
+const nameOf = (run: string): string => names.get(run) ?? run.slice(0, 8);
 
 /** The run as its file registered it, its series unpacked. */
 function unpacked(data: PackedRunComparison): RunComparison {
@@ -57,10 +61,12 @@ function runHeader(runs: readonly RunComparison[], runBase: string, first = ''):
     const th = cell('th', '', { scope: 'col', 'data-run': r.run });
     const a = document.createElement('a');
     a.href = `${runBase}${r.run}.html`;
+    a.textContent = nameOf(r.run);
+    a.title = `run ${r.run}`;
     const code = document.createElement('code');
-    code.textContent = shortId(r.run);
-    a.append(code);
-    th.append(a);
+    code.className = 'run-id';
+    code.textContent = r.run.slice(0, 8);
+    th.append(a, ' ', code);
     tr.append(th);
   }
   return tr;
@@ -133,14 +139,17 @@ function drawPruning(root: HTMLElement, runs: readonly RunComparison[], runBase:
 const views: View[] = [];
 
 async function drawChart(figure: HTMLElement, rows: object[], tooltip: Handler): Promise<void> {
-  const spec = JSON.parse(figure.querySelector('script.compare-spec')?.textContent ?? '{}') as Spec;
+  // The phone variant (figure-narrow.ts: panels in one column) below its breakpoint.
+  const narrow = figure.querySelector<HTMLElement>('script.compare-spec-narrow');
+  const source = narrow?.dataset.media && matchMedia(narrow.dataset.media).matches ? narrow : figure.querySelector('script.compare-spec');
+  const spec = JSON.parse(source?.textContent ?? '{}') as Spec;
   const canvas = figure.querySelector<HTMLElement>('[data-compare-canvas]')!;
   const host = document.createElement('div');
   host.className = 'fig-live';
   canvas.replaceChildren(host);
   figure.hidden = rows.length === 0;
   if (rows.length === 0) return;
-  const view = new View(parse(spec), { renderer: 'svg', container: host, hover: true, logLevel: Warn, tooltip: tooltip.call });
+  const view = new View(parse(isDark() ? darkSpec(spec) : spec), { renderer: 'svg', container: host, hover: true, logLevel: Warn, tooltip: tooltip.call });
   views.push(view);
   view.data('rows', rows);
   view.signal(RUN_COLOUR_SIGNAL, colourScheme(new Set(rows.map((r) => (r as { run: string }).run)).size));
@@ -156,7 +165,7 @@ async function drawChart(figure: HTMLElement, rows: object[], tooltip: Handler):
 
 function chartRows(runs: readonly RunComparison[], name: string): object[] {
   const of = (r: RunComparison) => (name === 'curves' ? r.curves : name === 'layers' ? r.layers : r.emergence);
-  return runs.flatMap((r) => of(r).map((row) => ({ ...row, run: shortId(r.run) })));
+  return runs.flatMap((r, order) => of(r).map((row) => ({ ...row, run: nameOf(r.run), id: r.run, order })));
 }
 
 export function initCompare(): void {
@@ -205,6 +214,7 @@ export function initCompare(): void {
       return;
     }
     if (ticket !== drawing) return;
+    names = runNames(data);
     while (views.length) views.pop()!.finalize();
     body.hidden = false;
     drawConfig(root, data, runBase);

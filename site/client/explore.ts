@@ -1,20 +1,37 @@
 // Browser: brushing on the explore page's parallel coordinates. A drag along an axis keeps the
 // runs whose value lies in the dragged range; the lines outside fade and the run table keeps the
-// runs inside every range. Ranges are kept in the address (#brush=lr:120:260;...) in chart pixels.
+// runs inside every range. Ranges are kept in the address in data values, so that a link keeps the
+// same runs at any size and after the sweep grows: #brush=lr:0.001:0.01;optimizer:adam,rmsprop.
 import { sweepScales, type AxisScale, type SweepRun } from '../lib/parallel-coordinates.js';
 import { readHashState, writeHashState } from './hash-state.js';
 
 type Brushes = Map<string, [number, number]>;
 
-function parseBrushes(value: string | null, scales: readonly AxisScale[]): Brushes {
+/** The address' ranges (data values) as pixel ranges on the chart's axes; a range of an unknown axis or values none of which is on it is left out. */
+export function parseBrushes(value: string | null, scales: readonly AxisScale[]): Brushes {
   const out: Brushes = new Map();
   for (const part of (value ?? '').split(';')) {
-    const [key, a, b] = part.split(':');
-    const y0 = Number(a);
-    const y1 = Number(b);
-    if (scales.some((s) => s.axis.key === key) && Number.isFinite(y0) && Number.isFinite(y1)) out.set(key, [Math.min(y0, y1), Math.max(y0, y1)]);
+    const [key, ...rest] = part.split(':');
+    const scale = scales.find((s) => s.axis.key === key);
+    if (!scale || rest.length === 0) continue;
+    const range: [number, number] = [Number(rest[0]), Number(rest[1])];
+    if (scale.axis.kind !== 'category' && !range.every(Number.isFinite)) continue;
+    const pixels = scale.toPixels(scale.axis.kind === 'category' ? { levels: rest.join(':').split(',').filter(Boolean) } : { range });
+    if (pixels) out.set(key, pixels);
   }
   return out;
+}
+
+/** The pixel ranges as the address keeps them: data values (numbers to 3 digits, categories by name). */
+export function formatBrushes(brushes: Brushes, scales: readonly AxisScale[]): string {
+  return [...brushes]
+    .flatMap(([key, [y0, y1]]) => {
+      const scale = scales.find((s) => s.axis.key === key);
+      if (!scale) return [];
+      const v = scale.toValues(y0, y1);
+      return 'levels' in v ? [`${key}:${v.levels.join(',')}`] : [`${key}:${v.range[0]}:${v.range[1]}`];
+    })
+    .join(';');
 }
 
 export function initExplore(): void {
@@ -58,7 +75,7 @@ export function initExplore(): void {
       compare.href = `${compareBase}#runs=${[...kept].join(',')}`;
     }
   };
-  const save = () => writeHashState({ brush: [...brushes].map(([k, [a, b]]) => `${k}:${a.toFixed(1)}:${b.toFixed(1)}`).join(';') });
+  const save = () => writeHashState({ brush: formatBrushes(brushes, scales) });
 
   /** Pointer position in chart pixels (the SVG scales with the page). */
   const toChart = (event: PointerEvent) => {

@@ -6,7 +6,7 @@
 import { parse, View, Warn, type Spec } from 'vega';
 import { Handler } from 'vega-tooltip';
 import { darkSpec } from '../lib/figure-theme.js';
-import { fillTemplate, unpackSpec, type LiveFigure } from '../codec/packed-values.js';
+import { fillTemplate, unpackSpec, type LiveFigure, type PackedValues } from '../codec/packed-values.js';
 
 /** Whether the page shows the dark theme (the reader's choice, else the system's). */
 export function isDark(): boolean {
@@ -77,6 +77,33 @@ function offerDownloads(figure: HTMLElement, currentView: () => View, spec: Spec
   }
 }
 
+/** The packed rows of each dataset of a figure's packed spec, by name (what a template is filled with). */
+function packedRows(spec: { data?: unknown }): Record<string, PackedValues> {
+  const data = Array.isArray(spec.data) ? (spec.data as Array<{ name?: string; values?: unknown }>) : [];
+  return Object.fromEntries(data.filter((d) => d.values !== undefined && d.name !== undefined).map((d) => [d.name as string, d.values as PackedValues]));
+}
+
+/**
+ * The figure's phone variant (site/lib/figure-narrow.ts), when the page names one: its spec without
+ * rows (a shared file) filled with the figure's rows. Null when it does not load: the wide figure
+ * is drawn instead.
+ */
+async function narrowSpec(figure: HTMLElement, entry: LiveFigure): Promise<Spec | null> {
+  const src = figure.dataset.narrowSpecSrc;
+  const key = figure.dataset.narrowSpecKey;
+  if (!src || !key) return null;
+  try {
+    await loadScript(src);
+    const shape = templates()[key];
+    if (!shape) return null;
+    const rows = entry.template !== undefined ? entry.rows : packedRows(entry as { data?: unknown });
+    return unpackSpec(fillTemplate(shape, rows));
+  } catch (error) {
+    console.warn(`figure ${figure.id}: its phone variant did not load; the wide figure is drawn`, error);
+    return null;
+  }
+}
+
 async function hydrate(figure: HTMLElement, tooltip: () => Handler): Promise<void> {
   const src = figure.dataset.liveSrc;
   const key = figure.dataset.liveKey;
@@ -95,12 +122,19 @@ async function hydrate(figure: HTMLElement, tooltip: () => Handler): Promise<voi
     if (!template) throw new Error(`${templateSrc} loaded but did not register template ${entry.template}`);
     packed = fillTemplate(template, entry.rows);
   }
-  const spec = unpackSpec(packed);
+  const wide = unpackSpec(packed);
+  const media = figure.dataset.narrowMedia ? matchMedia(figure.dataset.narrowMedia) : null;
+  const narrow = media ? await narrowSpec(figure, entry) : null;
+  /** The spec for the window's width: the phone variant below its breakpoint. */
+  const current = () => (narrow && media?.matches ? narrow : wide);
+  let spec = current();
   let view: View | null = null;
   const draw = async () => {
     const host = document.createElement('div');
     host.className = 'fig-live';
     view?.finalize();
+    spec = current();
+    figure.dataset.variant = spec === narrow ? 'narrow' : 'wide';
     view = new View(parse(isDark() ? darkSpec(spec) : spec), { renderer: 'svg', container: host, hover: true, logLevel: Warn, tooltip: tooltip().call });
     await view.runAsync();
     const svg = host.querySelector('svg');
@@ -112,7 +146,9 @@ async function hydrate(figure: HTMLElement, tooltip: () => Handler): Promise<voi
   };
   await draw();
   redraws.set(figure, draw);
-  offerDownloads(figure, () => view as View, spec);
+  // Turning the phone (or resizing the window) past the breakpoint draws the other variant.
+  if (narrow && media) media.addEventListener('change', () => void draw());
+  offerDownloads(figure, () => view as View, wide);
   figure.dataset.live = 'true';
 }
 

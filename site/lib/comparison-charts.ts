@@ -2,14 +2,18 @@
 // Vega at build time; the browser inserts the rows of the chosen runs (site/client/compare.ts).
 import { COMPARED_CURVES } from './run-comparison.js';
 import { colourScheme, CRITERIA, DISTINCT_COLOURS, FIGURE_CONFIG, RUN_COLOUR_SIGNAL, type VlSpec } from './figure-model.js';
+import { NARROW, narrowSpec } from './figure-narrow.js';
 import { compile } from './render.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 /** Runs are told apart by colour, in the scheme the page sets for their number. */
+/** Runs in the order of the page's columns (each row's `order`), not alphabetically. */
+const RUN_ORDER = { field: 'order', op: 'min' } as const;
 const runColour = {
   field: 'run',
   type: 'nominal',
   title: 'run',
+  sort: RUN_ORDER,
   scale: { scheme: { expr: RUN_COLOUR_SIGNAL } },
   legend: { symbolLimit: DISTINCT_COLOURS.wide * 2 },
 };
@@ -55,7 +59,7 @@ export const COMPARISON_CHARTS = {
         mark: { type: 'bar' },
         encoding: {
           x: { field: 'block', type: 'ordinal', title: 'block (conv layer)', axis: { labelAngle: 0 } },
-          xOffset: { field: 'run' },
+          xOffset: { field: 'run', sort: RUN_ORDER },
           y: { field: 'sparsity', ...pct('layer sparsity') },
           color: runColour,
           tooltip: [{ field: 'run' }, { field: 'block' }, { field: 'criterion' }, { field: 'sparsity', format: '.1%' }],
@@ -86,13 +90,16 @@ export const COMPARISON_CHARTS = {
 
 export type ComparisonChart = keyof typeof COMPARISON_CHARTS;
 
-/** The compiled Vega specs the page embeds; a warning here is a bug in the template. */
-export function compiledComparisonCharts(): Record<ComparisonChart, object> {
-  const out = {} as Record<ComparisonChart, object>;
-  for (const [name, chart] of Object.entries(COMPARISON_CHARTS) as Array<[ComparisonChart, (typeof COMPARISON_CHARTS)[ComparisonChart]]>) {
-    const { vega, warnings } = compile(chart.spec);
+/** The compiled Vega specs the page embeds, wide and for a phone (figure-narrow.ts); a warning here is a bug in the template. */
+export function compiledComparisonCharts(): Record<ComparisonChart, { wide: object; narrow: object }> {
+  const out = {} as Record<ComparisonChart, { wide: object; narrow: object }>;
+  const compiled = (name: string, spec: VlSpec) => {
+    const { vega, warnings } = compile(spec);
     if (warnings.length > 0) throw new Error(`compare chart "${name}" (site/lib/comparison-charts.ts) compiles with warnings: ${warnings.join('; ')}`);
-    out[name] = vega;
+    return vega;
+  };
+  for (const [name, chart] of Object.entries(COMPARISON_CHARTS) as Array<[ComparisonChart, (typeof COMPARISON_CHARTS)[ComparisonChart]]>) {
+    out[name] = { wide: compiled(name, chart.spec), narrow: compiled(name, narrowSpec(chart.spec, NARROW.plotWidth - 20)) };
   }
   return out;
 }

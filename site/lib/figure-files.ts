@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../../data/atomic-write.js';
 import type { Figure } from './figure-model.js';
-import { FIGURE_FILES, figureFile, templateKey } from './render.js';
+import { FIGURE_FILES, figureFile, narrowSpecFile, renderNarrow, templateKey } from './render.js';
 
 /** The figures' files, written into `outDir` (the build's output folder); how many files were written. */
 export async function writeFigureFiles(outDir: string, figures: readonly Figure[], shared: ReadonlyMap<string, Figure>, inFlight = 16): Promise<number> {
@@ -27,7 +27,39 @@ export async function writeFigureFiles(outDir: string, figures: readonly Figure[
       }
     }),
   );
-  return files.length;
+  return files.length + (await writeNarrowFiles(outDir, figures, shared, inFlight));
+}
+
+/**
+ * Each figure's phone variant (render.ts renderNarrow): its spec without rows once per distinct
+ * spec, and, for a figure not drawn from a shared template, its picture beside the wide one. The
+ * run pages' figures (shared templates) have no phone picture: 1,040 of them took 16 MB, past the
+ * site's budget; a phone draws them live from the shared spec, and shows the wide picture until then.
+ */
+async function writeNarrowFiles(outDir: string, figures: readonly Figure[], shared: ReadonlyMap<string, Figure>, inFlight: number): Promise<number> {
+  const queue = figures.values();
+  const specs = new Set<string>();
+  let written = 0;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      for (const figure of queue) {
+        const narrow = await renderNarrow(figure);
+        if (!narrow) continue;
+        if (!shared.has(templateKey(figure))) {
+          writeFileAtomic(join(outDir, figure.route, `${figure.id}.narrow.png`), narrow.rendered.png, { fsync: false });
+          written++;
+        }
+        if (narrow.specPath && !specs.has(narrow.specPath)) {
+          specs.add(narrow.specPath);
+          const path = join(outDir, narrow.specPath);
+          await mkdir(dirname(path), { recursive: true });
+          writeFileAtomic(path, narrowSpecFile(narrow), { fsync: false });
+          written++;
+        }
+      }
+    }),
+  );
+  return written;
 }
 
 /** What the build's `figure-files` integration calls once the pages are built: writes the files into the output folder, returns how many. */

@@ -44,7 +44,53 @@ export const SWEEP_AXES: readonly Axis[] = [
   { key: 'testAccuracy', label: 'test acc.', kind: 'share' },
 ];
 
-export const LAYOUT = { width: 980, height: 360, top: 34, bottom: 24, left: 40, right: 40 } as const;
+/** The chart's size in its own units; `left` is the least margin left of the first axis, which grows to hold that axis' longest label. */
+export const LAYOUT = { width: 1300, height: 440, top: 56, bottom: 26, left: 40, right: 50 } as const;
+/**
+ * Text size in the chart's units (at most about 10.5 units a character: "momentum"): 115 units between axes hold a
+ * 10-character label. The chart is drawn at least PHONE_MIN_WIDTH px wide (on a phone it scrolls
+ * sideways), where 17 units are at least 11 px.
+ */
+export const PC_TEXT = { size: 17, labelSize: 17 } as const;
+export const PHONE_MIN_WIDTH = 850;
+
+/** The outcome lines are coloured by, and its colour ramp (viridis, its pale end left out as on the figures: figure-style.ts). */
+export const COLOUR_BY = { key: 'sparsityActivation', label: 'sparsity (act.)' } as const;
+const VIRIDIS = ['#440154', '#414487', '#2a788e', '#22a884', '#7ad151', '#d2e21b'] as const;
+
+/** The ramp's colour at t in [0, 1]. */
+export function viridis(t: number): string {
+  const x = Math.min(1, Math.max(0, t)) * (VIRIDIS.length - 1);
+  const i = Math.min(VIRIDIS.length - 2, Math.floor(x));
+  const f = x - i;
+  const rgb = (hex: string) => [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16));
+  const [a, b] = [rgb(VIRIDIS[i]), rgb(VIRIDIS[i + 1])];
+  return `#${a
+    .map((c, k) =>
+      Math.round(c + (b[k] - c) * f)
+        .toString(16)
+        .padStart(2, '0'),
+    )
+    .join('')}`;
+}
+
+/** Roughly how wide `text` is drawn at `size` (DejaVu-like sans: m and w widest, i, l, t, r and f narrowest), erring wide. */
+export function textWidth(text: string, size: number = PC_TEXT.size): number {
+  const em = [...text].reduce((sum, c) => sum + (/[mwMW]/.test(c) ? 0.95 : /[iljtfr.,:|() ]/.test(c) ? 0.42 : 0.66), 0);
+  return em * size;
+}
+
+/** An axis title in lines of at most 10 characters (side by side, long titles ran together); a longer word is hyphenated. */
+export function labelLines(label: string): string[] {
+  const words = label.split(' ').flatMap((w) => (w.length > 10 ? [`${w.slice(0, Math.ceil(w.length / 2))}-`, w.slice(Math.ceil(w.length / 2))] : [w]));
+  const lines: string[] = [];
+  for (const w of words) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && !last.endsWith('-') && last.length + 1 + w.length <= 10) lines[lines.length - 1] = `${last} ${w}`;
+    else lines.push(w);
+  }
+  return lines;
+}
 
 export interface AxisScale {
   axis: Axis;
@@ -55,6 +101,10 @@ export interface AxisScale {
   ticks: Array<[number, string]>;
   /** Whether a run's value lies between two pixel heights (in either order). */
   within: (run: SweepRun, y0: number, y1: number) => boolean;
+  /** A pixel range as the data values inside it (kept in the address: a link means the same runs at any size): numbers as [low, high], categories as the levels inside. */
+  toValues: (y0: number, y1: number) => { range: [number, number] } | { levels: string[] };
+  /** Data values back to a pixel range (null when none of them is on this axis). */
+  toPixels: (values: { range: [number, number] } | { levels: string[] }) => [number, number] | null;
 }
 
 const fmt = (v: number) => (v !== 0 && (Math.abs(v) < 1e-2 || Math.abs(v) >= 1e5) ? v.toExponential().replace(/\.?0+e/, 'e') : String(v));
@@ -67,23 +117,52 @@ function categories(runs: readonly SweepRun[], key: CategoryKey): string[] {
 export function sweepScales(runs: readonly SweepRun[], axes: readonly Axis[] = SWEEP_AXES): AxisScale[] {
   const top = LAYOUT.top;
   const bottom = LAYOUT.height - LAYOUT.bottom;
-  const step = (LAYOUT.width - LAYOUT.left - LAYOUT.right) / Math.max(1, axes.length - 1);
+  // The first axis' tick labels sit left of it: the margin holds the longest (clipped "adadelta" read "adelta").
+  const first = axes[0];
+  const firstLabels = first?.kind === 'category' ? categories(runs, first.key) : [];
+  const left = Math.max(LAYOUT.left, 12 + Math.max(0, ...firstLabels.map((l) => textWidth(l))));
+  const step = (LAYOUT.width - left - LAYOUT.right) / Math.max(1, axes.length - 1);
   return axes.map((axis, i) => {
-    const x = LAYOUT.left + i * step;
+    const x = left + i * step;
     const between = (y: number | null, y0: number, y1: number) => y !== null && y >= Math.min(y0, y1) - 0.5 && y <= Math.max(y0, y1) + 0.5;
     if (axis.kind === 'category') {
       const levels = categories(runs, axis.key);
       const at = (v: string) => (levels.length === 1 ? (top + bottom) / 2 : top + ((bottom - top) * levels.indexOf(v)) / (levels.length - 1));
       const y = (r: SweepRun) => at(r[axis.key]);
-      return { axis, x, y, ticks: levels.map((l) => [at(l), l] as [number, string]), within: (r, y0, y1) => between(y(r), y0, y1) };
+      const half = levels.length > 1 ? (bottom - top) / (levels.length - 1) / 2 : 10;
+      return {
+        axis,
+        x,
+        y,
+        ticks: levels.map((l) => [at(l), l] as [number, string]),
+        within: (r, y0, y1) => between(y(r), y0, y1),
+        toValues: (y0, y1) => ({ levels: levels.filter((l) => between(at(l), y0, y1)) }),
+        toPixels: (v) => {
+          if (!('levels' in v)) return null;
+          const ys = v.levels.filter((l) => levels.includes(l)).map(at);
+          return ys.length ? [Math.min(...ys) - Math.min(half, 8), Math.max(...ys) + Math.min(half, 8)] : null;
+        },
+      };
     }
     const key = axis.key;
     const values = runs.map((r) => r[key]).filter((v): v is number => v !== null && Number.isFinite(v));
     let value: (v: number) => number;
+    let invert: (y: number) => number;
     let ticks: Array<[number, string]>;
     if (axis.kind === 'share') {
-      value = (v) => bottom - (bottom - top) * v;
-      ticks = [0, 0.25, 0.5, 0.75, 1].map((v) => [value(v), `${v * 100} %`]);
+      // A share on the range of its values, widened to whole steps of 5 or 10 % (all accuracies lie in 80-93 %: on 0-100 % their lines were one).
+      const lo = values.length ? Math.min(...values) : 0;
+      const hi = values.length ? Math.max(...values) : 1;
+      const stepOf = hi - lo > 0.4 ? 0.1 : 0.05;
+      const d0 = Math.max(0, Math.floor(lo / stepOf + 1e-9) * stepOf);
+      const d1 = Math.min(1, Math.max(d0 + stepOf, Math.ceil(hi / stepOf - 1e-9) * stepOf));
+      value = (v) => bottom - ((bottom - top) * (v - d0)) / (d1 - d0);
+      invert = (y) => d0 + ((bottom - y) * (d1 - d0)) / (bottom - top);
+      const count = Math.round((d1 - d0) / stepOf);
+      const every = Math.ceil(count / 6);
+      ticks = Array.from({ length: count + 1 }, (_, k) => d0 + k * stepOf)
+        .filter((_, k) => k % every === 0 || k === count)
+        .map((v) => [value(v), `${Math.round(v * 100)} %`]);
     } else if (axis.kind === 'log') {
       const positive = values.filter((v) => v > 0);
       const lo = positive.length ? Math.log10(Math.min(...positive)) : 0;
@@ -94,6 +173,7 @@ export function sweepScales(runs: readonly SweepRun[], axes: readonly Axis[] = S
       const span = hi - lo || 1;
       const log = (v: number) => (hi === lo ? (top + logBottom) / 2 : logBottom - ((logBottom - top) * (Math.log10(v) - lo)) / span);
       value = (v) => (v <= 0 ? bottom : log(v));
+      invert = (y) => (y >= (bottom + logBottom) / 2 && hasZero ? 0 : 10 ** (hi === lo ? lo : lo + ((logBottom - y) * span) / (logBottom - top)));
       const distinct = [...new Set(values)].sort((a, b) => a - b);
       ticks = (distinct.length <= 8 ? distinct : distinct.filter((v) => v <= 0 || Number.isInteger(Math.log10(v)))).map((v) => [
         value(v),
@@ -104,6 +184,7 @@ export function sweepScales(runs: readonly SweepRun[], axes: readonly Axis[] = S
       const lo = values.length ? Math.min(...values) : 0;
       const hi = values.length ? Math.max(...values) : 1;
       value = (v) => (hi === lo ? (top + bottom) / 2 : bottom - ((bottom - top) * (v - lo)) / (hi - lo));
+      invert = (y) => (hi === lo ? lo : lo + ((bottom - y) * (hi - lo)) / (bottom - top));
       ticks = [...new Set(values)]
         .sort((a, b) => a - b)
         .slice(0, 10)
@@ -113,7 +194,23 @@ export function sweepScales(runs: readonly SweepRun[], axes: readonly Axis[] = S
       const v = r[key];
       return v === null || !Number.isFinite(v) ? null : value(v);
     };
-    return { axis, x, y, ticks, within: (r, y0, y1) => between(y(r), y0, y1) };
+    const round = (v: number) => Number(v.toPrecision(3));
+    return {
+      axis,
+      x,
+      y,
+      ticks,
+      within: (r, y0, y1) => between(y(r), y0, y1),
+      toValues: (y0, y1) => {
+        const [a, b] = [invert(Math.max(y0, y1)), invert(Math.min(y0, y1))];
+        return { range: [round(Math.min(a, b)), round(Math.max(a, b))] };
+      },
+      toPixels: (v) => {
+        if (!('range' in v)) return null;
+        const [a, b] = [value(v.range[0]), value(v.range[1])];
+        return [Math.min(a, b), Math.max(a, b)];
+      },
+    };
   });
 }
 
@@ -137,24 +234,37 @@ const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').rep
 
 /** The whole chart as SVG markup: a path per run (data-run, class by status), then the axes on top. */
 export function sweepSvg(runs: readonly SweepRun[], scales: readonly AxisScale[] = sweepScales(runs)): string {
+  // Lines coloured by an outcome (COLOUR_BY) on the range of its values; a run without it (diverged, failed) grey and dashed.
+  const outcomes = runs.map((r) => r[COLOUR_BY.key]).filter((v): v is number => v !== null && Number.isFinite(v));
+  const [lo, hi] = [Math.min(...outcomes), Math.max(...outcomes)];
+  const colour = (r: SweepRun) => {
+    const v = r[COLOUR_BY.key];
+    return v === null || !Number.isFinite(v) ? null : viridis(hi > lo ? ((v - lo) / (hi - lo)) * 0.9 : 0.5);
+  };
   const lines = runs
-    .map(
-      (r) =>
-        `<path class="pc-line pc-${escape(r.status)}" data-run="${escape(r.run)}" d="${runPath(r, scales)}"><title>${escape(`${r.run} · ${r.optimizer} · ${r.status}`)}</title></path>`,
-    )
+    .map((r) => {
+      const c = colour(r);
+      const outcome = r[COLOUR_BY.key];
+      const title = `${r.run.slice(0, 8)} · ${r.optimizer} · lr ${fmt(r.lr)} · ${COLOUR_BY.label} ${outcome === null ? 'n/a' : `${(outcome * 100).toFixed(1)} %`} · ${r.status}`;
+      return `<path class="pc-line pc-${escape(r.status)}" data-run="${escape(r.run)}"${c ? ` style="stroke:${c}"` : ''} d="${runPath(r, scales)}"><title>${escape(title)}</title></path>`;
+    })
     .join('');
   const axes = scales
     .map((s) => {
       const ticks = s.ticks
         .map(
           ([y, label]) =>
-            `<line x1="${(s.x - 4).toFixed(1)}" x2="${s.x.toFixed(1)}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}"/><text x="${(s.x - 6).toFixed(1)}" y="${(y + 3.5).toFixed(1)}" text-anchor="end">${escape(label)}</text>`,
+            `<line x1="${(s.x - 4).toFixed(1)}" x2="${s.x.toFixed(1)}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}"/><text x="${(s.x - 6).toFixed(1)}" y="${(y + 5).toFixed(1)}" text-anchor="end">${escape(label)}</text>`,
         )
         .join('');
       return (
         `<g class="pc-axis" data-axis="${s.axis.key}" data-kind="${s.axis.kind}">` +
         `<line class="pc-spine" x1="${s.x.toFixed(1)}" x2="${s.x.toFixed(1)}" y1="${LAYOUT.top}" y2="${LAYOUT.height - LAYOUT.bottom}"/>${ticks}` +
-        `<text class="pc-label" x="${s.x.toFixed(1)}" y="${LAYOUT.top - 14}" text-anchor="middle">${escape(s.axis.label)}</text>` +
+        `<text class="pc-label" x="${s.x.toFixed(1)}" y="${LAYOUT.top - 18 - (labelLines(s.axis.label).length - 1) * PC_TEXT.labelSize}" text-anchor="middle">${labelLines(
+          s.axis.label,
+        )
+          .map((line, k) => `<tspan x="${s.x.toFixed(1)}"${k > 0 ? ` dy="${PC_TEXT.labelSize}"` : ''}>${escape(line)}</tspan>`)
+          .join('')}</text>` +
         `<rect class="pc-brush" hidden x="${(s.x - 8).toFixed(1)}" width="16" y="0" height="0"/>` +
         `<rect class="pc-hit" x="${(s.x - 14).toFixed(1)}" width="28" y="${LAYOUT.top - 6}" height="${LAYOUT.height - LAYOUT.top - LAYOUT.bottom + 12}"/>` +
         `</g>`

@@ -6,7 +6,8 @@
 import { figureCacheDir, readRender, renderKey, writeRender } from './figure-cache.js';
 import { compile, pictureRenderer, renderSvg } from './figure-picture.js';
 import type { Figure, Row } from './figure-model.js';
-import { liveFigureScript, sharedSpecScript } from './live-figure.js';
+import { NARROW, narrowSpec } from './figure-narrow.js';
+import { liveFigureScript, registrationScript, sharedSpecScript, specShape, FIGURE_SPEC_GLOBAL } from './live-figure.js';
 import { drawForBuild } from './render-pool.js';
 
 export interface RenderedFigure {
@@ -189,4 +190,53 @@ export async function figureFile(figure: Figure, ext: FigureFile, template?: Fig
 /** The shared spec file of the template `template` (its first figure) is drawn from. */
 export async function templateFile(template: Figure): Promise<{ body: string; type: string }> {
   return { body: sharedSpecScript(templateKey(template), (await renderFigure(template)).vega), type: 'text/javascript; charset=utf-8' };
+}
+
+/** A figure's phone variant as drawn (figure-narrow.ts): its picture, and the key and file of its live spec without rows. */
+export interface NarrowFigure {
+  rendered: RenderedFigure;
+  /** Key of its compiled spec without rows (equal specs, one file: the run pages' figures share theirs). */
+  specKey: string;
+  /** Where that spec is published, beside the shared templates; null when its rows are not the wide figure's (the phone then draws the wide figure live). */
+  specPath: string | null;
+}
+
+const narrowMemo = new WeakMap<Figure, Promise<NarrowFigure | null>>();
+
+/** Names of the compiled spec's inline datasets that hold rows. */
+function rowDatasets(vegaSpec: object): string[] {
+  const data = (vegaSpec as { data?: Array<{ name?: unknown; values?: unknown }> }).data ?? [];
+  return data.filter((d) => Array.isArray(d.values) && d.values.length > 0).map((d) => String(d.name));
+}
+
+/**
+ * The phone variant of a figure (figure-narrow.ts), or null when the figure already fits a phone
+ * (NARROW.maxWidth). Drawn at NARROW.plotWidth; a drawing still wider is drawn again with its plots
+ * narrower by the excess (the labels beside a plot do not shrink with it), three times at most.
+ */
+export function renderNarrow(figure: Figure, cacheDir = figureCacheDir()): Promise<NarrowFigure | null> {
+  let hit = narrowMemo.get(figure);
+  if (!hit) {
+    hit = (async () => {
+      const wide = await renderFigure(figure, cacheDir);
+      if (wide.width <= NARROW.maxWidth) return null;
+      let plotWidth: number = NARROW.plotWidth;
+      let rendered = await renderFigure({ ...figure, spec: narrowSpec(figure.spec, plotWidth) }, cacheDir);
+      for (let tries = 1; rendered.width > NARROW.maxWidth && tries < 4 && plotWidth > NARROW.minPlotWidth; tries++) {
+        plotWidth -= rendered.width - NARROW.maxWidth;
+        rendered = await renderFigure({ ...figure, spec: narrowSpec(figure.spec, plotWidth) }, cacheDir);
+      }
+      const specKey = `n-${renderKey(specShape(rendered.vega), 'narrow').slice(0, 16)}`;
+      const wideRows = new Set(rowDatasets(wide.vega));
+      const sameRows = rowDatasets(rendered.vega).every((name) => wideRows.has(name));
+      return { rendered, specKey, specPath: sameRows ? templatePath(specKey) : null };
+    })();
+    narrowMemo.set(figure, hit);
+  }
+  return hit;
+}
+
+/** The file of a phone variant's spec without rows (a classic script, as the shared templates'). */
+export function narrowSpecFile(narrow: NarrowFigure): string {
+  return registrationScript(FIGURE_SPEC_GLOBAL, narrow.specKey, specShape(narrow.rendered.vega));
 }

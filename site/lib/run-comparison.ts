@@ -7,6 +7,7 @@ import { CRITERIA, type Figure } from './figure-model.js';
 import { configSections } from './format.js';
 import { packValues, registrationScript } from './live-figure.js';
 import { CURVE_SERIES } from './run-figures.js';
+import { configPairs } from './run-names.js';
 import type { RunPage } from './page-model.js';
 
 /** The run as the compare page shows it: one file per run (compare/<run>.js), loaded on demand. */
@@ -69,7 +70,7 @@ export function runComparison(page: RunPage): RunComparison {
   return {
     run: r.run,
     status: r.status,
-    config: configSections(r.config).flatMap((s) => s.rows.map((row): [string, string] => [s.name ? `${s.name}.${row.key}` : row.key, row.value])),
+    config: configPairs(configSections(r.config)),
     outcome: {
       sparsityActivation: r.sparsityActivation,
       sparsityGamma: r.sparsityGamma,

@@ -6,6 +6,20 @@ export interface Unit {
   label: string;
   outcome: UnitOutcome;
   detail: string;
+  /** The number the rule compares with its thresholds for this unit, in the units of the verdict's `band` (verdict-chart.ts draws it). */
+  value?: number | null;
+  /** The runs behind the unit: the card links them to a compare view. */
+  runs?: string[];
+}
+
+/** The rule's thresholds on a unit's `value`: a unit supports at or past `supports`, contradicts past `contradicts`; between them it is unclear. */
+export interface ThresholdBand {
+  /** What the value is, with its unit ("gap in lifetime sparseness"). */
+  label: string;
+  supports: number;
+  contradicts: number;
+  /** How values are written: a share as %, points of a share, or a plain number. */
+  format: 'share' | 'points' | 'number';
 }
 
 export interface Verdict {
@@ -22,6 +36,8 @@ export interface Verdict {
   /** Page route and figure id of the figure that shows the evidence. */
   figure: { route: string; id: string } | null;
   units: Unit[];
+  /** The rule's thresholds on its units' values, where the rule reads one number per unit. */
+  band?: ThresholdBand;
   pending: number;
   /** The rule version that decided it (absent: v1's). */
   version?: number;

@@ -10,12 +10,25 @@ import type { APIRoute, GetStaticPaths } from 'astro';
 import { DATASET_NAMES } from '../../data/schemas/datasets.js';
 import { deferFigureFiles } from '../lib/figure-files.js';
 import type { Figure } from '../lib/figure-model.js';
-import { FIGURE_FILES, figureFile, sharedTemplates, templateFile, templateKey, templatePath, type FigureFile } from '../lib/render.js';
+import {
+  FIGURE_FILES,
+  figureFile,
+  renderFigure,
+  renderNarrow,
+  sharedTemplates,
+  templateFile,
+  templateKey,
+  templatePath,
+  type FigureFile,
+} from '../lib/render.js';
 import { datasetPath } from '../lib/links.js';
 import { getSite } from '../lib/site.js';
 
 type Props =
-  { kind: 'figure'; figure: Figure; ext: FigureFile; template?: Figure } | { kind: 'template'; template: Figure } | { kind: 'dataset'; file: string };
+  | { kind: 'figure'; figure: Figure; ext: FigureFile; template?: Figure }
+  | { kind: 'narrow'; figure: Figure }
+  | { kind: 'template'; template: Figure }
+  | { kind: 'dataset'; file: string };
 
 export const getStaticPaths = (() => {
   const site = getSite();
@@ -26,11 +39,17 @@ export const getStaticPaths = (() => {
       props: { kind: 'figure', figure, ext, template: shared.get(templateKey(figure)) } as Props,
     })),
   );
+  // astro dev: each figure's phone picture (the wide one where it has no phone variant); a build writes them itself (figure-files.ts).
+  // Dev serves no narrow live specs: a phone draws the wide figure live there.
+  const narrow = (deferFigureFiles(site.figures, shared) ? [] : site.figures).map((figure) => ({
+    params: { file: `${figure.route}/${figure.id}.narrow.png` },
+    props: { kind: 'narrow', figure } as Props,
+  }));
   const templates = [...shared].map(([key, template]) => ({ params: { file: templatePath(key) }, props: { kind: 'template', template } as Props }));
   const datasets = site.loaded
     ? DATASET_NAMES.map((n) => ({ params: { file: datasetPath(n) }, props: { kind: 'dataset', file: join(site.folder, `${n}.json`) } as Props }))
     : [];
-  return [...figures, ...templates, ...datasets];
+  return [...figures, ...narrow, ...templates, ...datasets];
 }) satisfies GetStaticPaths;
 
 /**
@@ -44,6 +63,10 @@ const gzipAsync = promisify(gzip);
 export const GET: APIRoute<Props> = async ({ props }) => {
   if (props.kind === 'dataset') {
     return new Response(await gzipAsync(await readFile(props.file), { level: GZIP_LEVEL }), { headers: { 'Content-Type': 'application/gzip' } });
+  }
+  if (props.kind === 'narrow') {
+    const picture = (await renderNarrow(props.figure))?.rendered ?? (await renderFigure(props.figure));
+    return new Response(picture.png, { headers: { 'Content-Type': 'image/png' } });
   }
   const { body, type } = props.kind === 'template' ? await templateFile(props.template) : await figureFile(props.figure, props.ext, props.template);
   return new Response(body, { headers: { 'Content-Type': type } });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deferFigureFiles, FIGURE_FILES_SLOT, writeFigureFiles, type FigureFilesJob } from '../../site/lib/figure-files.js';
-import { FIGURE_FILES, figureFile, sharedTemplates, templateKey } from '../../site/lib/render.js';
+import { FIGURE_FILES, figureFile, renderNarrow, sharedTemplates, templateKey } from '../../site/lib/render.js';
 import { buildSite } from '../../site/lib/site.js';
 import { syntheticDatasets } from '../../pipeline/synthetic-study.js';
 
@@ -33,6 +33,22 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
+/** How many phone-variant files the build writes (figure-files.ts): a picture for each figure not drawn from a shared template, a spec per distinct narrow spec. */
+async function narrowFiles(out?: string): Promise<number> {
+  let pictures = 0;
+  const specs = new Set<string>();
+  for (const figure of figures) {
+    const narrow = await renderNarrow(figure);
+    if (!narrow) continue;
+    if (!shared.has(templateKey(figure))) {
+      pictures++;
+      if (out) expect(readFileSync(join(out, figure.route, `${figure.id}.narrow.png`)).equals(Buffer.from(narrow.rendered.png)), figure.id).toBe(true);
+    }
+    if (narrow.specPath) specs.add(narrow.specPath);
+  }
+  return pictures + specs.size;
+}
+
 async function expectFiles(out: string): Promise<void> {
   for (const figure of figures) {
     const folder = join(out, figure.route);
@@ -45,15 +61,18 @@ async function expectFiles(out: string): Promise<void> {
 }
 
 describe('figure files written by the build', () => {
-  it('writes four files a figure, each what the route serves, and nothing else', async () => {
+  it('writes four files a figure, each what the route serves, and the phone variants, and nothing else', async () => {
     expect(figures.length).toBeGreaterThan(5);
     expect(shared.size).toBeGreaterThan(0);
     const out = join(work, 'out');
-    expect(await writeFigureFiles(out, figures, shared, 3)).toBe(figures.length * FIGURE_FILES.length);
+    const narrow = await narrowFiles();
+    expect(narrow).toBeGreaterThan(0);
+    expect(await writeFigureFiles(out, figures, shared, 3)).toBe(figures.length * FIGURE_FILES.length + narrow);
     await expectFiles(out);
+    expect(await narrowFiles(out)).toBe(narrow);
     const all = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? all(join(dir, e.name)) : [e.name]));
-    expect(all(out).length).toBe(figures.length * FIGURE_FILES.length);
-  }, 120_000);
+    expect(all(out).length).toBe(figures.length * FIGURE_FILES.length + narrow);
+  }, 300_000);
 
   it('leaves them to the route when no build waits for them (astro dev), and to the build when one does', async () => {
     slots[FIGURE_FILES_SLOT] = undefined;
@@ -63,7 +82,7 @@ describe('figure files written by the build', () => {
     const job = slots[FIGURE_FILES_SLOT]?.job;
     expect(job).toBeTypeOf('function');
     const out = join(work, 'deferred');
-    expect(await job!(out)).toBe(figures.length * FIGURE_FILES.length);
+    expect(await job!(out)).toBe(figures.length * FIGURE_FILES.length + (await narrowFiles()));
     await expectFiles(out);
-  }, 120_000);
+  }, 300_000);
 });
