@@ -40,6 +40,8 @@ const note = (code: string | null) => (code === null ? '' : (NOTES[code] ?? code
 interface Described {
   units: Unit[];
   effect: Verdict['effect'];
+  /** Where the rule reads one number per unit (a run's block, a run): its thresholds on it. */
+  band?: Verdict['band'];
 }
 
 function describe(h: V2Hypothesis, results: V2Results): Described {
@@ -117,8 +119,16 @@ function describe(h: V2Hypothesis, results: V2Results): Described {
           .map((u) => ({
             label: `run ${short(u.numbers.run)} (seed ${u.numbers.seed}), block ${u.numbers.layer + 1}`,
             outcome: u.outcome,
+            value: u.numbers.gap,
+            runs: [u.numbers.run],
             detail: `${u.outcome === 'insufficient' ? `${note(u.note)}; ` : ''}median early lifetime sparseness of ${u.numbers.dying} dying ${fmt(u.numbers.dyingMedian)}, of ${u.numbers.survivors} survivors ${fmt(u.numbers.survivorMedian)}${u.numbers.gap === null ? '' : ` (gap ${fmt(u.numbers.gap)})`}${u.numbers.alreadyDead ? `; ${u.numbers.alreadyDead} already dead, left out` : ''}`,
           })),
+        band: {
+          label: 'dying minus surviving median early lifetime sparseness',
+          supports: H6_V2.selectiveGap,
+          contradicts: H6_V2.contradictBelow,
+          format: 'number',
+        },
         effect: {
           label: 'dying minus surviving median early lifetime sparseness, deciding blocks',
           value: r.effect.meanGap,
@@ -132,11 +142,14 @@ function describe(h: V2Hypothesis, results: V2Results): Described {
         units: r.units.map((u) => ({
           label: `run ${short(u.numbers.run)} (seed ${u.numbers.seed})`,
           outcome: u.outcome,
+          value: u.numbers.halfAt,
+          runs: [u.numbers.run],
           detail:
             u.numbers.halfAt === null
               ? note(u.note)
               : `half of the final ${pct(u.numbers.final)} reached at ${percent(u.numbers.halfAt, 0)} of training; ${u.numbers.plateau ? `levelled off (within ${points(u.numbers.windowRange ?? 0)} over the last ${percent(H7_V2.plateauWindow, 0)}), final / peak ${fmt((u.numbers.final ?? 0) / (u.numbers.peak || 1), 2)}` : note('still-moving')}`,
         })),
+        band: { label: 'share of training before half the final sparsity', supports: H7_V2.early, contradicts: H7_V2.late, format: 'share' },
         effect: {
           label: 'share of training before half the final sparsity is reached',
           value: r.effect.meanHalfAt,
@@ -185,6 +198,7 @@ export function describeV2Verdict(
     studies: e.studies,
     figure: e.figure ? { route: studyRoute(e.figure.study), id: studyFigureId[e.figure.figure](e.figure.study) } : null,
     units: d.units,
+    ...(d.band ? { band: d.band } : {}),
     pending: e.pending,
     version: 2,
     ...(old ? { superseded: { outcome: old.outcome, effect: old.effect, basis } } : {}),

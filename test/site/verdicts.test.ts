@@ -3,6 +3,9 @@
 // The rules themselves are tested on hand-built rows in test/analysis/v1/.
 import { describe, expect, it } from 'vitest';
 import { computeVerdicts, type VerdictInput } from '../../site/lib/verdicts.js';
+import { H6_V2 } from '../../analysis/hypotheses/h6.js';
+import { H7_V2 } from '../../analysis/hypotheses/h7.js';
+import { hasFull, readFull, verdictInput } from '../analysis/committed.js';
 import { syntheticDatasets, type SyntheticOptions } from '../../pipeline/synthetic-study.js';
 
 function inputOf(options: SyntheticOptions = {}): VerdictInput {
@@ -121,5 +124,30 @@ describe('provisional verdicts', () => {
     // H1, H2: optimizer (2); H3: strength (1); H4: batch size and learning rate share a and b (2); the rest 0.
     expect(partial.map((v) => v.pending)).toEqual([2, 2, 1, 2, 0, 0, 0, 0, 0]);
     expect(partial.map((v) => ({ ...v, pending: 0 }))).toEqual(complete);
+  });
+});
+
+describe.skipIf(!hasFull)('verdict cards of the committed full study, as figures', () => {
+  const verdicts = computeVerdicts(verdictInput(readFull()));
+  const byId = (h: number) => verdicts.find((v) => v.hypothesis === h)!;
+
+  it("give H6 and H7 the rule's own thresholds as their band", () => {
+    expect(byId(6).band).toMatchObject({ supports: H6_V2.selectiveGap, contradicts: H6_V2.contradictBelow });
+    expect(byId(7).band).toMatchObject({ supports: H7_V2.early, contradicts: H7_V2.late });
+  });
+
+  it('give each of their units the run behind it, and the number the rule compared where it compared one', () => {
+    const input = verdictInput(readFull());
+    const known = new Set(input.runs.map((r) => r.run));
+    for (const h of [6, 7]) {
+      const units = byId(h).units;
+      expect(units.length).toBeGreaterThan(0);
+      for (const u of units) {
+        expect(u.runs).toHaveLength(1);
+        expect(known.has(u.runs![0])).toBe(true);
+        expect(u.label).toContain(u.runs![0].slice(0, 8));
+        if (u.outcome === 'supports') expect(u.value).not.toBeNull();
+      }
+    }
   });
 });
