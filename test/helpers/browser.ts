@@ -171,3 +171,12 @@ export function smallFigureText(page: Page, min: number): Promise<string[]> {
     return out;
   }, min);
 }
+
+/** Presses Tab until the focused element matches `selector`; how many presses it took. Fails after `limit`. */
+export async function tabTo(page: Page, selector: string, limit = 300): Promise<number> {
+  for (let presses = 1; presses <= limit; presses++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return presses;
+  }
+  throw new Error(`${selector} was not reached by ${limit} presses of Tab on ${page.url()}`);
+}

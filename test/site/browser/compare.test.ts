@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { tabTo } from '../../helpers/browser.js';
 import { BASE, useSyntheticSite } from '../../helpers/synthetic-site.js';
 
 const s = useSyntheticSite();
@@ -133,6 +134,30 @@ describe('the comparison of runs', () => {
       expect(colours, chart).toHaveLength(12);
       expect(new Set(colours).size, `${chart}: ${colours.join(' ')}`).toBe(12);
     }
+    expect(problems.console).toEqual([]);
+  }, 60_000);
+
+  it('is usable by keyboard: the picker opens, a run is unticked and every field shown without a mouse', async () => {
+    const runs = chosen();
+    const { page, problems } = await s.watchedPage();
+    await openComparison(page, s.url(`compare.html#runs=${runs.join(',')}`), runs);
+    const differing = await page.locator('[data-compare-config] tbody tr:not([hidden])').count();
+    await tabTo(page, 'details[data-compare-picker] > summary');
+    await page.keyboard.press('Enter');
+    expect(await page.getAttribute('details[data-compare-picker]', 'open')).not.toBeNull();
+    await tabTo(page, `input[data-compare-pick][value="${runs[2]}"]`, 2000);
+    await page.keyboard.press('Space');
+    await page.waitForFunction(
+      (n) =>
+        (document.querySelector('[data-compare]') as HTMLElement).dataset.runs?.split(',').length === n &&
+        (document.querySelector('[data-compare]') as HTMLElement).dataset.state === 'ready',
+      2,
+    );
+    expect(new URL(page.url()).hash).toBe(`#runs=${runs.slice(0, 2).join(',')}`);
+    await tabTo(page, '[data-compare-all-fields]');
+    await page.keyboard.press('Space');
+    expect(await page.isChecked('[data-compare-all-fields]')).toBe(true);
+    expect(await page.locator('[data-compare-config] tbody tr:not([hidden])').count()).toBeGreaterThan(differing);
     expect(problems.console).toEqual([]);
   }, 60_000);
 });

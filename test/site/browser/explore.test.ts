@@ -2,6 +2,7 @@
 // mouse and by keyboard), and the plan of every study shows each configuration with its state.
 import { describe, expect, it } from 'vitest';
 import { LAYOUT } from '../../../site/lib/parallel-coordinates.js';
+import { tabTo } from '../../helpers/browser.js';
 import { BASE, useSyntheticSite } from '../../helpers/synthetic-site.js';
 
 const s = useSyntheticSite();
@@ -78,6 +79,36 @@ describe('the explore page', () => {
       expect(sum('pending'), study.study).toBe(new Set(study.pending).size);
     }
     expect(await page.locator('[data-study-grid] tr[data-state="pending"]').count()).toBeGreaterThan(0);
+    expect(problems.console).toEqual([]);
+  }, 60_000);
+
+  it('brushes an axis by keyboard: Tab to it, Up raises the lower end of its range, Escape clears it', async () => {
+    const { page, problems } = await s.watchedPage();
+    await page.goto(s.url('explore.html'));
+    const rows = page.locator('table[data-explore-table] tbody tr');
+    const total = await rows.count();
+    const kept = async () =>
+      (await rows.evaluateAll((trs) => trs.filter((tr) => !(tr as HTMLElement).hidden).map((tr) => (tr as HTMLElement).dataset.run ?? ''))).sort();
+    // A lower end in steps of a twentieth of the share axis: the first step with runs on both sides, none on the step itself.
+    const values = complete().map((r) => r.sparsityActivation!);
+    const steps = Array.from({ length: 19 }, (_, i) => i + 1).find((k) => {
+      const above = values.filter((v) => v >= k / 20).length;
+      return above > 0 && above < values.length && values.every((v) => Math.abs(v - k / 20) > 1e-3);
+    })!;
+    expect(steps).toBeGreaterThan(0);
+    const axis = 'g[data-axis="sparsityActivation"] rect.pc-hit';
+    await tabTo(page, axis);
+    for (let i = 0; i < steps; i++) await page.keyboard.press('ArrowUp');
+    const expected = complete()
+      .filter((r) => r.sparsityActivation! >= steps / 20)
+      .map((r) => r.run)
+      .sort();
+    expect(await kept()).toEqual(expected);
+    expect(await page.getAttribute(axis, 'aria-valuenow')).toBe(String(steps));
+    expect(new URL(page.url()).hash).toMatch(/^#brush=sparsityActivation:/);
+    expect(await page.locator('[data-explore-count]').innerText()).toBe(`${expected.length} of ${total} runs inside every range`);
+    await page.keyboard.press('Escape');
+    expect(await kept()).toHaveLength(total);
     expect(problems.console).toEqual([]);
   }, 60_000);
 });

@@ -57,7 +57,7 @@ describe('a run page', () => {
       expect(html).toContain('&lt;simd&gt;');
       // The footer names the data folder without the build machine's absolute path.
       const footer = await page.locator('footer [data-provenance]').innerText();
-      expect(footer).toContain('Built from the s.datasets in data/quick/s.datasets, outside the repository');
+      expect(footer).toContain('Built from the datasets in data/quick/datasets, outside the repository');
       expect(footer).not.toContain(s.site.root);
       expect(provenance['continued after a kill'], url).toBeUndefined();
     }
