@@ -137,11 +137,6 @@ export function figureProblems(page: Page): Promise<string[]> {
   );
 }
 
-/** How far the page scrolls sideways, in CSS pixels (0 or less: it fits). */
-export function sidewaysOverflow(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-}
-
 /** The relative luminance (WCAG) of a CSS colour "rgb(r, g, b)" or "rgba(...)"; null for a transparent one. */
 export function luminance(css: string): number | null {
   const m = /rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)/.exec(css);
