@@ -2,7 +2,9 @@
 // runs whose value lies in the dragged range; the lines outside fade and the run table keeps the
 // runs inside every range. Ranges are kept in the address in data values, so that a link keeps the
 // same runs at any size and after the sweep grows: #brush=lr:0.001:0.01;optimizer:adam,rmsprop.
-import { sweepScales, type AxisScale, type SweepRun } from '../lib/parallel-coordinates.js';
+// By keyboard each axis is a slider: Up and Down move its range's lower end, with Shift its upper
+// end, in steps of a twentieth of the axis; Escape clears it.
+import { LAYOUT, sweepScales, type AxisScale, type SweepRun } from '../lib/parallel-coordinates.js';
 import { readHashState, writeHashState } from './hash-state.js';
 
 type Brushes = Map<string, [number, number]>;
@@ -52,6 +54,8 @@ export function initExplore(): void {
   const brushes = parseBrushes(readHashState().get('brush'), scales);
   if (clear) clear.hidden = false;
 
+  /** Each axis' slider state (aria-valuenow and -valuetext) from its range, kept current by apply(). */
+  const describers: Array<() => void> = [];
   const apply = () => {
     const kept = new Set(runs.filter((r) => scales.every((s) => !brushes.has(s.axis.key) || s.within(r, ...brushes.get(s.axis.key)!))).map((r) => r.run));
     for (const [run, line] of lines) line.classList.toggle('pc-out', !kept.has(run));
@@ -74,6 +78,7 @@ export function initExplore(): void {
       compare.hidden = !(brushes.size && kept.size >= 2);
       compare.href = `${compareBase}#runs=${[...kept].join(',')}`;
     }
+    for (const describe of describers) describe();
   };
   const save = () => writeHashState({ brush: formatBrushes(brushes, scales) });
 
@@ -84,6 +89,10 @@ export function initExplore(): void {
     return (event.clientY - box.top) * (view.height / box.height);
   };
 
+  // By keyboard each axis is a focusable slider (the chart becomes a group of them).
+  const foot = LAYOUT.height - LAYOUT.bottom;
+  const step = (foot - LAYOUT.top) / 20;
+  svg.setAttribute('role', 'group');
   for (const s of scales) {
     const g = svg.querySelector<SVGGElement>(`g[data-axis="${s.axis.key}"]`);
     const hit = g?.querySelector<SVGRectElement>('rect.pc-hit');
@@ -108,6 +117,36 @@ export function initExplore(): void {
       if (start === null) return;
       if (!moved) brushes.delete(s.axis.key); // a click clears the axis
       start = null;
+      apply();
+      save();
+    });
+    // The keyboard's way to brush.
+    hit.setAttribute('tabindex', '0');
+    hit.setAttribute('role', 'slider');
+    hit.setAttribute('aria-label', `${s.axis.label}: the range kept (Up and Down move its lower end, with Shift its upper end; Escape clears it)`);
+    hit.setAttribute('aria-valuemin', '0');
+    hit.setAttribute('aria-valuemax', '20');
+    const describe = () => {
+      const [y0, y1] = brushes.get(s.axis.key) ?? [LAYOUT.top, foot];
+      const share = (y: number) => Math.round(Math.min(100, Math.max(0, ((foot - y) / (foot - LAYOUT.top)) * 100)));
+      hit.setAttribute('aria-valuenow', String(Math.round(Math.max(0, foot - y1) / step)));
+      hit.setAttribute('aria-valuetext', brushes.has(s.axis.key) ? `keeps ${share(y1)} % to ${share(y0)} % of the axis` : 'keeps the whole axis');
+    };
+    describers.push(describe);
+    hit.addEventListener('keydown', (event) => {
+      const [y0, y1] = brushes.get(s.axis.key) ?? [LAYOUT.top - 6, foot + 6];
+      // Steps counted from the foot (lower end) and from the top (upper end); 0 is the axis' end.
+      let lower = Math.max(0, Math.round((foot - y1) / step));
+      let upper = Math.max(0, Math.round((y0 - LAYOUT.top) / step));
+      if (event.key === 'Escape') lower = upper = 0;
+      else if (event.key === 'ArrowUp' || event.key === 'ArrowDown') {
+        const delta = event.key === 'ArrowUp' ? 1 : -1;
+        if (event.shiftKey) upper = Math.min(20 - lower - 1, Math.max(0, upper - delta));
+        else lower = Math.min(20 - upper - 1, Math.max(0, lower + delta));
+      } else return;
+      event.preventDefault();
+      if (lower === 0 && upper === 0) brushes.delete(s.axis.key);
+      else brushes.set(s.axis.key, [upper === 0 ? LAYOUT.top - 6 : LAYOUT.top + upper * step, lower === 0 ? foot + 6 : foot - lower * step]);
       apply();
       save();
     });

@@ -4,6 +4,7 @@ import { initCompare } from './compare.js';
 import { initExplore } from './explore.js';
 import { hydrateFigures } from './figures.js';
 import { initRunsTable } from './runs-table.js';
+import { initScrollRegions } from './scroll-regions.js';
 import { initThemeToggle } from './theme.js';
 
 /** A printed page shows what folds away on screen (captions' files, verdict units, run lists). */
@@ -20,6 +21,7 @@ function start(): void {
   initCompare();
   initExplore();
   hydrateFigures();
+  initScrollRegions();
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

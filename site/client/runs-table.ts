@@ -76,7 +76,8 @@ export function initRunsTable(): void {
     if (!compare) return;
     compare.href = chosen.length ? `${compareBase}#runs=${chosen.join(',')}` : compareBase;
     compare.querySelector('[data-compare-count]')!.textContent = String(chosen.length);
-    compare.toggleAttribute('aria-disabled', chosen.length < 2);
+    if (chosen.length < 2) compare.setAttribute('aria-disabled', 'true');
+    else compare.removeAttribute('aria-disabled');
   };
 
   const apply = () => {

@@ -13,11 +13,11 @@ import { aggregate, loadRecords } from '../../pipeline/aggregate.js';
 import { planStudies } from '../../pipeline/plan.js';
 import { locksDir, recordPath } from '../../pipeline/records.js';
 import { statusReport } from '../../pipeline/status.js';
-import { RUN_SNAPSHOT_VERSION, snapshotPath, writeSnapshot } from '../../experiments/snapshot.js';
+import { snapshotPath } from '../../experiments/snapshot.js';
 import { engineCode } from '../../experiments/provenance.js';
 import { STUDIES as TINY } from './tiny-studies.js';
 import { fakeEngineRecord } from './fixtures.js';
-import { FAKE_ENGINE, runPipeline, startPipeline, TINY_STUDIES, trainings, waitFor } from './harness.js';
+import { FAKE_ENGINE, runPipeline, startPipeline, TINY_STUDIES, trainings, waitFor, writeHalfwaySnapshot } from './harness.js';
 
 const plan = planStudies(TINY, 'quick', { cifar: false });
 
@@ -50,25 +50,7 @@ describe('faults a sweep meets', () => {
     const run = plan.runs[0];
     const half = run.config.training.iterations / 2;
     foreignLock(run.hash, 'dead-node.example', 3_600_000);
-    writeSnapshot(snapshotPath(recordPath(root, 'quick', run.hash)), {
-      schemaVersion: RUN_SNAPSHOT_VERSION,
-      kind: 'run-snapshot',
-      id: run.hash,
-      codeVersion: 'test',
-      engineCode: engineCode(),
-      backend: 'cpu',
-      iteration: half,
-      startedAt: new Date().toISOString(),
-      wallSeconds: 1,
-      trainSeconds: 1,
-      measureSeconds: 0,
-      resumed: [],
-      windows: { loss: 0, correct: 0, steps: 0, logLoss: 0, logCorrect: 0, logSteps: 0 },
-      optimizerStep: half,
-      tensors: {},
-      curve: [],
-      checkpoints: [],
-    });
+    writeHalfwaySnapshot(root, run.hash, half, engineCode());
     const before = statusReport(root, plan, 1);
     expect(before.locks.live).toEqual([]);
     expect(before.locks.stale).toMatchObject([{ hash: run.hash, holder: 'pid 4242 on dead-node.example' }]);

@@ -3,6 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { RUN_SNAPSHOT_VERSION, snapshotPath, writeSnapshot } from '../../experiments/snapshot.js';
+import { recordPath } from '../../pipeline/records.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const FAKE_ENGINE = `${process.execPath} --import tsx ${join(REPO, 'test', 'pipeline', 'fake-engine.ts')}`;
@@ -46,4 +48,30 @@ export async function waitFor(condition: () => boolean, timeoutMs: number, what:
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * The snapshot a run killed at `iteration` leaves beside its record in the results folder `root`
+ * (quick scale), written by `engine` (an engine code digest): empty tensors and windows, no curve.
+ */
+export function writeHalfwaySnapshot(root: string, hash: string, iteration: number, engine: string): void {
+  writeSnapshot(snapshotPath(recordPath(root, 'quick', hash)), {
+    schemaVersion: RUN_SNAPSHOT_VERSION,
+    kind: 'run-snapshot',
+    id: hash,
+    codeVersion: 'test',
+    engineCode: engine,
+    backend: 'cpu',
+    iteration,
+    startedAt: new Date().toISOString(),
+    wallSeconds: 1,
+    trainSeconds: 1,
+    measureSeconds: 0,
+    resumed: [],
+    windows: { loss: 0, correct: 0, steps: 0, logLoss: 0, logCorrect: 0, logSteps: 0 },
+    optimizerStep: iteration,
+    tensors: {},
+    curve: [],
+    checkpoints: [],
+  });
 }

@@ -13,10 +13,9 @@ import { isAlive } from '../../pipeline/lock.js';
 import { planStudies } from '../../pipeline/plan.js';
 import { recordPath } from '../../pipeline/records.js';
 import { statusReport } from '../../pipeline/status.js';
-import { writeSnapshot, snapshotPath, RUN_SNAPSHOT_VERSION } from '../../experiments/snapshot.js';
 import { engineCode } from '../../experiments/provenance.js';
 import { STUDIES as TINY } from './tiny-studies.js';
-import { FAKE_ENGINE, runPipeline, startPipeline, TINY_STUDIES, trainings, waitFor } from './harness.js';
+import { FAKE_ENGINE, runPipeline, startPipeline, TINY_STUDIES, trainings, waitFor, writeHalfwaySnapshot } from './harness.js';
 
 /** alpha: adam/sgd x seeds 0,1; beta: adam l2 (shared with alpha) and adam none. */
 const DISTINCT_RUNS = 5;
@@ -254,26 +253,7 @@ describe('pipeline with the fake engine', { timeout: 300_000 }, () => {
     const before = statusReport(root, plan, 1);
     const pending = plan.runs.find((r) => !existsSync(recordPath(root, 'quick', r.hash)))!;
     const half = pending.config.training.iterations / 2;
-    const snapshotBy = (engine: string) =>
-      writeSnapshot(snapshotPath(recordPath(root, 'quick', pending.hash)), {
-        schemaVersion: RUN_SNAPSHOT_VERSION,
-        kind: 'run-snapshot',
-        id: pending.hash,
-        codeVersion: 'test',
-        engineCode: engine,
-        backend: 'cpu',
-        iteration: half,
-        startedAt: new Date().toISOString(),
-        wallSeconds: 1,
-        trainSeconds: 1,
-        measureSeconds: 0,
-        resumed: [],
-        windows: { loss: 0, correct: 0, steps: 0, logLoss: 0, logCorrect: 0, logSteps: 0 },
-        optimizerStep: half,
-        tensors: {},
-        curve: [],
-        checkpoints: [],
-      });
+    const snapshotBy = (engine: string) => writeHalfwaySnapshot(root, pending.hash, half, engine);
     snapshotBy(engineCode());
     const withSnapshot = statusReport(root, plan, 1);
     expect(withSnapshot.text).toContain(

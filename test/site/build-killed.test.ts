@@ -1,36 +1,25 @@
 // A site build killed with -9 halfway (its pages written, its figures' files begun) leaves the
 // previous site as it was; building again gives, byte for byte, the site of an uninterrupted build.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeSyntheticDatasets } from '../../pipeline/synthetic-study.js';
+import { startAstroBuild } from '../helpers/astro.js';
 
 const work = mkdtempSync(join(tmpdir(), 'site-killed-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }), 300_000);
 
 /** `astro build` of the datasets in `data` into `out`, with this test's caches; `pauseAt` stops it for good at that write (data/atomic-write.ts). */
 function build(data: string, out: string, pauseAt?: string) {
-  const child = spawn(process.execPath, [join(process.cwd(), 'node_modules', 'astro', 'astro.js'), 'build'], {
-    cwd: process.cwd(),
-    env: {
-      ...process.env,
-      ASTRO_TELEMETRY_DISABLED: '1',
-      SITE_DATA_DIR: data,
-      SITE_OUT_DIR: out,
-      SITE_CACHE_DIR: join(work, 'astro-cache'),
-      SITE_FIGURE_CACHE: join(work, 'figure-cache'),
-      SITE_BUNDLE_CACHE: join(work, 'bundle-cache'),
-      ...(pauseAt ? { IFS_PAUSE_AT: pauseAt } : {}),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  return startAstroBuild({
+    SITE_DATA_DIR: data,
+    SITE_OUT_DIR: out,
+    SITE_CACHE_DIR: join(work, 'astro-cache'),
+    SITE_FIGURE_CACHE: join(work, 'figure-cache'),
+    SITE_BUNDLE_CACHE: join(work, 'bundle-cache'),
+    ...(pauseAt ? { IFS_PAUSE_AT: pauseAt } : {}),
   });
-  let log = '';
-  child.stdout.on('data', (d) => (log += d));
-  child.stderr.on('data', (d) => (log += d));
-  const finished = new Promise<{ code: number | null; log: string }>((resolve) => child.on('close', (code) => resolve({ code, log })));
-  return { child, finished, log: () => log };
 }
 
 /** Every file of a folder with its bytes. */

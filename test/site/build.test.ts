@@ -1,36 +1,22 @@
 // `astro build` without datasets (the site still builds and says how to produce them), with an
 // invalid dataset (the build fails, naming the file), and over a built site: a build that fails
 // leaves the previous site as it was (the output folder is replaced whole, astro.config.mjs).
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeSyntheticDatasets } from '../../pipeline/synthetic-study.js';
+import { astroBuild } from '../helpers/astro.js';
 
 const work = mkdtempSync(join(tmpdir(), 'site-build-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-function build(env: Record<string, string>): Promise<{ code: number | null; log: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(process.cwd(), 'node_modules', 'astro', 'astro.js'), 'build'], {
-      cwd: process.cwd(),
-      env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let log = '';
-    child.stdout.on('data', (d) => (log += d));
-    child.stderr.on('data', (d) => (log += d));
-    child.on('close', (code) => resolve({ code, log }));
-  });
-}
 
 describe('astro build', () => {
   it('builds without any dataset and says how to produce them', async () => {
     const data = join(work, 'empty');
     const out = join(work, 'empty-dist');
     mkdirSync(data);
-    const { code, log } = await build({ SITE_DATA_DIR: data, SITE_OUT_DIR: out, SITE_CACHE_DIR: join(work, 'cache-empty') });
+    const { code, log } = await astroBuild({ SITE_DATA_DIR: data, SITE_OUT_DIR: out, SITE_CACHE_DIR: join(work, 'cache-empty') });
     expect(code, log).toBe(0);
     const home = readFileSync(join(out, 'index.html'), 'utf8');
     expect(home).toContain('No datasets yet');
@@ -49,7 +35,7 @@ describe('astro build', () => {
     const d = writeSyntheticDatasets(data, { scale: 'quick' });
     const file = join(data, 'quick', 'datasets', 'runs.json');
     writeFileSync(file, JSON.stringify({ ...d.runs, rows: [{ ...d.runs.rows[0], status: 'finished' }] }));
-    const { code, log } = await build({ SITE_DATA_DIR: data, SITE_OUT_DIR: join(work, 'bad-dist'), SITE_CACHE_DIR: join(work, 'cache-bad') });
+    const { code, log } = await astroBuild({ SITE_DATA_DIR: data, SITE_OUT_DIR: join(work, 'bad-dist'), SITE_CACHE_DIR: join(work, 'cache-bad') });
     expect(code).not.toBe(0);
     expect(log).toContain(`dataset ${file} does not match the "runs" schema`);
     expect(log).toContain('rows.0.status');
@@ -61,7 +47,7 @@ describe('astro build', () => {
     expect(existsSync(join(out, 'index.html')), 'the first test builds the site this one rebuilds').toBe(true);
     const before = files(out);
     const home = readFileSync(join(out, 'index.html'), 'utf8');
-    const { code, log } = await build({ SITE_DATA_DIR: join(work, 'bad'), SITE_OUT_DIR: out, SITE_CACHE_DIR: join(work, 'cache-bad') });
+    const { code, log } = await astroBuild({ SITE_DATA_DIR: join(work, 'bad'), SITE_OUT_DIR: out, SITE_CACHE_DIR: join(work, 'cache-bad') });
     expect(code, log).not.toBe(0);
     expect(files(out)).toEqual(before);
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toBe(home);

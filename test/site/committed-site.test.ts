@@ -1,6 +1,5 @@
 // The site built from the committed data/full datasets shows on its home page the verdicts the
 // analysis computes from them, and the ones the README states; and it keeps to its page weight.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -10,30 +9,14 @@ import { DATASET_NAMES } from '../../data/schemas/datasets.js';
 import { verdictSnapshotSchema } from '../../data/schemas/verdict-snapshot.js';
 import { trainingLengths } from '../../analysis/training-length.js';
 import { computeVerdicts } from '../../site/lib/verdicts.js';
+import { astroBuildOk } from '../helpers/astro.js';
 import { hasFull, readFull, readme, readmeOutcomes, REPO, verdictInput } from '../analysis/committed.js';
 
 const work = mkdtempSync(join(tmpdir(), 'site-full-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function build(out: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(REPO, 'node_modules', 'astro', 'astro.js'), 'build'], {
-      cwd: REPO,
-      env: {
-        ...process.env,
-        ASTRO_TELEMETRY_DISABLED: '1',
-        SITE_SCALE: 'full',
-        SITE_DATA_DIR: join(REPO, 'data'),
-        SITE_OUT_DIR: out,
-        SITE_CACHE_DIR: join(work, 'cache'),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let log = '';
-    child.stdout.on('data', (d) => (log += d));
-    child.stderr.on('data', (d) => (log += d));
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`astro build exited ${code}:\n${log.slice(-4000)}`))));
-  });
+async function build(out: string): Promise<void> {
+  await astroBuildOk({ SITE_SCALE: 'full', SITE_DATA_DIR: join(REPO, 'data'), SITE_OUT_DIR: out, SITE_CACHE_DIR: join(work, 'cache') }, REPO);
 }
 
 /** The home page's verdict table: hypothesis, outcome and effect text of each row. */

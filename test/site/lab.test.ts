@@ -2,15 +2,13 @@
 // (without study data, so the build is quick), served under a base path and opened from disk. A
 // preset runs for a fixed number of iterations in the page's worker and its record is compared,
 // number for number, with the Node engine's record of the same configuration on the same data.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configHash, resolveConfig } from '../../experiments/config.js';
 import { runExperiment } from '../../experiments/run.js';
@@ -29,11 +27,10 @@ import { LabSession } from '../../site/lab/session.js';
 import { labConfigInput, LAB_PRESETS, type LabFields } from '../../site/lab/presets.js';
 import { FASHION_MNIST_DEFAULT_DIR, FASHION_MNIST_FILES } from '../../experiments/data/idx.js';
 import { labAvailability, labDataAssetScript, labDataKey, LAB_SUBSET } from '../../site/lab/assets.js';
+import { astroBuildOk } from '../helpers/astro.js';
+import { launch, pageWatcher, PHONE, problemList, serveSite, type SiteServer } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 const BASE = '/lab-base/';
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.svg': 'image/svg+xml' };
 /** Iterations of the compared run: past one checkpoint (every 50) and two training-curve points more. */
 const ITERATIONS = 60;
 
@@ -41,58 +38,12 @@ const hasData = labAvailability().available;
 
 let work: string;
 let out: string;
-let server: Server;
-let origin: string;
-let browser: Browser;
-
-function build(env: Record<string, string>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(process.cwd(), 'node_modules', 'astro', 'astro.js'), 'build'], {
-      cwd: process.cwd(),
-      env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let log = '';
-    child.stdout.on('data', (d) => (log += d));
-    child.stderr.on('data', (d) => (log += d));
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`astro build exited ${code}:\n${log.slice(-4000)}`))));
-  });
-}
-
-function serve(root: string): Promise<Server> {
-  const s = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const file = normalize(join(root, path.slice(BASE.length) || 'index.html'));
-    if (!path.startsWith(BASE) || !file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-  });
-  return new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve(s)));
-}
-
-/** A page that records console errors and warnings, failed requests and any request leaving the site. */
-async function watchedPage(viewport = { width: 1280, height: 900 }): Promise<{ page: Page; problems: string[] }> {
-  const problems: string[] = [];
-  const context = await browser.newContext({ acceptDownloads: true, viewport });
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith(origin) || url.startsWith('file:') || url.startsWith('blob:') || url.startsWith('data:')) return route.continue();
-    problems.push(`outside request: ${url}`);
-    return route.abort();
-  });
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`failed: ${r.url()} (${r.failure()?.errorText})`));
-  page.on('response', (r) => {
-    if (r.status() >= 400) problems.push(`failed: ${r.url()} (${r.status()})`);
-  });
-  return { page, problems };
-}
+let server: SiteServer | undefined;
+let browser: Browser | undefined;
+const pages = pageWatcher(
+  () => browser!,
+  () => server!.origin,
+);
 
 const labState = (page: Page) => page.getAttribute('[data-lab]', 'data-state');
 const waitForState = (page: Page, states: string[], timeout: number) =>
@@ -233,20 +184,18 @@ describe('the lab without the dataset', () => {
 
 describe.skipIf(!hasData)('the live lab in Chromium', () => {
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: the browser tests use Debian's Chromium (apt-get install -y chromium)`);
     work = mkdtempSync(join(tmpdir(), 'site-lab-'));
     out = join(work, 'dist');
     mkdirSync(join(work, 'no-data'));
-    await build({ SITE_DATA_DIR: join(work, 'no-data'), SITE_OUT_DIR: out, SITE_BASE: BASE, SITE_CACHE_DIR: join(work, 'cache') });
-    server = await serve(out);
-    const address = server.address();
-    origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    await astroBuildOk({ SITE_DATA_DIR: join(work, 'no-data'), SITE_OUT_DIR: out, SITE_BASE: BASE, SITE_CACHE_DIR: join(work, 'cache') });
+    server = await serveSite(out, BASE);
+    browser = await launch();
   }, 600_000);
 
   afterAll(async () => {
+    await pages.closeAll();
     await browser?.close();
-    await new Promise((r) => (server ? server.close(() => r(null)) : r(null)));
+    await server?.close();
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
@@ -263,8 +212,8 @@ describe.skipIf(!hasData)('the live lab in Chromium', () => {
     const nodeRecord = await runExperiment(config, { dataDir, backend: 'wasm' });
     expect(nodeRecord.status).toBe('complete');
 
-    const { page, problems } = await watchedPage();
-    await page.goto(`${origin}${BASE}lab.html`);
+    const { page, problems } = await pages.open();
+    await page.goto(`${server!.origin}${BASE}lab.html`);
     await waitForState(page, ['ready', 'broken'], 120_000);
     expect(await labState(page), (await page.textContent('[data-lab-status]')) ?? '').toBe('ready');
     await page.selectOption('[name=preset]', preset.id);
@@ -314,17 +263,17 @@ describe.skipIf(!hasData)('the live lab in Chromium', () => {
     expect(await page.locator('[data-lab-dead] tbody tr').count()).toBe(7);
     // Not asserted (other test files share the CPU); bench/lab-speed.ts measures it properly.
     console.log(`lab training: browser ${labRecord.provenance.imagesPerSecond} images/s, Node ${nodeRecord.provenance.imagesPerSecond} images/s`);
-    expect(problems).toEqual([]);
+    expect(problemList(problems)).toEqual([]);
   }, 900_000);
 
   it('loads from disk and starts the engine there, and fits a phone', async () => {
-    const { page, problems } = await watchedPage({ width: 390, height: 844 });
+    const { page, problems } = await pages.open(PHONE);
     await page.goto(pathToFileURL(join(out, 'lab.html')).href);
     await waitForState(page, ['ready', 'broken'], 120_000);
     expect(await labState(page), (await page.textContent('[data-lab-status]')) ?? '').toBe('ready');
     expect(await page.getAttribute('[data-lab]', 'data-simd')).toBe('true');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow, 'lab.html scrolls sideways on a phone').toBeLessThanOrEqual(0);
-    expect(problems).toEqual([]);
+    expect(problemList(problems)).toEqual([]);
   }, 180_000);
 });

@@ -4,26 +4,19 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCifarRecords } from '../../../experiments/data/cifar.js';
 import { DatasetFileError, loadDataset } from '../../../experiments/data/dataset.js';
+import { cifarRecord, CIFAR_PLANE, CIFAR_SIDE } from '../../helpers/dataset-files.js';
 
-const SIDE = 32;
-const PLANE = SIDE * SIDE;
+const SIDE = CIFAR_SIDE;
+const PLANE = CIFAR_PLANE;
 
 /** A deterministic pixel value for image `id`, channel c, row y, column x. */
 function value(id: number, c: number, y: number, x: number): number {
   return (id * 31 + c * 97 + y * 7 + x * 3) & 255;
 }
 
-/** One binary record: label byte(s) then the R, G, B planes, each 32x32 row-major. */
+/** One binary record of image `id`, with one pixel set by hand if `set` is given. */
 function record(labels: number[], id: number, set?: { y: number; x: number; rgb: [number, number, number] }): Buffer {
-  const buf = Buffer.alloc(labels.length + 3 * PLANE);
-  labels.forEach((l, i) => (buf[i] = l));
-  for (let c = 0; c < 3; c++) {
-    for (let y = 0; y < SIDE; y++) {
-      for (let x = 0; x < SIDE; x++) buf[labels.length + c * PLANE + y * SIDE + x] = value(id, c, y, x);
-    }
-  }
-  if (set) for (let c = 0; c < 3; c++) buf[labels.length + c * PLANE + set.y * SIDE + set.x] = set.rgb[c];
-  return buf;
+  return cifarRecord(labels, (c, y, x) => (set && y === set.y && x === set.x ? set.rgb[c] : value(id, c, y, x)));
 }
 
 /** The NHWC byte at (image, y, x, c) as the loader must lay it out. */

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../../../experiments/data/dataset.js';
 import { CIFAR_ARCHIVES, installCifarArchive, md5OfFile } from '../../../experiments/data/fetch-cifar.js';
+import { cifarRecord } from '../../helpers/dataset-files.js';
 
 // The download itself needs the network; everything after it (md5, tar, checks, rename) is tested
 // here on tiny archives built with the system tar.
@@ -21,10 +22,9 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
+/** A record of one colour: every pixel byte `fill`. */
 function record(labels: number[], fill: number): Buffer {
-  const buf = Buffer.alloc(labels.length + 3072, fill);
-  labels.forEach((l, i) => (buf[i] = l));
-  return buf;
+  return cifarRecord(labels, () => fill);
 }
 
 /** Builds `<name>.tar.gz` holding `folder/` with the given files; returns the archive and its md5. */

@@ -5,26 +5,9 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultDataDir, loadDataset } from '../../../experiments/data/dataset.js';
 import { DatasetFileError, isGzip, parseIdxImages, parseIdxLabels } from '../../../experiments/data/idx.js';
+import { idxImages, idxLabels } from '../../helpers/dataset-files.js';
 
 const HINT = 'apt-get install -y dataset-fashion-mnist';
-
-function idxImages(count: number, rows: number, cols: number, pixels: number[], magic = 0x00000803): Buffer {
-  const buf = Buffer.alloc(16 + pixels.length);
-  buf.writeUInt32BE(magic, 0);
-  buf.writeUInt32BE(count, 4);
-  buf.writeUInt32BE(rows, 8);
-  buf.writeUInt32BE(cols, 12);
-  Buffer.from(pixels).copy(buf, 16);
-  return buf;
-}
-
-function idxLabels(labels: number[], magic = 0x00000801): Buffer {
-  const buf = Buffer.alloc(8 + labels.length);
-  buf.writeUInt32BE(magic, 0);
-  buf.writeUInt32BE(labels.length, 4);
-  Buffer.from(labels).copy(buf, 8);
-  return buf;
-}
 
 // 4 training images and 2 test images of 2x3 pixels, every value set by hand.
 const ROWS = 2;

@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset, stratifiedSubset, type ImageDataset } from '../../../experiments/data/dataset.js';
 import { createRandom } from '../../../experiments/random.js';
+import { idxImages, idxLabels } from '../../helpers/dataset-files.js';
 
 // A synthetic Fashion-MNIST folder: 1x2 images whose two bytes encode the image's index, so the
 // test can tell which training images the subset kept. Unequal class sizes, interleaved.
@@ -27,24 +28,6 @@ function trainLabels(): number[] {
 const TRAIN_LABELS = trainLabels();
 const TEST_LABELS = [0, 1, 2, 3, 4, 9, 2, 2, 0];
 
-function idxImages(count: number, pixels: number[]): Buffer {
-  const buf = Buffer.alloc(16 + pixels.length);
-  buf.writeUInt32BE(0x00000803, 0);
-  buf.writeUInt32BE(count, 4);
-  buf.writeUInt32BE(1, 8);
-  buf.writeUInt32BE(2, 12);
-  Buffer.from(pixels).copy(buf, 16);
-  return buf;
-}
-
-function idxLabels(labels: number[]): Buffer {
-  const buf = Buffer.alloc(8 + labels.length);
-  buf.writeUInt32BE(0x00000801, 0);
-  buf.writeUInt32BE(labels.length, 4);
-  Buffer.from(labels).copy(buf, 8);
-  return buf;
-}
-
 const encode = (n: number) => [n & 255, n >> 8];
 
 let dir: string;
@@ -53,9 +36,9 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'subset-test-'));
   const train = TRAIN_LABELS.flatMap((_, i) => encode(i));
   const test = TEST_LABELS.flatMap((_, i) => encode(1000 + i));
-  await writeFile(join(dir, 'train-images-idx3-ubyte.gz'), gzipSync(idxImages(TRAIN_LABELS.length, train)));
+  await writeFile(join(dir, 'train-images-idx3-ubyte.gz'), gzipSync(idxImages(TRAIN_LABELS.length, 1, 2, train)));
   await writeFile(join(dir, 'train-labels-idx1-ubyte.gz'), gzipSync(idxLabels(TRAIN_LABELS)));
-  await writeFile(join(dir, 't10k-images-idx3-ubyte'), idxImages(TEST_LABELS.length, test));
+  await writeFile(join(dir, 't10k-images-idx3-ubyte'), idxImages(TEST_LABELS.length, 1, 2, test));
   await writeFile(join(dir, 't10k-labels-idx1-ubyte'), idxLabels(TEST_LABELS));
 });
 

@@ -3,40 +3,18 @@
 // 11 px; at both widths no figure's text is cut off by its drawing or drawn over another text; in
 // the dark theme no figure is brighter than the page; the verdict table fits a phone; a verdict
 // card draws its units; explore's labels are whole and apart, its brush kept in data values.
-// Built once on synthetic datasets.
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeSyntheticDatasets } from '../../../pipeline/synthetic-study.js';
-import { BASE, buildSiteInto, figuresSettled, launch, luminance, PHONE, serveSite, smallFigureText, WIDE } from './helpers.js';
+// On the synthetic site every browser test shares (test/helpers/synthetic-site.ts).
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { figuresSettled, luminance, PHONE, smallFigureText, WIDE } from '../../helpers/browser.js';
+import { BASE, useSyntheticSite } from '../../helpers/synthetic-site.js';
 
-let work: string;
-let server: Server;
-let origin: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'site-figures-'));
-  const data = join(work, 'data');
-  writeSyntheticDatasets(data, { scale: 'quick' });
-  await buildSiteInto({ SITE_DATA_DIR: data, SITE_OUT_DIR: join(work, 'dist'), SITE_BASE: BASE, SITE_CACHE_DIR: join(work, 'cache') });
-  ({ server, origin } = await serveSite(join(work, 'dist')));
-  browser = await launch();
-}, 900_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => (server ? server.close(() => r(null)) : r(null)));
-  if (work) rmSync(work, { recursive: true, force: true });
-}, 60_000);
+const s = useSyntheticSite();
 
 async function open(path: string, viewport: { width: number; height: number }, colorScheme: 'light' | 'dark'): Promise<Page> {
-  const context = await browser.newContext({ viewport, colorScheme });
+  const context = await s.browser.newContext({ viewport, colorScheme });
   const page = await context.newPage();
-  await page.goto(`${origin}${BASE}${path}`);
+  await page.goto(`${s.origin}${BASE}${path}`);
   return page;
 }
 
@@ -123,9 +101,9 @@ describe('the figures', () => {
   }
 
   it('serve the phone picture below the breakpoint before the live figure is drawn', async () => {
-    const context = await browser.newContext({ viewport: PHONE, javaScriptEnabled: false });
+    const context = await s.browser.newContext({ viewport: PHONE, javaScriptEnabled: false });
     const page = await context.newPage();
-    await page.goto(`${origin}${BASE}studies/optimizer.html`);
+    await page.goto(`${s.origin}${BASE}studies/optimizer.html`);
     const pictures = await page.locator('figure[data-figure] picture').evaluateAll((ps) =>
       ps.map((p) => {
         const img = p.querySelector('img')!;
@@ -151,7 +129,7 @@ describe('the verdicts', () => {
         .evaluate((t) => ({ table: t.scrollWidth, wrap: (t.parentElement as HTMLElement).clientWidth, page: document.documentElement.scrollWidth }));
       expect(overflow.table).toBeLessThanOrEqual(overflow.wrap);
       expect(overflow.page).toBeLessThanOrEqual(PHONE.width);
-      await page.goto(`${origin}${BASE}methods.html`);
+      await page.goto(`${s.origin}${BASE}methods.html`);
       const study = await open('studies/optimizer.html', PHONE, scheme);
       const cards = await study.locator('article.verdict').evaluateAll((as) =>
         as.map((a) => ({

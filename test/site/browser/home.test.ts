@@ -1,44 +1,25 @@
 // The home page in a real browser, at 390 and 1280 px, light and dark: the verdict tally and the
 // findings equal what the analysis returns on the same data, the tally is on the first screen,
 // the verdict table fits a phone, no figure is brighter than the page in the dark theme, and no
-// figure text is smaller than 11 px on a phone. Built once on synthetic datasets.
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// figure text is smaller than 11 px on a phone. On the synthetic site the browser tests share.
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSite, type Site } from '../../../site/lib/site.js';
 import { tallyOf } from '../../../site/lib/findings.js';
-import { writeSyntheticDatasets } from '../../../pipeline/synthetic-study.js';
-import { BASE, buildSiteInto, figuresSettled, launch, luminance, PHONE, serveSite, smallFigureText, WIDE } from './helpers.js';
+import { figuresSettled, luminance, PHONE, smallFigureText, WIDE, type Viewport } from '../../helpers/browser.js';
+import { useSyntheticSite } from '../../helpers/synthetic-site.js';
 
-let work: string;
-let server: Server;
-let origin: string;
-let browser: Browser;
+const s = useSyntheticSite();
 let site: Site;
 
-beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'site-home-'));
-  const data = join(work, 'data');
-  const datasets = writeSyntheticDatasets(data, { scale: 'quick', contradict: [7] });
-  site = buildSite(datasets, { scale: 'quick', folder: data, missingReason: null });
-  await buildSiteInto({ SITE_DATA_DIR: data, SITE_OUT_DIR: join(work, 'dist'), SITE_BASE: BASE, SITE_CACHE_DIR: join(work, 'cache') });
-  ({ server, origin } = await serveSite(join(work, 'dist')));
-  browser = await launch();
-}, 900_000);
+beforeAll(() => {
+  site = buildSite(s.datasets, { scale: 'quick', folder: s.site.data, missingReason: null });
+});
 
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => (server ? server.close(() => r(null)) : r(null)));
-  if (work) rmSync(work, { recursive: true, force: true });
-}, 60_000);
-
-async function open(path: string, viewport: { width: number; height: number }, colorScheme: 'light' | 'dark'): Promise<Page> {
-  const context = await browser.newContext({ viewport, colorScheme });
+async function open(path: string, viewport: Viewport, colorScheme: 'light' | 'dark'): Promise<Page> {
+  const context = await s.browser.newContext({ viewport, colorScheme });
   const page = await context.newPage();
-  await page.goto(`${origin}${BASE}${path}`);
+  await page.goto(s.url(path));
   return page;
 }
 
