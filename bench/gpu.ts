@@ -6,6 +6,9 @@
 // webgpu from the same seed, compared checkpoint by checkpoint (dead filters, losses).
 //   npm run bench:gpu -- [--widths 16,32,64] [--batches 32,64,256] [--steps N] [--cpu-steps N] [--no-torch] [--json FILE]
 //   npm run bench:gpu -- --numerics [--iterations 2000] [--data-dir DIR] [--json FILE]
+// With --profile: the kernel calls and GPU dispatches of one training step on webgpu, per kernel
+// kind (at the first width and batch), then exits.
+//   npm run bench:gpu -- --profile [--widths 16] [--batches 64] [--json FILE]
 import * as tf from '@tensorflow/tfjs-core';
 import { Command } from 'commander';
 import { spawnSync } from 'node:child_process';
@@ -13,6 +16,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend, type BackendInfo } from '../experiments/backend/resolve.js';
+import { formatProfile, profileDispatches } from '../experiments/backend/webgpu-profile.js';
 import { readBack } from '../experiments/backend/readback.js';
 import { resolveConfig, type RunConfig } from '../experiments/config.js';
 import { basicNetSpec, buildNetwork, disposeNetwork, initialWeights, trainables, type NetworkSpec, type NetworkWeights } from '../experiments/model.js';
@@ -37,6 +41,7 @@ const program = new Command('bench:gpu')
   .option('--cpu-steps <n>', 'steps checked against the cpu backend (at the smallest batch of each width)', positiveInteger, 1)
   .option('--no-torch', 'skip the PyTorch column')
   .option('--numerics', 'compare a wasm and a webgpu run of the main configuration instead')
+  .option('--profile', 'print the kernel calls and GPU dispatches of one webgpu training step per kernel kind instead (first width and batch)')
   .option('--iterations <n>', 'iterations of the --numerics runs', positiveInteger, 2000)
   .option('--data-dir <dir>', 'Fashion-MNIST folder for --numerics')
   .option('--json <file>', 'also write the results as JSON');
@@ -47,6 +52,7 @@ const options = program.parse(process.argv).opts<{
   cpuSteps: number;
   torch: boolean;
   numerics: boolean;
+  profile: boolean;
   iterations: number;
   dataDir?: string;
   json?: string;
@@ -240,7 +246,34 @@ async function numerics(): Promise<unknown> {
   };
 }
 
-const result = options.numerics ? await numerics() : await benchmark();
+/** Kernel calls and dispatches of a training step on webgpu (after a warm-up step), per kernel kind. */
+async function profile(): Promise<unknown> {
+  const webgpu = await initBackend('webgpu');
+  const width = options.widths[0];
+  const batch = options.batches[0];
+  const config = CONFIG(width);
+  const spec = basicNetSpec(config, SHAPE, CLASSES);
+  const net = buildNetwork(spec, initialWeights(spec, createRandom(1, 'init'), config.model.init));
+  const optimizer = createOptimizer(config, trainables(net));
+  const { x, y } = gatherBatch(
+    randomImages(batch),
+    Uint32Array.from({ length: batch }, (_, i) => i),
+    SHAPE,
+    CLASSES,
+  );
+  const step = () => trainStepTensors(net, optimizer, x, y, config.optimizer.lr);
+  await readBack(readSteps([step()]));
+  const { profile } = await profileDispatches(() => readBack(readSteps([step()])));
+  tf.dispose([x, y]);
+  optimizer.dispose();
+  disposeNetwork(net);
+  console.log(`webgpu: ${webgpu.detail}`);
+  console.log(`one training step (after a warm-up step; its loss read back) at width ${width}, batch ${batch}, Adam + L2:`);
+  console.log(formatProfile(profile));
+  return { width, batch, webgpu: webgpu.detail, profile };
+}
+
+const result = options.profile ? await profile() : options.numerics ? await numerics() : await benchmark();
 if (options.json) writeFileSync(options.json, `${JSON.stringify(result, null, 2)}\n`);
 // Dawn keeps the process alive while its device exists.
 process.exit(0);
