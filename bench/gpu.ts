@@ -204,7 +204,8 @@ async function benchmark(): Promise<unknown> {
       wasmLossVsCpu: wasmVsCpu,
     };
     rows.push(row);
-    const f = (v: number | null, d = 0) => (v === null ? '-' : v.toFixed(d));
+    // Three significant digits below 100 img/s (a software GPU runs at a few).
+    const f = (v: number | null, d = 0) => (v === null ? '-' : d === 0 && v < 100 ? v.toPrecision(3) : v.toFixed(d));
     const e = (v: number | null) => (v === null ? '-' : v.toExponential(1));
     console.log(
       `width ${String(width).padStart(2)} batch ${String(batch).padStart(3)}: webgpu ${f(row.webgpu).padStart(6)} img/s, wasm ${f(row.wasm).padStart(5)}, ` +
