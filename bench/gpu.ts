@@ -4,15 +4,22 @@
 // PyTorch's images/s beside them (CUDA where it sees a GPU, else one CPU thread).
 // With --numerics: the main configuration (width 16, batch 64, Adam, L2) trained on wasm and on
 // webgpu from the same seed, compared checkpoint by checkpoint (dead filters, losses).
-//   npm run bench:gpu -- [--widths 16,32,64] [--batches 32,64,256] [--steps N] [--cpu-steps N] [--no-torch] [--json FILE]
-//   npm run bench:gpu -- --numerics [--iterations 2000] [--data-dir DIR] [--json FILE]
+//   npm run bench:gpu -- [--widths 16,32,64] [--batches 32,64,256] [--steps N] [--warmup N] [--cpu-steps N] [--no-torch] [--python CMD] [--json FILE]
+//   npm run bench:gpu -- --numerics [--iterations 2000] [--data-dir DIR] [--probe-size N] [--test-images N] [--json FILE]
+// With --profile: the kernel calls and GPU dispatches of one training step on webgpu, per kernel
+// kind (at the first width and batch), then exits.
+//   npm run bench:gpu -- --profile [--widths 16] [--batches 64] [--json FILE]
 import * as tf from '@tensorflow/tfjs-core';
-import { Command } from 'commander';
-import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { initBackend, type BackendInfo } from '../experiments/backend/resolve.js';
+import { FASHION_MNIST_DEFAULT_DIR } from '../experiments/data/idx.js';
+import { formatProfile, profileDispatches } from '../experiments/backend/webgpu-profile.js';
 import { readBack } from '../experiments/backend/readback.js';
 import { resolveConfig, type RunConfig } from '../experiments/config.js';
 import { basicNetSpec, buildNetwork, disposeNetwork, initialWeights, trainables, type NetworkSpec, type NetworkWeights } from '../experiments/model.js';
@@ -33,23 +40,39 @@ const program = new Command('bench:gpu')
   )
   .option('--widths <list>', 'network widths', list, [16, 32, 64])
   .option('--batches <list>', 'batch sizes', list, [32, 64, 256])
-  .option('--steps <n>', 'timed steps per engine and cell (after 2 warm-up steps)', positiveInteger, 10)
+  .option('--steps <n>', 'timed steps per engine and cell (after the warm-up steps)', positiveInteger, 10)
+  .option('--warmup <n>', 'untimed steps per engine and cell before the timed ones (at least --cpu-steps)', positiveInteger, 2)
   .option('--cpu-steps <n>', 'steps checked against the cpu backend (at the smallest batch of each width)', positiveInteger, 1)
   .option('--no-torch', 'skip the PyTorch column')
+  .option('--python <cmd>', 'the Python with torch (default: $PYTHON, python3 or /usr/bin/python3, the first that imports torch)')
   .option('--numerics', 'compare a wasm and a webgpu run of the main configuration instead')
+  .option('--profile', 'print the kernel calls and GPU dispatches of one webgpu training step per kernel kind instead (first width and batch)')
   .option('--iterations <n>', 'iterations of the --numerics runs', positiveInteger, 2000)
   .option('--data-dir <dir>', 'Fashion-MNIST folder for --numerics')
-  .option('--json <file>', 'also write the results as JSON');
+  .option('--probe-size <n>', 'training images the --numerics checkpoints measure dead filters on (the main configuration: 2048)', positiveInteger)
+  .option(
+    '--test-images <n>',
+    'evaluate the --numerics runs on the first N test images only (a short check on a software GPU; all 10,000 by default)',
+    positiveInteger,
+  )
+  .option('--json <file>', 'also write the results as JSON')
+  .addOption(new Option('--numerics-run <backend>', 'one side of --numerics, in a child process').choices(['wasm', 'webgpu']).hideHelp());
 const options = program.parse(process.argv).opts<{
   widths: number[];
   batches: number[];
   steps: number;
+  warmup: number;
   cpuSteps: number;
   torch: boolean;
+  python?: string;
   numerics: boolean;
+  profile: boolean;
   iterations: number;
   dataDir?: string;
+  probeSize?: number;
+  testImages?: number;
   json?: string;
+  numericsRun?: 'wasm' | 'webgpu';
 }>();
 
 function randomImages(count: number): ImageBatchSource {
@@ -105,9 +128,20 @@ async function time(
   return { losses, imagesPerSecond: (steps * batch) / seconds };
 }
 
+/** The first Python that imports torch, or null. */
+function pythonWithTorch(): string | null {
+  const candidates = options.python ? [options.python] : [process.env.PYTHON, 'python3', '/usr/bin/python3'].filter((c): c is string => !!c);
+  return candidates.find((python) => spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore', timeout: 120_000 }).status === 0) ?? null;
+}
+
 function torchRates(cells: Array<{ spec: NetworkSpec; batch: number }>, steps: number): Map<string, { imagesPerSecond: number; device: string }> {
   const out = new Map<string, { imagesPerSecond: number; device: string }>();
   if (!options.torch) return out;
+  const python = pythonWithTorch();
+  if (!python) {
+    console.warn(`PyTorch column skipped: no Python here imports torch (${options.python ?? 'python3, /usr/bin/python3'}); --python names one`);
+    return out;
+  }
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'gpu_torch.py');
   const located = existsSync(script) ? script : path.join(process.cwd(), 'gpu_torch.py');
   const input = JSON.stringify({
@@ -115,12 +149,13 @@ function torchRates(cells: Array<{ spec: NetworkSpec; batch: number }>, steps: n
     classes: CLASSES,
     poolAfter: cells[0].spec.poolAfter,
     steps,
+    warmup: options.warmup,
     cells: cells.map((c) => ({ filters: c.spec.filters, batch: c.batch })),
   });
-  const result = spawnSync('python3', [located], { input, encoding: 'utf8', timeout: 600_000 });
+  const result = spawnSync(python, [located], { input, encoding: 'utf8', timeout: 600_000 });
   if (result.status !== 0) {
     console.warn(
-      `PyTorch column skipped: python3 ${located} failed (${(result.stderr || result.error?.message || '').trim().split('\n').pop()}); apt-get install -y python3-torch adds it`,
+      `PyTorch column skipped: ${python} ${located} failed (${(result.stderr || result.error?.message || '').trim().split('\n').pop()}); apt-get install -y python3-torch adds it`,
     );
     return out;
   }
@@ -143,7 +178,7 @@ async function benchmark(): Promise<unknown> {
   for (const { width, batch, spec } of cells) {
     const config = CONFIG(width);
     const weights = initialWeights(spec, createRandom(1, 'init'), config.model.init);
-    const warmup = Math.max(2, options.cpuSteps);
+    const warmup = Math.max(options.warmup, options.cpuSteps);
     await tf.setBackend('webgpu');
     const gpu = await time(config, spec, weights, batch, warmup, options.steps);
     await tf.setBackend('wasm');
@@ -169,7 +204,8 @@ async function benchmark(): Promise<unknown> {
       wasmLossVsCpu: wasmVsCpu,
     };
     rows.push(row);
-    const f = (v: number | null, d = 0) => (v === null ? '-' : v.toFixed(d));
+    // Three significant digits below 100 img/s (a software GPU runs at a few).
+    const f = (v: number | null, d = 0) => (v === null ? '-' : d === 0 && v < 100 ? v.toPrecision(3) : v.toFixed(d));
     const e = (v: number | null) => (v === null ? '-' : v.toExponential(1));
     console.log(
       `width ${String(width).padStart(2)} batch ${String(batch).padStart(3)}: webgpu ${f(row.webgpu).padStart(6)} img/s, wasm ${f(row.wasm).padStart(5)}, ` +
@@ -177,13 +213,69 @@ async function benchmark(): Promise<unknown> {
     );
   }
   if (torch.size > 0) console.log(`torch: ${[...torch.values()][0].device}`);
-  return { adapter: webgpu.adapter, webgpu: webgpu.detail, wasm: wasm.detail, steps: options.steps, rows };
+  const load = os.loadavg().map((v) => v.toFixed(1));
+  console.log(`\n${options.steps} timed steps a cell after ${options.warmup}; ${os.cpus().length} CPU cores, load average ${load.join(' ')} at the end\n`);
+  console.log(markdownTable(rows));
+  return {
+    adapter: webgpu.adapter,
+    webgpu: webgpu.detail,
+    wasm: wasm.detail,
+    steps: options.steps,
+    warmup: options.warmup,
+    cpus: os.cpus().length,
+    load,
+    rows,
+  };
+}
+
+/** The rows as a Markdown table (img/s; the first losses' largest relative difference from the cpu backend). */
+function markdownTable(rows: Array<Record<string, number | string | null>>): string {
+  const n = (v: number | string | null, digits: number) => (typeof v === 'number' ? (v >= 100 ? v.toFixed(0) : v.toPrecision(digits)) : '-');
+  const e = (v: number | string | null) => (typeof v === 'number' ? v.toExponential(1) : '-');
+  return [
+    '| width | batch | webgpu img/s | wasm img/s | webgpu / wasm | PyTorch img/s | loss vs cpu: webgpu | loss vs cpu: wasm |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map(
+      (r) =>
+        `| ${r.width} | ${r.batch} | ${n(r.webgpu, 3)} | ${n(r.wasm, 3)} | ${n(r.ratio, 2)}x | ${n(r.torch, 3)} | ${e(r.webgpuLossVsCpu)} | ${e(r.wasmLossVsCpu)} |`,
+    ),
+  ].join('\n');
+}
+
+/**
+ * A Fashion-MNIST folder whose test files hold only their first `count` images (the training files
+ * linked), for a short --numerics check where evaluating 10,000 test images would take long.
+ */
+function truncatedTestSet(dir: string, count: number): string {
+  const out = mkdtempSync(path.join(os.tmpdir(), 'bench-gpu-data-'));
+  const read = (base: string) => {
+    const file = path.join(dir, base);
+    if (existsSync(`${file}.gz`)) return gunzipSync(readFileSync(`${file}.gz`));
+    if (existsSync(file)) return readFileSync(file);
+    throw new Error(`${file}(.gz) is missing: --data-dir names the Fashion-MNIST folder`);
+  };
+  for (const base of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte']) {
+    const file = path.join(dir, base);
+    symlinkSync(path.resolve(existsSync(`${file}.gz`) ? `${file}.gz` : file), path.join(out, existsSync(`${file}.gz`) ? `${base}.gz` : base));
+  }
+  for (const [base, itemBytes, headerBytes] of [
+    ['t10k-images-idx3-ubyte', 28 * 28, 16],
+    ['t10k-labels-idx1-ubyte', 1, 8],
+  ] as const) {
+    const all = read(base);
+    const n = Math.min(count, all.readUInt32BE(4));
+    const part = Buffer.from(all.subarray(0, headerBytes + n * itemBytes));
+    part.writeUInt32BE(n, 4);
+    writeFileSync(path.join(out, base), part);
+  }
+  return out;
 }
 
 /** The main configuration at width 16, trained on `backend`. */
-async function mainRun(backend: 'wasm' | 'webgpu'): Promise<{ record: RunRecord; info: BackendInfo }> {
+async function mainRun(backend: 'wasm' | 'webgpu', dataDir: string | undefined): Promise<{ record: RunRecord; info: BackendInfo }> {
   const iterations = options.iterations;
   const config = resolveConfig({
+    ...(options.probeSize ? { data: { probeSize: options.probeSize } } : {}),
     training: { iterations },
     measure: {
       checkpointEvery: Math.min(500, Math.max(1, Math.floor(iterations / 4))),
@@ -191,14 +283,48 @@ async function mainRun(backend: 'wasm' | 'webgpu'): Promise<{ record: RunRecord;
       prune: false,
     },
   });
-  const record = await runExperiment(config, { backend, dataDir: options.dataDir });
+  const record = await runExperiment(config, { backend, dataDir });
   if (record.status !== 'complete') throw new Error(`the ${backend} run ended ${record.status}: ${record.failure?.reason}`);
   return { record, info: await initBackend(backend) };
 }
 
+/**
+ * The loss curves' tolerances, and why. Both runs start from the same weights and see the same
+ * batches, but the GPU sums in other orders, so a step's results differ in their last float32 bits
+ * (1e-7 relative) and training amplifies such differences until, after some hundreds of steps, the
+ * two trajectories are different samples of the same training: their losses then differ step by
+ * step as two seeds' do, not by a bias. So the first curve point (the mean of the first log
+ * interval, before the trajectories part) must agree closely, and later on the mean loss over each
+ * tenth of the run within 5 % (the same batches make most batch-to-batch noise common to both
+ * runs; a wrong kernel, e.g. a batch-norm gradient, moves the mean loss by far more).
+ */
+const FIRST_POINT_TOLERANCE = 1e-4;
+const WINDOW_TOLERANCE = 0.05;
+
 async function numerics(): Promise<unknown> {
-  const wasm = await mainRun('wasm');
-  const gpu = await mainRun('webgpu');
+  const dataDir = options.testImages ? truncatedTestSet(options.dataDir ?? FASHION_MNIST_DEFAULT_DIR, options.testImages) : options.dataDir;
+  // The two runs at once, each in a process of its own (a backend is per process): the wasm engine
+  // takes one CPU core, the webgpu run mostly another, so the check takes as long as the wasm run.
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-gpu-numerics-'));
+  const [wasm, gpu] = await Promise.all(
+    (['wasm', 'webgpu'] as const).map(async (backend) => {
+      const file = path.join(dir, `${backend}.json`);
+      const args = [...process.execArgv, process.argv[1], '--numerics-run', backend, '--iterations', String(options.iterations), '--json', file];
+      if (dataDir) args.push('--data-dir', dataDir);
+      if (options.probeSize) args.push('--probe-size', String(options.probeSize));
+      const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
+        const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+        let output = '';
+        child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+        child.on('close', (c) => resolve({ code: c, output }));
+      });
+      if (code !== 0) throw new Error(`the ${backend} run failed (exit ${code}):\n${output.trim().split('\n').slice(-15).join('\n')}`);
+      return JSON.parse(readFileSync(file, 'utf8')) as { record: RunRecord; detail: string };
+    }),
+  );
+  rmSync(dir, { recursive: true, force: true });
+  if (options.testImages) rmSync(dataDir!, { recursive: true, force: true });
   const a = wasm.record;
   const b = gpu.record;
   const checkpoints = a.checkpoints.map((c, i) => {
@@ -226,21 +352,90 @@ async function numerics(): Promise<unknown> {
   console.log(
     `loss curve (${curve.length} points, each the mean of ${a.config.measure.logEvery} steps): largest relative difference ${maxCurve.toExponential(2)}, mean ${meanCurve.toExponential(2)}`,
   );
+  // Windows of a tenth of the run (at least one curve point): their mean losses are what is compared.
+  const perWindow = Math.max(1, Math.round(a.curve.length / 10));
+  const windows = [];
+  for (let from = 0; from < a.curve.length; from += perWindow) {
+    const mean = (points: typeof a.curve) => points.slice(from, from + perWindow).reduce((s, p) => s + p.loss, 0) / points.slice(from, from + perWindow).length;
+    const [wasmLoss, webgpuLoss] = [mean(a.curve), mean(b.curve)];
+    windows.push({
+      iterations: [a.curve[from].iteration - a.config.measure.logEvery + 1, a.curve[Math.min(from + perWindow, a.curve.length) - 1].iteration],
+      wasm: wasmLoss,
+      webgpu: webgpuLoss,
+      relativeDifference: Math.abs(webgpuLoss - wasmLoss) / wasmLoss,
+    });
+  }
+  for (const w of windows) {
+    console.log(
+      `mean loss, iterations ${w.iterations[0]}-${w.iterations[1]}: wasm ${w.wasm.toFixed(5)}, webgpu ${w.webgpu.toFixed(5)} (relative difference ${w.relativeDifference.toExponential(1)})`,
+    );
+  }
   console.log(
     `final test accuracy wasm ${a.final?.testAccuracy}, webgpu ${b.final?.testAccuracy}; speed wasm ${a.provenance.imagesPerSecond.toFixed(0)} img/s, webgpu ${b.provenance.imagesPerSecond.toFixed(0)} img/s`,
   );
-  console.log(`same dead filters at every checkpoint: ${checkpoints.every((c) => c.sameDeadFilters)}`);
+  const sameDead = checkpoints.every((c) => c.sameDeadFilters);
+  const firstPoint = curve[0];
+  const worstWindow = Math.max(...windows.map((w) => w.relativeDifference));
+  const pass = sameDead && firstPoint <= FIRST_POINT_TOLERANCE && worstWindow <= WINDOW_TOLERANCE;
+  console.log(`same dead filters (both criteria, every layer) at every checkpoint: ${sameDead}`);
+  console.log(
+    `first curve point within ${FIRST_POINT_TOLERANCE} relative: ${firstPoint <= FIRST_POINT_TOLERANCE} (${firstPoint.toExponential(1)}); ` +
+      `every window's mean loss within ${WINDOW_TOLERANCE * 100} %: ${worstWindow <= WINDOW_TOLERANCE} (largest ${(worstWindow * 100).toFixed(2)} %)`,
+  );
+  console.log(`numerics: ${pass ? 'PASS' : 'FAIL'}`);
   return {
     iterations: options.iterations,
-    webgpu: gpu.info.detail,
-    wasm: wasm.info.detail,
+    webgpu: gpu.detail,
+    wasm: wasm.detail,
     checkpoints,
     curveRelativeDifference: { max: maxCurve, mean: meanCurve, points: curve },
+    windows,
+    tolerances: { firstPoint: FIRST_POINT_TOLERANCE, window: WINDOW_TOLERANCE },
+    pass,
     speed: { wasm: a.provenance.imagesPerSecond, webgpu: b.provenance.imagesPerSecond },
   };
 }
 
-const result = options.numerics ? await numerics() : await benchmark();
+/** Kernel calls and dispatches of a training step on webgpu (after a warm-up step), per kernel kind. */
+async function profile(): Promise<unknown> {
+  const webgpu = await initBackend('webgpu');
+  const width = options.widths[0];
+  const batch = options.batches[0];
+  const config = CONFIG(width);
+  const spec = basicNetSpec(config, SHAPE, CLASSES);
+  const net = buildNetwork(spec, initialWeights(spec, createRandom(1, 'init'), config.model.init));
+  const optimizer = createOptimizer(config, trainables(net));
+  const { x, y } = gatherBatch(
+    randomImages(batch),
+    Uint32Array.from({ length: batch }, (_, i) => i),
+    SHAPE,
+    CLASSES,
+  );
+  const step = () => trainStepTensors(net, optimizer, x, y, config.optimizer.lr);
+  await readBack(readSteps([step()]));
+  const { profile } = await profileDispatches(() => readBack(readSteps([step()])));
+  tf.dispose([x, y]);
+  optimizer.dispose();
+  disposeNetwork(net);
+  console.log(`webgpu: ${webgpu.detail}`);
+  console.log(`one training step (after a warm-up step; its loss read back) at width ${width}, batch ${batch}, Adam + L2:`);
+  console.log(formatProfile(profile));
+  return { width, batch, webgpu: webgpu.detail, profile };
+}
+
+/** One side of --numerics (a child process of it): the main configuration on one backend, its record and backend as JSON. */
+async function numericsRun(backend: 'wasm' | 'webgpu'): Promise<unknown> {
+  const { record, info } = await mainRun(backend, options.dataDir);
+  return { record, detail: info.detail };
+}
+
+const result = options.numericsRun
+  ? await numericsRun(options.numericsRun)
+  : options.profile
+    ? await profile()
+    : options.numerics
+      ? await numerics()
+      : await benchmark();
 if (options.json) writeFileSync(options.json, `${JSON.stringify(result, null, 2)}\n`);
 // Dawn keeps the process alive while its device exists.
 process.exit(0);

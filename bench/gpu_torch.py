@@ -2,7 +2,7 @@
 """The PyTorch column of `npm run bench:gpu`: images/s of BasicNet (the engine's architecture,
 Adam with L2) on random batches, on CUDA where torch sees a GPU, else on the CPU with one thread
 (as the wasm engine runs). Reads {filters, poolAfter, inputShape, classes, cells: [[width-index,
-batch]...], steps} as JSON on stdin; prints one JSON line per cell."""
+batch]...], steps, warmup} as JSON on stdin; prints one JSON line per cell."""
 import json
 import sys
 import time
@@ -43,7 +43,7 @@ def main() -> None:
 
         x = torch.rand(batch, c, h, w, device=device)
         y = torch.randint(0, spec["classes"], (batch,), device=device)
-        for _ in range(3):
+        for _ in range(spec.get("warmup", 3)):
             step(x, y)
         if cuda:
             torch.cuda.synchronize()

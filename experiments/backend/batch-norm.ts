@@ -1,7 +1,8 @@
 // Batch normalisation in training mode (batch statistics), the op every Conv-BN block uses,
 // with its gradient written out (tf.customGrad). On wasm with the reordering kernels on
 // (native.ts: setReorderingKernels) each direction is one compiled kernel (native/kernels.c:
-// float64 channel sums, then one element pass); otherwise a handful of ops.
+// float64 channel sums, then one element pass); on webgpu two WGSL dispatches each
+// (webgpu-batch-norm.ts); otherwise a handful of ops.
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNormGrad, channelAffine, channelMoments, rowsAndChannels } from './channel-ops.js';
 import { address, asWasm } from './heap.js';
@@ -15,6 +16,30 @@ export interface BatchNormTraining {
 
 export const BATCH_NORM_FORWARD_KERNEL = 'ProjectBatchNormTraining';
 export const BATCH_NORM_BACKWARD_KERNEL = 'ProjectBatchNormTrainingGrad';
+/** The running statistics' update in one kernel; registered on webgpu only (wasm and cpu run the ops). */
+export const RUNNING_STATISTICS_KERNEL = 'ProjectRunningStatistics';
+
+/**
+ * The running statistics moved towards the batch's: runningMean * (1 - momentum) + mean * momentum
+ * and runningVariance * (1 - momentum) + variance * momentum * unbias, flushed where `flush`, in
+ * one kernel where the backend has one (webgpu); null elsewhere, where the caller runs the ops.
+ */
+export function runningStatisticsKernel(
+  running: { mean: tf.Tensor1D; variance: tf.Tensor1D },
+  batch: { mean: tf.Tensor1D; variance: tf.Tensor1D },
+  momentum: number,
+  unbias: number,
+  flush: boolean,
+): [tf.Tensor1D, tf.Tensor1D] | null {
+  if (!tf.getKernel(RUNNING_STATISTICS_KERNEL, tf.getBackend())) return null;
+  return tf
+    .engine()
+    .runKernel(
+      RUNNING_STATISTICS_KERNEL,
+      { runningMean: running.mean, runningVariance: running.variance, mean: batch.mean, variance: batch.variance },
+      { momentum, unbias, flush },
+    ) as unknown as [tf.Tensor1D, tf.Tensor1D];
+}
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
@@ -62,6 +87,8 @@ function compiledHere(): boolean {
     tf.registerKernel({ kernelName: BATCH_NORM_FORWARD_KERNEL, backendName: 'wasm', kernelFunc: wasmForward as unknown as tf.KernelFunc });
     tf.registerKernel({ kernelName: BATCH_NORM_BACKWARD_KERNEL, backendName: 'wasm', kernelFunc: wasmBackward as unknown as tf.KernelFunc });
   }
+  // webgpu: the WGSL kernels (webgpu-batch-norm.ts), registered with the backend (webgpu-kernels.ts).
+  if (tf.getBackend() === 'webgpu') return tf.getKernel(BATCH_NORM_FORWARD_KERNEL, 'webgpu') !== undefined;
   return reorderingKernelsEnabled() && tf.getBackend() === 'wasm' && nativeKernels(asWasm(tf.backend())) !== null;
 }
 

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { registerWasmKernels } from './wasm-kernels.js';
 import { describeAdapter, initWebgpu, WebgpuUnavailableError, type GpuAdapter } from './webgpu.js';
+import { registerWebgpuKernels } from './webgpu-kernels.js';
 
 export type BackendName = 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
 export type BackendChoice = BackendName | 'auto';
@@ -120,12 +121,13 @@ async function initWebgpuBackend(hardwareOnly: boolean): Promise<BackendInfo> {
   } catch {
     // Bundled (the GPU kit): the package ships in step with tfjs-core.
   }
+  const kernels = registerWebgpuKernels();
   return {
     name: 'webgpu',
-    detail: `@tensorflow/tfjs-backend-webgpu ${version} on Dawn (webgpu package), adapter: ${describeAdapter(adapter)}, project kernels: FusedOptimizerUpdate, FlushSubnormals`,
+    detail: `@tensorflow/tfjs-backend-webgpu ${version} on Dawn (webgpu package), adapter: ${describeAdapter(adapter)}, project kernels: ${kernels.join(', ')}`,
     tfjsVersion: tf.version_core,
     package: '@tensorflow/tfjs-backend-webgpu',
-    kernels: ['FusedOptimizerUpdate', 'FlushSubnormals'],
+    kernels,
     adapter,
   };
 }

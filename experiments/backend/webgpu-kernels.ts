@@ -1,85 +1,14 @@
 // This project's WGSL kernels for tfjs-backend-webgpu: the fused optimizer update (one dispatch per
-// variable for the parameter and all its slots, with the subnormal flush, instead of ~12 ops), and
-// the subnormal flush alone. tfjs programs have one output, so these record their own compute pass
-// into the backend's command stream, through the same buffers, uniforms and submission batching.
+// variable for the parameter and all its slots, with the subnormal flush, instead of ~12 ops), the
+// subnormal flush alone, and batch norm in training mode (webgpu-batch-norm.ts). tfjs programs have
+// one output, so these record their own compute passes (webgpu-dispatch.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import { constants, FUSED_UPDATE_KERNEL, RULE_SLOTS, type FusedUpdateStep } from './fused-updates.js';
 import { FLUSH_KERNEL } from './subnormals.js';
+import { BATCH_NORM_BACKWARD_KERNEL, BATCH_NORM_FORWARD_KERNEL, RUNNING_STATISTICS_KERNEL } from './batch-norm.js';
+import { webgpuBatchNormBackward, webgpuBatchNormForward, webgpuRunningStatistics } from './webgpu-batch-norm.js';
+import { dispatch, FLUSH_WGSL, INDEX_WGSL, WORKGROUP, type WebgpuBackendLike } from './webgpu-dispatch.js';
 import type { OptimizerName } from '../config.js';
-
-/** The parts of tfjs-backend-webgpu's WebGPUBackend these kernels drive (4.22). */
-interface WebgpuBackendLike {
-  device: GPUDevice;
-  commandEncoder: GPUCommandEncoder | null;
-  computePassEncoder: GPUComputePassEncoder | null;
-  dispatchCountInPass: number;
-  commandQueueOwnedIds: WeakSet<object>;
-  makeTensorInfo(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  uploadToGPU(dataId: object): void;
-  tensorToBinding(t: tf.TensorInfo): GPUBufferBinding;
-  makeUniforms(u: Array<{ type: 'float32' | 'int32' | 'uint32'; data: number[] }>): GPUBufferBinding;
-  ensureCommandEncoderReady(): void;
-  endComputePassEncoder(): void;
-  submitQueue(): void;
-}
-
-const WORKGROUP = 64;
-const pipelines = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
-
-function pipeline(device: GPUDevice, key: string, code: () => string): GPUComputePipeline {
-  let cache = pipelines.get(device);
-  if (!cache) pipelines.set(device, (cache = new Map()));
-  let p = cache.get(key);
-  if (!p) {
-    p = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code: code() }), entryPoint: 'main' } });
-    cache.set(key, p);
-  }
-  return p;
-}
-
-/**
- * Records one dispatch of `n` invocations (64 a workgroup) reading `inputs` and writing `outputs`
- * (bindings: outputs, inputs, then the uniforms), as runWebGPUProgram does for one output.
- */
-function dispatch(
-  backend: WebgpuBackendLike,
-  key: string,
-  code: () => string,
-  inputs: tf.TensorInfo[],
-  outputs: tf.TensorInfo[],
-  uniforms: Array<{ type: 'float32' | 'int32' | 'uint32'; data: number[] }>,
-  n: number,
-): void {
-  for (const t of [...outputs, ...inputs]) backend.uploadToGPU(t.dataId);
-  const p = pipeline(backend.device, key, code);
-  const entries = [...outputs, ...inputs].map((t, i) => ({ binding: i, resource: backend.tensorToBinding(t) }));
-  entries.push({ binding: entries.length, resource: backend.makeUniforms(uniforms) });
-  for (const t of [...outputs, ...inputs]) backend.commandQueueOwnedIds.add(t.dataId);
-  const bindGroup = backend.device.createBindGroup({ layout: p.getBindGroupLayout(0), entries });
-  backend.ensureCommandEncoderReady();
-  if (!backend.computePassEncoder) backend.computePassEncoder = backend.commandEncoder!.beginComputePass({});
-  backend.computePassEncoder.setPipeline(p);
-  backend.computePassEncoder.setBindGroup(0, bindGroup);
-  const groups = Math.ceil(n / WORKGROUP);
-  // At most 65,535 workgroups a dimension: larger tensors spread over y.
-  const x = Math.min(groups, 65535);
-  backend.computePassEncoder.dispatchWorkgroups(x, Math.ceil(groups / x));
-  backend.dispatchCountInPass++;
-  if ((tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE') as number) <= backend.dispatchCountInPass) {
-    backend.endComputePassEncoder();
-    backend.submitQueue();
-  }
-}
-
-const FLUSH_WGSL = `
-fn flushed(x: f32) -> f32 {
-  let b = bitcast<u32>(x);
-  if ((b & 0x7f800000u) == 0u && (b & 0x007fffffu) != 0u) { return 0.0; }
-  return x;
-}`;
-
-/** The index of this invocation over a grid of (x, y) workgroups. */
-const INDEX_WGSL = `let i = gid.x + gid.y * nwg.x * ${WORKGROUP}u;`;
 
 /**
  * Per rule: the WGSL body from gi (regularized gradient) and wi (decayed parameter) to `out` and
@@ -210,10 +139,16 @@ let registered = false;
 
 /** Registers this project's kernels for the webgpu backend (idempotent). */
 export function registerWebgpuKernels(): string[] {
+  const kernels: Array<[string, unknown]> = [
+    [FUSED_UPDATE_KERNEL, webgpuFusedUpdate],
+    [FLUSH_KERNEL, webgpuFlush],
+    [BATCH_NORM_FORWARD_KERNEL, webgpuBatchNormForward],
+    [BATCH_NORM_BACKWARD_KERNEL, webgpuBatchNormBackward],
+    [RUNNING_STATISTICS_KERNEL, webgpuRunningStatistics],
+  ];
   if (!registered) {
     registered = true;
-    tf.registerKernel({ kernelName: FUSED_UPDATE_KERNEL, backendName: 'webgpu', kernelFunc: webgpuFusedUpdate as unknown as tf.KernelFunc });
-    tf.registerKernel({ kernelName: FLUSH_KERNEL, backendName: 'webgpu', kernelFunc: webgpuFlush as unknown as tf.KernelFunc });
+    for (const [kernelName, kernelFunc] of kernels) tf.registerKernel({ kernelName, backendName: 'webgpu', kernelFunc: kernelFunc as tf.KernelFunc });
   }
-  return [FUSED_UPDATE_KERNEL, FLUSH_KERNEL];
+  return kernels.map(([name]) => name);
 }

@@ -14,6 +14,8 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { BackendUnavailableError, initBackend, type BackendInfo } from '../../../experiments/backend/resolve.js';
 import { readAsync, readSync } from '../../../experiments/backend/readback.js';
 import { registerWebgpuKernels } from '../../../experiments/backend/webgpu-kernels.js';
+import { batchNormTraining } from '../../../experiments/backend/batch-norm.js';
+import { profileDispatches } from '../../../experiments/backend/webgpu-profile.js';
 import { OPTIMIZERS, REGULARIZATIONS, resolveConfig, type OptimizerName, type RunConfig } from '../../../experiments/config.js';
 import { basicNetSpec, buildNetwork, disposeNetwork, initialWeights, readWeightsReads, trainables, type NetworkWeights } from '../../../experiments/model.js';
 import { createOptimizer } from '../../../experiments/optimizers.js';
@@ -34,6 +36,13 @@ vi.setConfig({ testTimeout: 600_000 });
 const LOSS_TOLERANCE = 1e-5;
 const WEIGHT_TOLERANCE = 1e-5;
 const UPDATE_TOLERANCE = 1e-6;
+/**
+ * Batch norm's WGSL kernels sum each channel in another order (256 strided partial sums, then a
+ * tree) than the cpu backend (average pooling per image, then a sum): sums of ~1,000 float32 terms
+ * differ by a few ulp of the largest partial sum, and the input gradient is a difference of such
+ * sums. Every output within 1e-5 of its tensor's largest magnitude (measured at ~1e-7).
+ */
+const BATCH_NORM_TOLERANCE = 1e-5;
 
 let gpu: BackendInfo | null = null;
 let skipReason = '';
@@ -186,6 +195,73 @@ describe.skipIf(!gpu)(`webgpu on ${gpu?.adapter?.description ?? 'no adapter'}${s
         expect(v === 0 || Math.abs(v) >= 1.1754943508222875e-38).toBe(true);
       }),
     );
+  });
+
+  it("computes batch norm in training mode (values, batch statistics, gradients) with the WGSL kernels as the cpu backend's ops do", async () => {
+    const random = createRandom(3, 'webgpu-bn');
+    const shape: [number, number, number, number] = [8, 6, 6, 5];
+    const size = shape.reduce((a, b) => a * b, 1);
+    // Channels with a large mean and small spread (where one-pass variance would fail), and a dying one (gamma 0).
+    const xs = Float32Array.from({ length: size }, (_, i) => 3 * (i % 5) + random.normal() * (0.2 + (i % 5)));
+    const dys = Float32Array.from({ length: size }, () => random.normal());
+    const gammas = Float32Array.from([1.5, -0.7, 0, 1e-3, 2]);
+    const betas = Float32Array.from([0.1, -0.2, 0.3, 0, -1]);
+    const on = async (backend: 'cpu' | 'webgpu') => {
+      await tf.setBackend(backend);
+      const [x, dy] = [xs, dys].map((v) => tf.tensor4d(v, shape));
+      const [gamma, beta] = [gammas, betas].map((v) => tf.tensor1d(v));
+      const forward = batchNormTraining(x as tf.Tensor4D, gamma, beta, 1e-5);
+      const grads = tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.mul(batchNormTraining(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5).y, dy)),
+      )([x, gamma, beta]);
+      const out = [forward.y, forward.mean, forward.variance, ...grads];
+      const values = await Promise.all(out.map((t) => t.data() as Promise<Float32Array>));
+      tf.dispose([x, dy, gamma, beta, ...out]);
+      return values;
+    };
+    const cpu = await on('cpu');
+    const { result: webgpu, profile } = await (async () => {
+      await tf.setBackend('webgpu');
+      return profileDispatches(() => on('webgpu'));
+    })();
+    ['y', 'mean', 'variance', 'dx', 'dgamma', 'dbeta'].forEach((name, t) => {
+      const scale = Math.max(...cpu[t].map(Math.abs));
+      webgpu[t].forEach((v, i) => expect(Math.abs(v - cpu[t][i]), `${name}[${i}]: ${v} vs ${cpu[t][i]}`).toBeLessThanOrEqual(BATCH_NORM_TOLERANCE * scale));
+    });
+    // Two dispatches a direction: the forward ran twice (once under tf.grads), the backward once.
+    const kernel = (name: string) => profile.kernels.find((k) => k.kernel === name);
+    expect(kernel('ProjectBatchNormTraining')).toMatchObject({ calls: 2, dispatches: 4 });
+    expect(kernel('ProjectBatchNormTrainingGrad')).toMatchObject({ calls: 1, dispatches: 2 });
+    expect(kernel('AvgPool')).toBeUndefined();
+  });
+
+  it('profiles the kernel calls and dispatches of a training step', async () => {
+    await tf.setBackend('webgpu');
+    const spec = basicNetSpec(CONFIG, SHAPE, 10);
+    const net = buildNetwork(spec, initialWeights(spec, createRandom(1, 'init'), CONFIG.model.init));
+    const optimizer = createOptimizer(CONFIG, trainables(net));
+    const { x, y } = gatherBatch(
+      randomImages(16, SHAPE, 10),
+      Uint32Array.from({ length: 16 }, (_, i) => i),
+      SHAPE,
+      10,
+    );
+    const variables = trainables(net).length;
+    const { profile } = await profileDispatches(() => readAsync(readSteps([trainStepTensors(net, optimizer, x, y, 1e-3)])));
+    tf.dispose([x, y]);
+    optimizer.dispose();
+    disposeNetwork(net);
+    const kernel = (name: string) => profile.kernels.find((k) => k.kernel === name);
+    const blocks = spec.filters.length;
+    expect(kernel('Conv2D')).toMatchObject({ calls: blocks, dispatches: blocks });
+    expect(kernel('FusedOptimizerUpdate')).toMatchObject({ calls: variables, dispatches: variables });
+    expect(kernel('ProjectBatchNormTraining')).toMatchObject({ calls: blocks, dispatches: 2 * blocks });
+    expect(kernel('ProjectBatchNormTrainingGrad')).toMatchObject({ calls: blocks, dispatches: 2 * blocks });
+    expect(kernel('ProjectRunningStatistics')).toMatchObject({ calls: blocks, dispatches: blocks });
+    expect(profile.outside).toBe(0);
+    expect(profile.dispatches).toBe(profile.kernels.reduce((n, k) => n + k.dispatches, 0));
+    // Views and reshapes record no dispatch.
+    expect(kernel('Reshape')?.dispatches ?? 0).toBe(0);
   });
 
   it('records a whole short run with the experiment CLI on --backend webgpu', async () => {
