@@ -21,7 +21,7 @@ export function shortNumber(value: string): string {
  */
 const NAMED: ReadonlyArray<{ path: string; name: (value: string) => string }> = [
   { path: 'data.dataset', name: (v) => v },
-  { path: 'data.classes', name: (v) => `${v} classes` },
+  { path: 'data.classes', name: (v) => (v === 'null' ? 'all classes' : `${v} classes`) },
   { path: 'data.trainSubset', name: (v) => (v === 'null' ? 'full set' : `${v} images`) },
   { path: 'model.width', name: (v) => `width ${v}` },
   { path: 'model.activation', name: (v) => v },
@@ -64,7 +64,18 @@ export function runNames(runs: ReadonlyArray<{ run: string; config: ConfigPairs 
   const fields = runs.map((r) => withRegularization(r.config));
   const paths = [...new Set(fields.flatMap((f) => [...f.keys()]))];
   const differing = new Set(paths.filter((p) => !IGNORED.has(p) && new Set(fields.map((f) => f.get(p) ?? '')).size > 1));
-  const others = [...differing].filter((p) => p !== SEED && !NAMED.some((n) => n.path === p)).sort();
+  // An optimizer's own settings (beta1, rho, momentum...) differ with the optimizer: where each
+  // optimizer's runs agree on one, the optimizer's name already says it.
+  const impliedByOptimizer = (p: string) => {
+    if (!p.startsWith('optimizer.') || p === 'optimizer.lr' || !differing.has('optimizer.name')) return false;
+    const values = new Map<string, Set<string>>();
+    for (const f of fields) {
+      const name = f.get('optimizer.name') ?? '';
+      values.set(name, (values.get(name) ?? new Set()).add(f.get(p) ?? ''));
+    }
+    return [...values.values()].every((v) => v.size === 1);
+  };
+  const others = [...differing].filter((p) => p !== SEED && !NAMED.some((n) => n.path === p) && !impliedByOptimizer(p)).sort();
   const names = runs.map((r, i) => {
     const f = fields[i];
     const parts = [

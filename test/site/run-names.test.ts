@@ -55,4 +55,19 @@ describe('run names', () => {
     expect(shortNumber('32')).toBe('32');
     expect(shortNumber('relu')).toBe('relu');
   });
+  it("leave out an optimizer's own settings where the optimizer's name says them, and name all classes so", () => {
+    const names = runNames([
+      { run: '1'.repeat(16), config: config({ 'optimizer.beta1': '0.9', 'optimizer.epsilon': '1e-8', 'data.classes': '2' }) },
+      { run: '2'.repeat(16), config: config({ 'optimizer.name': 'rmsprop', 'optimizer.rho': '0.99', 'optimizer.epsilon': '1e-8', 'data.classes': 'null' }) },
+      { run: '3'.repeat(16), config: config({ 'optimizer.name': 'sgd', 'data.classes': 'null' }) },
+    ]);
+    expect([...names.values()]).toEqual(['2 classes adam', 'all classes rmsprop', 'all classes sgd']);
+    // A setting that differs within one optimizer's runs still names them.
+    const betas = runNames([
+      { run: '4'.repeat(16), config: config({ 'optimizer.beta1': '0.9' }) },
+      { run: '5'.repeat(16), config: config({ 'optimizer.beta1': '0.5' }) },
+      { run: '6'.repeat(16), config: config({ 'optimizer.name': 'sgd' }) },
+    ]);
+    expect([...betas.values()]).toEqual(['adam beta1 0.9', 'adam beta1 0.5', 'sgd']);
+  });
 });
