@@ -7,13 +7,13 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { defineConfig } from 'astro/config';
 
-// The render workers (site/lib/render-pool.ts) run the site's TypeScript sources, which the
+// The render workers (site/lib/render/render-pool.ts) run the site's TypeScript sources, which the
 // bundled build no longer sits beside: name their folder.
 process.env.SITE_SOURCE_DIR ??= fileURLToPath(new URL('./site/', import.meta.url));
 
 const FIGURE_RENDERS = Symbol.for('implicit-filter-sparsity.figure-renders');
 
-/** Says at the end of a build how many figures were rendered and how many came from the render cache (site/lib/render.ts counts them). */
+/** Says at the end of a build how many figures were rendered and how many came from the render cache (site/lib/render/render.ts counts them). */
 const figureRenderReport = {
   name: 'figure-render-report',
   hooks: {
@@ -28,7 +28,7 @@ const FIGURE_FILES_SLOT = Symbol.for('implicit-filter-sparsity.figure-files');
 
 /**
  * Writes every figure's files (picture, data, spec, live script) into the output folder once the
- * pages are built: the [...file] route leaves the job in the slot (site/lib/figure-files.ts), which is
+ * pages are built: the [...file] route leaves the job in the slot (site/lib/render/figure-files.ts), which is
  * cheaper than an Astro endpoint per file. Listed before atomicOutput, whose end moves the folder.
  */
 const figureFiles = {
@@ -121,7 +121,7 @@ export default defineConfig({
   output: 'static',
   trailingSlash: 'ignore',
   // Four pages at a time: their figures' pictures are drawn in the render workers (one per
-  // core, site/lib/render-pool.ts), which the pages in flight keep busy.
+  // core, site/lib/render/render-pool.ts), which the pages in flight keep busy.
   build: { format: 'file', concurrency: 4 },
   devToolbar: { enabled: false },
   integrations: [figureFiles, figureRenderReport, atomicOutput()],

@@ -3,7 +3,7 @@
 // first build of it), printing seconds and how many figures were rendered or taken from the
 // cache. Targets (issue 15): (a) <= 120 s, (b) <= 20 s. Wall-clock on whatever else the machine runs.
 // With --compare-resvg, (a)'s cold build is also made with the stable resvg-js (SITE_RESVG=stable)
-// and the ratio to the default rasteriser (the 2.7 alpha where installed: site/lib/svg-raster.ts) printed.
+// and the ratio to the default rasteriser (the 2.7 alpha where installed: site/lib/render/svg-raster.ts) printed.
 // Usage: npx tsx bench/site-build.ts [--runs 1000] [--skip-synthetic] [--skip-rebuild] [--compare-resvg] [--json FILE] [--figure-cache DIR]
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -10,13 +10,13 @@ import { writeFileAtomic } from '../data/atomic-write.js';
 import { join, relative } from 'node:path';
 import { Command, Option } from 'commander';
 import { SCALES, type Scale } from '../data/schemas/datasets.js';
-import { RULE_CHANGES_FILE, ruleChangesFromLog, VERDICTS_FOLDER, verdictSnapshot } from './lib/changes.js';
-import { locateData } from './lib/data.js';
-import { buildSite } from './lib/site.js';
-import { dataVersion } from './lib/versions.js';
+import { RULE_CHANGES_FILE, ruleChangesFromLog, VERDICTS_FOLDER, verdictSnapshot } from './lib/publication/changes.js';
+import { locateData } from './lib/model/data.js';
+import { buildSite } from './lib/model/site.js';
+import { dataVersion } from './lib/publication/versions.js';
 
 /** Paths whose history holds the verdict rules. */
-const RULE_PATHS = ['site/lib/verdicts.ts', 'analysis'];
+const RULE_PATHS = ['site/lib/verdicts.ts', 'site/lib/verdicts', 'analysis']; // site/lib/verdicts.ts: before site/lib's folders
 
 const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
 

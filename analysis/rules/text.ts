@@ -1,5 +1,5 @@
 // How a rule's text (each hypothesis module writes its rules out from their constants) formats its
-// numbers: the site passes its own formatting (site/lib/format.ts), so the text reads as the pages do.
+// numbers: the site passes its own formatting (site/lib/text/format.ts), so the text reads as the pages do.
 
 export interface NumberFormat {
   /** 0.1 -> "10.0 %" (digits after the point). */

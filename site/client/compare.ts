@@ -3,10 +3,10 @@
 // draws the configuration diff, outcome, overlaid curves, per-layer sparsity, emergence and pruning.
 import { parse, View, Warn, type Spec } from 'vega';
 import { Handler } from 'vega-tooltip';
-import { colourScheme, RUN_COLOUR_SIGNAL } from '../lib/figure-model.js';
-import type { PackedRunComparison, RunComparison } from '../lib/run-comparison.js';
-import { darkSpec } from '../lib/figure-theme.js';
-import { runNames } from '../lib/run-names.js';
+import { colourScheme, RUN_COLOUR_SIGNAL } from '../lib/figures/figure-model.js';
+import type { PackedRunComparison, RunComparison } from '../lib/model/run-comparison.js';
+import { darkSpec } from '../lib/figures/figure-theme.js';
+import { runNames } from '../lib/figures/run-names.js';
 import { isDark } from './figures.js';
 import { readHashState, runList, writeHashState } from './hash-state.js';
 import { unpackValues } from '../codec/packed-values.js';

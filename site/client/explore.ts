@@ -4,7 +4,7 @@
 // same runs at any size and after the sweep grows: #brush=lr:0.001:0.01;optimizer:adam,rmsprop.
 // By keyboard each axis is a slider: Up and Down move its range's lower end, with Shift its upper
 // end, in steps of a twentieth of the axis; Escape clears it.
-import { LAYOUT, sweepScales, type AxisScale, type SweepRun } from '../lib/parallel-coordinates.js';
+import { LAYOUT, sweepScales, type AxisScale, type SweepRun } from '../lib/figures/parallel-coordinates.js';
 import { readHashState, writeHashState } from './hash-state.js';
 
 type Brushes = Map<string, [number, number]>;

@@ -5,7 +5,7 @@
 // off or drawing fails.
 import { parse, View, Warn, type Spec } from 'vega';
 import { Handler } from 'vega-tooltip';
-import { darkSpec } from '../lib/figure-theme.js';
+import { darkSpec } from '../lib/figures/figure-theme.js';
 import { fillTemplate, unpackSpec, type LiveFigure, type PackedValues } from '../codec/packed-values.js';
 
 /** Whether the page shows the dark theme (the reader's choice, else the system's). */
@@ -21,7 +21,7 @@ export const THEME_EVENT = 'sparsity:theme';
 const redraws = new Map<HTMLElement, () => Promise<void>>();
 
 const registry = <T>(global: string): Record<string, T> => ((window as unknown as Record<string, Record<string, T>>)[global] ??= {});
-/** Each figure's script, by "<route>/<figure id>" (site/lib/live-figure.ts). */
+/** Each figure's script, by "<route>/<figure id>" (site/lib/figures/live-figure.ts). */
 const figures = () => registry<LiveFigure>('__sparsityFigures');
 /** The specs without rows that figures drawn from one template share, by template key. */
 const templates = () => registry<Spec>('__sparsityFigureSpecs');
@@ -84,7 +84,7 @@ function packedRows(spec: { data?: unknown }): Record<string, PackedValues> {
 }
 
 /**
- * The figure's phone variant (site/lib/figure-narrow.ts), when the page names one: its spec without
+ * The figure's phone variant (site/lib/figures/figure-narrow.ts), when the page names one: its spec without
  * rows (a shared file) filled with the figure's rows. Null when it does not load: the wide figure
  * is drawn instead.
  */

@@ -1,4 +1,4 @@
-// The live figures' codec, shared by the build and the browser: site/lib/live-figure.ts packs a
+// The live figures' codec, shared by the build and the browser: site/lib/figures/live-figure.ts packs a
 // figure's datasets (field names once, then one array of values per row) and site/client unpacks them
 // (this module), and puts a figure's rows back into the spec of the template it shares with others.
 

@@ -11,7 +11,7 @@ import { stratifiedSubset } from '../../experiments/data/dataset.js';
 import { codeVersion, engineCode } from '../../experiments/provenance.js';
 import { createRandom } from '../../experiments/random.js';
 import { writeFileAtomic } from '../../experiments/record-file.js';
-import { keptBundle } from '../lib/bundle-cache.js';
+import { keptBundle } from '../lib/caches/bundle-cache.js';
 import { idxImagesBytes, idxLabelsBytes, labDataScript, LAB_DATA_FORMAT, LAB_WASM_GLOBAL, LAB_WORKER_GLOBAL } from './data-asset.js';
 
 /** Images per class in the lab's subset (train, test): small enough to ship, large enough for a few epochs of distinct batches. */

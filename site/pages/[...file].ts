@@ -8,8 +8,8 @@ import { gzip } from 'node:zlib';
 import { join } from 'node:path';
 import type { APIRoute, GetStaticPaths } from 'astro';
 import { DATASET_NAMES } from '../../data/schemas/datasets.js';
-import { deferFigureFiles } from '../lib/figure-files.js';
-import type { Figure } from '../lib/figure-model.js';
+import { deferFigureFiles } from '../lib/render/figure-files.js';
+import type { Figure } from '../lib/figures/figure-model.js';
 import {
   FIGURE_FILES,
   figureFile,
@@ -20,9 +20,9 @@ import {
   templateKey,
   templatePath,
   type FigureFile,
-} from '../lib/render.js';
-import { datasetPath } from '../lib/links.js';
-import { getSite } from '../lib/site.js';
+} from '../lib/render/render.js';
+import { datasetPath } from '../lib/text/links.js';
+import { getSite } from '../lib/model/site.js';
 
 type Props =
   | { kind: 'figure'; figure: Figure; ext: FigureFile; template?: Figure }

@@ -9,10 +9,10 @@ import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { syntheticDatasets, writeSyntheticDatasets, type SyntheticDatasets, type SyntheticOptions } from '../../pipeline/synthetic-study.js';
 import { verdictSnapshotSchema, type VerdictSnapshot } from '../../data/schemas/verdict-snapshot.js';
-import { verdictSnapshot } from '../../site/lib/changes.js';
-import { locateData } from '../../site/lib/data.js';
-import { buildSite } from '../../site/lib/site.js';
-import { dataVersion } from '../../site/lib/versions.js';
+import { verdictSnapshot } from '../../site/lib/publication/changes.js';
+import { locateData } from '../../site/lib/model/data.js';
+import { buildSite } from '../../site/lib/model/site.js';
+import { dataVersion } from '../../site/lib/publication/versions.js';
 import { astroBuildOk } from './astro.js';
 import { launch, pageWatcher, serveSite, type SiteServer } from './browser.js';
 

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { keptBundle } from '../../site/lib/bundle-cache.js';
+import { keptBundle } from '../../site/lib/caches/bundle-cache.js';
 
 const work = mkdtempSync(join(tmpdir(), 'bundle-cache-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -2,11 +2,11 @@
 // study against the verdicts the committed datasets give now.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { changesSince, latestSnapshot, ruleChangesFromLog, verdictSnapshot } from '../../site/lib/changes.js';
-import { locateData } from '../../site/lib/data.js';
-import { buildSite } from '../../site/lib/site.js';
-import { dataVersion } from '../../site/lib/versions.js';
-import type { Verdict } from '../../site/lib/verdicts.js';
+import { changesSince, latestSnapshot, ruleChangesFromLog, verdictSnapshot } from '../../site/lib/publication/changes.js';
+import { locateData } from '../../site/lib/model/data.js';
+import { buildSite } from '../../site/lib/model/site.js';
+import { dataVersion } from '../../site/lib/publication/versions.js';
+import type { Verdict } from '../../site/lib/verdicts/verdicts.js';
 
 const id = (n: number) => n.toString(16).padStart(16, '0');
 const verdict = (hypothesis: number, outcome: Verdict['outcome'], value: number | null, runs: string[]): Verdict => ({

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { paperBibtex, readCitation, reproductionBibtex } from '../../site/lib/citation.js';
+import { paperBibtex, readCitation, reproductionBibtex } from '../../site/lib/publication/citation.js';
 
 const ROOT = process.cwd();
 const schema = JSON.parse(readFileSync(join(ROOT, 'data/schemas/external/citation-file-format-1.2.0.schema.json'), 'utf8')) as object;

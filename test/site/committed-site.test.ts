@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATASET_NAMES } from '../../data/schemas/datasets.js';
 import { verdictSnapshotSchema } from '../../data/schemas/verdict-snapshot.js';
 import { trainingLengths } from '../../analysis/training-length.js';
-import { computeVerdicts } from '../../site/lib/verdicts.js';
+import { computeVerdicts } from '../../site/lib/verdicts/verdicts.js';
 import { astroBuildOk } from '../helpers/astro.js';
 import { hasFull, readFull, readme, readmeOutcomes, REPO, verdictInput } from '../analysis/committed.js';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DatasetError, describeFolder, locateData } from '../../site/lib/data.js';
+import { DatasetError, describeFolder, locateData } from '../../site/lib/model/data.js';
 import { writeSyntheticDatasets } from '../../pipeline/synthetic-study.js';
 
 const dirs: string[] = [];

@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exploratoryFileSchema } from '../../analysis/exploratory/file.js';
-import { exploratoryFindingsShown } from '../../site/lib/exploratory-figures.js';
-import { compile, renderSvg } from '../../site/lib/render.js';
+import { exploratoryFindingsShown } from '../../site/lib/figures/exploratory-figures.js';
+import { compile, renderSvg } from '../../site/lib/render/render.js';
 import { hasFull, REPO } from '../analysis/committed.js';
 
 describe.skipIf(!hasFull)('exploratory page', { timeout: 120_000 }, () => {

@@ -1,12 +1,12 @@
-// The figures' files a build writes once its pages are done (site/lib/figure-files.ts): every
+// The figures' files a build writes once its pages are done (site/lib/render/figure-files.ts): every
 // figure's picture, data, spec and live script, byte for byte what the route would serve.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deferFigureFiles, FIGURE_FILES_SLOT, writeFigureFiles, type FigureFilesJob } from '../../site/lib/figure-files.js';
-import { FIGURE_FILES, figureFile, renderNarrow, sharedTemplates, templateKey } from '../../site/lib/render.js';
-import { buildSite } from '../../site/lib/site.js';
+import { deferFigureFiles, FIGURE_FILES_SLOT, writeFigureFiles, type FigureFilesJob } from '../../site/lib/render/figure-files.js';
+import { FIGURE_FILES, figureFile, renderNarrow, sharedTemplates, templateKey } from '../../site/lib/render/render.js';
+import { buildSite } from '../../site/lib/model/site.js';
 import { syntheticDatasets } from '../../pipeline/synthetic-study.js';
 
 const site = buildSite(syntheticDatasets(), { scale: 'quick', folder: '/tmp/x', missingReason: null });

@@ -1,4 +1,4 @@
-// The figures' phone variant (site/lib/figure-narrow.ts, render.ts renderNarrow): facets and
+// The figures' phone variant (site/lib/figures/figure-narrow.ts, render.ts renderNarrow): facets and
 // side-by-side views wrapped to one column, long titles in lines, legends narrowed; every figure
 // of a synthetic study drawn as its phone variant fits NARROW.maxWidth (or is drawn no wider than
 // its plots allow) and draws without warnings.
@@ -6,10 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { breakTitle, NARROW, narrowSpec } from '../../site/lib/figure-narrow.js';
-import { compile } from '../../site/lib/figure-picture.js';
-import { renderFigure, renderNarrow } from '../../site/lib/render.js';
-import { buildSite } from '../../site/lib/site.js';
+import { breakTitle, NARROW, narrowSpec } from '../../site/lib/figures/figure-narrow.js';
+import { compile } from '../../site/lib/render/figure-picture.js';
+import { renderFigure, renderNarrow } from '../../site/lib/render/render.js';
+import { buildSite } from '../../site/lib/model/site.js';
 import { syntheticDatasets } from '../../pipeline/synthetic-study.js';
 
 const cache = mkdtempSync(join(tmpdir(), 'narrow-cache-'));

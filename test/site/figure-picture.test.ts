@@ -6,11 +6,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compile, drawPicture, pictureFonts, RASTER_OPTIONS, renderSvg, staticSpec } from '../../site/lib/figure-picture.js';
-import { templateKey } from '../../site/lib/render.js';
-import { locateData } from '../../site/lib/data.js';
-import { buildSite } from '../../site/lib/site.js';
-import { STABLE } from '../../site/lib/svg-raster.js';
+import { compile, drawPicture, pictureFonts, RASTER_OPTIONS, renderSvg, staticSpec } from '../../site/lib/render/figure-picture.js';
+import { templateKey } from '../../site/lib/render/render.js';
+import { locateData } from '../../site/lib/model/data.js';
+import { buildSite } from '../../site/lib/model/site.js';
+import { STABLE } from '../../site/lib/render/svg-raster.js';
 import { syntheticDatasets } from '../../pipeline/synthetic-study.js';
 
 describe('the static pictures', () => {

@@ -9,22 +9,22 @@ import {
   selectivityBeforeFigure,
   selectivityBeforeRows,
   sparsityOverTimeRows,
-} from '../../site/lib/emergence-figures.js';
-import { pruningRows } from '../../site/lib/pruning-figures.js';
-import { effectRows, studyAxes } from '../../site/lib/study-figures.js';
+} from '../../site/lib/figures/emergence-figures.js';
+import { pruningRows } from '../../site/lib/figures/pruning-figures.js';
+import { effectRows, studyAxes } from '../../site/lib/figures/study-figures.js';
 import { parse, read as vegaRead, View } from 'vega';
 import { fillTemplate, unpackSpec, type LiveFigure } from '../../site/codec/packed-values.js';
-import type { Row } from '../../site/lib/figure-model.js';
-import { FIGURE_GLOBAL, FIGURE_SPEC_GLOBAL, liveFigureScript, packSpec, packValues, sharedSpecScript } from '../../site/lib/live-figure.js';
-import { comparisonScript, runComparison, type PackedRunComparison } from '../../site/lib/run-comparison.js';
+import type { Row } from '../../site/lib/figures/figure-model.js';
+import { FIGURE_GLOBAL, FIGURE_SPEC_GLOBAL, liveFigureScript, packSpec, packValues, sharedSpecScript } from '../../site/lib/figures/live-figure.js';
+import { comparisonScript, runComparison, type PackedRunComparison } from '../../site/lib/model/run-comparison.js';
 import { unpackValues } from '../../site/codec/packed-values.js';
-import { compile, jsonForScript, renderSvg, sharedTemplates, specReadingCsv, templateKey, toCsv } from '../../site/lib/render.js';
-import { buildSite, studyProgress } from '../../site/lib/site.js';
+import { compile, jsonForScript, renderSvg, sharedTemplates, specReadingCsv, templateKey, toCsv } from '../../site/lib/render/render.js';
+import { buildSite, studyProgress } from '../../site/lib/model/site.js';
 import { membersOf } from '../../analysis/cells.js';
 import { syntheticDatasets } from '../../pipeline/synthetic-study.js';
 import { hasFull, readFull } from '../analysis/committed.js';
-import { DISTINCT_COLOURS, nominalColour, type Figure } from '../../site/lib/figure-model.js';
-import { isOptimizer, OPTIMIZER_COLOURS, optimizerDomain } from '../../site/lib/figure-style.js';
+import { DISTINCT_COLOURS, nominalColour, type Figure } from '../../site/lib/figures/figure-model.js';
+import { isOptimizer, OPTIMIZER_COLOURS, optimizerDomain } from '../../site/lib/figures/figure-style.js';
 
 const data = syntheticDatasets();
 const runsById = new Map(data.runs.rows.map((r) => [r.run, r]));

@@ -1,4 +1,4 @@
-// The home page's findings and verdict tally (site/lib/findings.ts) equal what analysis/ returns:
+// The home page's findings and verdict tally (site/lib/verdicts/findings.ts) equal what analysis/ returns:
 // the tally counts the verdicts, each verdict finding has its verdict's outcome and effect, and
 // the learning-rate finding's numbers are the means of the runs' own sparsity, cell by cell.
 import { describe, expect, it } from 'vitest';
@@ -6,9 +6,9 @@ import type { RunRow } from '../../data/schemas/datasets.js';
 import { mean } from '../../analysis/statistics.js';
 import { v1Verdicts } from '../../analysis/versions/v1.js';
 import { completeRuns, V2_STUDIES, v2Verdicts } from '../../analysis/versions/v2.js';
-import { computeFindings, tallyOf, tallyText, verdictSentence } from '../../site/lib/findings.js';
-import { buildSite } from '../../site/lib/site.js';
-import { percent } from '../../site/lib/format.js';
+import { computeFindings, tallyOf, tallyText, verdictSentence } from '../../site/lib/verdicts/findings.js';
+import { buildSite } from '../../site/lib/model/site.js';
+import { percent } from '../../site/lib/text/format.js';
 import { syntheticDatasets } from '../../pipeline/synthetic-study.js';
 import { hasFull, readFull, verdictInput } from '../analysis/committed.js';
 

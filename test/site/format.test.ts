@@ -1,7 +1,7 @@
 // Small pure helpers: relative links and number formats.
 import { describe, expect, it } from 'vitest';
-import { configSections, configValue, duration, durationExact, percent, points, seedList } from '../../site/lib/format.js';
-import { fileHref, pageHref, rootOf } from '../../site/lib/links.js';
+import { configSections, configValue, duration, durationExact, percent, points, seedList } from '../../site/lib/text/format.js';
+import { fileHref, pageHref, rootOf } from '../../site/lib/text/links.js';
 
 describe('relative links', () => {
   it('climbs back to the root from nested pages', () => {

@@ -3,10 +3,10 @@
 // transparency kept, the same bytes every time; and a real figure's picture is its raster.
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { compile, RASTER_OPTIONS, renderSvg, staticSpec, svgToPng } from '../../site/lib/figure-picture.js';
-import { encodeIndexedPng, indexColours } from '../../site/lib/indexed-png.js';
-import { STABLE } from '../../site/lib/svg-raster.js';
-import { buildSite } from '../../site/lib/site.js';
+import { compile, RASTER_OPTIONS, renderSvg, staticSpec, svgToPng } from '../../site/lib/render/figure-picture.js';
+import { encodeIndexedPng, indexColours } from '../../site/lib/render/indexed-png.js';
+import { STABLE } from '../../site/lib/render/svg-raster.js';
+import { buildSite } from '../../site/lib/model/site.js';
 import { syntheticDatasets } from '../../pipeline/synthetic-study.js';
 
 async function decode(png: Uint8Array): Promise<{ pixels: Uint8Array; width: number; height: number }> {

@@ -2,9 +2,9 @@
 // early reading H6 (v2) is decided on, on hand-built filter rows, and on a synthetic site.
 import { describe, expect, it } from 'vitest';
 import type { EmergenceRow, FilterRow, StudyRow } from '../../data/schemas/datasets.js';
-import { lifetimeBeforeFigure, lifetimeBeforeRows, lifetimeOverTimeFigure, measuresLifetime } from '../../site/lib/emergence-figures.js';
-import { compile, renderSvg } from '../../site/lib/render.js';
-import { buildSite } from '../../site/lib/site.js';
+import { lifetimeBeforeFigure, lifetimeBeforeRows, lifetimeOverTimeFigure, measuresLifetime } from '../../site/lib/figures/emergence-figures.js';
+import { compile, renderSvg } from '../../site/lib/render/render.js';
+import { buildSite } from '../../site/lib/model/site.js';
 import { membersOf } from '../../analysis/cells.js';
 import { syntheticDatasets } from '../../pipeline/synthetic-study.js';
 

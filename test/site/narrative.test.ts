@@ -1,9 +1,9 @@
 // The narrative: bound values, placed figures and verdicts, errors that name the line, and
 // sanitised HTML.
 import { describe, expect, it } from 'vitest';
-import { NarrativeError, renderNarrative } from '../../site/lib/narrative.js';
-import { boundValue } from '../../site/lib/narrative-values.js';
-import { buildSite } from '../../site/lib/site.js';
+import { NarrativeError, renderNarrative } from '../../site/lib/text/narrative.js';
+import { boundValue } from '../../site/lib/text/narrative-values.js';
+import { buildSite } from '../../site/lib/model/site.js';
 import { syntheticDatasets } from '../../pipeline/synthetic-study.js';
 
 const values: Record<string, string> = { 'runs.total': '42', 'verdict.2': 'supported' };

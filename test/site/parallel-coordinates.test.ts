@@ -1,8 +1,8 @@
-// The explore page's parallel coordinates (site/lib/parallel-coordinates.ts, site/client/explore.ts):
+// The explore page's parallel coordinates (site/lib/figures/parallel-coordinates.ts, site/client/explore.ts):
 // the brush is kept in data values and comes back to the same runs; the first axis' labels fit
 // left of it; outcome axes span their values; titles are in short lines.
 import { describe, expect, it } from 'vitest';
-import { labelLines, LAYOUT, sweepScales, sweepSvg, textWidth, viridis, type SweepRun } from '../../site/lib/parallel-coordinates.js';
+import { labelLines, LAYOUT, sweepScales, sweepSvg, textWidth, viridis, type SweepRun } from '../../site/lib/figures/parallel-coordinates.js';
 import { formatBrushes, parseBrushes } from '../../site/client/explore.js';
 
 const OPTIMIZERS = ['adadelta', 'adam', 'adamax', 'rmsprop', 'sgd'];

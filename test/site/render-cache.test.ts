@@ -4,9 +4,9 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Figure } from '../../site/lib/figure-model.js';
-import { renderFigure, renderStats } from '../../site/lib/render.js';
-import { buildSite } from '../../site/lib/site.js';
+import type { Figure } from '../../site/lib/figures/figure-model.js';
+import { renderFigure, renderStats } from '../../site/lib/render/render.js';
+import { buildSite } from '../../site/lib/model/site.js';
 import { syntheticDatasets } from '../../pipeline/synthetic-study.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'figure-cache-'));

@@ -2,9 +2,9 @@
 // (compiled spec, size and picture alike), and a bad SITE_RENDER_WORKERS says what it wants.
 import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { drawPicture } from '../../site/lib/figure-picture.js';
-import { DRAWN_HERE_FIRST, drawForBuild, drawInPool, drawsHere, renderWorkers } from '../../site/lib/render-pool.js';
-import { buildSite } from '../../site/lib/site.js';
+import { drawPicture } from '../../site/lib/render/figure-picture.js';
+import { DRAWN_HERE_FIRST, drawForBuild, drawInPool, drawsHere, renderWorkers } from '../../site/lib/render/render-pool.js';
+import { buildSite } from '../../site/lib/model/site.js';
 import { syntheticDatasets } from '../../pipeline/synthetic-study.js';
 
 describe('the render workers', () => {

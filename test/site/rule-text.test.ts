@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { CONSTANTS_OF, RULE_CONSTANTS, type RuleConstant } from '../../analysis/rules/v1-constants.js';
 import { HYPOTHESES } from '../../data/hypotheses.js';
-import { CONSTANT_MEANINGS, RULE_TEXTS_V1, ruleTexts } from '../../site/lib/rule-text.js';
+import { CONSTANT_MEANINGS, RULE_TEXTS_V1, ruleTexts } from '../../site/lib/verdicts/rule-text.js';
 
 const names = Object.keys(RULE_CONSTANTS) as RuleConstant[];
 

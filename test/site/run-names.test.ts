@@ -1,6 +1,6 @@
-// Runs named by the configuration fields on which they differ (site/lib/run-names.ts).
+// Runs named by the configuration fields on which they differ (site/lib/figures/run-names.ts).
 import { describe, expect, it } from 'vitest';
-import { runNames, shortNumber } from '../../site/lib/run-names.js';
+import { runNames, shortNumber } from '../../site/lib/figures/run-names.js';
 
 const config = (fields: Record<string, string>): Array<[string, string]> =>
   Object.entries({

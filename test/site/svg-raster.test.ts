@@ -2,10 +2,10 @@
 // figure of the site with the same pixels as the stable resvg-js, so that which one a machine has
 // changes the build's time, not its pictures; and SITE_RESVG chooses between them, clearly.
 import { describe, expect, it } from 'vitest';
-import { compile, RASTER_OPTIONS, renderSvg, staticSpec } from '../../site/lib/figure-picture.js';
-import { templateKey } from '../../site/lib/render.js';
-import { buildSite } from '../../site/lib/site.js';
-import { chooseRasteriser, nextRasteriser, STABLE } from '../../site/lib/svg-raster.js';
+import { compile, RASTER_OPTIONS, renderSvg, staticSpec } from '../../site/lib/render/figure-picture.js';
+import { templateKey } from '../../site/lib/render/render.js';
+import { buildSite } from '../../site/lib/model/site.js';
+import { chooseRasteriser, nextRasteriser, STABLE } from '../../site/lib/render/svg-raster.js';
 import { syntheticDatasets } from '../../pipeline/synthetic-study.js';
 
 const next = nextRasteriser();

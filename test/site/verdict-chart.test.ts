@@ -1,8 +1,8 @@
-// A verdict as a small figure (site/lib/verdict-chart.ts): units against the rule's band where
+// A verdict as a small figure (site/lib/figures/verdict-chart.ts): units against the rule's band where
 // each has a value, else by outcome; a unit naming its runs links to their comparison.
 import { describe, expect, it } from 'vitest';
-import { VERDICT_CHART, verdictChartSvg } from '../../site/lib/verdict-chart.js';
-import type { Unit, Verdict } from '../../site/lib/verdict-display.js';
+import { VERDICT_CHART, verdictChartSvg } from '../../site/lib/figures/verdict-chart.js';
+import type { Unit, Verdict } from '../../site/lib/verdicts/verdict-display.js';
 
 function verdict(units: Unit[], band?: Verdict['band']): Verdict {
   return {

@@ -2,7 +2,7 @@
 // reasons and effects the pages print, including contradicted and inconclusive hypotheses.
 // The rules themselves are tested on hand-built rows in test/analysis/v1/.
 import { describe, expect, it } from 'vitest';
-import { computeVerdicts, type VerdictInput } from '../../site/lib/verdicts.js';
+import { computeVerdicts, type VerdictInput } from '../../site/lib/verdicts/verdicts.js';
 import { H6_V2 } from '../../analysis/hypotheses/h6.js';
 import { H7_V2 } from '../../analysis/hypotheses/h7.js';
 import { hasFull, readFull, verdictInput } from '../analysis/committed.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DATASET_NAMES } from '../../data/schemas/datasets.js';
-import { dataVersion } from '../../site/lib/versions.js';
+import { dataVersion } from '../../site/lib/publication/versions.js';
 import { writeSyntheticDatasets } from '../../pipeline/synthetic-study.js';
 
 /** The version computed from the files as the definition says, without any keeping. */

@@ -1,8 +1,8 @@
 // compare/<run>.js: one run's comparison data as a classic script the compare page loads on
 // demand (scripts load from file:// pages, where fetch() of a file does not).
 import type { APIRoute, GetStaticPaths } from 'astro';
-import { comparisonScript, runComparison } from '../../lib/run-comparison.js';
-import { getSite, type RunPage } from '../../lib/site.js';
+import { comparisonScript, runComparison } from '../../lib/model/run-comparison.js';
+import { getSite, type RunPage } from '../../lib/model/site.js';
 
 export const getStaticPaths = (() => getSite().runPages.map((page) => ({ params: { run: page.run.run }, props: { page } }))) satisfies GetStaticPaths;
 

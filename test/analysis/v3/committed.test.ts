@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { V3_STUDIES } from '../../../analysis/versions/v3.js';
 import { STUDIES } from '../../../experiments/studies/index.js';
 import { planStudies } from '../../../pipeline/plan.js';
-import { readCrosscheck, studyV3Status } from '../../../site/lib/study-v3.js';
+import { readCrosscheck, studyV3Status } from '../../../site/lib/verdicts/study-v3.js';
 import { readRunRecord } from '../../../experiments/record-file.js';
 import { join } from 'node:path';
 import { hasFull, readFull, REPO } from '../committed.js';

@@ -29,7 +29,7 @@ describe('the comparison of runs', () => {
       open.splice(i, 1);
     }
   };
-  /** The names the configuration table's column heads give the runs (by the fields that differ, site/lib/run-names.ts), by run id; all distinct. */
+  /** The names the configuration table's column heads give the runs (by the fields that differ, site/lib/figures/run-names.ts), by run id; all distinct. */
   const shownNames = async (page: Page): Promise<Map<string, string>> => {
     const pairs = await page
       .locator('table.compare-config th[data-run]')

@@ -1,7 +1,7 @@
 // The explore page: brushing an axis filters the table and the brush reopens from the address (by
 // mouse and by keyboard), and the plan of every study shows each configuration with its state.
 import { describe, expect, it } from 'vitest';
-import { LAYOUT, sweepScales, type SweepRun } from '../../../site/lib/parallel-coordinates.js';
+import { LAYOUT, sweepScales, type SweepRun } from '../../../site/lib/figures/parallel-coordinates.js';
 import { tabTo } from '../../helpers/browser.js';
 import { BASE, useSyntheticSite } from '../../helpers/synthetic-site.js';
 

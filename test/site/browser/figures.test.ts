@@ -1,5 +1,5 @@
 // Figures in a real browser at 390 and 1280 px, light and dark (issue 38): on a phone every
-// figure draws its phone variant (site/lib/figure-narrow.ts) and fits the page, with no text under
+// figure draws its phone variant (site/lib/figures/figure-narrow.ts) and fits the page, with no text under
 // 11 px; at both widths no figure's text is cut off by its drawing or drawn over another text; in
 // the dark theme no figure is brighter than the page; the verdict table fits a phone; a verdict
 // card draws its units; explore's labels are whole and apart, its brush kept in data values.

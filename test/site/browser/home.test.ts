@@ -4,8 +4,8 @@
 // figure text is smaller than 11 px on a phone. On the synthetic site the browser tests share.
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildSite, type Site } from '../../../site/lib/site.js';
-import { tallyOf } from '../../../site/lib/findings.js';
+import { buildSite, type Site } from '../../../site/lib/model/site.js';
+import { tallyOf } from '../../../site/lib/verdicts/findings.js';
 import { figuresSettled, luminance, PHONE, smallFigureText, WIDE, type Viewport } from '../../helpers/browser.js';
 import { useSyntheticSite } from '../../helpers/synthetic-site.js';
 

@@ -2,7 +2,7 @@
 // code and data versions of the build.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { duration } from '../../../site/lib/format.js';
+import { duration } from '../../../site/lib/text/format.js';
 import { BASE, useSyntheticSite } from '../../helpers/synthetic-site.js';
 
 const s = useSyntheticSite();

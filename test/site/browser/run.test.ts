@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { durationExact, number } from '../../../site/lib/format.js';
+import { durationExact, number } from '../../../site/lib/text/format.js';
 import { BASE, useSyntheticSite } from '../../helpers/synthetic-site.js';
 
 const s = useSyntheticSite();

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildSite } from '../../../site/lib/site.js';
+import { buildSite } from '../../../site/lib/model/site.js';
 import { BASE, useSyntheticSite } from '../../helpers/synthetic-site.js';
 
 const s = useSyntheticSite();

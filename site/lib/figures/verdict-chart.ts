@@ -1,0 +1,110 @@
+// A verdict as a small figure (issue 38, "verdicts as figures"): its units against the rule's
+// threshold band where the rule reads one number per unit (a dot per unit on the value axis, the
+// band where a unit is unclear shaded, the support and contradict thresholds marked), else its
+// units as a row of marks by outcome. Each mark names its unit and, where the unit names its runs,
+// links to a compare view of them. Drawn at build time as SVG whose colours come from the page's
+// CSS (site.css .vchart), so it follows the theme and needs no script. Pure.
+import type { ThresholdBand, Unit, Verdict } from '../verdicts/verdict-display.js';
+
+/** The chart's size in CSS px: at most a phone's width; text at 12 px. */
+export const VERDICT_CHART = { width: 340, height: 64, left: 8, right: 8, dot: 6, text: 12 } as const;
+
+const ORDER: readonly Unit['outcome'][] = ['supports', 'contradicts', 'unclear', 'insufficient'];
+
+const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** A value as the band writes it. */
+export function formatValue(x: number, format: ThresholdBand['format']): string {
+  if (format === 'share') return `${Number((x * 100).toFixed(1))} %`;
+  if (format === 'points') return `${x > 0 ? '+' : ''}${Number((x * 100).toFixed(1))} pts`;
+  return String(Number(x.toPrecision(3)));
+}
+
+/** A unit's mark (an SVG element `tag` with `attrs`) holding its name, linked to a comparison of its runs where it names them. */
+function mark(unit: Unit, tag: 'circle' | 'rect', attrs: string, compareHref: (runs: readonly string[]) => string): string {
+  const body = `<${tag} class="vchart-unit unit-${unit.outcome}" ${attrs}><title>${escape(`${unit.label}: ${unit.outcome}. ${unit.detail}`)}</title></${tag}>`;
+  const runs = unit.runs ?? [];
+  return runs.length > 0 ? `<a href="${escape(compareHref(runs))}" data-unit-runs="${escape(runs.join(','))}">${body}</a>` : body;
+}
+
+/** Units against the band: the value axis spans the values and both thresholds, the unclear zone between the thresholds shaded. */
+function bandChart(v: Verdict, band: ThresholdBand, units: Array<Unit & { value: number }>, compareHref: (runs: readonly string[]) => string): string {
+  const { width, left, right, dot, text } = VERDICT_CHART;
+  const values = [...units.map((u) => u.value), band.supports, band.contradicts];
+  let lo = Math.min(...values);
+  let hi = Math.max(...values);
+  const pad = (hi - lo || Math.abs(hi) || 1) * 0.08;
+  lo -= pad;
+  hi += pad;
+  const x = (value: number) => left + ((value - lo) / (hi - lo)) * (width - left - right);
+  const axisY = 40;
+  const [b0, b1] = [x(band.supports), x(band.contradicts)].sort((a, b) => a - b);
+  // Units stack upwards where they would overlap.
+  const placed: Array<{ x: number; row: number }> = [];
+  const dots = units
+    .slice()
+    .sort((a, b) => a.value - b.value)
+    .map((u) => {
+      const cx = x(u.value);
+      const row = placed.filter((p) => Math.abs(p.x - cx) < dot * 1.6).length;
+      placed.push({ x: cx, row });
+      const cy = axisY - 8 - row * (dot + 1);
+      return mark(u, 'circle', `cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" r="${dot / 2 + 1}"`, compareHref);
+    });
+  const supportsRight = band.supports >= band.contradicts;
+  const tick = (value: number, label: string, anchor: 'start' | 'end') =>
+    `<line class="vchart-threshold" x1="${x(value).toFixed(1)}" x2="${x(value).toFixed(1)}" y1="6" y2="${axisY + 3}"/>` +
+    `<text class="vchart-text" x="${(x(value) + (anchor === 'start' ? 3 : -3)).toFixed(1)}" y="${axisY + 16}" text-anchor="${anchor}" font-size="${text}">${escape(label)}</text>`;
+  return (
+    `<rect class="vchart-band" x="${b0.toFixed(1)}" y="4" width="${(b1 - b0).toFixed(1)}" height="${axisY - 4}"/>` +
+    `<line class="vchart-axis" x1="${left}" x2="${width - right}" y1="${axisY}" y2="${axisY}"/>` +
+    tick(band.supports, `supports ${formatValue(band.supports, band.format)}`, supportsRight ? 'start' : 'end') +
+    tick(band.contradicts, `contradicts ${formatValue(band.contradicts, band.format)}`, supportsRight ? 'end' : 'start') +
+    dots.join('') +
+    `<desc>${escape(`${v.units.length} units of H${v.hypothesis} on ${band.label}`)}</desc>`
+  );
+}
+
+/** Units as a row of squares by outcome (supports, contradicts, unclear, insufficient), where the rule reads no single number. */
+/** The squares' side and how many fit a row, for `count` units. */
+function tallyLayout(count: number): { size: number; perRow: number; rows: number } {
+  const size = Math.max(10, Math.min(16, Math.floor((VERDICT_CHART.width - 16) / Math.max(1, count)) - 2));
+  const perRow = Math.floor(VERDICT_CHART.width / (size + 2));
+  return { size, perRow, rows: Math.ceil(count / perRow) };
+}
+
+function tallyChart(units: readonly Unit[], compareHref: (runs: readonly string[]) => string): string {
+  const { text } = VERDICT_CHART;
+  const { size, perRow } = tallyLayout(units.length);
+  const sorted = units.slice().sort((a, b) => ORDER.indexOf(a.outcome) - ORDER.indexOf(b.outcome));
+  const squares = sorted.map((u, i) => {
+    const col = i % perRow;
+    const row = Math.floor(i / perRow);
+    return mark(u, 'rect', `x="${col * (size + 2)}" y="${4 + row * (size + 2)}" width="${size}" height="${size}" rx="2"`, compareHref);
+  });
+  const rows = Math.ceil(sorted.length / perRow);
+  const counts = ORDER.map((o) => [o, units.filter((u) => u.outcome === o).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([o, n]) => `${n} ${o}`)
+    .join(' · ');
+  return `${squares.join('')}<text class="vchart-text" x="0" y="${8 + rows * (size + 2) + text}" font-size="${text}">${escape(counts)}</text>`;
+}
+
+/**
+ * The verdict's figure as SVG markup, or null when it has no units. With the rule's band and a
+ * value on every deciding unit, the units on the value axis; else the units by outcome.
+ */
+export function verdictChartSvg(v: Verdict, compareHref: (runs: readonly string[]) => string): string | null {
+  if (v.units.length === 0) return null;
+  const valued = v.units.filter((u): u is Unit & { value: number } => typeof u.value === 'number' && Number.isFinite(u.value));
+  const band = v.band && valued.length > 0 ? v.band : null;
+  const body = band ? bandChart(v, band, valued, compareHref) : tallyChart(v.units, compareHref);
+  const { size, rows } = tallyLayout(v.units.length);
+  const height = band ? VERDICT_CHART.height : 8 + rows * (size + 2) + VERDICT_CHART.text + 6;
+  const label = band
+    ? `H${v.hypothesis}: ${valued.length} units on ${band.label}; a unit supports at ${formatValue(band.supports, band.format)}, contradicts at ${formatValue(band.contradicts, band.format)}`
+    : `H${v.hypothesis}: ${v.units.length} units by outcome`;
+  // With links (units naming their runs) a group, whose links a screen reader reaches; else one image.
+  const role = v.units.some((u) => (u.runs ?? []).length > 0) ? 'group' : 'img';
+  return `<svg class="vchart" viewBox="0 0 ${VERDICT_CHART.width} ${height}" width="${VERDICT_CHART.width}" height="${height}" role="${role}" aria-label="${escape(label)}">${body}</svg>`;
+}

@@ -1,0 +1,50 @@
+// The verdicts as the pages show them (verdicts.ts words v1's, verdicts-v2.ts v2's): types only,
+// so that the two wording modules share them without importing each other.
+import type { Outcome, UnitOutcome } from '../../../analysis/rules/result.js';
+
+export interface Unit {
+  label: string;
+  outcome: UnitOutcome;
+  detail: string;
+  /** The number the rule compares with its thresholds for this unit, in the units of the verdict's `band` (verdict-chart.ts draws it). */
+  value?: number | null;
+  /** The runs behind the unit: the card links them to a compare view. */
+  runs?: string[];
+}
+
+/** The rule's thresholds on a unit's `value`: a unit supports at or past `supports`, contradicts past `contradicts`; between them it is unclear. */
+export interface ThresholdBand {
+  /** What the value is, with its unit ("gap in lifetime sparseness"). */
+  label: string;
+  supports: number;
+  contradicts: number;
+  /** How values are written: a share as %, points of a share, or a plain number. */
+  format: 'share' | 'points' | 'number';
+}
+
+export interface Verdict {
+  hypothesis: number;
+  statement: string;
+  outcome: Outcome;
+  /** Why, in one sentence. */
+  reason: string;
+  effect: { label: string; value: number | null; text: string };
+  seeds: number[];
+  minSeeds: number;
+  runs: string[];
+  studies: string[];
+  /** Page route and figure id of the figure that shows the evidence. */
+  figure: { route: string; id: string } | null;
+  units: Unit[];
+  /** The rule's thresholds on its units' values, where the rule reads one number per unit. */
+  band?: ThresholdBand;
+  pending: number;
+  /** The rule version that decided it (absent: v1's). */
+  version?: number;
+  /** The v1 verdict a v2 rule supersedes (it stays visible), and the change of method. */
+  superseded?: { outcome: Outcome; effect: Verdict['effect']; /** Which v1 verdict this is: as published, or v1's rule on these datasets. */ basis: string };
+  change?: { commit: string; supersedes: string; reason: string };
+}
+
+/** A v1 verdict that a v2 rule supersedes, with which v1 it is. */
+export type SupersededVerdict = Pick<Verdict, 'hypothesis' | 'outcome' | 'effect'>;
