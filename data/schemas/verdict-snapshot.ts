@@ -14,7 +14,7 @@ export const verdictSnapshotSchema = z
     /** Commit the verdicts were computed at, and its date (ISO 8601). */
     commit,
     committedAt: z.string(),
-    /** Content hash of the dataset files (site/lib/versions.ts dataVersion). */
+    /** Content hash of the dataset files (site/lib/publication/versions.ts dataVersion). */
     dataVersion: z.string(),
     runs: z.array(runId),
     verdicts: z.array(
