@@ -29,12 +29,17 @@ describe('the site from disk, without JavaScript, on a phone and in both themes'
         const pictures = await figures.evaluateAll((fs) =>
           fs.map((f) => {
             const img = f.querySelector<HTMLImageElement>('.fig-canvas img');
+            // The picture shown: on a phone the <source> of the phone variant, with its own size.
+            const source = Array.from(f.querySelectorAll<HTMLSourceElement>('.fig-canvas picture source')).find(
+              (x) => img?.currentSrc.split('/').pop() === x.srcset.split('/').pop(),
+            );
+            const width = Number((source ?? img)?.getAttribute('width'));
             return {
               id: f.id,
               lazy: img?.loading,
               alt: img?.alt === (f as HTMLElement).dataset.alt,
               live: (f as HTMLElement).dataset.live ?? null,
-              ratio: img ? img.naturalWidth / Number(img.getAttribute('width')) : 0,
+              ratio: img ? img.naturalWidth / width : 0,
             };
           }),
         );
