@@ -7,7 +7,7 @@
 import type { ThresholdBand, Unit, Verdict } from '../verdicts/verdict-display.js';
 
 /** The chart's size in CSS px: at most a phone's width; text at 12 px. */
-export const VERDICT_CHART = { width: 340, height: 64, left: 8, right: 8, dot: 6, text: 12 } as const;
+export const VERDICT_CHART = { width: 340, height: 76, left: 8, right: 8, dot: 6, text: 12 } as const;
 
 const ORDER: readonly Unit['outcome'][] = ['supports', 'contradicts', 'unclear', 'insufficient'];
 
@@ -51,21 +51,26 @@ function bandChart(v: Verdict, band: ThresholdBand, units: Array<Unit & { value:
       const cy = axisY - 8 - row * (dot + 1);
       return mark(u, 'circle', `cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" r="${dot / 2 + 1}"`, compareHref);
     });
-  const supportsRight = band.supports >= band.contradicts;
-  const tick = (value: number, label: string, anchor: 'start' | 'end') =>
-    `<line class="vchart-threshold" x1="${x(value).toFixed(1)}" x2="${x(value).toFixed(1)}" y1="6" y2="${axisY + 3}"/>` +
-    `<text class="vchart-text" x="${(x(value) + (anchor === 'start' ? 3 : -3)).toFixed(1)}" y="${axisY + 16}" text-anchor="${anchor}" font-size="${text}">${escape(label)}</text>`;
+  // Each threshold's label on a line of its own under the axis, running inwards from its mark, so
+  // that neither leaves the drawing nor covers the other when the thresholds are close or at an end.
+  const tick = (value: number, label: string, line: number) => {
+    const at = x(value);
+    const anchor = at > width / 2 ? 'end' : 'start';
+    return (
+      `<line class="vchart-threshold" x1="${at.toFixed(1)}" x2="${at.toFixed(1)}" y1="6" y2="${axisY + 3 + line * 14}"/>` +
+      `<text class="vchart-text" x="${(at + (anchor === 'start' ? 3 : -3)).toFixed(1)}" y="${axisY + 16 + line * 14}" text-anchor="${anchor}" font-size="${text}">${escape(label)}</text>`
+    );
+  };
   return (
     `<rect class="vchart-band" x="${b0.toFixed(1)}" y="4" width="${(b1 - b0).toFixed(1)}" height="${axisY - 4}"/>` +
     `<line class="vchart-axis" x1="${left}" x2="${width - right}" y1="${axisY}" y2="${axisY}"/>` +
-    tick(band.supports, `supports ${formatValue(band.supports, band.format)}`, supportsRight ? 'start' : 'end') +
-    tick(band.contradicts, `contradicts ${formatValue(band.contradicts, band.format)}`, supportsRight ? 'end' : 'start') +
+    tick(band.supports, `supports ${formatValue(band.supports, band.format)}`, 0) +
+    tick(band.contradicts, `contradicts ${formatValue(band.contradicts, band.format)}`, 1) +
     dots.join('') +
     `<desc>${escape(`${v.units.length} units of H${v.hypothesis} on ${band.label}`)}</desc>`
   );
 }
 
-/** Units as a row of squares by outcome (supports, contradicts, unclear, insufficient), where the rule reads no single number. */
 /** The squares' side and how many fit a row, for `count` units. */
 function tallyLayout(count: number): { size: number; perRow: number; rows: number } {
   const size = Math.max(10, Math.min(16, Math.floor((VERDICT_CHART.width - 16) / Math.max(1, count)) - 2));
@@ -73,6 +78,7 @@ function tallyLayout(count: number): { size: number; perRow: number; rows: numbe
   return { size, perRow, rows: Math.ceil(count / perRow) };
 }
 
+/** Units as a row of squares by outcome (supports, contradicts, unclear, insufficient), where the rule reads no single number. */
 function tallyChart(units: readonly Unit[], compareHref: (runs: readonly string[]) => string): string {
   const { text } = VERDICT_CHART;
   const { size, perRow } = tallyLayout(units.length);
