@@ -167,12 +167,15 @@ describe('explore', () => {
 
   it('keeps a brush in the address in data values', async () => {
     const page = await open('explore.html', WIDE, 'light');
+    // The brushing script runs once the page has loaded: a drag before that is nobody's.
+    await page.waitForLoadState('load');
     const hit = (await page.locator('g[data-axis="lr"] rect.pc-hit').boundingBox())!;
     const x = hit.x + hit.width / 2;
     await page.mouse.move(x, hit.y + 8);
     await page.mouse.down();
     await page.mouse.move(x, hit.y + hit.height / 2, { steps: 4 });
     await page.mouse.up();
+    await expect.poll(() => new URL(page.url()).hash).toContain('brush=');
     const brush = new URLSearchParams(new URL(page.url()).hash.slice(1)).get('brush') ?? '';
     const [key, lo, hi] = brush.split(':');
     expect(key).toBe('lr');
