@@ -26,8 +26,8 @@ export interface Figure {
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 export const CRITERIA = ['dead by activation', 'dead by |γ|'] as const;
-export const CRITERION_COLORS = ['#1f6fb2', '#d9822b'];
-export const FATE_COLORS = { died: '#c2410c', survived: '#1f6fb2' };
+export const CRITERION_COLOURS = ['#1f6fb2', '#d9822b'];
+export const FATE_COLOURS = { died: '#c2410c', survived: '#1f6fb2' };
 
 /** The shared look (figure-style.ts): system fonts, text at least 11 px; the dark theme's look is applied in the browser. */
 export { FIGURE_CONFIG };

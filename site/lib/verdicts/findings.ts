@@ -6,7 +6,7 @@ import { cellsOf, factorOf, measured, valueOf, type Member } from '../../../anal
 import { mean } from '../../../analysis/statistics.js';
 import type { Outcome } from '../../../analysis/rules/result.js';
 import { lifetimeBeforeRows, SELECTIVITY_READINGS, selectivityBeforeRows, sparsityOverTimeRows } from '../figures/emergence-figures.js';
-import { CRITERIA, FATE_COLORS, noScale, runsOf, topLevel, type Figure, type Row } from '../figures/figure-model.js';
+import { CRITERIA, FATE_COLOURS, noScale, runsOf, topLevel, type Figure, type Row } from '../figures/figure-model.js';
 import { optimizerColour, orderedColour, regularizationDash, regularizationShape } from '../figures/figure-style.js';
 import { percent } from '../text/format.js';
 import { pruningRows } from '../figures/pruning-figures.js';
@@ -364,7 +364,7 @@ function selectivityFigure(id: string, study: Study, filters: readonly FilterRow
         type: 'nominal',
         title: 'fate',
         sort: ['died', 'survived'],
-        scale: { domain: ['died', 'survived'], range: [FATE_COLORS.died, FATE_COLORS.survived] },
+        scale: { domain: ['died', 'survived'], range: [FATE_COLOURS.died, FATE_COLOURS.survived] },
         legend: SMALL_LEGEND,
       },
     },
