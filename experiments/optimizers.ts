@@ -17,7 +17,8 @@ interface Rule {
   update(w: tf.Tensor, g: tf.Tensor, s: Slots, lr: number, t: number, h: ResolvedOptimizer): tf.Tensor;
 }
 
-const RULES: Record<ResolvedOptimizer['name'], Rule> = {
+/** Each optimizer's update rule and the slots it keeps, by optimizer name. */
+const UPDATE_RULES: Record<ResolvedOptimizer['name'], Rule> = {
   sgd: { slots: RULE_SLOTS.sgd, update: (w, g, _s, lr) => tf.sub(w, tf.mul(g, lr)) },
   momentum: {
     slots: RULE_SLOTS.momentum,
@@ -118,7 +119,7 @@ export function createOptimizer(config: RunConfig, params: Trainable[], options:
   const flush = options.flushSubnormals ?? true;
   const fused = (options.fusedUpdates ?? compiledFusedUpdatesAvailable()) && fusedUpdatesAvailable();
   const h = config.optimizer;
-  const rule = RULES[h.name];
+  const rule = UPDATE_RULES[h.name];
   const { kind, strength, appliesTo } = config.regularization;
   const slots = params.map((p) => {
     const s: Slots = {};

@@ -1,7 +1,7 @@
 // One lab run, stepped an iteration at a time so the worker can pause between steps: the engine's
 // own run loop (experiments/stepper.ts RunStepper, which experiments/run.ts runExperiment drives
 // in Node) on the lab's data, so that a lab run and a Node run of the same configuration give the
-// same record (test/site/lab.test.ts compares them).
+// same record (test/site/lab/session.test.ts compares them).
 import type { RunConfig } from '../../experiments/config.js';
 import { prepareDataset, type ImageDataset } from '../../experiments/data/dataset.js';
 import type { RawDataset } from '../../experiments/data/idx.js';

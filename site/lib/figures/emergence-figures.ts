@@ -7,8 +7,8 @@ import { deadByEarly, networkSparsityOverTime } from '../../../analysis/time-ser
 import { studyFigureId, studyRoute } from './figure-ids.js';
 import {
   CRITERIA,
-  CRITERION_COLORS,
-  FATE_COLORS,
+  CRITERION_COLOURS,
+  FATE_COLOURS,
   legendPick,
   noScale,
   runsOf,
@@ -52,7 +52,7 @@ export function sparsityOverTimeFigure(study: StudyRow, members: readonly Member
   const pick = legendPick('criterion');
   const x = { field: 'iteration', type: 'quantitative', title: 'iteration' };
   const y = sparsityAxis('network sparsity');
-  const color = { field: 'criterion', type: 'nominal', title: 'criterion', scale: { domain: [...CRITERIA], range: CRITERION_COLORS } };
+  const color = { field: 'criterion', type: 'nominal', title: 'criterion', scale: { domain: [...CRITERIA], range: CRITERION_COLOURS } };
   const layer = [
     {
       mark: { type: 'line', strokeWidth: 1, opacity: 0.45 },
@@ -206,7 +206,12 @@ function fateStripLayers(o: { x: { field: string } & VlSpec; facet: string; form
   const { x } = o;
   const y = { field: 'runLabel', type: 'nominal', title: null };
   const yOffset = { field: 'fate', sort: ['died', 'survived'] };
-  const color = { field: 'fate', type: 'nominal', title: 'feature', scale: { domain: ['died', 'survived'], range: [FATE_COLORS.died, FATE_COLORS.survived] } };
+  const color = {
+    field: 'fate',
+    type: 'nominal',
+    title: 'feature',
+    scale: { domain: ['died', 'survived'], range: [FATE_COLOURS.died, FATE_COLOURS.survived] },
+  };
   const pick = legendPick('fate');
   const quartiles = {
     aggregate: [
@@ -351,7 +356,7 @@ export function mechanismFigure(study: StudyRow, members: readonly Member[], mec
             field: 'fate',
             type: 'nominal',
             title: 'feature',
-            scale: { domain: ['dies later', 'survives'], range: [FATE_COLORS.died, FATE_COLORS.survived] },
+            scale: { domain: ['dies later', 'survives'], range: [FATE_COLOURS.died, FATE_COLOURS.survived] },
           },
           opacity: pick.opacity(0.55, 0.04),
           tooltip: [

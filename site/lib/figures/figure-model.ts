@@ -1,12 +1,38 @@
 // The figure model the page families share: what a figure is (rows + Vega-Lite spec + caption
 // and alt text), the common look, and the spec pieces every family builds from. Pure.
+import type { TopLevelSpec } from 'vega-lite';
+import type { ColorDef, Field, PositionFieldDef, StringFieldDef } from 'vega-lite/types_unstable/channeldef.js';
+import type { Encoding } from 'vega-lite/types_unstable/encoding.js';
+import type { SelectionParameter } from 'vega-lite/types_unstable/selection.js';
+import type { LayerSpec, UnitSpec } from 'vega-lite/types_unstable/spec/index.js';
+import type { Transform } from 'vega-lite/types_unstable/transform.js';
 import type { DatasetName } from '../../../data/schemas/datasets.js';
-import { FIGURE_CONFIG } from './figure-style.js';
+import { FIGURE_CONFIG, type ColourField } from './figure-style.js';
 import { seedList } from '../text/format.js';
 
 export type Row = Record<string, string | number | boolean | null>;
-/** A Vega-Lite specification (kept loose: the compiler checks it, and tests compile every figure). */
+/**
+ * A Vega-Lite specification (still loose: the compiler checks it, and tests compile every figure).
+ * The pieces below (channels, layers, selections) are typed by vega-lite's own types; the whole
+ * specification moves to vega-lite's TopLevelSpec once the builders and figure-narrow.ts type check
+ * against it (see VlTopLevel).
+ */
 export type VlSpec = Record<string, unknown>;
+/** vega-lite's type of a whole specification. */
+export type VlTopLevel = TopLevelSpec;
+/** One view of a layer (a mark or a nested layer). */
+export type LayerView = LayerSpec<Field> | UnitSpec<Field>;
+/** A position channel on a field (x, y). */
+export type PositionChannel = PositionFieldDef<Field>;
+/** A colour channel (a field with a scale and a legend, or a value). */
+export type ColourChannel = ColorDef<Field>;
+/** One tooltip entry. */
+export type TooltipField = StringFieldDef<Field>;
+/** A numeric channel given by a value with a condition (opacity that follows a selection). */
+export type NumericValueChannel = NonNullable<Encoding<Field>['opacity']>;
+/** One encoding (x, y, color, tooltip, ...). */
+export type VlEncoding = Encoding<Field>;
+export type { ColourField, Field, SelectionParameter, Transform };
 
 export interface Figure {
   id: string;
@@ -26,8 +52,8 @@ export interface Figure {
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 export const CRITERIA = ['dead by activation', 'dead by |γ|'] as const;
-export const CRITERION_COLORS = ['#1f6fb2', '#d9822b'];
-export const FATE_COLORS = { died: '#c2410c', survived: '#1f6fb2' };
+export const CRITERION_COLOURS = ['#1f6fb2', '#d9822b'];
+export const FATE_COLOURS = { died: '#c2410c', survived: '#1f6fb2' };
 
 /** The shared look (figure-style.ts): system fonts, text at least 11 px; the dark theme's look is applied in the browser. */
 export { FIGURE_CONFIG };
@@ -58,7 +84,7 @@ export const RUN_COLOUR_SIGNAL = 'runColours';
  * and "rmsprop · l2" were the same blue), and a legend that names every category in full. Past
  * 20 categories no palette keeps them apart: split the figure instead (facets).
  */
-export function nominalColour(field: string, title: string, count: number, extra: VlSpec = {}): VlSpec {
+export function nominalColour(field: string, title: string, count: number, extra: Partial<ColourField> = {}): ColourField {
   return {
     field,
     type: 'nominal',
@@ -70,16 +96,21 @@ export function nominalColour(field: string, title: string, count: number, extra
 }
 
 /** A legend-bound point selection on `field`, and the opacity that follows it. */
-export function legendPick(field: string) {
+export function legendPick(field: string): { param: SelectionParameter<'point'>; opacity: (on: number, off?: number) => NumericValueChannel } {
   return {
     param: { name: 'pick', select: { type: 'point', fields: [field] }, bind: 'legend' },
     opacity: (on: number, off = 0.12) => ({ condition: { param: 'pick', value: on, empty: true }, value: off }),
   };
 }
 
-export const pct = (title: string, extra: VlSpec = {}) => ({ type: 'quantitative', title, axis: { format: '.1~%' }, ...extra });
+export const pct = (title: string, extra: Partial<PositionChannel> = {}): PositionChannel => ({
+  type: 'quantitative',
+  title,
+  axis: { format: '.1~%' },
+  ...extra,
+});
 /** The same encoding without its scale: in a layered chart only one layer sets the scale. */
-export function noScale(y: VlSpec): VlSpec {
+export function noScale(y: PositionChannel): PositionChannel {
   const { scale: _scale, ...rest } = y;
   return rest;
 }

@@ -3,6 +3,9 @@
 // look of a figure in the light and the dark theme. Every figure builder takes its colours from
 // here; the browser (client/figures.ts) takes the dark look from here too. Pure, no Node imports.
 import type { Config } from 'vega-lite';
+import type { Field, MarkPropFieldDef } from 'vega-lite/types_unstable/channeldef.js';
+import type { Encoding } from 'vega-lite/types_unstable/encoding.js';
+import type { StandardType } from 'vega-lite/types_unstable/type.js';
 import { OPTIMIZERS, REGULARIZATIONS, type OptimizerName } from '../../../data/schemas/run-config.js';
 
 /**
@@ -29,6 +32,9 @@ export const REGULARIZATION_DASHES: Readonly<Record<(typeof REGULARIZATIONS)[num
 /** Ordered factors (learning rate, strength, batch size, classes): a sequential scheme, its pale end left out so that every level shows on a light page. */
 export const SEQUENTIAL_SCHEME = { name: 'viridis', extent: [0, 0.88] } as const;
 
+/** A colour (or other mark property) channel on a field, with its scale and legend: vega-lite's field form of ColorDef. */
+export type ColourField = MarkPropFieldDef<Field, StandardType>;
+
 /** The optimizers among `values`, in the site's one order (data/schemas/run-config.ts OPTIMIZERS). */
 export function optimizerDomain(values: readonly unknown[]): OptimizerName[] {
   const present = new Set(values.filter(isOptimizer));
@@ -36,7 +42,7 @@ export function optimizerDomain(values: readonly unknown[]): OptimizerName[] {
 }
 
 /** A colour encoding on an optimizer field: the site's palette, in the site's order, a legend naming each. */
-export function optimizerColour(field: string, values: readonly unknown[], extra: Record<string, unknown> = {}) {
+export function optimizerColour(field: string, values: readonly unknown[], extra: Partial<ColourField> = {}): ColourField {
   const domain = optimizerDomain(values);
   return {
     field,
@@ -49,13 +55,13 @@ export function optimizerColour(field: string, values: readonly unknown[], extra
 }
 
 /** A shape encoding on a regularization field (none: circle, L2: square, decoupled: triangle). */
-export function regularizationShape(field: string, values: readonly unknown[]) {
+export function regularizationShape(field: string, values: readonly unknown[]): NonNullable<Encoding<Field>['shape']> {
   const domain = REGULARIZATIONS.filter((r) => values.includes(r));
   return { field, type: 'nominal' as const, title: 'regularization', scale: { domain, range: domain.map((r) => REGULARIZATION_SHAPES[r]) } };
 }
 
 /** A dash encoding on a regularization field (L2 solid, none dashed, decoupled dotted). */
-export function regularizationDash(field: string, values: readonly unknown[]) {
+export function regularizationDash(field: string, values: readonly unknown[]): NonNullable<Encoding<Field>['strokeDash']> {
   const domain = REGULARIZATIONS.filter((r) => values.includes(r));
   return { field, type: 'nominal' as const, title: 'regularization', scale: { domain, range: domain.map((r) => REGULARIZATION_DASHES[r]) } };
 }

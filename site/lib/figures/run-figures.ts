@@ -4,7 +4,7 @@ import type { CurveRow, EmergenceRow, FilterRow, LayerRow, RunRow } from '../../
 import { sparsity } from '../../../data/definitions.js';
 import { networkSparsityOverTime } from '../../../analysis/time-series.js';
 import { runFigureId, runRoute } from './figure-ids.js';
-import { CRITERIA, CRITERION_COLORS, legendPick, sparsityAxis, topLevel, type Figure, type Row } from './figure-model.js';
+import { CRITERIA, CRITERION_COLOURS, legendPick, sparsityAxis, topLevel, type Figure, type Row } from './figure-model.js';
 import { MEASURE } from './figure-style.js';
 import { percent } from '../text/format.js';
 
@@ -25,7 +25,7 @@ export function runLayersFigure(run: RunRow, layers: readonly LayerRow[]): Figur
       x: { field: 'block', type: 'ordinal', title: 'block (conv layer)', axis: { labelAngle: 0 } },
       xOffset: { field: 'criterion', sort: [...CRITERIA] },
       y: { field: 'sparsity', ...sparsityAxis('layer sparsity') },
-      color: { field: 'criterion', type: 'nominal', title: 'criterion', scale: { domain: [...CRITERIA], range: CRITERION_COLORS } },
+      color: { field: 'criterion', type: 'nominal', title: 'criterion', scale: { domain: [...CRITERIA], range: CRITERION_COLOURS } },
       opacity: pick.opacity(1, 0.15),
       tooltip: [{ field: 'block' }, { field: 'criterion' }, { field: 'dead' }, { field: 'filters' }, { field: 'sparsity', format: '.1%' }],
     },

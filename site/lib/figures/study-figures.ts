@@ -17,7 +17,9 @@ import {
   sparsityAxis,
   topLevel,
   type Figure,
+  type PositionChannel,
   type Row,
+  type TooltipField,
   type VlSpec,
 } from './figure-model.js';
 import { optimizerColour, orderedColour, regularizationDash, regularizationShape } from './figure-style.js';
@@ -151,7 +153,7 @@ function spreadOnly(groupby: string[]): VlSpec[] {
 }
 
 /** Seeds as open dots, mean as a tick, mean ± sd as an error bar. */
-function seedSpreadLayers(rows: readonly Row[], valueField: string, y: VlSpec, axes: StudyAxes, hasGroup: boolean, tooltip: VlSpec[]): VlSpec[] {
+function seedSpreadLayers(rows: readonly Row[], valueField: string, y: PositionChannel, axes: StudyAxes, hasGroup: boolean, tooltip: TooltipField[]): VlSpec[] {
   const { x, color, shape, offset, pickField } = dotPlotEncodings(rows, axes, hasGroup, new Set(rows.map((r) => r.group)).size);
   const pick = pickField ? legendPick(pickField) : null;
   const opacity = (on: number) => (pick ? { opacity: pick.opacity(on) } : {});

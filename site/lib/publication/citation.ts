@@ -10,7 +10,7 @@ const person = z.union([
   z.object({ 'family-names': z.string(), 'given-names': z.string().optional() }).passthrough(),
   z.object({ name: z.string() }).passthrough(),
 ]);
-/** The fields the site reads; the full file is checked against the CFF 1.2.0 schema in test/site/citation.test.ts. */
+/** The fields the site reads; the full file is checked against the CFF 1.2.0 schema in test/site/lib/publication/citation.test.ts. */
 const citationSchema = z
   .object({
     title: z.string(),

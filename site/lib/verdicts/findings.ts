@@ -6,7 +6,7 @@ import { cellsOf, factorOf, measured, valueOf, type Member } from '../../../anal
 import { mean } from '../../../analysis/statistics.js';
 import type { Outcome } from '../../../analysis/rules/result.js';
 import { lifetimeBeforeRows, SELECTIVITY_READINGS, selectivityBeforeRows, sparsityOverTimeRows } from '../figures/emergence-figures.js';
-import { CRITERIA, FATE_COLORS, noScale, runsOf, topLevel, type Figure, type Row } from '../figures/figure-model.js';
+import { CRITERIA, FATE_COLOURS, noScale, runsOf, topLevel, type Figure, type PositionChannel, type Row } from '../figures/figure-model.js';
 import { optimizerColour, orderedColour, regularizationDash, regularizationShape } from '../figures/figure-style.js';
 import { percent } from '../text/format.js';
 import { pruningRows } from '../figures/pruning-figures.js';
@@ -49,7 +49,7 @@ const ROUTE = 'index';
 /** A findings figure fits a phone's column (390 px less the page's margins). */
 const SMALL = { width: 270, height: 150 } as const;
 /** The y axis of a findings figure: the share of dead filters, from 0 and at least to 5 %. */
-const Y = { type: 'quantitative', title: 'dead filters (activation)', axis: { format: '.0%' }, scale: { domain: { unionWith: [0, 0.05] } } } as const;
+const Y: PositionChannel = { type: 'quantitative', title: 'dead filters (activation)', axis: { format: '.0%' }, scale: { domain: { unionWith: [0, 0.05] } } };
 const SMALL_LEGEND = { orient: 'bottom', direction: 'horizontal', columns: 3, labelLimit: 110, titleLimit: 300 } as const;
 /** A second legend of a small figure goes above it, so that the two do not sit side by side past a phone's width. */
 const TOP_LEGEND = { ...SMALL_LEGEND, orient: 'top' } as const;
@@ -364,7 +364,7 @@ function selectivityFigure(id: string, study: Study, filters: readonly FilterRow
         type: 'nominal',
         title: 'fate',
         sort: ['died', 'survived'],
-        scale: { domain: ['died', 'survived'], range: [FATE_COLORS.died, FATE_COLORS.survived] },
+        scale: { domain: ['died', 'survived'], range: [FATE_COLOURS.died, FATE_COLOURS.survived] },
         legend: SMALL_LEGEND,
       },
     },

@@ -1,0 +1,62 @@
+// The explore page's parallel coordinates (site/lib/figures/parallel-coordinates.ts, site/client/explore.ts):
+// the brush is kept in data values and comes back to the same runs; the first axis' labels fit
+// left of it; outcome axes span their values; titles are in short lines.
+import { describe, expect, it } from 'vitest';
+import { labelLines, LAYOUT, sweepScales, sweepSvg, textWidth, viridis, type SweepRun } from '../../../../site/lib/figures/parallel-coordinates.js';
+import { formatBrushes, parseBrushes } from '../../../../site/client/explore.js';
+
+const OPTIMIZERS = ['adadelta', 'adam', 'adamax', 'rmsprop', 'sgd'];
+const runs: SweepRun[] = Array.from({ length: 20 }, (_, i) => ({
+  run: `run${String(i).padStart(13, '0')}`,
+  status: i === 19 ? 'diverged' : 'complete',
+  studies: ['s'],
+  optimizer: OPTIMIZERS[i % OPTIMIZERS.length],
+  regularization: i % 2 ? 'l2' : 'none',
+  strength: i % 2 ? 5e-4 : 0,
+  lr: [1e-3, 3e-3, 1e-2, 3e-2][i % 4],
+  batchSize: 32,
+  classes: 10,
+  activation: 'relu',
+  width: 16,
+  sparsityActivation: i === 19 ? null : (i % 7) / 10,
+  sparsityGamma: i === 19 ? null : (i % 5) / 10,
+  testAccuracy: i === 19 ? null : 0.8 + (i % 6) / 100,
+}));
+
+describe('the parallel coordinates', () => {
+  const scales = sweepScales(runs);
+  const keptBy = (brush: Map<string, [number, number]>) =>
+    runs.filter((r) => scales.every((s) => !brush.has(s.axis.key) || s.within(r, ...brush.get(s.axis.key)!))).map((r) => r.run);
+
+  it('keep a brush in data values that selects the same runs when read back', () => {
+    const lr = scales.find((s) => s.axis.key === 'lr')!;
+    const optimizer = scales.find((s) => s.axis.key === 'optimizer')!;
+    const acc = scales.find((s) => s.axis.key === 'testAccuracy')!;
+    const brush = new Map<string, [number, number]>([
+      ['lr', [lr.y(runs[2])! - 3, lr.y(runs[1])! + 3]],
+      ['optimizer', [optimizer.y(runs[0])! - 2, optimizer.y(runs[1])! + 2]],
+      ['testAccuracy', [acc.y(runs[4])! - 1, acc.y(runs[1])! + 1]],
+    ]);
+    const text = formatBrushes(brush, scales);
+    expect(text).toMatch(/^lr:0\.00\d+:0\.0\d+;optimizer:adadelta,adam;testAccuracy:0\.8\d*:0\.8\d*$/);
+    const back = parseBrushes(text, scales);
+    expect(keptBy(back)).toEqual(keptBy(brush));
+    expect(keptBy(back).length).toBeGreaterThan(0);
+  });
+
+  it('leave room left of the first axis for its longest label, and draw outcome axes on their values', () => {
+    expect(scales[0].x - 6 - textWidth('adadelta')).toBeGreaterThanOrEqual(0);
+    const acc = scales.find((s) => s.axis.key === 'testAccuracy')!;
+    const bottom = LAYOUT.height - LAYOUT.bottom;
+    // Accuracies of 80-85 % fill the axis instead of its top fifth.
+    expect(acc.y(runs[0])! - acc.y(runs[5])!).toBeGreaterThan((bottom - LAYOUT.top) / 2);
+  });
+
+  it('colour each line by its outcome and a run without one grey, and break titles into short lines', () => {
+    const svg = sweepSvg(runs, scales);
+    expect(svg).toContain(`style="stroke:${viridis(0)}"`);
+    expect(svg).toMatch(/class="pc-line pc-diverged" data-run="[^"]+" d=/);
+    for (const line of [...labelLines('sparsity (act.)'), ...labelLines('regularization')]) expect(line.length).toBeLessThanOrEqual(10);
+    expect(labelLines('regularization')).toEqual(['regular-', 'ization']);
+  });
+});
