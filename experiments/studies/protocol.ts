@@ -74,7 +74,7 @@ export interface ScaleProtocol {
   decoupledStrengths: readonly number[];
   /**
    * Study v3 (issue 37): fresh seeds no rule has seen, and the designs that decide the v3 rules
-   * (analysis/v3/). Strengths are given with their decay budgets (experiments/definitions.ts
+   * (the `hNV3` rules of analysis/hypotheses/). Strengths are given with their decay budgets (experiments/definitions.ts
    * decayBudget): at full scale 7, 14 and 28 e-folds, every one enough to take a gamma from 1 to
    * 1e-3 (6.9), where v2's SGD cells had at most 1.5.
    */
