@@ -81,6 +81,8 @@ export interface H1Numbers {
   /** Cells with every seed at or above `substantial`, and with seeds on both sides. */
   substantialCells: number;
   straddlingCells: number;
+  /** The runs of the range (where its cells name them). */
+  runs: string[];
 }
 
 export interface H1Effect {
@@ -107,6 +109,7 @@ export function h1V2(cells: readonly RangeCell[]): RuleResult<H1Numbers, H1Effec
       largestAt: top >= 0 ? range[top].lr : null,
       substantialCells: range.filter((c) => c.sparsities.length > 0 && c.sparsities.every((s) => s >= H1_V2.substantial)).length,
       straddlingCells: range.filter((c) => c.sparsities.some((s) => s >= H1_V2.substantial) && c.sparsities.some((s) => s < H1_V2.substantial)).length,
+      runs: range.flatMap((c) => c.runs ?? []),
     };
     const shortfall = rangeShortfall(range);
     if (shortfall) return { key: optimizer, outcome: 'insufficient', note: shortfall, numbers };

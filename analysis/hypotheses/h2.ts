@@ -93,6 +93,8 @@ export interface H2Numbers {
   /** Smallest and largest margin over the range. */
   minMargin: number | null;
   maxMargin: number | null;
+  /** The runs of the range and of the reference cell it is compared with (where the cells name them). */
+  runs: string[];
 }
 
 export interface H2Effect {
@@ -116,7 +118,14 @@ export function h2V2(cells: readonly RangeCell[]): RuleResult<H2Numbers, H2Effec
   const ref = referenceComplete && candidates.length ? candidates.reduce((a, b) => (mean(b.sparsities) > mean(a.sparsities) ? b : a)) : null;
   const units: Array<RuleUnit<H2Numbers>> = H2_V2.adaptive.map((optimizer) => {
     const range = rangeOf(cells, optimizer);
-    const numbers: H2Numbers = { optimizer, rates: range.map((c) => c.lr), margins: [], minMargin: null, maxMargin: null };
+    const numbers: H2Numbers = {
+      optimizer,
+      rates: range.map((c) => c.lr),
+      margins: [],
+      minMargin: null,
+      maxMargin: null,
+      runs: [...range.flatMap((c) => c.runs ?? []), ...(ref?.runs ?? [])],
+    };
     if (!ref) return { key: optimizer, outcome: 'insufficient', note: 'no-reference', numbers };
     const shortfall = rangeShortfall(range);
     if (shortfall) return { key: optimizer, outcome: 'insufficient', note: shortfall, numbers };

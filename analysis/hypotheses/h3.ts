@@ -77,6 +77,8 @@ export interface H3Numbers extends TrendNumbers {
   /** The strengths of the sweep and, for decoupled decay, the per-step shrink lr * strength. */
   strengths: number[];
   shrinkPerStep: number[] | null;
+  /** The runs of the sweep. */
+  runs: string[];
 }
 
 export interface H3Effect {
@@ -98,7 +100,17 @@ export function h3V2(runs: readonly H3Run[]): RuleResult<H3Numbers, H3Effect> {
       H3_V2.minSeeds,
     );
     const { optimizer, kind, lr } = members[0];
-    return { ...unit, numbers: { ...unit.numbers, optimizer, kind, strengths, shrinkPerStep: kind === 'decoupled' ? strengths.map((s) => s * lr) : null } };
+    return {
+      ...unit,
+      numbers: {
+        ...unit.numbers,
+        optimizer,
+        kind,
+        strengths,
+        shrinkPerStep: kind === 'decoupled' ? strengths.map((s) => s * lr) : null,
+        runs: members.map((r) => r.run),
+      },
+    };
   });
   const deciding = units.filter((u) => u.outcome !== 'insufficient');
   const diffs = deciding.map((u) => u.numbers.difference as number);

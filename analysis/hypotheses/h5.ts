@@ -81,6 +81,8 @@ export interface H5Numbers extends TrendNumbers {
   /** Every task of the unit trains on this many images and epochs (null: they differ, and the unit does not decide). */
   trainImages: number | null;
   epochs: number | null;
+  /** The runs of the unit's tasks. */
+  runs: string[];
 }
 
 export interface H5Effect {
@@ -104,7 +106,13 @@ export function h5V2(runs: readonly H5Run[]): RuleResult<H5Numbers, H5Effect> {
       H5_V2.minSeeds,
     );
     const equal = images.size === 1 && passes.size === 1;
-    const numbers: H5Numbers = { ...unit.numbers, dataset, trainImages: equal ? [...images][0] : null, epochs: equal ? [...passes][0] : null };
+    const numbers: H5Numbers = {
+      ...unit.numbers,
+      dataset,
+      trainImages: equal ? [...images][0] : null,
+      epochs: equal ? [...passes][0] : null,
+      runs: members.map((r) => r.run),
+    };
     if (!equal) return { key: dataset, outcome: 'insufficient', note: 'unequal-size', numbers };
     return { ...unit, numbers };
   });

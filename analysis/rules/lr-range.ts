@@ -5,6 +5,8 @@ export interface RangeCell {
   lr: number;
   /** Final network sparsity by activation, one per seed. */
   sparsities: readonly number[];
+  /** The runs behind the seeds (the site links a unit to their comparison); absent where the cell was built by hand. */
+  runs?: readonly string[];
 }
 
 export const LR_RANGE = {

@@ -36,11 +36,12 @@ export function completeRuns(input: V2Input, studies: readonly string[]): RunRow
 
 /** Learning-rate cells of one regularization kind: one per (optimizer, lr), a sparsity per seed. */
 function rangeCells(runs: readonly RunRow[], kind: 'l2' | 'none'): RangeCell[] {
-  const cells = new Map<string, { optimizer: string; lr: number; sparsities: number[] }>();
+  const cells = new Map<string, { optimizer: string; lr: number; sparsities: number[]; runs: string[] }>();
   for (const r of runs.filter((x) => x.regularization === kind)) {
     const key = `${r.optimizer} ${r.lr}`;
-    const cell = cells.get(key) ?? { optimizer: r.optimizer, lr: r.lr, sparsities: [] };
+    const cell = cells.get(key) ?? { optimizer: r.optimizer, lr: r.lr, sparsities: [], runs: [] };
     cell.sparsities.push(r.sparsityActivation as number);
+    cell.runs.push(r.run);
     cells.set(key, cell);
   }
   return [...cells.values()];

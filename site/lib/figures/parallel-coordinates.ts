@@ -54,6 +54,16 @@ export const LAYOUT = { width: 1300, height: 440, top: 56, bottom: 26, left: 40,
 export const PC_TEXT = { size: 17, labelSize: 17 } as const;
 export const PHONE_MIN_WIDTH = 850;
 
+/**
+ * The phone's chart (below PHONE_MIN_WIDTH of room, explore.astro's CSS shows it instead): the axes
+ * as rows, one under the other, each running left to right, and every run a line running
+ * downwards through them. A value's place along an axis is the same coordinate as in the wide
+ * chart (sweepScales' y, from `top` to `height - bottom`), turned to run from `left` (the foot) to
+ * `width - right`, so a brush and its address mean the same runs in both. Its units are CSS px at
+ * 350 px wide (a phone's column), so its 12-unit text is at least 11 px wherever it is drawn 321 px wide or more.
+ */
+export const NARROW = { width: 350, left: 14, right: 16, top: 26, text: 12, title: 14, row: 16, gap: 16 } as const;
+
 /** The outcome lines are coloured by, and its colour ramp (viridis, its pale end left out as on the figures: figure-style.ts). */
 export const COLOUR_BY = { key: 'sparsityActivation', label: 'sparsity (act.)' } as const;
 const VIRIDIS = ['#440154', '#414487', '#2a788e', '#22a884', '#7ad151', '#d2e21b'] as const;
@@ -232,21 +242,29 @@ function runPath(run: SweepRun, scales: readonly AxisScale[]): string {
 
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** The whole chart as SVG markup: a path per run (data-run, class by status), then the axes on top. */
-export function sweepSvg(runs: readonly SweepRun[], scales: readonly AxisScale[] = sweepScales(runs)): string {
-  // Lines coloured by an outcome (COLOUR_BY) on the range of its values; a run without it (diverged, failed) grey and dashed.
+/** Lines coloured by an outcome (COLOUR_BY) on the range of its values; a run without it (diverged, failed) none: grey and dashed. */
+function lineColour(runs: readonly SweepRun[]): (r: SweepRun) => string | null {
   const outcomes = runs.map((r) => r[COLOUR_BY.key]).filter((v): v is number => v !== null && Number.isFinite(v));
   const [lo, hi] = [Math.min(...outcomes), Math.max(...outcomes)];
-  const colour = (r: SweepRun) => {
+  return (r) => {
     const v = r[COLOUR_BY.key];
     return v === null || !Number.isFinite(v) ? null : viridis(hi > lo ? ((v - lo) / (hi - lo)) * 0.9 : 0.5);
   };
+}
+
+/** A line's tooltip: the run, its optimizer and learning rate, its outcome and status. */
+function lineTitle(r: SweepRun): string {
+  const outcome = r[COLOUR_BY.key];
+  return `${r.run.slice(0, 8)} · ${r.optimizer} · lr ${fmt(r.lr)} · ${COLOUR_BY.label} ${outcome === null ? 'n/a' : `${(outcome * 100).toFixed(1)} %`} · ${r.status}`;
+}
+
+/** The whole chart as SVG markup: a path per run (data-run, class by status), then the axes on top. */
+export function sweepSvg(runs: readonly SweepRun[], scales: readonly AxisScale[] = sweepScales(runs)): string {
+  const colour = lineColour(runs);
   const lines = runs
     .map((r) => {
       const c = colour(r);
-      const outcome = r[COLOUR_BY.key];
-      const title = `${r.run.slice(0, 8)} · ${r.optimizer} · lr ${fmt(r.lr)} · ${COLOUR_BY.label} ${outcome === null ? 'n/a' : `${(outcome * 100).toFixed(1)} %`} · ${r.status}`;
-      return `<path class="pc-line pc-${escape(r.status)}" data-run="${escape(r.run)}"${c ? ` style="stroke:${c}"` : ''} d="${runPath(r, scales)}"><title>${escape(title)}</title></path>`;
+      return `<path class="pc-line pc-${escape(r.status)}" data-run="${escape(r.run)}"${c ? ` style="stroke:${c}"` : ''} d="${runPath(r, scales)}"><title>${escape(lineTitle(r))}</title></path>`;
     })
     .join('');
   const axes = scales
@@ -271,5 +289,94 @@ export function sweepSvg(runs: readonly SweepRun[], scales: readonly AxisScale[]
       );
     })
     .join('');
-  return `<svg class="pc" viewBox="0 0 ${LAYOUT.width} ${LAYOUT.height}" width="${LAYOUT.width}" height="${LAYOUT.height}" role="img" aria-label="Parallel coordinates of ${runs.length} runs: factors, then sparsity by both criteria and test accuracy"><g class="pc-lines">${lines}</g>${axes}</svg>`;
+  return `<svg class="pc pc-wide" viewBox="0 0 ${LAYOUT.width} ${LAYOUT.height}" width="${LAYOUT.width}" height="${LAYOUT.height}" role="img" aria-label="Parallel coordinates of ${runs.length} runs: factors, then sparsity by both criteria and test accuracy"><g class="pc-lines">${lines}</g>${axes}</svg>`;
+}
+
+/** Along-axis coordinate (sweepScales' y) to the phone chart's x: the axis' foot at the left. */
+export function narrowX(y: number): number {
+  const top = LAYOUT.top;
+  const foot = LAYOUT.height - LAYOUT.bottom;
+  return NARROW.left + ((foot - y) / (foot - top)) * (NARROW.width - NARROW.left - NARROW.right);
+}
+
+/** The phone chart's x back to the along-axis coordinate (for a drag). */
+export function narrowToAxis(x: number): number {
+  const top = LAYOUT.top;
+  const foot = LAYOUT.height - LAYOUT.bottom;
+  return foot - ((x - NARROW.left) / (NARROW.width - NARROW.left - NARROW.right)) * (foot - top);
+}
+
+/** One axis of the phone chart: where its line is drawn and its tick labels, each on the first row below the line where it overlaps none. */
+export interface NarrowAxis {
+  scale: AxisScale;
+  /** The axis line's y. */
+  y: number;
+  ticks: Array<{ x: number; label: string; row: number; anchor: 'start' | 'middle' | 'end' }>;
+}
+
+/** The phone chart's axes, top to bottom, and its height. */
+export function narrowLayout(scales: readonly AxisScale[]): { axes: NarrowAxis[]; height: number } {
+  let y = NARROW.top;
+  const axes = scales.map((scale) => {
+    const rows: Array<Array<[number, number]>> = [];
+    const ticks = scale.ticks.map(([at, label]) => {
+      const x = narrowX(at);
+      const w = textWidth(label, NARROW.text);
+      // Labels at an end run inwards, so that none leaves the drawing.
+      const anchor: 'start' | 'middle' | 'end' = x - w / 2 < 2 ? 'start' : x + w / 2 > NARROW.width - 2 ? 'end' : 'middle';
+      const [from, to] = anchor === 'start' ? [x, x + w] : anchor === 'end' ? [x - w, x] : [x - w / 2, x + w / 2];
+      let row = 0;
+      while ((rows[row] ?? []).some(([a, b]) => from < b + 6 && a < to + 6)) row++;
+      (rows[row] ??= []).push([from, to]);
+      return { x, label, row, anchor };
+    });
+    const axis: NarrowAxis = { scale, y, ticks };
+    y += 6 + Math.max(1, rows.length) * NARROW.row + NARROW.gap + NARROW.title;
+    return axis;
+  });
+  return { axes, height: y - NARROW.title - NARROW.gap + 8 };
+}
+
+/** The phone chart as SVG markup: the same runs, classes and data attributes as sweepSvg's, the axes as rows. */
+export function sweepSvgNarrow(runs: readonly SweepRun[], scales: readonly AxisScale[] = sweepScales(runs)): string {
+  const { axes, height } = narrowLayout(scales);
+  const colour = lineColour(runs);
+  const lines = runs
+    .map((r) => {
+      const parts: string[] = [];
+      let pen = false;
+      for (const a of axes) {
+        const at = a.scale.y(r);
+        if (at === null) {
+          pen = false;
+          continue;
+        }
+        parts.push(`${pen ? 'L' : 'M'}${narrowX(at).toFixed(1)},${a.y.toFixed(1)}`);
+        pen = true;
+      }
+      const c = colour(r);
+      return `<path class="pc-line pc-${escape(r.status)}" data-run="${escape(r.run)}"${c ? ` style="stroke:${c}"` : ''} d="${parts.join('')}"><title>${escape(lineTitle(r))}</title></path>`;
+    })
+    .join('');
+  const [x0, x1] = [NARROW.left, NARROW.width - NARROW.right];
+  const drawn = axes
+    .map(({ scale: s, y, ticks }) => {
+      const marks = ticks
+        .map(
+          (t) =>
+            `<line x1="${t.x.toFixed(1)}" x2="${t.x.toFixed(1)}" y1="${y.toFixed(1)}" y2="${(y + 4).toFixed(1)}"/>` +
+            `<text x="${t.x.toFixed(1)}" y="${(y + 4 + (t.row + 1) * NARROW.row - 3).toFixed(1)}" text-anchor="${t.anchor}">${escape(t.label)}</text>`,
+        )
+        .join('');
+      return (
+        `<g class="pc-axis" data-axis="${s.axis.key}" data-kind="${s.axis.kind}" data-y="${y.toFixed(1)}">` +
+        `<line class="pc-spine" x1="${x0}" x2="${x1}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}"/>${marks}` +
+        `<text class="pc-label" x="${x0}" y="${(y - 7).toFixed(1)}">${escape(s.axis.label)}</text>` +
+        `<rect class="pc-brush" hidden y="${(y - 7).toFixed(1)}" height="14" x="0" width="0"/>` +
+        `<rect class="pc-hit" x="${x0 - 8}" width="${x1 - x0 + 16}" y="${(y - 12).toFixed(1)}" height="24"/>` +
+        `</g>`
+      );
+    })
+    .join('');
+  return `<svg class="pc pc-narrow" viewBox="0 0 ${NARROW.width} ${height.toFixed(0)}" width="${NARROW.width}" height="${height.toFixed(0)}" role="img" aria-label="Parallel coordinates of ${runs.length} runs, the axes as rows: factors, then sparsity by both criteria and test accuracy"><g class="pc-lines">${lines}</g>${drawn}</svg>`;
 }

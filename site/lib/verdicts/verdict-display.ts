@@ -8,11 +8,18 @@ export interface Unit {
   detail: string;
   /** The number the rule compares with its thresholds for this unit, in the units of the verdict's `band` (verdict-chart.ts draws it). */
   value?: number | null;
+  /** Where the value is one of several the rule read for the unit (H2: its margin at each learning rate), their least and greatest: the chart draws them as a whisker. */
+  range?: [number, number];
   /** The runs behind the unit: the card links them to a compare view. */
   runs?: string[];
 }
 
-/** The rule's thresholds on a unit's `value`: a unit supports at or past `supports`, contradicts past `contradicts`; between them it is unclear. */
+/**
+ * The rule's thresholds on a unit's `value`: a unit supports at or past `supports`, contradicts past
+ * `contradicts`; between them it is unclear. Where the two are one line (a rule that also reads the
+ * seeds' spread: H1, H2, H3, H5), `supportsAbove` says on which side of it a unit supports; a unit on
+ * that side may still be unclear (its seeds overlap), one on the other side never supports.
+ */
 export interface ThresholdBand {
   /** What the value is, with its unit ("gap in lifetime sparseness"). */
   label: string;
@@ -20,6 +27,8 @@ export interface ThresholdBand {
   contradicts: number;
   /** How values are written: a share as %, points of a share, or a plain number. */
   format: 'share' | 'points' | 'number';
+  /** With one line (`supports` equal to `contradicts`): whether a unit supports above it (else below). */
+  supportsAbove?: boolean;
 }
 
 export interface Verdict {

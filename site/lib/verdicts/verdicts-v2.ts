@@ -2,6 +2,10 @@
 // analysis/verdicts.ts chooses them) turned into labels, details, reasons and effect texts, with
 // the superseded v1 verdict and the rule change beside each. Formatting only: no rule is decided here.
 import type { RuleChange } from '../../../data/schemas/rule-changes.js';
+import { H1_V2 } from '../../../analysis/hypotheses/h1.js';
+import { H2_V2 } from '../../../analysis/hypotheses/h2.js';
+import { H3_V2 } from '../../../analysis/hypotheses/h3.js';
+import { H5_V2 } from '../../../analysis/hypotheses/h5.js';
 import { H6_V2 } from '../../../analysis/hypotheses/h6.js';
 import { H7_V2 } from '../../../analysis/hypotheses/h7.js';
 import { LR_RANGE } from '../../../analysis/rules/lr-range.js';
@@ -55,8 +59,18 @@ function describe(h: V2Hypothesis, results: V2Results): Described {
           detail:
             u.outcome === 'insufficient'
               ? note(u.note)
-              : `largest cell ${pct(u.numbers.largestMean)} at lr ${formatLevel(u.numbers.largestAt)} over ${u.numbers.rates.map(formatLevel).join(', ')}`,
+              : `largest cell ${pct(u.numbers.largestMean)} at lr ${formatLevel(u.numbers.largestAt)} over ${u.numbers.rates.map(formatLevel).join(', ')}${u.outcome === 'unclear' ? `; seeds on both sides of ${percent(H1_V2.substantial, 0)} at ${u.numbers.straddlingCells} rate(s)` : ''}`,
+          value: u.outcome === 'insufficient' ? null : u.numbers.largestMean,
+          runs: u.numbers.runs,
         })),
+        // Supports only with every seed below the line (so its largest cell mean is below it), contradicts with every seed of some cell at or above it.
+        band: {
+          label: 'largest cell mean sparsity over the learning rates',
+          supports: H1_V2.substantial,
+          contradicts: H1_V2.substantial,
+          format: 'share',
+          supportsAbove: false,
+        },
         effect: {
           label: 'largest mean sparsity of any optimizer at any learning rate, without regularization',
           value: r.effect.largestMean,
@@ -75,7 +89,18 @@ function describe(h: V2Hypothesis, results: V2Results): Described {
             u.outcome === 'insufficient'
               ? note(u.note)
               : `margin over the SGD reference ${u.numbers.margins.map((m) => `${pts(m.margin)} at lr ${formatLevel(m.lr)}`).join(', ')}${u.note ? `: ${note(u.note)}` : ''}`,
+          value: u.outcome === 'insufficient' ? null : u.numbers.minMargin,
+          ...(u.numbers.minMargin !== null && u.numbers.maxMargin !== null ? { range: [u.numbers.minMargin, u.numbers.maxMargin] as [number, number] } : {}),
+          runs: u.numbers.runs,
         })),
+        // Supports only clearly above the line at every rate (its smallest margin at or past it), contradicts short of it at every rate even for the best pairing of seeds.
+        band: {
+          label: 'smallest margin over the SGD reference (whisker: every learning rate)',
+          supports: H2_V2.farMore,
+          contradicts: H2_V2.farMore,
+          format: 'points',
+          supportsAbove: true,
+        },
         effect: {
           label: `median over adaptive optimizers of their smallest margin over the SGD family's sparsest cell${ref ? ` (${ref.optimizer} lr ${formatLevel(ref.lr)}, ${pct(ref.mean)})` : ''}`,
           value: r.effect.medianMinMargin,
@@ -93,7 +118,17 @@ function describe(h: V2Hypothesis, results: V2Results): Described {
             u.outcome === 'insufficient'
               ? note(u.note)
               : `lowest strength ${pct(u.numbers.firstMean)}, highest ${pct(u.numbers.lastMean)}${u.numbers.shrinkPerStep ? ` (per-step shrink ${u.numbers.shrinkPerStep.map((s) => s.toExponential(0)).join(', ')})` : ''}${u.numbers.wrongStep ? '; a step goes clearly the other way' : ''}`,
+          value: u.outcome === 'insufficient' ? null : u.numbers.difference,
+          runs: u.numbers.runs,
         })),
+        // Supports only clearly above the line (mean difference at or past it, every seed above every seed, no step the other way), contradicts when even the best pairing of seeds falls short of it.
+        band: {
+          label: 'highest minus lowest strength sparsity',
+          supports: H3_V2.clearEffect,
+          contradicts: H3_V2.clearEffect,
+          format: 'points',
+          supportsAbove: true,
+        },
         effect: { label: 'highest minus lowest strength, mean over sweeps', value: r.effect.difference, text: pts(r.effect.difference) },
       };
     }
@@ -107,7 +142,17 @@ function describe(h: V2Hypothesis, results: V2Results): Described {
             u.outcome === 'insufficient'
               ? note(u.note)
               : `fewest classes ${pct(u.numbers.firstMean)}, most ${pct(u.numbers.lastMean)}, every task on ${u.numbers.trainImages?.toLocaleString('en')} images for ${fmt(u.numbers.epochs, 1)} epochs${u.numbers.wrongStep ? '; a step goes clearly the other way' : ''}`,
+          value: u.outcome === 'insufficient' ? null : u.numbers.difference,
+          runs: u.numbers.runs,
         })),
+        // As for H3.
+        band: {
+          label: 'fewest- minus most-class sparsity',
+          supports: H5_V2.clearEffect,
+          contradicts: H5_V2.clearEffect,
+          format: 'points',
+          supportsAbove: true,
+        },
         effect: { label: 'fewest- minus most-class sparsity at equal images and epochs', value: r.effect.difference, text: pts(r.effect.difference) },
       };
     }

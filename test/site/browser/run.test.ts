@@ -1,5 +1,6 @@
-// A run page: every field of the run's configuration and its provenance, escaped, and the
-// snapshot a run continued from.
+// A run page: every field of the run's configuration and its provenance, escaped, the snapshot a
+// run continued from, and its figures on a phone without JavaScript (wide pictures at their drawn
+// size in boxes that scroll sideways, with a note and the picture's link).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -68,5 +69,44 @@ describe('a run page', () => {
     expect(await row.locator('td').innerText()).toContain(`from the snapshot at iteration ${resumed.resumedFrom[0]}`);
     expect(problems.console).toEqual([]);
     expect(problems.dialogs).toEqual([]);
+  }, 60_000);
+
+  it('shows its figures on a phone without JavaScript at their drawn size, in boxes that scroll sideways, with a note', async () => {
+    const run = s.datasets.runs.rows.find((r) => r.status === 'complete' && r.studies.includes('emergence'))!;
+    const url = s.url(`runs/${run.run}.html`);
+    const { page, problems } = await s.watchedPage({ width: 390, height: 844 }, { javaScriptEnabled: false });
+    await page.goto(url);
+    const figures = await page.locator('figure[data-figure]').evaluateAll((fs) =>
+      fs.map((f) => {
+        const canvas = f.querySelector<HTMLElement>('.fig-canvas')!;
+        const img = canvas.querySelector('img')!;
+        const note = f.querySelector<HTMLElement>('.fig-noscript');
+        return {
+          id: f.id,
+          widePicture: canvas.hasAttribute('data-wide-picture'),
+          natural: Number(img.getAttribute('width')),
+          shown: img.getBoundingClientRect().width,
+          box: canvas.clientWidth,
+          scrolls: canvas.scrollWidth > canvas.clientWidth,
+          note: note ? { visible: note.getBoundingClientRect().height > 0, link: note.querySelector('a')?.getAttribute('href') ?? null } : null,
+          src: img.getAttribute('src'),
+        };
+      }),
+    );
+    const wide = figures.filter((f) => f.widePicture);
+    expect(wide.length).toBeGreaterThan(0);
+    for (const f of wide) {
+      // At its drawn size (not scaled down to the phone's width), inside a box that scrolls, not the page.
+      expect(f.shown, f.id).toBeCloseTo(f.natural, 0);
+      expect(f.natural, f.id).toBeGreaterThan(f.box);
+      expect(f.scrolls, f.id).toBe(true);
+      expect(f.note, f.id).toEqual({ visible: true, link: f.src });
+    }
+    expect(await page.evaluate(() => document.scrollingElement!.scrollWidth <= innerWidth)).toBe(true);
+    // On a wide screen the picture fits and the note stays out of the way.
+    const desk = await s.watchedPage(undefined, { javaScriptEnabled: false });
+    await desk.page.goto(url);
+    expect(await desk.page.locator('.fig-noscript').evaluateAll((ns) => ns.filter((n) => n.getBoundingClientRect().height > 0).length)).toBe(0);
+    expect(problems.failed).toEqual([]);
   }, 60_000);
 });

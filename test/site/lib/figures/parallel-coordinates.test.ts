@@ -1,8 +1,22 @@
 // The explore page's parallel coordinates (site/lib/figures/parallel-coordinates.ts, site/client/explore.ts):
 // the brush is kept in data values and comes back to the same runs; the first axis' labels fit
-// left of it; outcome axes span their values; titles are in short lines.
+// left of it; outcome axes span their values; titles are in short lines; the phone's drawing (axes
+// as rows) places values along the same coordinate, its tick labels inside it and apart.
 import { describe, expect, it } from 'vitest';
-import { labelLines, LAYOUT, sweepScales, sweepSvg, textWidth, viridis, type SweepRun } from '../../../../site/lib/figures/parallel-coordinates.js';
+import {
+  labelLines,
+  LAYOUT,
+  NARROW,
+  narrowLayout,
+  narrowToAxis,
+  narrowX,
+  sweepScales,
+  sweepSvg,
+  sweepSvgNarrow,
+  textWidth,
+  viridis,
+  type SweepRun,
+} from '../../../../site/lib/figures/parallel-coordinates.js';
 import { formatBrushes, parseBrushes } from '../../../../site/client/explore.js';
 
 const OPTIMIZERS = ['adadelta', 'adam', 'adamax', 'rmsprop', 'sgd'];
@@ -58,5 +72,36 @@ describe('the parallel coordinates', () => {
     expect(svg).toMatch(/class="pc-line pc-diverged" data-run="[^"]+" d=/);
     for (const line of [...labelLines('sparsity (act.)'), ...labelLines('regularization')]) expect(line.length).toBeLessThanOrEqual(10);
     expect(labelLines('regularization')).toEqual(['regular-', 'ization']);
+  });
+
+  it("draw the phone's chart with the axes as rows: values along the wide chart's coordinate, tick labels inside the drawing and apart, a line per run", () => {
+    const foot = LAYOUT.height - LAYOUT.bottom;
+    // The foot of an axis at the left, its top at the right, and back.
+    expect(narrowX(foot)).toBeCloseTo(NARROW.left, 9);
+    expect(narrowX(LAYOUT.top)).toBeCloseTo(NARROW.width - NARROW.right, 9);
+    for (const y of [LAYOUT.top, 100, 250, foot]) expect(narrowToAxis(narrowX(y))).toBeCloseTo(y, 9);
+    const { axes, height } = narrowLayout(scales);
+    expect(axes.map((a) => a.scale.axis.key)).toEqual(scales.map((s) => s.axis.key));
+    for (let i = 1; i < axes.length; i++) expect(axes[i].y).toBeGreaterThan(axes[i - 1].y);
+    expect(height).toBeGreaterThan(axes[axes.length - 1].y);
+    for (const a of axes) {
+      const boxes = a.ticks.map((t) => {
+        const w = textWidth(t.label, NARROW.text);
+        const from = t.anchor === 'start' ? t.x : t.anchor === 'end' ? t.x - w : t.x - w / 2;
+        return { row: t.row, from, to: from + w, label: t.label };
+      });
+      for (const b of boxes) {
+        expect(b.from, `${a.scale.axis.key} ${b.label}`).toBeGreaterThanOrEqual(0);
+        expect(b.to, `${a.scale.axis.key} ${b.label}`).toBeLessThanOrEqual(NARROW.width);
+      }
+      for (let i = 0; i < boxes.length; i++)
+        for (let j = i + 1; j < boxes.length; j++)
+          if (boxes[i].row === boxes[j].row)
+            expect(boxes[i].to < boxes[j].from || boxes[j].to < boxes[i].from, `${boxes[i].label} / ${boxes[j].label}`).toBe(true);
+    }
+    const svg = sweepSvgNarrow(runs, scales);
+    expect(svg.match(/<path class="pc-line/g)).toHaveLength(runs.length);
+    expect(svg.match(/<rect class="pc-hit"/g)).toHaveLength(scales.length);
+    expect(svg).toContain('class="pc pc-narrow"');
   });
 });

@@ -53,6 +53,36 @@ describe('the verdict chart', () => {
     expect(svg.match(/<a /g)).toHaveLength(1);
   });
 
+  it("draws one line where the rule has one threshold, with the side that supports named, and a unit's range as a whisker around its dot", () => {
+    const line = { label: 'margin', supports: 0.1, contradicts: 0.1, format: 'points' as const, supportsAbove: true };
+    const svg = verdictChartSvg(
+      verdict(
+        [
+          { label: 'a', outcome: 'supports', detail: '', value: 0.3, range: [0.3, 0.5] },
+          { label: 'b', outcome: 'contradicts', detail: '', value: 0, range: [0, 0.02] },
+          { label: 'c', outcome: 'unclear', detail: '', value: 0, range: [0, 0.4] },
+        ],
+        line,
+      ),
+      href,
+    )!;
+    expect(svg).not.toContain('vchart-band');
+    const at = Number(/class="vchart-threshold" data-threshold="0.1" x1="([\d.]+)"/.exec(svg)![1]);
+    const x = Object.fromEntries(cx(svg).map((d) => [d.outcome, d.x]));
+    expect(x.supports).toBeGreaterThan(at);
+    expect(x.contradicts).toBeLessThan(at);
+    expect(svg).toContain('contradicts ←');
+    expect(svg).toContain('→ supports');
+    // Whiskers: the unclear unit's crosses the line, the contradicting one's stays short of it.
+    const whiskers = [...svg.matchAll(/class="vchart-range" x1="([\d.]+)" x2="([\d.]+)"/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    expect(whiskers).toHaveLength(3);
+    expect(whiskers.some(([a, b]) => a < at && b > at)).toBe(true);
+    expect(whiskers.some(([, b]) => b < at)).toBe(true);
+    // The line sits well inside the drawing, so the words either side of it fit.
+    expect(at).toBeGreaterThan(0.3 * VERDICT_CHART.width - 1);
+    expect(at).toBeLessThan(0.7 * VERDICT_CHART.width + 1);
+  });
+
   it('shows units by outcome where they carry no value, and nothing without units', () => {
     const svg = verdictChartSvg(
       verdict([

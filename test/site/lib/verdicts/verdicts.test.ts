@@ -5,6 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { computeVerdicts, type VerdictInput } from '../../../../site/lib/verdicts/verdicts.js';
 import { H6_V2 } from '../../../../analysis/hypotheses/h6.js';
 import { H7_V2 } from '../../../../analysis/hypotheses/h7.js';
+import { H1_V2 } from '../../../../analysis/hypotheses/h1.js';
+import { H2_V2 } from '../../../../analysis/hypotheses/h2.js';
+import { H3_V2 } from '../../../../analysis/hypotheses/h3.js';
+import { H5_V2 } from '../../../../analysis/hypotheses/h5.js';
+import { allVerdicts } from '../../../../analysis/verdicts.js';
+import { verdictChartSvg } from '../../../../site/lib/figures/verdict-chart.js';
 import { hasFull, readFull, verdictInput } from '../../../analysis/committed.js';
 import { syntheticDatasets, type SyntheticOptions } from '../../../../pipeline/synthetic-study.js';
 
@@ -147,6 +153,52 @@ describe.skipIf(!hasFull)('verdict cards of the committed full study, as figures
         expect(known.has(u.runs![0])).toBe(true);
         expect(u.label).toContain(u.runs![0].slice(0, 8));
         if (u.outcome === 'supports') expect(u.value).not.toBeNull();
+      }
+    }
+  });
+
+  it("draw H1, H2, H3 and H5 against their rule's line: each dot the number analysis/ compared, on the side of the line its outcome needs", () => {
+    const input = verdictInput(readFull());
+    const results = allVerdicts(input).v2.results;
+    const known = new Set(input.runs.map((r) => r.run));
+    // The number each rule's units are drawn at, read off analysis/'s own result, and the rule's own line.
+    const cases = [
+      { h: 1 as const, line: H1_V2.substantial, above: false, value: (k: string) => results[1].units.find((u) => u.key === k)!.numbers.largestMean },
+      { h: 2 as const, line: H2_V2.farMore, above: true, value: (k: string) => results[2].units.find((u) => u.key === k)!.numbers.minMargin },
+      { h: 3 as const, line: H3_V2.clearEffect, above: true, value: (k: string) => results[3].units.find((u) => u.key === k)!.numbers.difference },
+      { h: 5 as const, line: H5_V2.clearEffect, above: true, value: (k: string) => results[5].units.find((u) => u.key === k)!.numbers.difference },
+    ];
+    for (const { h, line, above, value } of cases) {
+      const v = byId(h);
+      expect(v.version, `H${h}`).toBe(2);
+      expect(v.band, `H${h}`).toMatchObject({ supports: line, contradicts: line, supportsAbove: above });
+      const svg = verdictChartSvg(v, (runs) => `compare.html#runs=${runs.join(',')}`)!;
+      const x = (attr: string) => Number(new RegExp(`${attr}[^>]* x1="([\\d.-]+)"`).exec(svg)![1]);
+      const lineX = x(`class="vchart-threshold" data-threshold="${line}"`);
+      const dots = [...svg.matchAll(/<circle class="vchart-unit unit-(\w+)" cx="([\d.-]+)"[^>]* data-value="([^"]+)"><title>([^<]*)<\/title>/g)].map((m) => ({
+        outcome: m[1],
+        cx: Number(m[2]),
+        value: Number(m[3]),
+        label: m[4].replace(/&amp;/g, '&').split(':')[0],
+      }));
+      const deciding = v.units.filter((u) => u.outcome !== 'insufficient');
+      expect(deciding.length, `H${h}`).toBeGreaterThan(0);
+      expect(dots.map((d) => d.label).sort(), `H${h}`).toEqual(deciding.map((u) => u.label).sort());
+      for (const d of dots) {
+        const unit = v.units.find((u) => u.label === d.label)!;
+        expect(d.value, `H${h} ${d.label}`).toBe(value(unit.label));
+        expect(d.outcome, `H${h} ${d.label}`).toBe(unit.outcome);
+        // A supporting unit lies on the rule's side of the line, a contradicting one on the other, in numbers and in the drawing.
+        const onSupportSide = above ? d.value >= line : d.value < line;
+        const drawnSupportSide = above ? d.cx >= lineX : d.cx < lineX;
+        if (d.outcome === 'supports') expect([onSupportSide, drawnSupportSide], `H${h} ${d.label}`).toEqual([true, true]);
+        if (d.outcome === 'contradicts') expect([onSupportSide, drawnSupportSide], `H${h} ${d.label}`).toEqual([false, false]);
+      }
+      // Each unit names its runs (records of the study), and its dot links to their comparison.
+      for (const u of deciding) {
+        expect(u.runs!.length, `H${h} ${u.label}`).toBeGreaterThanOrEqual(2);
+        for (const r of u.runs!) expect(known.has(r), r).toBe(true);
+        expect(svg).toContain(`data-unit-runs="${u.runs!.join(',')}"`);
       }
     }
   });
