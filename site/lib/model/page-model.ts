@@ -8,6 +8,7 @@ import type { Figure } from '../figures/figure-model.js';
 import type { Segment } from '../text/narrative.js';
 import type { Verdict } from '../verdicts/verdict-display.js';
 import type { Findings } from '../verdicts/findings.js';
+import type { StudyV3 } from '../verdicts/study-v3.js';
 
 export interface CellSummary {
   label: string;
@@ -53,6 +54,8 @@ export interface Site {
   studies: StudyPage[];
   runPages: RunPage[];
   verdicts: Verdict[];
+  /** Study v3's rules: how far their runs are and their verdicts (null without the mechanism rows). */
+  studyV3: StudyV3 | null;
   /** How far the studies of the scale are: distinct configurations, those with a record, those pending. */
   progress: StudyProgress;
   headline: Figure | null;

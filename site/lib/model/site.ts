@@ -37,6 +37,8 @@ import { runCurvesFigure, runEmergenceFigure, runGammaFigure, runLayersFigure, r
 import { cellLabel, factorLabel, formatLevel } from './studies.js';
 import { studyAccuracyFigure, studyAxes, studyEffectFigure, studyLayersFigure, varyingFactors } from '../figures/study-figures.js';
 import { computeVerdicts } from '../verdicts/verdicts.js';
+import { studyV3Status } from '../verdicts/study-v3.js';
+import { allVerdicts, type VerdictsInput } from '../../../analysis/verdicts.js';
 import type { CellSummary, RunPage, Site, StudyPage, StudyProgress } from './page-model.js';
 import { keptSnapshot } from '../publication/changes.js';
 
@@ -246,10 +248,17 @@ export function buildSite(
   const runsById = new Map(runs.map((r) => [r.run, r]));
   // The v1 verdicts that v2 rules supersede are shown as v1 published them (kept beside the datasets).
   const publishedV1 = datasets ? keptSnapshot(info.folder, 'v1') : null;
-  const verdicts = computeVerdicts(
-    { runs, studies: d.studies.rows, filters: d.filters.rows, emergence: d.emergence.rows, pruning: d.pruning.rows },
-    publishedV1,
-  );
+  // Every rule version's results, once (the mechanism rows let the v3 rules decide where their studies are complete).
+  const input: VerdictsInput = {
+    runs,
+    studies: d.studies.rows,
+    filters: d.filters.rows,
+    emergence: d.emergence.rows,
+    pruning: d.pruning.rows,
+    mechanism: d.mechanism.rows,
+  };
+  const all = allVerdicts(input);
+  const verdicts = computeVerdicts(input, publishedV1, all);
   const studies: StudyPage[] = [...d.studies.rows].sort(byStudyOrder).map((row) => {
     const members = membersOf(row, runsById);
     const runIds = [...new Set(members.map((m) => m.run.run))];
@@ -263,6 +272,11 @@ export function buildSite(
       pivot: pivotOf(row, members),
     };
   });
+  // A verdict links the figure of its deciding study that shows its evidence; where that study has no such figure here, none.
+  const figureKeys = new Set(studies.flatMap((s) => s.figures.map((f) => `${f.route}#${f.id}`)));
+  const studyV3 = studyV3Status(input, all);
+  for (const v of [...verdicts, ...(studyV3?.rules.map((r) => r.verdict) ?? [])])
+    if (v.version === 3 && v.figure && !figureKeys.has(`${v.figure.route}#${v.figure.id}`)) v.figure = null;
   const layers = byRun(d.layers.rows);
   const emergence = byRun(d.emergence.rows);
   const filters = byRun(d.filters.rows);
@@ -306,6 +320,7 @@ export function buildSite(
     studies,
     runPages,
     verdicts,
+    studyV3,
     progress: studyProgress(d.studies.rows),
     headline,
     findings,

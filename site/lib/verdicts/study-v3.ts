@@ -1,17 +1,16 @@
 // Study v3 on the site: each pre-registered rule with its commit (data/rule-changes.json), how many
-// of the runs that decide it are recorded, and, computed by analysis/v3 from the datasets, its
-// outcome under both dead criteria. A rule whose studies still have pending runs is provisional.
+// of the runs that decide it are recorded, and its verdict as analysis/verdicts.ts computes it
+// (allVerdicts) and verdicts-v3.ts words it: deciding once its studies are complete, provisional
+// while runs are pending. Formatting only: no rule is run here.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { RunRow, Scale, StudyRow } from '../../../data/schemas/datasets.js';
+import type { Scale, StudyRow } from '../../../data/schemas/datasets.js';
 import { RULE_CHANGES } from '../../../analysis/studies.js';
-import type { Criterion } from '../../../analysis/rules/criteria.js';
-import { H10_STATEMENT } from '../../../analysis/hypotheses/h10.js';
-import { H11_STATEMENT } from '../../../analysis/hypotheses/h11.js';
-import { H12_STATEMENT } from '../../../analysis/hypotheses/h12.js';
-import { v3Verdicts, V3_STUDIES, type V3Input } from '../../../analysis/versions/v3.js';
-import { HYPOTHESES } from '../../../data/hypotheses.js';
+import { decidingVersion, type AllVerdicts, type VerdictsInput } from '../../../analysis/verdicts.js';
+import { V3_STUDIES } from '../../../analysis/versions/v3.js';
+import type { Verdict } from './verdict-display.js';
+import { v3Verdicts } from './verdicts.js';
 
 export interface V3RuleStatus {
   hypothesis: number;
@@ -22,46 +21,54 @@ export interface V3RuleStatus {
   supersedes: string;
   reason: string;
   studies: readonly string[];
-  /** Distinct configurations of its studies, those with a complete or diverged record (a result), and those pending. */
+  /** Distinct configurations of its studies, those with a result (a complete or diverged record), and those pending. */
   configurations: number;
   recorded: number;
   pending: number;
-  /** The outcome under each criterion (gamma decides); null while no run of its studies is recorded. */
-  outcomes: Record<Criterion, string> | null;
-  criteriaAgree: boolean | null;
+  /** The rule's verdict on the runs recorded so far, as the cards word it (outcome under the deciding criterion, the other reported). */
+  verdict: Verdict;
+  /** The v3 rule decides this hypothesis (analysis/verdicts.ts decidingVersion: its studies complete, the mechanism given). */
+  decides: boolean;
 }
 
-const NEW_STATEMENTS: Record<number, string> = { 10: H10_STATEMENT, 11: H11_STATEMENT, 12: H12_STATEMENT };
+export interface StudyV3 {
+  rules: V3RuleStatus[];
+  /** Distinct configurations of all v3 studies still without a result (each counted once, however many studies share it). */
+  remaining: number;
+  configurations: number;
+}
 
-/** Each v3 rule's status on these datasets. */
-export function studyV3Status(input: V3Input): V3RuleStatus[] {
-  const v = v3Verdicts(input);
-  // H6 decides on lifetime sparseness (the paper's measure is reported beside it).
-  const results: Record<number, { byCriterion: Record<Criterion, { outcome: string }>; criteriaAgree: boolean }> = { ...v, 6: v[6].lifetimeSparseness };
-  const withResult = new Set(input.runs.filter((r: RunRow) => r.status === 'complete' || r.status === 'diverged').map((r) => r.run));
-  return Object.entries(V3_STUDIES).map(([key, studies]) => {
-    const h = Number(key);
-    const change = RULE_CHANGES.find((c) => c.hypothesis === h && c.version === 3);
-    const rows = input.studies.filter((s: StudyRow) => (studies as readonly string[]).includes(s.study));
+/** Each v3 rule's status and verdict on these datasets; null without the mechanism rows (no v3 results then). */
+export function studyV3Status(input: VerdictsInput, all: AllVerdicts): StudyV3 | null {
+  const verdicts = v3Verdicts(all);
+  if (verdicts.length === 0) return null;
+  const withResult = new Set(input.runs.filter((r) => r.status === 'complete' || r.status === 'diverged').map((r) => r.run));
+  const configurationsOf = (studies: readonly string[]) => {
+    const rows = input.studies.filter((s: StudyRow) => studies.includes(s.study));
     const members = new Set(rows.flatMap((s) => s.members.map((m) => m.run)));
     const pending = new Set(rows.flatMap((s) => s.pending));
     const recorded = [...members].filter((id) => withResult.has(id) && !pending.has(id)).length;
-    const result = results[h];
+    return { configurations: new Set([...members, ...pending]).size, recorded, pending: pending.size };
+  };
+  const rules = verdicts.map((verdict): V3RuleStatus => {
+    const h = verdict.hypothesis;
+    const studies = V3_STUDIES[h as keyof typeof V3_STUDIES];
+    const change = RULE_CHANGES.find((c) => c.hypothesis === h && c.version === 3);
     return {
       hypothesis: h,
-      statement: HYPOTHESES.find((x) => x.id === h)?.statement ?? NEW_STATEMENTS[h] ?? '',
+      statement: verdict.statement,
       commit: change?.commit ?? '',
       file: change?.file ?? '',
       supersedes: change?.supersedes ?? '',
       reason: change?.reason ?? '',
       studies,
-      configurations: new Set([...members, ...pending]).size,
-      recorded,
-      pending: pending.size,
-      outcomes: recorded === 0 ? null : { gamma: result.byCriterion.gamma.outcome, activation: result.byCriterion.activation.outcome },
-      criteriaAgree: recorded === 0 ? null : result.criteriaAgree,
+      ...configurationsOf(studies),
+      verdict,
+      decides: decidingVersion(h, input) === 3,
     };
   });
+  const every = configurationsOf([...new Set(Object.values(V3_STUDIES).flat())]);
+  return { rules, remaining: every.configurations - every.recorded, configurations: every.configurations };
 }
 
 const crosscheckSchema = z.object({
@@ -77,6 +84,9 @@ const crosscheckSchema = z.object({
 });
 
 export type Crosscheck = z.infer<typeof crosscheckSchema>;
+
+/** The comparison kept beside a datasets folder (<root>/<scale>/datasets, as the site model names it). */
+export const crosscheckBeside = (folder: string, scale: Scale): Crosscheck | null => readCrosscheck(join(folder, '..', '..'), scale);
 
 /** The engine-against-PyTorch comparison of a scale (data/<scale>/crosscheck.json, written by npm run crosscheck:long), or null when absent. */
 export function readCrosscheck(root: string, scale: Scale): Crosscheck | null {

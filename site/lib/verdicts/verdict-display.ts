@@ -1,5 +1,5 @@
-// The verdicts as the pages show them (verdicts.ts words v1's, verdicts-v2.ts v2's): types only,
-// so that the two wording modules share them without importing each other.
+// The verdicts as the pages show them (verdicts.ts words v1's, verdicts-v2.ts v2's, verdicts-v3.ts
+// v3's): types only, so that the wording modules share them without importing each other.
 import type { Outcome, UnitOutcome } from '../../../analysis/rules/result.js';
 
 export interface Unit {
@@ -50,10 +50,24 @@ export interface Verdict {
   pending: number;
   /** The rule version that decided it (absent: v1's). */
   version?: number;
-  /** The v1 verdict a v2 rule supersedes (it stays visible), and the change of method. */
-  superseded?: { outcome: Outcome; effect: Verdict['effect']; /** Which v1 verdict this is: as published, or v1's rule on these datasets. */ basis: string };
+  /** The dead criterion that decided it, where the rule reads both (v3: "dead by |γ|"). */
+  criterion?: string;
+  /** Results the rule reports beside the deciding one (v3: the other criterion; for H6 the paper's measure), each with whether it agrees. */
+  reported?: Array<{ label: string; outcome: Outcome; text: string; agrees: boolean }>;
+  /**
+   * The verdict of the version before the deciding one (v1 for a v2 rule, v2 for a v3 rule), which
+   * the deciding rule supersedes (it stays visible), and the change of method.
+   */
+  superseded?: {
+    outcome: Outcome;
+    effect: Verdict['effect'];
+    /** Which verdict this is: as published, or the earlier rule on these datasets. */ basis: string;
+  };
   change?: { commit: string; supersedes: string; reason: string };
 }
 
-/** A v1 verdict that a v2 rule supersedes, with which v1 it is. */
+/** A verdict that a later rule supersedes. */
 export type SupersededVerdict = Pick<Verdict, 'hypothesis' | 'outcome' | 'effect'>;
+
+/** The version a verdict's `superseded` result is of: the one before the deciding version. */
+export const supersededVersion = (v: Pick<Verdict, 'version'>): number => Math.max(1, (v.version ?? 1) - 1);

@@ -208,8 +208,8 @@ function describe(h: V2Hypothesis, results: V2Results): Described {
   }
 }
 
-/** Why the outcome, in one sentence, from the units' tally. */
-function reasonOf(outcome: Verdict['outcome'], units: readonly Unit[], pendingRuns: number): string {
+/** Why the outcome, in one sentence, from the units' tally (v3's verdicts are worded alike). */
+export function reasonOf(outcome: Verdict['outcome'], units: readonly Unit[], pendingRuns: number): string {
   const t = tally(units);
   if (t.informative === 0) return `No unit can decide yet${pendingRuns ? ` (${pendingRuns} configurations of the deciding studies have no record)` : ''}.`;
   const counts = `${t.supports} support, ${t.contradicts} contradict, ${t.unclear} unclear, ${t.insufficient} cannot decide`;

@@ -1,12 +1,14 @@
 // The verdicts as the site shows them: analysis/verdicts.ts decides which rule version decides each
 // hypothesis; here v1's numbers are turned into labels, details, reasons, effect texts and links to
-// the evidence (verdicts-v2.ts words v2's). Formatting only: no rule is decided here.
+// the evidence (verdicts-v2.ts words v2's, verdicts-v3.ts v3's). Formatting only: no rule is decided here.
 import { summarise } from '../../../analysis/statistics.js';
 import { RULE_CONSTANTS } from '../../../analysis/rules/v1-constants.js';
 import { tally, type Outcome, type UnitOutcome } from '../../../analysis/rules/result.js';
 import type { Group, V1TrendNumbers, VerdictInput } from '../../../analysis/rules/v1-context.js';
 import type { AnyV1Verdict } from '../../../analysis/versions/v1.js';
-import { allVerdicts, isV2Hypothesis } from '../../../analysis/verdicts.js';
+import { allVerdicts, isV2Hypothesis, isV3Hypothesis, type AllVerdicts, type V3Hypothesis, type VerdictsInput } from '../../../analysis/verdicts.js';
+import { ruleChange } from '../../../analysis/studies.js';
+import { V3_STUDIES } from '../../../analysis/versions/v3.js';
 import type { SelectivityGap } from '../../../analysis/hypotheses/h6.js';
 import type { VerdictSnapshot } from '../../../data/schemas/verdict-snapshot.js';
 import { HYPOTHESES } from '../../../data/hypotheses.js';
@@ -14,11 +16,12 @@ import { studyFigureId, studyRoute } from '../figures/figure-ids.js';
 import { percent, percentSpread, points, ratio } from '../text/format.js';
 import { cellLabel, factorLabel, formatLevel } from '../model/studies.js';
 import { describeV2Verdict } from './verdicts-v2.js';
+import { describeV3Verdict } from './verdicts-v3.js';
 import type { SupersededVerdict, Unit, Verdict } from './verdict-display.js';
 
-export type { Outcome, UnitOutcome, VerdictInput };
+export type { Outcome, UnitOutcome, VerdictInput, VerdictsInput };
 export type { SupersededVerdict, Unit, Verdict } from './verdict-display.js';
-export { RULE_TEXTS_V1, RULE_TEXTS_V2 } from './rule-text.js';
+export { RULE_TEXTS_V1, RULE_TEXTS_V2, RULE_TEXTS_V3 } from './rule-text.js';
 
 const { MIN_SEEDS, MIN_DEAD_FEATURES, MIN_FINAL_SPARSITY, EARLY_FRACTION } = RULE_CONSTANTS;
 
@@ -35,11 +38,12 @@ function supersededVerdicts(published: VerdictSnapshot | null, now: readonly Ver
 
 /**
  * The verdict of every hypothesis, as the pages show it: by the rule version analysis/verdicts.ts
- * chooses, with the v1 verdict a later rule supersedes: as v1 published it when `published` (the
- * kept v1 summary) is given.
+ * chooses (v3 only where `input` gives the mechanism rows and its studies are complete), with the
+ * verdict of the version before it, which the deciding rule supersedes: for a v2 rule the v1
+ * verdict as v1 published it when `published` (the kept v1 summary) is given; for a v3 rule the
+ * v2 rule's verdict on these datasets. `all`: allVerdicts(input), where the caller has it already.
  */
-export function computeVerdicts(input: VerdictInput, published: VerdictSnapshot | null = null): Verdict[] {
-  const all = allVerdicts(input);
+export function computeVerdicts(input: VerdictsInput, published: VerdictSnapshot | null = null, all: AllVerdicts = allVerdicts(input)): Verdict[] {
   const v1 = all.v1.map(describeVerdict);
   const superseded = supersededVerdicts(published?.version === 'v1' ? published : null, v1);
   return all.deciding.map(({ hypothesis: h, version, change }, i) => {
@@ -52,8 +56,33 @@ export function computeVerdicts(input: VerdictInput, published: VerdictSnapshot 
         superseded.verdicts.find((v) => v.hypothesis === h),
         superseded.basis,
       );
-    throw new Error(`H${h} is decided by its v${version} rule, which the site does not word yet: add its wording to site/lib (as verdicts-v2.ts does for v2)`);
+    if (version === 3 && isV3Hypothesis(h) && all.v3) return describeV3Verdict(h, all.v3, change, v2Superseded(h, all), V2_BASIS);
+    throw new Error(
+      `H${h} is decided by its v${version} rule, which the site does not word: add its wording to site/lib/verdicts (as verdicts-v3.ts does for v3)`,
+    );
   });
+}
+
+/** Which v2 verdict a v3 verdict supersedes. */
+const V2_BASIS = "v2's rule on these datasets";
+
+/** The v2 verdict a v3 rule supersedes (null for a hypothesis new in v3). */
+function v2Superseded(h: number, all: AllVerdicts): SupersededVerdict | null {
+  if (!isV2Hypothesis(h)) return null;
+  const { outcome, effect } = describeV2Verdict(h, all.v2, null, undefined, '');
+  return { hypothesis: h, outcome, effect };
+}
+
+/**
+ * Every v3 rule's verdict on these datasets as the cards word it, whether or not it decides yet
+ * (the Study v3 page shows them; one whose studies have runs pending says how many): the brief's
+ * hypotheses with their v2 verdict as superseded, then the hypotheses new in v3. Empty without
+ * the mechanism rows (allVerdicts gives no v3 results then).
+ */
+export function v3Verdicts(all: AllVerdicts): Verdict[] {
+  const v3 = all.v3;
+  if (!v3) return [];
+  return (Object.keys(V3_STUDIES).map(Number) as V3Hypothesis[]).map((h) => describeV3Verdict(h, v3, ruleChange(h, 3) ?? null, v2Superseded(h, all), V2_BASIS));
 }
 
 /** Mean ± sd of a sample of sparsities, with its size ("no runs" without any). */
