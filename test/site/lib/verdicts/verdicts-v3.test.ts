@@ -12,15 +12,15 @@ import {
   type AllVerdicts,
   type V3Hypothesis,
   type VerdictsInput,
-} from '../../analysis/verdicts.js';
-import { V3_STUDIES } from '../../analysis/versions/v3.js';
-import { syntheticDatasets } from '../../pipeline/synthetic-study.js';
-import { buildSite } from '../../site/lib/model/site.js';
-import { tallyOf } from '../../site/lib/verdicts/findings.js';
-import { computeVerdicts, v3Verdicts } from '../../site/lib/verdicts/verdicts.js';
-import { describeV2Verdict } from '../../site/lib/verdicts/verdicts-v2.js';
-import { RULE_TEXTS_V3 } from '../../site/lib/verdicts/rule-text.js';
-import { hasFull, readFull, verdictInput } from '../analysis/committed.js';
+} from '../../../../analysis/verdicts.js';
+import { V3_STUDIES } from '../../../../analysis/versions/v3.js';
+import { syntheticDatasets } from '../../../../pipeline/synthetic-study.js';
+import { buildSite } from '../../../../site/lib/model/site.js';
+import { tallyOf } from '../../../../site/lib/verdicts/findings.js';
+import { computeVerdicts, v3Verdicts } from '../../../../site/lib/verdicts/verdicts.js';
+import { describeV2Verdict } from '../../../../site/lib/verdicts/verdicts-v2.js';
+import { RULE_TEXTS_V3 } from '../../../../site/lib/verdicts/rule-text.js';
+import { hasFull, readFull, verdictInput } from '../../../analysis/committed.js';
 
 /** The result a v3 card decides on (H6: lifetime sparseness). */
 const decidingResult = (all: AllVerdicts, h: V3Hypothesis) => (h === 6 ? all.v3!.results[6].lifetimeSparseness : all.v3!.results[h]);
