@@ -5,8 +5,20 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { constants, FUSED_UPDATE_KERNEL, RULE_SLOTS, type FusedUpdateStep } from './fused-updates.js';
 import { FLUSH_KERNEL } from './subnormals.js';
-import { BATCH_NORM_BACKWARD_KERNEL, BATCH_NORM_FORWARD_KERNEL, RUNNING_STATISTICS_KERNEL } from './batch-norm.js';
-import { webgpuBatchNormBackward, webgpuBatchNormForward, webgpuRunningStatistics } from './webgpu-batch-norm.js';
+import {
+  BATCH_NORM_BACKWARD_KERNEL,
+  BATCH_NORM_FORWARD_KERNEL,
+  BATCH_NORM_RELU_BACKWARD_KERNEL,
+  BATCH_NORM_RELU_FORWARD_KERNEL,
+  RUNNING_STATISTICS_KERNEL,
+} from './batch-norm.js';
+import {
+  webgpuBatchNormBackward,
+  webgpuBatchNormForward,
+  webgpuBatchNormReluBackward,
+  webgpuBatchNormReluForward,
+  webgpuRunningStatistics,
+} from './webgpu-batch-norm.js';
 import { dispatch, FLUSH_WGSL, INDEX_WGSL, WORKGROUP, type WebgpuBackendLike } from './webgpu-dispatch.js';
 import type { OptimizerName } from '../config.js';
 
@@ -144,6 +156,8 @@ export function registerWebgpuKernels(): string[] {
     [FLUSH_KERNEL, webgpuFlush],
     [BATCH_NORM_FORWARD_KERNEL, webgpuBatchNormForward],
     [BATCH_NORM_BACKWARD_KERNEL, webgpuBatchNormBackward],
+    [BATCH_NORM_RELU_FORWARD_KERNEL, webgpuBatchNormReluForward],
+    [BATCH_NORM_RELU_BACKWARD_KERNEL, webgpuBatchNormReluBackward],
     [RUNNING_STATISTICS_KERNEL, webgpuRunningStatistics],
   ];
   if (!registered) {
