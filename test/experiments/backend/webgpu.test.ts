@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { BackendUnavailableError, initBackend, type BackendInfo } from '../../../experiments/backend/resolve.js';
 import { readAsync, readSync } from '../../../experiments/backend/readback.js';
-import { registerWebgpuKernels } from '../../../experiments/backend/webgpu-kernels.js';
+import { registerWebgpuKernels, variablesPerDispatch } from '../../../experiments/backend/webgpu-kernels.js';
 import { batchNormReluTraining, batchNormTraining } from '../../../experiments/backend/batch-norm.js';
 import { profileDispatches } from '../../../experiments/backend/webgpu-profile.js';
 import { OPTIMIZERS, REGULARIZATIONS, resolveConfig, type OptimizerName, type RunConfig } from '../../../experiments/config.js';
@@ -155,16 +155,19 @@ describe.skipIf(!gpu)(`webgpu on ${gpu?.adapter?.description ?? 'no adapter'}${s
     })),
   ];
 
-  it.each(trainings)('trains the engine a few steps with $name as the cpu backend does (fused batch norm and ReLU, WGSL updates)', async ({ config }) => {
-    const cpu = await trainOn('cpu', 4, config);
-    const webgpu = await trainOn('webgpu', 4, config);
-    expect(webgpu.fused).toBe(true);
-    webgpu.results.forEach((r, i) => {
-      expect(Math.abs(r.loss - cpu.results[i].loss) / cpu.results[i].loss).toBeLessThan(LOSS_TOLERANCE);
-      expect(r.correct).toBe(cpu.results[i].correct);
-    });
-    expect(largestDifference(webgpu.weights, cpu.weights)).toBeLessThan(WEIGHT_TOLERANCE);
-  });
+  it.each(trainings)(
+    'trains the engine a few steps with $name as the cpu backend does (fused batch norm and ReLU, grouped WGSL update)',
+    async ({ config }) => {
+      const cpu = await trainOn('cpu', 4, config);
+      const webgpu = await trainOn('webgpu', 4, config);
+      expect(webgpu.fused).toBe(true);
+      webgpu.results.forEach((r, i) => {
+        expect(Math.abs(r.loss - cpu.results[i].loss) / cpu.results[i].loss).toBeLessThan(LOSS_TOLERANCE);
+        expect(r.correct).toBe(cpu.results[i].correct);
+      });
+      expect(largestDifference(webgpu.weights, cpu.weights)).toBeLessThan(WEIGHT_TOLERANCE);
+    },
+  );
 
   /** Values as a dying filter sees them: mostly normal, some zero, some subnormal or about to be. */
   const values = (seed: string, scale: number, size = 1000) => {
@@ -209,6 +212,54 @@ describe.skipIf(!gpu)(`webgpu on ${gpu?.adapter?.description ?? 'no adapter'}${s
         expect(v === 0 || Math.abs(v) >= 1.1754943508222875e-38).toBe(true);
       }),
     );
+  });
+
+  it.each([
+    { name: 'sgd', kind: 'l2' },
+    { name: 'momentum', kind: 'l2' },
+    { name: 'adam', kind: 'l2' },
+    { name: 'adamw', kind: 'decoupled' },
+  ] as const)('updates several variables of $name with $kind in one grouped kernel call, as the cpu kernel does each', async ({ name, kind }) => {
+    const config = configFor(name, kind);
+    // Sizes of a block's kernel, gamma, beta and the head; only the 'conv' group is regularized.
+    const sizes = [144, 4, 4, 40, 10, 288, 8];
+    const groups = ['conv', 'gamma', 'beta', 'head', 'head', 'conv', 'gamma'] as const;
+    const stepOn = async (backend: 'cpu' | 'webgpu') => {
+      await tf.setBackend(backend);
+      const ws = sizes.map((n, j) => tf.variable(tf.tensor1d(values(`w${j}`, 0.5, n)), true, `group-${backend}-${name}-${j}`));
+      const optimizer = createOptimizer(
+        config,
+        ws.map((variable, j) => ({ variable, group: groups[j] })),
+        { fusedUpdates: true },
+      );
+      const apply = (step: number) => {
+        const gs = sizes.map((n, j) => tf.tensor1d(values(`g${step}-${j}`, 0.05, n)));
+        optimizer.apply(Object.fromEntries(ws.map((w, j) => [w.name, gs[j]])), config.optimizer.lr);
+        tf.dispose(gs);
+      };
+      for (let step = 0; step < 4; step++) apply(step);
+      const profile = backend === 'webgpu' ? (await profileDispatches(() => apply(4))).profile : null;
+      if (backend === 'cpu') apply(4);
+      const out = [...ws, ...optimizer.slots.values()];
+      const read = await Promise.all(out.map((t) => t.data() as Promise<Float32Array>));
+      optimizer.dispose();
+      tf.dispose(ws);
+      return { read, profile };
+    };
+    const cpu = await stepOn('cpu');
+    const webgpu = await stepOn('webgpu');
+    webgpu.read.forEach((tensor, t) =>
+      tensor.forEach((v, i) => {
+        const expected = cpu.read[t][i];
+        expect(Math.abs(v - expected), `tensor ${t} element ${i}: ${v} vs ${expected}`).toBeLessThanOrEqual(UPDATE_TOLERANCE * Math.abs(expected));
+        expect(v === 0 || Math.abs(v) >= 1.1754943508222875e-38).toBe(true);
+      }),
+    );
+    // One kernel call a step; as many variables a dispatch as the device binds.
+    const limit = (tf.findBackend('webgpu') as unknown as { device: GPUDevice }).device.limits.maxStorageBuffersPerShaderStage;
+    const per = variablesPerDispatch(name, limit);
+    expect(webgpu.profile!.kernels).toEqual([{ kernel: 'FusedOptimizerUpdateGroup', calls: 1, dispatches: Math.ceil(sizes.length / per) }]);
+    expect(per).toBeGreaterThan(1);
   });
 
   it("computes batch norm in training mode (values, batch statistics, gradients) with the WGSL kernels as the cpu backend's ops do", async () => {
@@ -308,7 +359,10 @@ describe.skipIf(!gpu)(`webgpu on ${gpu?.adapter?.description ?? 'no adapter'}${s
     const kernel = (name: string) => profile.kernels.find((k) => k.kernel === name);
     const blocks = spec.filters.length;
     expect(kernel('Conv2D')).toMatchObject({ calls: blocks, dispatches: blocks });
-    expect(kernel('FusedOptimizerUpdate')).toMatchObject({ calls: variables, dispatches: variables });
+    // Every variable in one kernel call, as many a dispatch as the device binds (adam: 7 buffers each).
+    const limit = (tf.backend() as unknown as { device: GPUDevice }).device.limits.maxStorageBuffersPerShaderStage;
+    expect(kernel('FusedOptimizerUpdateGroup')).toMatchObject({ calls: 1, dispatches: Math.ceil(variables / variablesPerDispatch('adam', limit)) });
+    expect(kernel('FusedOptimizerUpdate')).toBeUndefined();
     // Conv-BN-ReLU: the ReLU inside batch norm's kernels, forward and backward.
     expect(kernel('ProjectBatchNormReluTraining')).toMatchObject({ calls: blocks, dispatches: 2 * blocks });
     expect(kernel('ProjectBatchNormReluTrainingGrad')).toMatchObject({ calls: blocks, dispatches: 2 * blocks });
