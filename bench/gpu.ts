@@ -20,6 +20,7 @@ import { gunzipSync } from 'node:zlib';
 import { initBackend, type BackendInfo } from '../experiments/backend/resolve.js';
 import { FASHION_MNIST_DEFAULT_DIR } from '../experiments/data/idx.js';
 import { formatProfile, profileDispatches } from '../experiments/backend/webgpu-profile.js';
+import { variablesPerDispatch } from '../experiments/backend/webgpu-kernels.js';
 import { readBack } from '../experiments/backend/readback.js';
 import { resolveConfig, type RunConfig } from '../experiments/config.js';
 import { basicNetSpec, buildNetwork, disposeNetwork, initialWeights, trainables, type NetworkSpec, type NetworkWeights } from '../experiments/model.js';
@@ -417,10 +418,14 @@ async function profile(): Promise<unknown> {
   tf.dispose([x, y]);
   optimizer.dispose();
   disposeNetwork(net);
+  // The optimizer's grouped update binds each variable's tensors as buffers: the device's limit sets how many variables share a dispatch.
+  const storageBuffers = (tf.backend() as unknown as { device: GPUDevice }).device.limits.maxStorageBuffersPerShaderStage;
+  const variablesPerUpdate = variablesPerDispatch(config.optimizer.name, storageBuffers);
   console.log(`webgpu: ${webgpu.detail}`);
   console.log(`one training step (after a warm-up step; its loss read back) at width ${width}, batch ${batch}, Adam + L2:`);
   console.log(formatProfile(profile));
-  return { width, batch, webgpu: webgpu.detail, profile };
+  console.log(`(${storageBuffers} storage buffers a dispatch: the optimizer update takes ${variablesPerUpdate} variables a dispatch)`);
+  return { width, batch, webgpu: webgpu.detail, storageBuffers, variablesPerUpdate, profile };
 }
 
 /** One side of --numerics (a child process of it): the main configuration on one backend, its record and backend as JSON. */

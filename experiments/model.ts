@@ -2,7 +2,7 @@
 // average pooling and a linear head, built from explicit TF.js variables.
 import * as tf from '@tensorflow/tfjs-core';
 import { readSync, type Reads } from './backend/readback.js';
-import { batchNormTraining, runningStatisticsKernel } from './backend/batch-norm.js';
+import { batchNormReluTraining, batchNormTraining, runningStatisticsKernel } from './backend/batch-norm.js';
 import { convSame } from './backend/conv3x3-same.js';
 import { inferenceBlock, type FeatureStatistics } from './backend/inference-block.js';
 import { flushSubnormals } from './backend/subnormals.js';
@@ -169,9 +169,16 @@ export function forward(net: Network, x: tf.Tensor4D, mode: 'train' | 'infer', m
   net.blocks.forEach((block, i) => {
     const conv = convSame(h, block.kernel);
     if (mode === 'train') {
-      const bn = batchNormTraining(conv, block.gamma, block.beta, spec.bnEpsilon);
-      batchStatistics.push({ mean: bn.mean, variance: bn.variance });
-      h = spec.activation === 'relu' ? tf.relu(bn.y) : tf.leakyRelu(bn.y, spec.leakySlope);
+      // Conv-BN-ReLU: on webgpu the ReLU runs inside batch norm's kernels; elsewhere tf.relu after it.
+      if (spec.activation === 'relu') {
+        const bn = batchNormReluTraining(conv, block.gamma, block.beta, spec.bnEpsilon);
+        batchStatistics.push({ mean: bn.mean, variance: bn.variance });
+        h = bn.y;
+      } else {
+        const bn = batchNormTraining(conv, block.gamma, block.beta, spec.bnEpsilon);
+        batchStatistics.push({ mean: bn.mean, variance: bn.variance });
+        h = tf.leakyRelu(bn.y, spec.leakySlope);
+      }
     } else {
       const out = inferenceBlock(conv, block, spec, measureFeatures);
       h = out.y;

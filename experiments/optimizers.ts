@@ -5,7 +5,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { RunConfig, ResolvedOptimizer } from './config.js';
 import type { Trainable } from './model.js';
 import { flushSubnormals } from './backend/subnormals.js';
-import { compiledFusedUpdatesAvailable, fusedUpdate, fusedUpdatesAvailable, RULE_SLOTS } from './backend/fused-updates.js';
+import {
+  compiledFusedUpdatesAvailable,
+  fusedUpdate,
+  fusedUpdateGroup,
+  fusedUpdateGroupAvailable,
+  fusedUpdatesAvailable,
+  RULE_SLOTS,
+} from './backend/fused-updates.js';
 
 interface Slots {
   [slot: string]: tf.Variable;
@@ -111,9 +118,10 @@ export interface Optimizer {
  * native framework gets from the CPU's flush-to-zero mode): they are 25 orders of magnitude below
  * both dead thresholds, and wasm arithmetic on them is ~100x slower. With `fusedUpdates` (wasm
  * and cpu) each variable is updated by one fused kernel that gives the op-by-op rules above to the
- * bit. It is on by default where it runs as compiled code (wasm, backend/native.ts) and off
- * elsewhere, where it is a JavaScript loop no faster than the ops (npm run bench times both);
- * `fusedUpdates: false` keeps the op-by-op path.
+ * bit. It is on by default where it runs as compiled code (wasm, backend/native.ts; webgpu, a WGSL
+ * kernel that updates all variables of a step in one call) and off elsewhere, where it is a
+ * JavaScript loop no faster than the ops (npm run bench times both); `fusedUpdates: false` keeps
+ * the op-by-op path.
  */
 export function createOptimizer(config: RunConfig, params: Trainable[], options: { flushSubnormals?: boolean; fusedUpdates?: boolean } = {}): Optimizer {
   const flush = options.flushSubnormals ?? true;
@@ -145,6 +153,20 @@ export function createOptimizer(config: RunConfig, params: Trainable[], options:
     apply(grads, lr) {
       t += 1;
       tf.tidy(() => {
+        if (fused && fusedUpdateGroupAvailable()) {
+          // webgpu: every variable in one kernel call (a few dispatches, as many variables each as the device binds).
+          const entries = params.map((p, i) => {
+            const g = grads[p.variable.name];
+            if (!g) throw new Error(`no gradient for ${p.variable.name}`);
+            const regularization = strength > 0 && appliesTo.includes(p.group) ? kind : 'none';
+            return { step: { rule: h.name, hyper: h, lr, t, regularization, strength, flush }, w: p.variable, g, slots: Object.values(slots[i]) };
+          });
+          fusedUpdateGroup(entries).forEach((out, i) => {
+            params[i].variable.assign(out.w);
+            entries[i].slots.forEach((slot, j) => slot.assign(out.slots[j]));
+          });
+          return;
+        }
         params.forEach((p, i) => {
           const w = p.variable;
           let g = grads[w.name];

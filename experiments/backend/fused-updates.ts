@@ -12,6 +12,11 @@ import { nativeKernels, type NativeKernels } from './native.js';
 import { MIN_NORMAL_FLOAT32 } from './subnormals.js';
 
 export const FUSED_UPDATE_KERNEL = 'FusedOptimizerUpdate';
+/**
+ * Every variable of a step in one kernel call; registered on webgpu only (webgpu-kernels.ts), where
+ * it binds as many variables to one dispatch as the device's storage-buffer limit allows.
+ */
+export const FUSED_UPDATE_GROUP_KERNEL = 'FusedOptimizerUpdateGroup';
 
 /** The slots each rule keeps, in the order the kernel takes and returns them. */
 export const RULE_SLOTS: Record<OptimizerName, readonly string[]> = {
@@ -322,4 +327,39 @@ export function fusedUpdate(step: FusedUpdateStep, w: tf.Tensor, g: tf.Tensor, s
   slots.forEach((s, i) => (inputs[`s${i}`] = s));
   const out = tf.engine().runKernel(FUSED_UPDATE_KERNEL, inputs, { step } as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
   return { w: out[0], slots: out.slice(1) };
+}
+
+/** Whether the current backend updates all variables of a step in one kernel call (webgpu). */
+export function fusedUpdateGroupAvailable(): boolean {
+  return tf.getKernel(FUSED_UPDATE_GROUP_KERNEL, tf.getBackend()) !== undefined;
+}
+
+/** One variable of a grouped update: its step (the same rule, lr, t and flush for all), parameter, gradient and slots. */
+export interface FusedUpdateEntry {
+  step: FusedUpdateStep;
+  w: tf.Tensor;
+  g: tf.Tensor;
+  slots: tf.Tensor[];
+}
+
+/**
+ * All variables' updates in one kernel call (where fusedUpdateGroupAvailable): each entry's new
+ * parameter and slots, as fusedUpdate returns them. Inputs are named w<j>, g<j> and s<j>_<slot>.
+ */
+export function fusedUpdateGroup(entries: FusedUpdateEntry[]): Array<{ w: tf.Tensor; slots: tf.Tensor[] }> {
+  const inputs: tf.NamedTensorMap = {};
+  entries.forEach(({ w, g, slots }, j) => {
+    inputs[`w${j}`] = w;
+    inputs[`g${j}`] = g;
+    slots.forEach((t, i) => (inputs[`s${j}_${i}`] = t));
+  });
+  const steps = entries.map((e) => e.step);
+  const out = tf.engine().runKernel(FUSED_UPDATE_GROUP_KERNEL, inputs, { steps } as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
+  let at = 0;
+  return entries.map(({ slots }) => {
+    const w = out[at];
+    const next = out.slice(at + 1, at + 1 + slots.length);
+    at += 1 + slots.length;
+    return { w, slots: next };
+  });
 }

@@ -171,6 +171,140 @@ export function webgpuBatchNormBackward({ inputs, backend: b }: KernelArgs): tf.
   return [dx, dgamma, dbeta];
 }
 
+// Batch norm then ReLU (batch-norm.ts's batchNormReluTraining): the same passes, with the ReLU in
+// the normalize pass and its mask (the output > 0, as tf.relu's gradient) in the gradient's passes,
+// instead of a Relu dispatch forward and a Step and a Multiply backward. Every pass binds at most 8
+// storage buffers (WebGPU's default limit): the forward writes each channel's mean and invstd
+// interleaved (`stats`), and the gradient's sums pass writes the input gradient's coefficients
+// (k1, k2, k3 and the mean, per channel) for its element pass.
+
+/** MOMENTS_SHADER's statistics, also written as stats[2ch] = mean, stats[2ch + 1] = invstd. */
+const MOMENTS_RELU_SHADER = `${bindings(['mean', 'variance', 'stats'], ['x'], 'm: u32, c: u32, eps: f32')}
+${REDUCE_HEAD}
+${channelSum('total', 'x[e]')}
+  let mu = total / f32(k.m);
+${channelSum('squares', '(x[e] - mu) * (x[e] - mu)')}
+  if (t == 0u) {
+    let v = squares / f32(k.m);
+    let s = 1.0 / sqrt(v + k.eps);
+    mean[ch] = mu;
+    variance[ch] = v;
+    stats[2u * ch] = mu;
+    stats[2u * ch + 1u] = s;
+  }
+}`;
+
+/** y = max(0, x * scale + shift), NORMALIZE_SHADER's value through the ReLU. */
+const NORMALIZE_RELU_SHADER = `${bindings(['y'], ['x', 'gamma', 'beta', 'stats'], 'n: u32, c: u32')}
+${ELEMENT_HEAD}
+  let scale = gamma[ch] * stats[2u * ch + 1u];
+  let shift = beta[ch] - stats[2u * ch] * scale;
+  y[i] = max(x[i] * scale + shift, 0.0);
+}`;
+
+/**
+ * GRAD_SUMS_SHADER on the masked gradient dz = (y > 0 ? dy : 0), then GRAD_X_SHADER's coefficients
+ * from the sums, in its float32 operations: coef[4ch..4ch+3] = k1, k2, k3, mean.
+ */
+const GRAD_SUMS_RELU_SHADER = `${bindings(['dgamma', 'dbeta', 'coef'], ['dy', 'x', 'y', 'gamma', 'stats'], 'm: u32, c: u32')}
+${REDUCE_HEAD}
+  let mu = stats[2u * ch];
+  let invstd = stats[2u * ch + 1u];
+${channelSum('sdy', 'select(0.0, dy[e], y[e] > 0.0)')}
+${channelSum('sdyx', 'select(0.0, dy[e], y[e] > 0.0) * (x[e] - mu)')}
+  if (t == 0u) {
+    let dg = sdyx * invstd;
+    dbeta[ch] = sdy;
+    dgamma[ch] = dg;
+    let k1 = gamma[ch] * invstd;
+    coef[4u * ch] = k1;
+    coef[4u * ch + 1u] = -((k1 * invstd) * dg) / f32(k.m);
+    coef[4u * ch + 2u] = -(k1 * sdy) / f32(k.m);
+    coef[4u * ch + 3u] = mu;
+  }
+}`;
+
+/** dx = dz*k1 + (x - mean)*k2 + k3 with dz = (y > 0 ? dy : 0). */
+const GRAD_X_RELU_SHADER = `${bindings(['dx'], ['dy', 'x', 'y', 'coef'], 'n: u32, c: u32')}
+${ELEMENT_HEAD}
+  let dz = select(0.0, dy[i], y[i] > 0.0);
+  dx[i] = (dz * coef[4u * ch] + (x[i] - coef[4u * ch + 3u]) * coef[4u * ch + 1u]) + coef[4u * ch + 2u];
+}`;
+
+/** ProjectBatchNormReluTraining on webgpu: [max(0, y), mean, variance, stats (mean and invstd interleaved)]. */
+export function webgpuBatchNormReluForward({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInfo[] {
+  const backend = b as WebgpuBackendLike;
+  const { x, gamma, beta } = inputs as Record<'x' | 'gamma' | 'beta', tf.TensorInfo>;
+  const { m, c, n } = shape(x);
+  const [mean, variance] = [0, 1].map(() => backend.makeTensorInfo([c], 'float32'));
+  const stats = backend.makeTensorInfo([2 * c], 'float32');
+  const y = backend.makeTensorInfo([...x.shape], 'float32');
+  const eps = attrs!.epsilon as number;
+  dispatch(
+    backend,
+    'bn-relu-moments',
+    () => MOMENTS_RELU_SHADER,
+    [x],
+    [mean, variance, stats],
+    [
+      { type: 'uint32', data: [m] },
+      { type: 'uint32', data: [c] },
+      { type: 'float32', data: [eps] },
+    ],
+    { workgroups: c },
+  );
+  dispatch(
+    backend,
+    'bn-relu-normalize',
+    () => NORMALIZE_RELU_SHADER,
+    [x, gamma, beta, stats],
+    [y],
+    [
+      { type: 'uint32', data: [n] },
+      { type: 'uint32', data: [c] },
+    ],
+    n,
+  );
+  return [y, mean, variance, stats];
+}
+
+/** ProjectBatchNormReluTrainingGrad on webgpu: [dx, dgamma, dbeta] from dy, the forward's input, gamma, its stats and its output y. */
+export function webgpuBatchNormReluBackward({ inputs, backend: b }: KernelArgs): tf.TensorInfo[] {
+  const backend = b as WebgpuBackendLike;
+  const { dy, x, gamma, stats, y } = inputs as Record<'dy' | 'x' | 'gamma' | 'stats' | 'y', tf.TensorInfo>;
+  const { m, c, n } = shape(x);
+  const [dgamma, dbeta] = [0, 1].map(() => backend.makeTensorInfo([c], 'float32'));
+  const coef = backend.makeTensorInfo([4 * c], 'float32');
+  const dx = backend.makeTensorInfo([...x.shape], 'float32');
+  dispatch(
+    backend,
+    'bn-relu-grad-sums',
+    () => GRAD_SUMS_RELU_SHADER,
+    [dy, x, y, gamma, stats],
+    [dgamma, dbeta, coef],
+    [
+      { type: 'uint32', data: [m] },
+      { type: 'uint32', data: [c] },
+    ],
+    { workgroups: c },
+  );
+  dispatch(
+    backend,
+    'bn-relu-grad-x',
+    () => GRAD_X_RELU_SHADER,
+    [dy, x, y, coef],
+    [dx],
+    [
+      { type: 'uint32', data: [n] },
+      { type: 'uint32', data: [c] },
+    ],
+    n,
+  );
+  // Released once the queue has run the dispatches that use it (the backend defers it).
+  backend.disposeData(coef.dataId);
+  return [dx, dgamma, dbeta];
+}
+
 /** The running statistics' update (model.ts's updateRunningStatistics, in its float32 operations), both tensors in one dispatch. */
 const RUNNING_SHADER = `${bindings(['newMean', 'newVariance'], ['runningMean', 'runningVariance', 'mean', 'variance'], 'n: u32, c: u32, keep: f32, momentum: f32, varianceMomentum: f32, flush: i32')}
 ${FLUSH_WGSL}

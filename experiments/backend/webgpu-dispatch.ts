@@ -12,6 +12,8 @@ export interface WebgpuBackendLike {
   dispatchCountInPass: number;
   commandQueueOwnedIds: WeakSet<object>;
   makeTensorInfo(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  /** Releases a tensor's buffer, deferred while the command queue still uses it. */
+  disposeData(dataId: object): boolean;
   uploadToGPU(dataId: object): void;
   tensorToBinding(t: tf.TensorInfo): GPUBufferBinding;
   makeUniforms(u: Array<{ type: 'float32' | 'int32' | 'uint32'; data: number[] }>): GPUBufferBinding;
