@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { DATASET_NAMES, datasetPath, datasetSchemas, type Dataset, type DatasetName } from '../../data/schemas/datasets.js';
 import type { Outcome } from '../../analysis/rules/result.js';
 import type { VerdictInput } from '../../analysis/rules/v1-context.js';
+import type { VerdictsInput } from '../../analysis/verdicts.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const FULL = join(REPO, 'data', 'full', 'datasets');
@@ -35,6 +36,11 @@ export function readFull(): FullDatasets {
 
 export function verdictInput(d: FullDatasets): VerdictInput {
   return { runs: d.runs.rows, studies: d.studies.rows, filters: d.filters.rows, emergence: d.emergence.rows, pruning: d.pruning.rows };
+}
+
+/** What the site gives the rules: the datasets of `verdictInput` and the mechanism rows, which the v3 rules read (without them no v3 rule decides). */
+export function siteVerdictInput(d: FullDatasets): VerdictsInput {
+  return { ...verdictInput(d), mechanism: d.mechanism.rows };
 }
 
 export const readme = () => readFileSync(join(REPO, 'README.md'), 'utf8').replace(/\s+/g, ' ');

@@ -10,7 +10,7 @@ import { verdictSnapshotSchema } from '../../data/schemas/verdict-snapshot.js';
 import { trainingLengths } from '../../analysis/training-length.js';
 import { computeVerdicts } from '../../site/lib/verdicts/verdicts.js';
 import { astroBuildOk } from '../helpers/astro.js';
-import { hasFull, readFull, readme, readmeOutcomes, REPO, verdictInput } from '../analysis/committed.js';
+import { hasFull, readFull, readme, readmeOutcomes, REPO, siteVerdictInput } from '../analysis/committed.js';
 
 const work = mkdtempSync(join(tmpdir(), 'site-full-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -63,7 +63,7 @@ describe.skipIf(!hasFull)('the site built from the committed full study', () => 
 
   it('shows on its home page the verdicts computed from the datasets, and the README states them', () => {
     const shown = verdictTable(readFileSync(join(out, 'index.html'), 'utf8'));
-    const computed = computeVerdicts(verdictInput(readFull()));
+    const computed = computeVerdicts(siteVerdictInput(readFull()));
     expect(shown).toEqual(computed.map((v) => ({ hypothesis: v.hypothesis, outcome: v.outcome, effect: v.effect.text })));
     const stated = readmeOutcomes(readme());
     expect(shown.map((v) => [v.hypothesis, v.outcome])).toEqual([...stated.entries()].sort((a, b) => a[0] - b[0]));
@@ -119,7 +119,7 @@ describe.skipIf(!hasFull)('the site built from the committed full study', () => 
       .map((m) => ({ hypothesis: Number(m[1]), span: /<span[^>]*data-superseded[^>]*title="([^"]*)"[^>]*>v1: (\w+)</.exec(m[2]) }))
       .filter((r) => r.span !== null);
     expect(shown.map((r) => r.hypothesis)).toEqual(
-      computeVerdicts(verdictInput(readFull()))
+      computeVerdicts(siteVerdictInput(readFull()))
         .filter((v) => v.version === 2)
         .map((v) => v.hypothesis),
     );

@@ -10,7 +10,9 @@ import { computeFindings, tallyOf, tallyText, verdictSentence } from '../../../.
 import { buildSite } from '../../../../site/lib/model/site.js';
 import { percent } from '../../../../site/lib/text/format.js';
 import { syntheticDatasets } from '../../../../pipeline/synthetic-study.js';
-import { hasFull, readFull, verdictInput } from '../../../analysis/committed.js';
+import type { Outcome } from '../../../../analysis/rules/result.js';
+import { allVerdicts } from '../../../../analysis/verdicts.js';
+import { hasFull, readFull, siteVerdictInput, verdictInput } from '../../../analysis/committed.js';
 
 describe('the tally', () => {
   it('counts each outcome once and words it', () => {
@@ -66,9 +68,12 @@ describe.skipIf(!hasFull)('the findings of the committed full study', () => {
   const v2 = v2Verdicts(input);
   const v1 = v1Verdicts(input).map((v) => ({ hypothesis: v.hypothesis, ...v.result }));
 
-  it('tally the outcomes analysis/ returns for each hypothesis (v2 rules where they decide, else v1)', () => {
+  it('tally the outcomes analysis/ returns for each hypothesis (by the version that decides it: v3, v2 or v1)', () => {
+    const all = allVerdicts(siteVerdictInput(full));
     const outcomes = site.verdicts.map((v) => {
-      const rule = v.version === 2 ? v2[v.hypothesis as keyof typeof v2] : v1.find((x) => x.hypothesis === v.hypothesis);
+      expect(v.version ?? 1, `H${v.hypothesis}`).toBe(all.deciding.find((d) => d.hypothesis === v.hypothesis)!.version);
+      const v3 = all.v3?.results as Record<number, { outcome: Outcome }> | undefined;
+      const rule = v.version === 3 ? v3?.[v.hypothesis] : v.version === 2 ? v2[v.hypothesis as keyof typeof v2] : v1.find((x) => x.hypothesis === v.hypothesis);
       expect(rule, `H${v.hypothesis}`).toBeDefined();
       expect(v.outcome, `H${v.hypothesis}`).toBe(rule!.outcome);
       return { outcome: rule!.outcome };
