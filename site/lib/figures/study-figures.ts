@@ -342,7 +342,7 @@ export function studyLayersFigure(study: StudyRow, members: readonly Member[], l
           ),
         }
       : {};
-  const detail = { detail: { field: 'config', type: 'nominal' } };
+  const detail: Pick<VlEncoding, 'detail'> = { detail: { field: 'config', type: 'nominal' } };
   // A panel is 140 px tall: its axis title must fit (the caption names the criterion).
   const y = sparsityAxis(paneled ? 'dead by activation' : 'layer sparsity (dead by activation)');
   const layer: LayerView[] = [
