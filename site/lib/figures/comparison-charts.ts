@@ -1,7 +1,17 @@
 // The compare page's charts as Vega-Lite templates over a named data set "rows", compiled to
 // Vega at build time; the browser inserts the rows of the chosen runs (site/client/compare.ts).
 import { COMPARED_CURVES } from '../model/run-comparison.js';
-import { colourScheme, CRITERIA, DISTINCT_COLOURS, FIGURE_CONFIG, RUN_COLOUR_SIGNAL, type VlSpec } from './figure-model.js';
+import {
+  colourScheme,
+  CRITERIA,
+  DISTINCT_COLOURS,
+  FIGURE_CONFIG,
+  RUN_COLOUR_SIGNAL,
+  type ColourField,
+  type PositionChannel,
+  type VlBody,
+  type VlSpec,
+} from './figure-model.js';
 import { NARROW, narrowSpec } from './figure-narrow.js';
 import { compile } from '../render/render.js';
 
@@ -9,7 +19,7 @@ const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 /** Runs are told apart by colour, in the scheme the page sets for their number. */
 /** Runs in the order of the page's columns (each row's `order`), not alphabetically. */
 const RUN_ORDER = { field: 'order', op: 'min' } as const;
-const runColour = {
+const runColour: ColourField = {
   field: 'run',
   type: 'nominal',
   title: 'run',
@@ -17,9 +27,14 @@ const runColour = {
   scale: { scheme: { expr: RUN_COLOUR_SIGNAL } },
   legend: { symbolLimit: DISTINCT_COLOURS.wide * 2 },
 };
-const pct = (title: string) => ({ type: 'quantitative', title, axis: { format: '.1~%' }, scale: { domain: { unionWith: [0, 0.05] } } });
+const pct = (title: string): Omit<PositionChannel, 'field'> => ({
+  type: 'quantitative',
+  title,
+  axis: { format: '.1~%' },
+  scale: { domain: { unionWith: [0, 0.05] } },
+});
 
-const template = (body: VlSpec): VlSpec => ({
+const template = (body: VlBody): VlSpec => ({
   $schema: SCHEMA,
   data: { name: 'rows' },
   config: FIGURE_CONFIG,

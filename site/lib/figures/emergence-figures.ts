@@ -17,7 +17,13 @@ import {
   topLevel,
   type Figure,
   type Row,
-  type VlSpec,
+  type ColourField,
+  type LayerView,
+  type PositionChannel,
+  type TooltipField,
+  type Transform,
+  type VlBody,
+  type VlEncoding,
 } from './figure-model.js';
 import { MEASURE } from './figure-style.js';
 import { percent } from '../text/format.js';
@@ -50,10 +56,10 @@ export function sparsityOverTimeFigure(study: StudyRow, members: readonly Member
   if (rows.length === 0) return null;
   const configs = [...new Set(rows.map((r) => r.config as string))];
   const pick = legendPick('criterion');
-  const x = { field: 'iteration', type: 'quantitative', title: 'iteration' };
+  const x: PositionChannel = { field: 'iteration', type: 'quantitative', title: 'iteration' };
   const y = sparsityAxis('network sparsity');
-  const color = { field: 'criterion', type: 'nominal', title: 'criterion', scale: { domain: [...CRITERIA], range: CRITERION_COLOURS } };
-  const layer = [
+  const color: ColourField = { field: 'criterion', type: 'nominal', title: 'criterion', scale: { domain: [...CRITERIA], range: CRITERION_COLOURS } };
+  const layer: LayerView[] = [
     {
       mark: { type: 'line', strokeWidth: 1, opacity: 0.45 },
       encoding: { x, y: { field: 'sparsity', ...y }, color, detail: { field: 'run' }, opacity: pick.opacity(0.45, 0.05) },
@@ -75,7 +81,7 @@ export function sparsityOverTimeFigure(study: StudyRow, members: readonly Member
       },
     },
   ];
-  const body =
+  const body: VlBody =
     configs.length > 1
       ? { facet: { column: { field: 'config', type: 'nominal', title: null } }, spec: { width: 300, height: 220, layer } }
       : { width: 460, height: 240, layer };
@@ -95,8 +101,8 @@ export function sparsityOverTimeFigure(study: StudyRow, members: readonly Member
  * Small multiples, one per block: a measure's median over the block's features with its 10-90 %
  * band, one per run, and the share of the block's filters dead by activation (dashed).
  */
-function blockQuantilesOverTime(rows: Row[], measure: string, extraTooltip: VlSpec[]): VlSpec {
-  const x = { field: 'iteration', type: 'quantitative', title: 'iteration' };
+function blockQuantilesOverTime(rows: Row[], measure: string, extraTooltip: TooltipField[]): Figure['spec'] {
+  const x: PositionChannel = { field: 'iteration', type: 'quantitative', title: 'iteration' };
   return topLevel(rows, {
     facet: { field: 'block', type: 'ordinal', title: null, header: { labelExpr: "'block ' + datum.value" } },
     columns: 4,
@@ -202,18 +208,18 @@ export function selectivityBeforeRows(study: StudyRow, members: readonly Member[
  * A strip plot of one reading per feature, features that died against survivors, one line per
  * run: a tick per feature, the quartiles as a bar and the median as a diamond, per facet cell.
  */
-function fateStripLayers(o: { x: { field: string } & VlSpec; facet: string; format: string; tooltip: VlSpec[] }): VlSpec[] {
+function fateStripLayers(o: { x: PositionChannel & { field: string }; facet: string; format: string; tooltip: TooltipField[] }): LayerView[] {
   const { x } = o;
-  const y = { field: 'runLabel', type: 'nominal', title: null };
-  const yOffset = { field: 'fate', sort: ['died', 'survived'] };
-  const color = {
+  const y: PositionChannel = { field: 'runLabel', type: 'nominal', title: null };
+  const yOffset: VlEncoding['yOffset'] = { field: 'fate', sort: ['died', 'survived'] };
+  const color: ColourField = {
     field: 'fate',
     type: 'nominal',
     title: 'feature',
     scale: { domain: ['died', 'survived'], range: [FATE_COLOURS.died, FATE_COLOURS.survived] },
   };
   const pick = legendPick('fate');
-  const quartiles = {
+  const quartiles: Transform = {
     aggregate: [
       { op: 'q1', field: x.field, as: 'q1' },
       { op: 'q3', field: x.field, as: 'q3' },
@@ -257,7 +263,7 @@ function fateStripLayers(o: { x: { field: string } & VlSpec; facet: string; form
 export function selectivityBeforeFigure(study: StudyRow, members: readonly Member[], filters: readonly FilterRow[]): Figure | null {
   const { rows, alreadyDead } = selectivityBeforeRows(study, members, filters);
   if (rows.length === 0) return null;
-  const x = { field: 'selectivity', type: 'quantitative', title: MEASURE.activeShareAxis, scale: { domain: [0, 1] } };
+  const x: PositionChannel & { field: string } = { field: 'selectivity', type: 'quantitative', title: MEASURE.activeShareAxis, scale: { domain: [0, 1] } };
   const spec = topLevel(rows, {
     facet: {
       row: {
@@ -478,9 +484,14 @@ export function lifetimeBeforeFigure(study: StudyRow, members: readonly Member[]
   const rows = all.filter((r) => dyingBlocks.has(r.block as number));
   if (rows.length === 0) return null;
   const m = H6_V2.saturatedMargin;
-  const x = { field: 'lifetime', type: 'quantitative', title: [MEASURE.lifetimeAxis, 'at the early checkpoint'], scale: { domain: [0, 1] } };
+  const x: PositionChannel & { field: string } = {
+    field: 'lifetime',
+    type: 'quantitative',
+    title: [MEASURE.lifetimeAxis, 'at the early checkpoint'],
+    scale: { domain: [0, 1] },
+  };
   // One band per facet cell (not one per row): aggregate to the block first.
-  const band = (from: number, to: number) => ({
+  const band = (from: number, to: number): LayerView => ({
     transform: [{ aggregate: [{ op: 'count', as: 'features' }], groupby: ['block'] }],
     mark: { type: 'rect', color: '#9ca3af', opacity: 0.25 },
     encoding: { x: { datum: from, type: 'quantitative' }, x2: { datum: to } },

@@ -11,15 +11,14 @@ import { FIGURE_CONFIG, type ColourField } from './figure-style.js';
 import { seedList } from '../text/format.js';
 
 export type Row = Record<string, string | number | boolean | null>;
-/**
- * A Vega-Lite specification (still loose: the compiler checks it, and tests compile every figure).
- * The pieces below (channels, layers, selections) are typed by vega-lite's own types; the whole
- * specification moves to vega-lite's TopLevelSpec once the builders and figure-narrow.ts type check
- * against it (see VlTopLevel).
- */
-export type VlSpec = Record<string, unknown>;
+/** A whole Vega-Lite specification, typed by vega-lite's own TopLevelSpec. */
+export type VlSpec = TopLevelSpec;
 /** vega-lite's type of a whole specification. */
 export type VlTopLevel = TopLevelSpec;
+/** Omit over each member of a union (TopLevelSpec is a union of unit, layer, facet and concat specs). */
+type OmitEach<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** A specification's body: a whole one less what topLevel adds ($schema, the rows, the shared config). */
+export type VlBody = OmitEach<TopLevelSpec, '$schema' | 'data' | 'config'>;
 /** One view of a layer (a mark or a nested layer). */
 export type LayerView = LayerSpec<Field> | UnitSpec<Field>;
 /** A position channel on a field (x, y). */
@@ -58,7 +57,7 @@ export const FATE_COLOURS = { died: '#c2410c', survived: '#1f6fb2' };
 /** The shared look (figure-style.ts): system fonts, text at least 11 px; the dark theme's look is applied in the browser. */
 export { FIGURE_CONFIG };
 
-export function topLevel(rows: Row[], body: VlSpec): VlSpec {
+export function topLevel(rows: Row[], body: VlBody): VlSpec {
   return { $schema: SCHEMA, data: { values: rows }, config: FIGURE_CONFIG, ...body };
 }
 

@@ -3,7 +3,7 @@ import type { PruningRow, StudyRow } from '../../../data/schemas/datasets.js';
 import type { Member } from '../../../analysis/cells.js';
 import { mean } from '../../../analysis/statistics.js';
 import { studyFigureId, studyRoute } from './figure-ids.js';
-import { hasSpread, runsOf, seedsText, topLevel, type Figure, type Row } from './figure-model.js';
+import { hasSpread, runsOf, seedsText, topLevel, type Figure, type LayerView, type PositionChannel, type Row } from './figure-model.js';
 import { ratio } from '../text/format.js';
 
 export function pruningRows(members: readonly Member[], pruning: readonly PruningRow[]): Row[] {
@@ -26,8 +26,8 @@ export function pruningFigure(study: StudyRow, members: readonly Member[], pruni
   const rows = pruningRows(members, pruning);
   if (rows.length === 0) return null;
   const metrics = ['parameters', 'FLOPs', 'images/s (measured)', 'test accuracy'];
-  const x = { field: 'metric', type: 'nominal', sort: metrics, title: null, axis: { labelAngle: 0 } };
-  const y = { type: 'quantitative', title: 'after / before pruning', scale: { zero: true } };
+  const x: PositionChannel = { field: 'metric', type: 'nominal', sort: metrics, title: null, axis: { labelAngle: 0 } };
+  const y: Omit<PositionChannel, 'field'> = { type: 'quantitative', title: 'after / before pruning', scale: { zero: true } };
   const speedups = rows.filter((r) => r.metric === 'images/s (measured)').map((r) => r.ratio as number);
   const spec = topLevel(rows, {
     width: 420,
@@ -35,7 +35,9 @@ export function pruningFigure(study: StudyRow, members: readonly Member[], pruni
     layer: [
       { data: { values: [{ one: 1 }] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { y: { field: 'one', type: 'quantitative' } } },
       { mark: { type: 'bar', opacity: 0.25, color: '#1f6fb2', width: { band: 0.6 } }, encoding: { x, y: { aggregate: 'mean', field: 'ratio', ...y } } },
-      ...(hasSpread(rows, ['metric']) ? [{ mark: { type: 'errorbar', extent: 'stdev', color: '#1f6fb2' }, encoding: { x, y: { field: 'ratio', ...y } } }] : []),
+      ...(hasSpread(rows, ['metric'])
+        ? [{ mark: { type: 'errorbar', extent: 'stdev', color: '#1f6fb2' }, encoding: { x, y: { field: 'ratio', ...y } } } satisfies LayerView]
+        : []),
       {
         mark: { type: 'circle', size: 40, color: '#1f6fb2' },
         encoding: {

@@ -20,7 +20,9 @@ import {
   type PositionChannel,
   type Row,
   type TooltipField,
-  type VlSpec,
+  type LayerView,
+  type Transform,
+  type VlEncoding,
 } from './figure-model.js';
 import { optimizerColour, orderedColour, regularizationDash, regularizationShape } from './figure-style.js';
 import { percent } from '../text/format.js';
@@ -118,7 +120,7 @@ function extremes(rows: readonly Row[], value: string, label: (r: Row) => string
  * accent colour otherwise (figure-style.ts).
  */
 function dotPlotEncodings(rows: readonly Row[], axes: StudyAxes, hasGroup: boolean, groupCount: number) {
-  const x = {
+  const x: PositionChannel = {
     field: 'level',
     type: 'ordinal',
     sort: axes.levels.length ? axes.levels : undefined,
@@ -142,18 +144,25 @@ function dotPlotEncodings(rows: readonly Row[], axes: StudyAxes, hasGroup: boole
         ),
       }
     : {};
-  const offset = hasGroup ? { xOffset: { field: 'group', type: 'nominal' } } : {};
+  const offset: Pick<VlEncoding, 'xOffset'> = hasGroup ? { xOffset: { field: 'group', type: 'nominal' } } : {};
   const pickField = byOptimizer ? 'optimizer' : hasGroup ? 'group' : null;
   return { x, color, shape, offset, pickField };
 }
 
 /** Error bars (mean ± sd) only over cells with two or more seeds: one seed has no spread. */
-function spreadOnly(groupby: string[]): VlSpec[] {
+function spreadOnly(groupby: string[]): Transform[] {
   return [{ joinaggregate: [{ op: 'count', as: 'seedCount' }], groupby }, { filter: 'datum.seedCount >= 2' }];
 }
 
 /** Seeds as open dots, mean as a tick, mean ± sd as an error bar. */
-function seedSpreadLayers(rows: readonly Row[], valueField: string, y: PositionChannel, axes: StudyAxes, hasGroup: boolean, tooltip: TooltipField[]): VlSpec[] {
+function seedSpreadLayers(
+  rows: readonly Row[],
+  valueField: string,
+  y: PositionChannel,
+  axes: StudyAxes,
+  hasGroup: boolean,
+  tooltip: TooltipField[],
+): LayerView[] {
   const { x, color, shape, offset, pickField } = dotPlotEncodings(rows, axes, hasGroup, new Set(rows.map((r) => r.group)).size);
   const pick = pickField ? legendPick(pickField) : null;
   const opacity = (on: number) => (pick ? { opacity: pick.opacity(on) } : {});
@@ -169,7 +178,7 @@ function seedSpreadLayers(rows: readonly Row[], valueField: string, y: PositionC
             transform: spreadOnly(['level', 'group', 'criterion'].filter((k) => rows.some((r) => k in r))),
             mark: { type: 'errorbar', extent: 'stdev', ticks: false, thickness: 1.5 },
             encoding: { x, ...offset, y: { field: valueField, ...noScale(y) }, color, ...opacity(1) },
-          },
+          } satisfies LayerView,
         ]
       : []),
     {
@@ -315,7 +324,7 @@ export function studyLayersFigure(study: StudyRow, members: readonly Member[], l
   const ordered = orderedX(rows, axes, members);
   const colourField = byOptimizer ? 'optimizer' : 'level';
   const pick = legendPick(colourField);
-  const x = { field: 'block', type: 'ordinal', title: 'block (conv layer)', axis: { labelAngle: 0 } };
+  const x: PositionChannel = { field: 'block', type: 'ordinal', title: 'block (conv layer)', axis: { labelAngle: 0 } };
   const color = byOptimizer
     ? optimizerColour(
         'optimizer',
@@ -333,10 +342,10 @@ export function studyLayersFigure(study: StudyRow, members: readonly Member[], l
           ),
         }
       : {};
-  const detail = { detail: { field: 'config', type: 'nominal' } };
+  const detail: Pick<VlEncoding, 'detail'> = { detail: { field: 'config', type: 'nominal' } };
   // A panel is 140 px tall: its axis title must fit (the caption names the criterion).
   const y = sparsityAxis(paneled ? 'dead by activation' : 'layer sparsity (dead by activation)');
-  const layer = [
+  const layer: LayerView[] = [
     {
       mark: { type: 'line', strokeWidth: 2 },
       encoding: { x, y: { aggregate: 'mean', field: 'sparsity', ...y }, color, ...dash, ...detail, opacity: pick.opacity(1, 0.08) },

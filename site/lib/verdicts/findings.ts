@@ -264,7 +264,7 @@ function effectFigure(id: string, study: Study, title: string): Figure | null {
     : ordered
       ? orderedColour('level', factorLabel(axes.x as string), axes.levels, { legend: null })
       : { value: '#1f6fb2' };
-  const x = { field: 'level', type: 'ordinal', sort: axes.levels, title: axes.x ? factorLabel(axes.x) : null, axis: { labelAngle: 0 } };
+  const x: PositionChannel = { field: 'level', type: 'ordinal', sort: axes.levels, title: axes.x ? factorLabel(axes.x) : null, axis: { labelAngle: 0 } };
   const y = Y;
   const detail = byOptimizer ? { detail: { field: 'optimizer' } } : {};
   const spec = topLevel(rows, {

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TopLevelSpec } from 'vega-lite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { breakTitle, NARROW, narrowSpec } from '../../../../site/lib/figures/figure-narrow.js';
 import { compile } from '../../../../site/lib/render/figure-picture.js';
@@ -20,7 +21,7 @@ describe('the phone variant of a spec', () => {
     { criterion: 'a', level: 'first level', y: 1 },
     { criterion: 'b', level: 'second level', y: 2 },
   ];
-  const facetted = {
+  const facetted: TopLevelSpec = {
     data: { values: rows },
     facet: { column: { field: 'criterion', type: 'nominal', title: null } },
     spec: {
@@ -35,7 +36,8 @@ describe('the phone variant of a spec', () => {
   };
 
   it('wraps a column facet to one column with its label on top, narrows the plot and breaks long titles', () => {
-    const n = narrowSpec(facetted) as { facet: Record<string, unknown>; columns: number; spec: { width: number; encoding: { y: { title: unknown } } } };
+    const narrowed: Record<string, unknown> = { ...narrowSpec(facetted) };
+    const n = narrowed as { facet: Record<string, unknown>; columns: number; spec: { width: number; encoding: { y: { title: unknown } } } };
     expect(n.columns).toBe(1);
     expect(n.facet.field).toBe('criterion');
     expect((n.facet.header as { labelOrient: string }).labelOrient).toBe('top');

@@ -354,7 +354,8 @@ describe('colours of categories', () => {
       }
       // lr-range's 44 configurations: one panel per optimizer and regularization, coloured by learning rate.
       const layers = figures.find((f) => f.id === 'lr-range-layers');
-      expect((layers?.spec.facet as Record<string, unknown> | undefined)?.field).toBe('group');
+      const facet = layers && 'facet' in layers.spec ? layers.spec.facet : undefined;
+      expect(facet && 'field' in facet ? facet.field : undefined).toBe('group');
     },
     180_000,
   );
