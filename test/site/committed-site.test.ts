@@ -21,7 +21,7 @@ async function build(out: string): Promise<void> {
 
 /** The home page's verdict table: hypothesis, outcome and effect text of each row. */
 function verdictTable(html: string): Array<{ hypothesis: number; outcome: string; effect: string }> {
-  const table = /<table class="verdicts">([\s\S]*?)<\/table>/.exec(html)?.[1];
+  const table = /<table class="verdicts[^"]*">([\s\S]*?)<\/table>/.exec(html)?.[1];
   if (!table) throw new Error('the home page has no verdict table');
   const decode = (s: string) =>
     s

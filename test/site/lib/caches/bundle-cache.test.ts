@@ -12,7 +12,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('a kept bundle', () => {
   it('is made once, read back while its files stay, and made again when a file or an option changes', async () => {
     const cache = join(work, 'cache');
-    writeFileSync(join(work, 'entry.ts'), "import { word } from '../../dep';\nconsole.log(word);\n");
+    writeFileSync(join(work, 'entry.ts'), "import { word } from './dep';\nconsole.log(word);\n");
     writeFileSync(join(work, 'dep.ts'), "export const word = 'first';\n");
     const options = { entryPoints: [join(work, 'entry.ts')], bundle: true, format: 'iife' as const, write: false, logLevel: 'silent' as const };
     const first = await keptBundle('t', options, '', cache, work);
