@@ -170,15 +170,10 @@ export function forward(net: Network, x: tf.Tensor4D, mode: 'train' | 'infer', m
     const conv = convSame(h, block.kernel);
     if (mode === 'train') {
       // Conv-BN-ReLU: on webgpu the ReLU runs inside batch norm's kernels; elsewhere tf.relu after it.
-      if (spec.activation === 'relu') {
-        const bn = batchNormReluTraining(conv, block.gamma, block.beta, spec.bnEpsilon);
-        batchStatistics.push({ mean: bn.mean, variance: bn.variance });
-        h = bn.y;
-      } else {
-        const bn = batchNormTraining(conv, block.gamma, block.beta, spec.bnEpsilon);
-        batchStatistics.push({ mean: bn.mean, variance: bn.variance });
-        h = tf.leakyRelu(bn.y, spec.leakySlope);
-      }
+      const relu = spec.activation === 'relu';
+      const bn = (relu ? batchNormReluTraining : batchNormTraining)(conv, block.gamma, block.beta, spec.bnEpsilon);
+      batchStatistics.push({ mean: bn.mean, variance: bn.variance });
+      h = relu ? bn.y : tf.leakyRelu(bn.y, spec.leakySlope);
     } else {
       const out = inferenceBlock(conv, block, spec, measureFeatures);
       h = out.y;

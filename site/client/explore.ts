@@ -48,10 +48,13 @@ interface View {
   drawBrush: (rect: SVGRectElement, range: [number, number] | null) => void;
 }
 
+/** A drawing's run lines by run id. */
+const linesOf = (svg: SVGSVGElement) => new Map(Array.from(svg.querySelectorAll<SVGPathElement>('path[data-run]')).map((p) => [p.dataset.run!, p]));
+
 function wideView(svg: SVGSVGElement): View {
   return {
     svg,
-    lines: new Map(Array.from(svg.querySelectorAll<SVGPathElement>('path[data-run]')).map((p) => [p.dataset.run!, p])),
+    lines: linesOf(svg),
     toAxis: (event) => {
       const box = svg.getBoundingClientRect();
       return (event.clientY - box.top) * (svg.viewBox.baseVal.height / box.height);
@@ -67,7 +70,7 @@ function wideView(svg: SVGSVGElement): View {
 function narrowView(svg: SVGSVGElement): View {
   return {
     svg,
-    lines: new Map(Array.from(svg.querySelectorAll<SVGPathElement>('path[data-run]')).map((p) => [p.dataset.run!, p])),
+    lines: linesOf(svg),
     toAxis: (event) => {
       const box = svg.getBoundingClientRect();
       return narrowToAxis((event.clientX - box.left) * (svg.viewBox.baseVal.width / box.width));

@@ -258,13 +258,17 @@ function lineTitle(r: SweepRun): string {
   return `${r.run.slice(0, 8)} · ${r.optimizer} · lr ${fmt(r.lr)} · ${COLOUR_BY.label} ${outcome === null ? 'n/a' : `${(outcome * 100).toFixed(1)} %`} · ${r.status}`;
 }
 
+/** A run's line in either drawing: its path `d`, class by status, data-run, its colour (none: grey and dashed by the CSS) and tooltip. */
+function lineMarkup(r: SweepRun, colour: string | null, d: string): string {
+  return `<path class="pc-line pc-${escape(r.status)}" data-run="${escape(r.run)}"${colour ? ` style="stroke:${colour}"` : ''} d="${d}"><title>${escape(lineTitle(r))}</title></path>`;
+}
+
 /** The whole chart as SVG markup: a path per run (data-run, class by status), then the axes on top. */
 export function sweepSvg(runs: readonly SweepRun[], scales: readonly AxisScale[] = sweepScales(runs)): string {
   const colour = lineColour(runs);
   const lines = runs
     .map((r) => {
-      const c = colour(r);
-      return `<path class="pc-line pc-${escape(r.status)}" data-run="${escape(r.run)}"${c ? ` style="stroke:${c}"` : ''} d="${runPath(r, scales)}"><title>${escape(lineTitle(r))}</title></path>`;
+      return lineMarkup(r, colour(r), runPath(r, scales));
     })
     .join('');
   const axes = scales
@@ -354,8 +358,7 @@ export function sweepSvgNarrow(runs: readonly SweepRun[], scales: readonly AxisS
         parts.push(`${pen ? 'L' : 'M'}${narrowX(at).toFixed(1)},${a.y.toFixed(1)}`);
         pen = true;
       }
-      const c = colour(r);
-      return `<path class="pc-line pc-${escape(r.status)}" data-run="${escape(r.run)}"${c ? ` style="stroke:${c}"` : ''} d="${parts.join('')}"><title>${escape(lineTitle(r))}</title></path>`;
+      return lineMarkup(r, colour(r), parts.join(''));
     })
     .join('');
   const [x0, x1] = [NARROW.left, NARROW.width - NARROW.right];
