@@ -50,6 +50,11 @@ const ROUTE = 'index';
 const SMALL = { width: 270, height: 150 } as const;
 /** The y axis of a findings figure: the share of dead filters, from 0 and at least to 5 %. */
 const Y: PositionChannel = { type: 'quantitative', title: 'dead filters (activation)', axis: { format: '.0%' }, scale: { domain: { unionWith: [0, 0.05] } } };
+type FigureCriterion = (typeof CRITERIA)[number];
+/** The criterion a verdict's small figure draws: the one its rule decides on (|γ| from study v3 on, activation before). */
+const criterionOf = (v: Pick<Verdict, 'version'>): FigureCriterion => ((v.version ?? 1) >= 3 ? CRITERIA[1] : CRITERIA[0]);
+/** The sparsity axis of a small figure, titled by its criterion. */
+const yOf = (criterion: FigureCriterion): PositionChannel => ({ ...Y, title: criterion === CRITERIA[0] ? Y.title : 'dead filters (|γ|)' });
 const SMALL_LEGEND = { orient: 'bottom', direction: 'horizontal', columns: 3, labelLimit: 110, titleLimit: 300 } as const;
 /** A second legend of a small figure goes above it, so that the two do not sit side by side past a phone's width. */
 const TOP_LEGEND = { ...SMALL_LEGEND, orient: 'top' } as const;
@@ -248,8 +253,8 @@ export function verdictSentence(v: Pick<Verdict, 'hypothesis' | 'outcome' | 'eff
 type Study = FindingsInput['studies'][number];
 
 /** Mean sparsity by the study's x level, seeds as dots, coloured by optimizer where it varies. */
-function effectFigure(id: string, study: Study, title: string): Figure | null {
-  const all = effectRows(study.row, study.members).filter((r) => r.criterion === CRITERIA[0]);
+function effectFigure(id: string, study: Study, title: string, criterion: FigureCriterion): Figure | null {
+  const all = effectRows(study.row, study.members).filter((r) => r.criterion === criterion);
   if (all.length === 0) return null;
   const axes = studyAxes(study.row, study.members);
   const rows: Row[] = all.map((r) => ({ ...r, href: `runs/${r.run}.html` }));
@@ -265,7 +270,7 @@ function effectFigure(id: string, study: Study, title: string): Figure | null {
       ? orderedColour('level', factorLabel(axes.x as string), axes.levels, { legend: null })
       : { value: '#1f6fb2' };
   const x: PositionChannel = { field: 'level', type: 'ordinal', sort: axes.levels, title: axes.x ? factorLabel(axes.x) : null, axis: { labelAngle: 0 } };
-  const y = Y;
+  const y = yOf(criterion);
   const detail = byOptimizer ? { detail: { field: 'optimizer' } } : {};
   const spec = topLevel(rows, {
     width: SMALL.width,
@@ -303,9 +308,9 @@ function effectFigure(id: string, study: Study, title: string): Figure | null {
 }
 
 /** Network sparsity over training, one line per run (H7's reading). */
-function overTimeFigure(id: string, study: Study, emergence: readonly EmergenceRow[], title: string): Figure | null {
+function overTimeFigure(id: string, study: Study, emergence: readonly EmergenceRow[], title: string, criterion: FigureCriterion): Figure | null {
   const rows = sparsityOverTimeRows(study.row, study.members, emergence)
-    .filter((r) => r.criterion === CRITERIA[0])
+    .filter((r) => r.criterion === criterion)
     .map((r) => ({ ...r, runLabel: `seed ${r.seed}`, href: `runs/${r.run}.html` }));
   if (rows.length === 0) return null;
   const seeds = [...new Set(rows.map((r) => r.runLabel as string))];
@@ -315,7 +320,7 @@ function overTimeFigure(id: string, study: Study, emergence: readonly EmergenceR
     mark: { type: 'line', strokeWidth: 1.8, point: { size: 14 }, cursor: 'pointer' },
     encoding: {
       x: { field: 'iteration', type: 'quantitative', title: 'iteration', axis: { format: '~s', tickCount: 4 } },
-      y: { field: 'sparsity', type: 'quantitative', title: 'dead filters (activation)', axis: { format: '.0%' } },
+      y: { field: 'sparsity', type: 'quantitative', title: yOf(criterion).title, axis: { format: '.0%' } },
       color: orderedColour('runLabel', 'run', seeds, { legend: SMALL_LEGEND }),
       href: { field: 'href' },
       tooltip: [{ field: 'runLabel', title: 'run' }, { field: 'iteration' }, { field: 'sparsity', format: '.1%' }],
@@ -428,9 +433,9 @@ function verdictFigure(v: Verdict, input: FindingsInput): Figure | null {
   if (!study) return null;
   const title = `H${v.hypothesis}: ${study.row.study}`;
   if (v.hypothesis === 6) return selectivityFigure(id, study, input.filters, title);
-  if (v.hypothesis === 7) return overTimeFigure(id, study, input.emergence, title);
+  if (v.hypothesis === 7) return overTimeFigure(id, study, input.emergence, title, criterionOf(v));
   if (v.hypothesis === 9) return pruningFigureSmall(id, study, input.pruning, title);
-  return effectFigure(id, study, title);
+  return effectFigure(id, study, title, criterionOf(v));
 }
 
 /**

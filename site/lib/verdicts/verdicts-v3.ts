@@ -112,7 +112,7 @@ function describe(h: V3Hypothesis, results: V3Results, c: Criterion): Described 
           };
         }),
         effect: {
-          label: `largest mean sparsity of any cell without regularization; the line is ${percent(H1_V3.substantial, 0)}`,
+          label: `largest mean share of filters ${CRITERION_LABEL[c]} in any cell without regularization, against a ${percent(H1_V3.substantial, 0)} line`,
           value: r.effect.largestMean,
           text: r.effect.largestMean === null ? 'n/a' : `${pct(r.effect.largestMean)} (lr ${formatLevel(r.effect.lr)})`,
         },
